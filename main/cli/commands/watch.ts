@@ -1,0 +1,74 @@
+// driftscope watch: registers a run folder (the same folder is the same run) and ingests its checkpoints and metrics.
+import { realpath, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseFormatSetting } from "../../core/runs/formats/index.js";
+import { watchRun } from "../../core/runs/watcher.js";
+import { intFlag, parse, secondsFlag, UsageError } from "../args.js";
+import { openStore } from "../openStore.js";
+import { printJson, type Io } from "../output.js";
+
+export const WATCH_HELP = `driftscope watch DIR [--name NAME] [--group G] [--seed N] [--format auto|hf|peft|verl|openrlhf|pattern:REGEX]
+                 [--interval S] [--quiet-period S] [--once] [--db FILE] [--json]
+  Registers DIR as a run and scans it every --interval seconds (default 2). A checkpoint counts as complete once its
+  marker files parse, its safetensors files are whole and nothing changed for --quiet-period seconds (default 10).
+  --once returns as soon as no checkpoint is still settling; otherwise it watches until Ctrl-C.
+`;
+
+export async function watchCommand(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    name: { type: "string" },
+    group: { type: "string" },
+    seed: { type: "string" },
+    format: { type: "string" },
+    interval: { type: "string" },
+    "quiet-period": { type: "string" },
+    once: { type: "boolean" },
+  });
+  if (values.help) return io.out(WATCH_HELP), 0;
+  if (positionals.length !== 1) throw new UsageError("watch needs exactly one run folder");
+  const formatSetting = values.format ?? "auto";
+  try {
+    parseFormatSetting(formatSetting);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const intervalMs = secondsFlag("interval", values.interval);
+  if (intervalMs !== undefined && intervalMs < 50) throw new UsageError("--interval must be at least 0.05 seconds");
+  const quietPeriodMs = secondsFlag("quiet-period", values["quiet-period"]);
+
+  const dir = resolve(positionals[0]!);
+  const s = await stat(dir).catch(() => null);
+  if (!s) throw new UsageError(`${dir}: no such folder`);
+  if (!s.isDirectory()) throw new UsageError(`${dir}: is not a folder`);
+  const path = await realpath(dir);
+
+  const store = openStore(values.db);
+  try {
+    const run = store.registerRun({
+      path,
+      name: values.name,
+      group: values.group,
+      seed: intFlag("seed", values.seed),
+      formatSetting: values.format === undefined ? undefined : formatSetting,
+    });
+    if (!values.json) io.err(`watching run "${run.name}" (id ${run.id}) at ${path}${values.once ? "" : "; Ctrl-C stops"}\n`);
+    const unsubscribe = store.onEvent((e) => {
+      if (values.json) return;
+      if (e.type === "checkpoint-changed") io.err(`step ${e.step}: ${e.state}\n`);
+    });
+    const result = await watchRun(store, run.id, {
+      intervalMs,
+      quietPeriodMs,
+      once: values.once ?? false,
+      signal,
+      onProblem: (_path, message) => io.err(`driftscope: warning: ${message}\n`),
+    });
+    unsubscribe();
+    const final = store.getRun(run.id)!;
+    if (values.json) printJson(io, { run: { id: final.id, name: final.name, path: final.path, format: final.format }, ...result });
+    else io.err(`run "${final.name}": ${result.complete} complete, ${result.incomplete} incomplete, ${result.gone} gone (format ${final.format ?? "not recognised yet"})\n`);
+    return final.status === "error" ? 1 : 0;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,80 @@
+// Lists the files of a checkpoint folder with sizes and mtimes: the raw material of the completeness rule.
+import { createHash } from "node:crypto";
+import { lstat, readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+
+export interface FileEntry {
+  /** Relative to the checkpoint folder, with "/" separators. */
+  rel: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface FileTree {
+  files: FileEntry[];
+  /** Sub-folders, relative, so formats can check that one exists even when it is empty. */
+  dirs: string[];
+  /** Paths that could not be read (vanished mid-walk, permission denied, dangling link). */
+  unreadable: { rel: string; reason: string }[];
+}
+
+/**
+ * Walks a folder without following symbolic links to folders, so a link loop cannot trap the scan.
+ * Links to files are followed (model caches link weight files).
+ */
+export async function walkFiles(root: string, maxDepth = 6): Promise<FileTree> {
+  const tree: FileTree = { files: [], dirs: [], unreadable: [] };
+  async function visit(dir: string, rel: string, depth: number): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      tree.unreadable.push({ rel: rel || ".", reason: errorCode(err) });
+      return;
+    }
+    for (const e of entries) {
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      const full = join(dir, e.name);
+      if (e.isDirectory()) {
+        tree.dirs.push(childRel);
+        if (depth < maxDepth) await visit(full, childRel, depth + 1);
+        continue;
+      }
+      try {
+        const s = e.isSymbolicLink() ? await stat(full) : await lstat(full);
+        if (s.isDirectory()) continue; // a link to a folder: not followed
+        tree.files.push({ rel: childRel, size: s.size, mtimeMs: s.mtimeMs });
+      } catch (err) {
+        tree.unreadable.push({ rel: childRel, reason: errorCode(err) });
+      }
+    }
+  }
+  await visit(root, "", 0);
+  tree.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return tree;
+}
+
+/** Names, sizes and mtimes in one hash: equal fingerprints on two scans mean nothing changed between them. */
+export function fingerprint(tree: FileTree): string {
+  const h = createHash("sha1");
+  for (const f of tree.files) h.update(`${f.rel}\t${f.size}\t${f.mtimeMs}\n`);
+  for (const d of [...tree.dirs].sort()) h.update(`${d}/\n`);
+  return h.digest("hex");
+}
+
+export function errorCode(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case "ENOENT":
+      return "does not exist (removed while reading?)";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ELOOP":
+      return "symbolic link loop";
+    case "ENOTDIR":
+      return "is not a folder";
+    default:
+      return e.message ?? String(err);
+  }
+}

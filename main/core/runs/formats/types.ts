@@ -1,0 +1,28 @@
+// What every run-folder format provides to the scanner.
+import type { Dirent } from "node:fs";
+import type { CheckpointKind, RunFormat } from "../../../../shared/domain.js";
+import type { FileTree } from "../fileTree.js";
+
+export interface Candidate {
+  step: number;
+  /** Absolute path of the checkpoint folder. */
+  path: string;
+  kind: CheckpointKind;
+}
+
+/** The format's opinion of a checkpoint's files, before the quiet period is applied. */
+export type Verdict =
+  | { ready: true; kind: CheckpointKind; essentials: string[]; quietOnly?: boolean }
+  | { ready: false; reason: string };
+
+export type Report = (path: string, message: string) => void;
+
+export interface FormatScanner {
+  readonly format: RunFormat;
+  /** Lists checkpoint folders, given one listing of the run folder. Reports entries it cannot use. */
+  list(root: string, rootEntries: Dirent[], report: Report): Promise<Candidate[]>;
+  /** Checks the format's marker files and weights. Any missing file or parse error means "look again later". */
+  verify(candidate: Candidate, tree: FileTree, root: string): Promise<Verdict>;
+  /** Cheap test that a checkpoint verified earlier is still on disk; by default its essential top-level names exist. */
+  stillThere?(candidate: Candidate, essentials: string[]): Promise<boolean>;
+}

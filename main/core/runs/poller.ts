@@ -1,0 +1,181 @@
+// One poll of one run folder: where a checkpoint is detected, judged complete, or found gone.
+//
+// The completeness rule (DESIGN section 4): the format's markers parse, every safetensors file is whole,
+// and the folder's names, sizes and mtimes have not changed for the quiet period: two identical scans that
+// far apart, or, at first sight, files whose newest mtime is already older than the quiet period.
+import type { Dirent } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { COMPLETE_STATES } from "../../../shared/domain.js";
+import type { CheckpointRecord, Store } from "../store/store.js";
+import { errorCode, fingerprint, walkFiles } from "./fileTree.js";
+import { detectFormat, parseFormatSetting, type Candidate, type FormatScanner } from "./formats/index.js";
+import { ingestMetrics } from "./metricSources.js";
+
+export interface PollOptions {
+  quietPeriodMs: number;
+  /** Clock, replaceable in tests. */
+  now?: () => number;
+  /** Told about each new problem (the CLI prints them; the app shows them). */
+  onProblem?: (path: string, message: string) => void;
+}
+
+export interface PollResult {
+  /** Checkpoints whose files changed within the quiet period: still being written or settling. */
+  settling: number;
+  incomplete: number;
+  complete: number;
+  gone: number;
+  format: string | null;
+}
+
+export class RunPoller {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: Store,
+    readonly runId: number,
+    private readonly options: PollOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private report = (path: string, message: string): void => {
+    if (this.store.recordProblem(this.runId, path, message)) this.options.onProblem?.(path, message);
+  };
+
+  async poll(): Promise<PollResult> {
+    const run = this.store.getRun(this.runId);
+    if (!run) throw new Error(`run ${this.runId} no longer exists`);
+    const root = run.path;
+    const result: PollResult = { settling: 0, incomplete: 0, complete: 0, gone: 0, format: run.format };
+
+    let entries: Dirent[];
+    try {
+      const s = await stat(root);
+      if (!s.isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
+      entries = await readdir(root, { withFileTypes: true });
+    } catch (err) {
+      // An unreachable run folder (unmounted share, permissions) is an error of the run, not a reason to call its checkpoints gone.
+      const message = `${root}: ${errorCode(err)}`;
+      this.report(root, message);
+      this.store.setRunStatus(this.runId, "error", message);
+      return result;
+    }
+    this.store.clearProblem(this.runId, root);
+
+    const scanner = this.chooseScanner(run.formatSetting, entries);
+    if (!scanner) {
+      this.store.setRunStatus(this.runId, run.status === "error" ? "watching" : run.status, "waiting for the first checkpoint");
+      return result;
+    }
+    if (run.format !== scanner.format) this.store.setRunFormat(this.runId, scanner.format);
+    result.format = scanner.format;
+
+    const candidates = await scanner.list(root, entries, this.report);
+    const seen = new Set(candidates.map((c) => c.path));
+    const known = new Map(this.store.listCheckpoints(this.runId).map((c) => [c.path, c]));
+
+    for (const [path, rec] of known) {
+      if (!seen.has(path) && rec.state !== "gone") this.store.markGone(this.runId, path);
+    }
+
+    let newestComplete: Candidate | null = null;
+    for (const c of candidates) {
+      const state = await this.judge(scanner, c, known.get(c.path), root);
+      if (state === "complete") {
+        result.complete++;
+        if (!newestComplete || c.step > newestComplete.step) newestComplete = c;
+      } else if (state === "gone") result.gone++;
+      else {
+        result.incomplete++;
+        if (state === "settling") result.settling++;
+      }
+    }
+    for (const rec of known.values()) if (!seen.has(rec.path)) result.gone++;
+
+    await ingestMetrics(
+      {
+        store: this.store,
+        runId: this.runId,
+        root,
+        checkpointDirs: seen,
+        latestTrainerState: scanner.format === "hf" && newestComplete ? join(newestComplete.path, "trainer_state.json") : null,
+        quietPeriodMs: this.options.quietPeriodMs,
+        now: this.now(),
+        report: this.report,
+      },
+      entries,
+    );
+
+    const fresh = this.store.getRun(this.runId)!;
+    if (fresh.status === "error" || fresh.statusMessage !== null) this.store.setRunStatus(this.runId, fresh.status === "error" ? "watching" : fresh.status, null);
+    return result;
+  }
+
+  private chooseScanner(setting: string, entries: Dirent[]): FormatScanner | null {
+    const parsed = parseFormatSetting(setting);
+    return parsed.auto ? detectFormat(entries) : parsed.scanner;
+  }
+
+  private async judge(
+    scanner: FormatScanner,
+    c: Candidate,
+    rec: CheckpointRecord | undefined,
+    root: string,
+  ): Promise<"complete" | "settling" | "stuck" | "gone"> {
+    if (rec && COMPLETE_STATES.includes(rec.state)) {
+      // Verified before: only check it is still there (cheap), so a poll of a long run stays fast.
+      const present = scanner.stillThere ? await scanner.stillThere(c, rec.essentials) : await essentialsPresent(c.path, rec.essentials);
+      if (present) return "complete";
+      this.store.markGone(this.runId, c.path);
+      return "gone";
+    }
+
+    const now = this.now();
+    const tree = await walkFiles(c.path);
+    const unreadableRoot = tree.unreadable.find((u) => u.rel === ".");
+    if (unreadableRoot) {
+      if (rec?.state === "gone") return "gone";
+      this.report(c.path, `${c.path}: ${unreadableRoot.reason}`);
+      return "stuck";
+    }
+    const fp = fingerprint(tree);
+    const since = rec && rec.fingerprint === fp && rec.fingerprintSince !== null ? rec.fingerprintSince : now;
+    const newest = tree.files.reduce((m, f) => Math.max(m, f.mtimeMs), 0);
+    const quiet = this.options.quietPeriodMs;
+    const stable = now - since >= quiet || (tree.files.length > 0 && now - newest >= quiet);
+
+    const verdict = await scanner.verify(c, tree, root);
+    if (rec?.state === "gone" && !verdict.ready) return "gone"; // e.g. verl's emptied folder stays behind after rotation
+
+    if (verdict.ready && stable && tree.unreadable.length === 0) {
+      this.store.markComplete(this.runId, { ...c, kind: verdict.kind }, fp, verdict.essentials);
+      this.store.clearProblem(this.runId, c.path);
+      return "complete";
+    }
+    const waitingFor = !verdict.ready
+      ? verdict.reason
+      : tree.unreadable.length > 0
+        ? `${tree.unreadable[0]!.rel}: ${tree.unreadable[0]!.reason}`
+        : "quiet period";
+    if (!rec || rec.fingerprint !== fp || rec.waitingFor !== waitingFor || rec.state !== "incomplete") {
+      this.store.saveIncomplete(this.runId, c, fp, since, waitingFor);
+    }
+    if (stable) {
+      // Unchanged for the whole quiet period and still not whole: the trainer stopped or the files are bad. Say so.
+      this.report(c.path, `${c.path}: checkpoint is not complete: ${waitingFor}`);
+      return "stuck";
+    }
+    return "settling";
+  }
+}
+
+async function essentialsPresent(path: string, essentials: string[]): Promise<boolean> {
+  try {
+    const names = new Set(await readdir(path));
+    return essentials.every((e) => names.has(e));
+  } catch {
+    return false;
+  }
+}

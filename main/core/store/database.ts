@@ -1,0 +1,100 @@
+// Opens a workspace database: refuses files it must not touch, then migrates forward.
+import Database from "better-sqlite3";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
+
+export type Db = Database.Database;
+
+/** "DRFT" as a 32-bit integer: marks a SQLite file as a Driftscope workspace (PRAGMA application_id). */
+export const APPLICATION_ID = 0x44524654;
+
+export class DatabaseOpenError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+    this.name = "DatabaseOpenError";
+  }
+}
+
+const SQLITE_MAGIC = "SQLite format 3\0";
+
+/** Reads the first bytes without SQLite so a foreign or damaged file is never opened for writing. */
+function checkHeader(path: string): void {
+  if (!existsSync(path)) return;
+  const stat = statSync(path);
+  if (stat.isDirectory()) throw new DatabaseOpenError(path, "is a folder, not a database file");
+  if (stat.size === 0) return; // an empty file is a fresh database to SQLite
+  const buf = Buffer.alloc(16);
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, buf, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (buf.toString("latin1") !== SQLITE_MAGIC) {
+    throw new DatabaseOpenError(path, "is not a SQLite database (its header is wrong); the file was left untouched");
+  }
+}
+
+function describeSqliteError(path: string, err: unknown): DatabaseOpenError {
+  const code = (err as { code?: string }).code ?? "";
+  const msg = err instanceof Error ? err.message : String(err);
+  if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") {
+    return new DatabaseOpenError(path, `the database is damaged (${msg}); the file was left untouched`);
+  }
+  return new DatabaseOpenError(path, msg);
+}
+
+export interface OpenOptions {
+  readonly?: boolean;
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  checkHeader(path);
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (err) {
+    throw describeSqliteError(path, err);
+  }
+  try {
+    // Read before writing anything: these fail on a damaged file without changing it.
+    const version = db.pragma("user_version", { simple: true }) as number;
+    const appId = db.pragma("application_id", { simple: true }) as number;
+    const tableCount = (db.prepare("SELECT count(*) AS n FROM sqlite_schema").get() as { n: number }).n;
+    if (appId !== APPLICATION_ID && (appId !== 0 || tableCount > 0)) {
+      throw new DatabaseOpenError(path, "is a SQLite database, but not a Driftscope workspace; the file was left untouched");
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new DatabaseOpenError(
+        path,
+        `was written by a newer Driftscope (schema version ${version}; this version understands up to ${SCHEMA_VERSION}). Update Driftscope to open it; the file was left untouched.`,
+      );
+    }
+    if (!options.readonly) {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+    }
+    db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 5000");
+    if (!options.readonly) migrate(db, version);
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof DatabaseOpenError) throw err;
+    throw describeSqliteError(path, err);
+  }
+}
+
+function migrate(db: Db, from: number): void {
+  for (let v = from; v < SCHEMA_VERSION; v++) {
+    const step = db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+    });
+    step.immediate();
+  }
+}

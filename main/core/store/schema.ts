@@ -1,0 +1,181 @@
+// Forward-only migrations. Entry i moves the schema from version i to i + 1 (PRAGMA user_version).
+// Never edit a shipped migration: append a new one.
+
+export const MIGRATIONS: readonly string[] = [
+  // 0 -> 1: every entity of DESIGN section 3.
+  `
+  CREATE TABLE run (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE,
+    path            TEXT NOT NULL UNIQUE,
+    format          TEXT,            -- null until detected
+    format_setting  TEXT NOT NULL DEFAULT 'auto',  -- auto | hf | peft | verl | openrlhf | pattern:REGEX
+    group_name      TEXT,
+    seed            INTEGER,
+    tags            TEXT NOT NULL DEFAULT '[]',
+    color           TEXT,
+    status          TEXT NOT NULL DEFAULT 'watching' CHECK (status IN ('watching','paused','finished','error')),
+    status_message  TEXT,
+    base_model      TEXT,
+    probe_config    TEXT NOT NULL DEFAULT '{}',   -- suites, backend, judge, policy
+    hidden          INTEGER NOT NULL DEFAULT 0,
+    created_at      TEXT NOT NULL
+  );
+
+  CREATE TABLE checkpoint (
+    id                INTEGER PRIMARY KEY,
+    run_id            INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    step              INTEGER NOT NULL,
+    path              TEXT NOT NULL,
+    kind              TEXT NOT NULL CHECK (kind IN ('full','lora','other')),
+    state             TEXT NOT NULL CHECK (state IN ('incomplete','pending','probing','done','failed','gone')),
+    detected_at       TEXT NOT NULL,
+    completed_at      TEXT,
+    probed_at         TEXT,
+    fingerprint       TEXT,
+    fingerprint_since INTEGER,           -- ms epoch when this fingerprint was first seen
+    essentials        TEXT NOT NULL DEFAULT '[]',  -- top-level names whose loss means the checkpoint is gone
+    waiting_for       TEXT,              -- why it is still incomplete
+    UNIQUE (run_id, path)
+  );
+  CREATE INDEX checkpoint_run_step ON checkpoint(run_id, step);
+
+  CREATE TABLE metric (
+    run_id    INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    key       TEXT NOT NULL,
+    step      INTEGER NOT NULL,
+    value     REAL,
+    wall_time REAL,                       -- seconds since epoch, where the source has it
+    source    TEXT NOT NULL,
+    PRIMARY KEY (run_id, key, step)
+  ) WITHOUT ROWID;
+
+  -- Where each incremental reader stopped, so a re-poll reads only what is new.
+  CREATE TABLE source_cursor (
+    run_id     INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    path       TEXT NOT NULL,
+    reader     TEXT NOT NULL,
+    offset     INTEGER NOT NULL DEFAULT 0,
+    size       INTEGER NOT NULL DEFAULT 0,
+    mtime_ms   REAL NOT NULL DEFAULT 0,
+    state      TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (run_id, path)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE run_problem (
+    run_id     INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    path       TEXT NOT NULL,
+    message    TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen  TEXT NOT NULL,
+    PRIMARY KEY (run_id, path)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE suite (
+    id          INTEGER PRIMARY KEY,
+    suite_key   TEXT NOT NULL,
+    version     TEXT NOT NULL,            -- content hash
+    name        TEXT NOT NULL,
+    source      TEXT,
+    content     TEXT NOT NULL,            -- the normalised suite as JSON
+    imported_at TEXT NOT NULL,
+    UNIQUE (suite_key, version)
+  );
+
+  CREATE TABLE trait (
+    id          INTEGER PRIMARY KEY,
+    suite_id    INTEGER NOT NULL REFERENCES suite(id) ON DELETE CASCADE,
+    trait_key   TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    polarity    TEXT NOT NULL CHECK (polarity IN ('higher_is_trait','lower_is_trait')),
+    role        TEXT NOT NULL CHECK (role IN ('wanted','unwanted_in_distribution','unwanted_out_of_distribution','control')),
+    UNIQUE (suite_id, trait_key)
+  );
+
+  CREATE TABLE context (
+    id            INTEGER PRIMARY KEY,
+    trait_id      INTEGER NOT NULL REFERENCES trait(id) ON DELETE CASCADE,
+    context_key   TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    system_prompt TEXT,
+    user_prefix   TEXT,
+    UNIQUE (trait_id, context_key)
+  );
+
+  CREATE TABLE job (
+    id            INTEGER PRIMARY KEY,
+    checkpoint_id INTEGER NOT NULL REFERENCES checkpoint(id) ON DELETE CASCADE,
+    trait_id      INTEGER NOT NULL REFERENCES trait(id) ON DELETE CASCADE,
+    context_id    INTEGER NOT NULL REFERENCES context(id) ON DELETE CASCADE,
+    state         TEXT NOT NULL CHECK (state IN ('queued','running','paused','done','failed','cancelled')),
+    priority      INTEGER NOT NULL DEFAULT 0,
+    done          INTEGER NOT NULL DEFAULT 0,
+    total         INTEGER NOT NULL DEFAULT 0,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    last_error    TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    UNIQUE (checkpoint_id, trait_id, context_id)
+  );
+
+  CREATE TABLE sample (
+    id            INTEGER PRIMARY KEY,
+    checkpoint_id INTEGER NOT NULL REFERENCES checkpoint(id) ON DELETE CASCADE,
+    trait_id      INTEGER NOT NULL REFERENCES trait(id) ON DELETE CASCADE,  -- a trait belongs to one suite version
+    context_id    INTEGER NOT NULL REFERENCES context(id) ON DELETE CASCADE,
+    item_key      TEXT NOT NULL,
+    sample_index  INTEGER NOT NULL,
+    prompt        TEXT NOT NULL,
+    response      TEXT,
+    score         REAL,
+    scores        TEXT NOT NULL DEFAULT '{}',   -- every scorer's value, null reason and raw judge data
+    null_reason   TEXT,
+    latency_ms    REAL,
+    tokens        INTEGER,
+    created_at    TEXT NOT NULL,
+    UNIQUE (checkpoint_id, trait_id, context_id, item_key, sample_index)
+  );
+
+  CREATE TABLE score (
+    checkpoint_id INTEGER NOT NULL REFERENCES checkpoint(id) ON DELETE CASCADE,
+    trait_id      INTEGER NOT NULL REFERENCES trait(id) ON DELETE CASCADE,
+    context_id    INTEGER NOT NULL REFERENCES context(id) ON DELETE CASCADE,
+    mean          REAL,
+    ci_low        REAL,
+    ci_high       REAL,
+    n             INTEGER NOT NULL,
+    nulls         INTEGER NOT NULL,
+    updated_at    TEXT NOT NULL,
+    PRIMARY KEY (checkpoint_id, trait_id, context_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE annotation (
+    id         INTEGER PRIMARY KEY,
+    run_id     INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    step       INTEGER NOT NULL,
+    step_to    INTEGER,
+    text       TEXT NOT NULL,
+    tags       TEXT NOT NULL DEFAULT '[]',
+    color      TEXT,
+    created_at TEXT NOT NULL,
+    edited_at  TEXT NOT NULL
+  );
+  CREATE INDEX annotation_run ON annotation(run_id, step);
+
+  CREATE TABLE backend (
+    id               INTEGER PRIMARY KEY,
+    name             TEXT NOT NULL UNIQUE,
+    kind             TEXT NOT NULL,
+    base_urls        TEXT NOT NULL DEFAULT '[]',
+    model_template   TEXT,
+    max_concurrency  INTEGER NOT NULL DEFAULT 8,
+    timeout_ms       INTEGER NOT NULL DEFAULT 120000,
+    api_key_env      TEXT,               -- the CLI reads the key from this environment variable
+    api_key_sealed   BLOB,               -- the app stores the key encrypted with safeStorage; never plain text
+    settings         TEXT NOT NULL DEFAULT '{}'
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
