@@ -1,5 +1,6 @@
 // Reading files written by other programs: strict UTF-8 and JSON errors that name the file, line and column.
 import { readFile } from "node:fs/promises";
+import { parse as jsoncParse, printParseErrorCode, type ParseError } from "jsonc-parser";
 
 export class InputError extends Error {
   constructor(
@@ -49,21 +50,42 @@ export function decodeUtf8(path: string, bytes: Uint8Array): string {
   }
 }
 
-/** Parses JSON; on failure the error names the line and column where parsing stopped. */
+/** Words for jsonc-parser's error codes, by name. */
+const JSON_ERRORS: Record<string, string> = {
+  InvalidSymbol: "unexpected character",
+  InvalidNumberFormat: "invalid number",
+  PropertyNameExpected: "property name expected",
+  ValueExpected: "value expected",
+  ColonExpected: "colon expected",
+  CommaExpected: "comma expected",
+  CloseBraceExpected: "closing brace expected",
+  CloseBracketExpected: "closing bracket expected",
+  EndOfFileExpected: "end of file expected",
+  InvalidCommentToken: "comments are not allowed in JSON",
+  UnexpectedEndOfString: "unterminated string",
+  UnexpectedEndOfNumber: "unexpected end of number",
+  InvalidUnicode: "invalid unicode escape",
+  InvalidEscapeCharacter: "invalid escape character",
+  InvalidCharacter: "invalid character",
+};
+
+/**
+ * Parses JSON with the built-in parser (the truth); when it fails, jsonc-parser (strict settings) locates the
+ * first error, because JSON.parse's messages carry no position on Node 20.
+ */
 export function parseJson(path: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
     if (text.trim() === "") throw new InputError(path, "is empty (expected JSON)");
-    const m = /position (\d+)/.exec(msg);
-    if (m) {
-      const { line, column } = lineColumn(text, Number(m[1]));
-      throw new InputError(path, `invalid JSON: ${msg.replace(/\s*(in JSON )?at position \d+.*$/s, "")}`, line, column);
-    }
-    // "Unexpected end of JSON input" carries no position: the file is truncated.
-    const { line, column } = lineColumn(text, text.length);
-    throw new InputError(path, `invalid JSON (${msg}); the file looks truncated`, line, column);
+    const errors: ParseError[] = [];
+    jsoncParse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    const offset = first?.offset ?? text.length;
+    const { line, column } = lineColumn(text, offset);
+    const what = first ? (JSON_ERRORS[printParseErrorCode(first.error)] ?? "invalid JSON") : (err as Error).message;
+    const truncated = offset >= text.trimEnd().length;
+    throw new InputError(path, `invalid JSON: ${what}${truncated ? " (the file looks truncated)" : ""}`, line, column);
   }
 }
 

@@ -1,10 +1,10 @@
 // Checks shared by the formats: weights present and every safetensors file whole.
 import type { Dirent } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { CheckpointKind } from "../../../../shared/domain.js";
 import { readJsonFile } from "../../util/readText.js";
-import type { FileTree } from "../fileTree.js";
+import { errorCode, type FileTree } from "../fileTree.js";
 import { checkSafetensors } from "../safetensors.js";
 import type { Candidate, Report } from "./types.js";
 
@@ -65,20 +65,32 @@ export async function findWeights(dir: string, tree: FileTree, prefix = ""): Pro
   return { ok: false, reason: "no weights written yet" };
 }
 
-/** Lists sub-folders of the root whose names match, reporting files that use a checkpoint's name. */
-export function matchFolders(
+/**
+ * Lists sub-folders of the root whose names match, reporting files that use a checkpoint's name.
+ * A symbolic link to a folder counts (people link checkpoints in); a dangling or looping link is reported.
+ */
+export async function matchFolders(
   root: string,
   entries: Dirent[],
   re: RegExp,
   report: Report,
   kind: CheckpointKind,
-): Candidate[] {
+): Promise<Candidate[]> {
   const out: Candidate[] = [];
   for (const e of entries) {
     const m = re.exec(e.name);
     if (!m) continue;
     const path = join(root, e.name);
-    if (!e.isDirectory()) {
+    let isDir = e.isDirectory();
+    if (e.isSymbolicLink()) {
+      try {
+        isDir = (await stat(path)).isDirectory();
+      } catch (err) {
+        report(path, `${path}: ${errorCode(err)}; ignored`);
+        continue;
+      }
+    }
+    if (!isDir) {
       report(path, `${path}: looks like a checkpoint but is not a folder; ignored`);
       continue;
     }

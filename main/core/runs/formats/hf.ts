@@ -9,7 +9,7 @@ export const HF_CHECKPOINT = /^checkpoint-(\d+)$/;
 export const hfScanner: FormatScanner = {
   format: "hf",
   async list(root, entries, report) {
-    return matchFolders(root, entries, HF_CHECKPOINT, report, "other");
+    return await matchFolders(root, entries, HF_CHECKPOINT, report, "other");
   },
   async verify(c, tree) {
     if (!has(tree, "trainer_state.json")) return { ready: false, reason: "trainer_state.json not written yet" };

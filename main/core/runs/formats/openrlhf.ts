@@ -10,11 +10,11 @@ const TOKENIZER_FILES = ["tokenizer_config.json", "tokenizer.json", "tokenizer.m
 export const openrlhfScanner: FormatScanner = {
   format: "openrlhf",
   async list(root, entries, report) {
-    const out = [...matchFolders(root, entries, HF_EXPORT, report, "full"), ...matchFolders(root, entries, DEEPSPEED, report, "other")];
+    const out = [...(await matchFolders(root, entries, HF_EXPORT, report, "full")), ...(await matchFolders(root, entries, DEEPSPEED, report, "other"))];
     if (entries.some((e) => e.name === "_actor" && e.isDirectory())) {
       const actorRoot = join(root, "_actor");
       const actorEntries = await listDir(actorRoot);
-      if (actorEntries) out.push(...matchFolders(actorRoot, actorEntries, DEEPSPEED, report, "other"));
+      if (actorEntries) out.push(...(await matchFolders(actorRoot, actorEntries, DEEPSPEED, report, "other")));
     }
     return out;
   },

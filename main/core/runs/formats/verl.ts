@@ -11,7 +11,7 @@ const LATEST = "latest_checkpointed_iteration.txt";
 export const verlScanner: FormatScanner = {
   format: "verl",
   async list(root, entries, report) {
-    return matchFolders(root, entries, VERL_CHECKPOINT, report, "other");
+    return await matchFolders(root, entries, VERL_CHECKPOINT, report, "other");
   },
   async verify(c, tree, root) {
     if (!tree.dirs.includes("actor") || !tree.files.some((f) => f.rel.startsWith("actor/"))) {

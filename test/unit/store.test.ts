@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import Database from "better-sqlite3";
+import { DatabaseOpenError } from "../../main/core/store/database.js";
+import { SCHEMA_VERSION } from "../../main/core/store/schema.js";
+import { Store } from "../../main/core/store/store.js";
+import { tempDir } from "../support/tmp.js";
+
+test("a new workspace gets every entity, WAL and foreign keys", (t) => {
+  const path = join(tempDir(t), "w.db");
+  const store = Store.open(path);
+  t.after(() => store.close());
+  const tables = (store.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  for (const table of ["annotation", "backend", "checkpoint", "context", "job", "metric", "run", "sample", "score", "suite", "trait"]) {
+    assert.ok(tables.includes(table), `missing table ${table}`);
+  }
+  assert.equal(store.db.pragma("journal_mode", { simple: true }), "wal");
+  assert.equal(store.db.pragma("foreign_keys", { simple: true }), 1);
+  assert.equal(store.db.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+});
+
+test("reopening an up-to-date workspace keeps its data", (t) => {
+  const path = join(tempDir(t), "w.db");
+  const a = Store.open(path);
+  a.registerRun({ path: "/runs/a", group: "inoculated", seed: 3 });
+  a.close();
+  const b = Store.open(path);
+  t.after(() => b.close());
+  const runs = b.listRuns();
+  assert.equal(runs.length, 1);
+  assert.equal(runs[0]!.group, "inoculated");
+  assert.equal(runs[0]!.seed, 3);
+});
+
+test("a database from a newer Driftscope is refused with its version, and left untouched", (t) => {
+  const path = join(tempDir(t), "w.db");
+  Store.open(path).close();
+  const raw = new Database(path);
+  raw.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+  raw.close();
+  const before = readFileSync(path);
+  assert.throws(
+    () => Store.open(path),
+    (err: unknown) => err instanceof DatabaseOpenError && err.message.includes(`schema version ${SCHEMA_VERSION + 5}`) && err.message.includes(path),
+  );
+  assert.deepEqual(readFileSync(path), before);
+});
+
+test("a corrupt file is refused with a clear error and never overwritten", (t) => {
+  const dir = tempDir(t);
+  const garbage = join(dir, "garbage.db");
+  writeFileSync(garbage, Buffer.from("this is not a database at all, just text that someone saved here\n".repeat(100)));
+  const before = readFileSync(garbage);
+  assert.throws(() => Store.open(garbage), /not a SQLite database.*left untouched/);
+  assert.deepEqual(readFileSync(garbage), before);
+
+  // A real workspace whose pages were damaged after the header.
+  const damaged = join(dir, "damaged.db");
+  const s = Store.open(damaged);
+  for (let i = 0; i < 200; i++) s.registerRun({ path: `/runs/${i}` });
+  s.db.pragma("wal_checkpoint(TRUNCATE)");
+  s.close();
+  const bytes = readFileSync(damaged);
+  bytes.fill(0xa5, 4096, bytes.length); // every page after the first
+  writeFileSync(damaged, bytes);
+  const snapshot = readFileSync(damaged);
+  assert.throws(() => Store.open(damaged), (err: unknown) => err instanceof DatabaseOpenError && /damaged|malformed|not a database/i.test(err.message));
+  assert.deepEqual(readFileSync(damaged), snapshot);
+});
+
+test("another program's SQLite file is not mistaken for a workspace", (t) => {
+  const path = join(tempDir(t), "other.db");
+  const raw = new Database(path);
+  raw.exec("CREATE TABLE notes (text TEXT)");
+  raw.close();
+  assert.throws(() => Store.open(path), /not a Driftscope workspace/);
+});
+
+test("the same folder is the same run; names stay unique", (t) => {
+  const store = Store.open(join(tempDir(t), "w.db"));
+  t.after(() => store.close());
+  const a = store.registerRun({ path: "/x/baseline" });
+  const again = store.registerRun({ path: "/x/baseline", group: "g" });
+  assert.equal(again.id, a.id);
+  assert.equal(again.group, "g");
+  const other = store.registerRun({ path: "/y/baseline" });
+  assert.notEqual(other.name, a.name);
+  assert.throws(() => store.registerRun({ path: "/z", name: a.name }), /already exists/);
+  assert.equal(store.findRun(a.name)?.id, a.id);
+  assert.equal(store.findRun(String(other.id))?.id, other.id);
+});
+
+test("a checkpoint marked gone keeps its row and the events name what changed", (t) => {
+  const store = Store.open(join(tempDir(t), "w.db"));
+  t.after(() => store.close());
+  const run = store.registerRun({ path: "/r" });
+  const events: string[] = [];
+  store.onEvent((e) => events.push(e.type === "checkpoint-changed" ? `${e.type}:${e.step}:${e.state}` : e.type));
+  store.markComplete(run.id, { step: 10, path: "/r/checkpoint-10", kind: "full" }, "fp", ["model.safetensors"]);
+  store.markGone(run.id, "/r/checkpoint-10");
+  store.markGone(run.id, "/r/checkpoint-10"); // idempotent: no second event
+  const [c] = store.listCheckpoints(run.id);
+  assert.equal(c!.state, "gone");
+  assert.ok(c!.completedAt);
+  assert.deepEqual(events, ["checkpoint-changed:10:pending", "checkpoint-changed:10:gone"]);
+});
+
+test("metrics upsert on (key, step) and keep nulls", (t) => {
+  const store = Store.open(join(tempDir(t), "w.db"));
+  t.after(() => store.close());
+  const run = store.registerRun({ path: "/r" });
+  store.addMetrics(run.id, [{ key: "kl", step: 1, value: null, wallTime: null }, { key: "reward", step: 1, value: 0.5, wallTime: 1700000000 }], "test");
+  store.addMetrics(run.id, [{ key: "reward", step: 1, value: 0.75, wallTime: 1700000000 }], "test");
+  assert.deepEqual(store.listMetrics(run.id), [
+    { key: "kl", step: 1, value: null, wallTime: null },
+    { key: "reward", step: 1, value: 0.75, wallTime: "2023-11-14T22:13:20.000Z" },
+  ]);
+});
