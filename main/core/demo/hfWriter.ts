@@ -10,16 +10,16 @@ import type { SafetensorsParts } from "./safetensorsWriter.js";
 export type CheckpointFile = { name: string; text: string } | { name: string; safetensors: SafetensorsParts };
 
 export interface WriteOptions {
-  /** Pause before each file (ms); a function draws a new pause each time. */
-  pauseMs?: number | (() => number);
+  /** Pause before each file operation (ms); a function draws a pause for the file about to be written. */
+  pauseMs?: number | ((file: string) => number);
   /** Size safetensors files first and fill in their bytes later. */
   zeroFillFirst?: boolean;
   /** Write trainer_state.json in two parts with a pause between (it is not written atomically). */
   splitTrainerState?: boolean;
 }
 
-const pause = async (p: WriteOptions["pauseMs"]) => {
-  const ms = typeof p === "function" ? p() : (p ?? 0);
+const pause = async (p: WriteOptions["pauseMs"], file = "") => {
+  const ms = typeof p === "function" ? p(file) : (p ?? 0);
   if (ms > 0) await sleep(ms);
 };
 
@@ -41,7 +41,7 @@ async function writeSafetensors(path: string, parts: SafetensorsParts, options: 
 export async function writeCheckpointFolder(dir: string, files: CheckpointFile[], options: WriteOptions = {}): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const f of files) {
-    await pause(options.pauseMs);
+    await pause(options.pauseMs, f.name);
     const path = join(dir, f.name);
     await mkdir(join(path, ".."), { recursive: true });
     if ("safetensors" in f) await writeSafetensors(path, f.safetensors, options);

@@ -14,6 +14,11 @@ import { ingestMetrics } from "./metricSources.js";
 
 export interface PollOptions {
   quietPeriodMs: number;
+  /**
+   * How long a checkpoint may sit unchanged and incomplete before it is reported as a problem (default six quiet
+   * periods): a trainer can legitimately pause for a while before its last file, e.g. writing optimizer state.
+   */
+  stuckAfterMs?: number;
   /** Clock, replaceable in tests. */
   now?: () => number;
   /** Told about each new problem (the CLI prints them; the app shows them). */
@@ -162,12 +167,13 @@ export class RunPoller {
     if (!rec || rec.fingerprint !== fp || rec.waitingFor !== waitingFor || rec.state !== "incomplete") {
       this.store.saveIncomplete(this.runId, c, fp, since, waitingFor);
     }
-    if (stable) {
-      // Unchanged for the whole quiet period and still not whole: the trainer stopped or the files are bad. Say so.
+    if (!stable) return "settling";
+    const stuckAfter = this.options.stuckAfterMs ?? 6 * quiet;
+    if (now - Math.max(since, newest) >= stuckAfter || now - since >= stuckAfter) {
+      // Unchanged for long and still not whole: the trainer stopped or the files are bad. Say so, by path.
       this.report(c.path, `${c.path}: checkpoint is not complete: ${waitingFor}`);
-      return "stuck";
     }
-    return "settling";
+    return "stuck";
   }
 }
 
