@@ -169,7 +169,8 @@ export class RunPoller {
     }
     if (!stable) return "settling";
     const stuckAfter = this.options.stuckAfterMs ?? 6 * quiet;
-    if (now - Math.max(since, newest) >= stuckAfter || now - since >= stuckAfter) {
+    const unchangedFor = Math.max(now - since, tree.files.length > 0 ? now - newest : 0);
+    if (unchangedFor >= stuckAfter) {
       // Unchanged for long and still not whole: the trainer stopped or the files are bad. Say so, by path.
       this.report(c.path, `${c.path}: checkpoint is not complete: ${waitingFor}`);
     }

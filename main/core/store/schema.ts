@@ -40,14 +40,21 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX checkpoint_run_step ON checkpoint(run_id, step);
 
-  CREATE TABLE metric (
+  -- One row per training-metric series; samples refer to it by integer id, which keeps a long run's table compact.
+  CREATE TABLE metric_series (
+    id        INTEGER PRIMARY KEY,
     run_id    INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-    key       TEXT NOT NULL,
+    key       TEXT NOT NULL,            -- as the trainer wrote it
+    source    TEXT NOT NULL,            -- trainer_state, tfevents, jsonl
+    UNIQUE (run_id, key)
+  );
+
+  CREATE TABLE metric (
+    series_id INTEGER NOT NULL REFERENCES metric_series(id) ON DELETE CASCADE,
     step      INTEGER NOT NULL,
     value     REAL,
     wall_time REAL,                       -- seconds since epoch, where the source has it
-    source    TEXT NOT NULL,
-    PRIMARY KEY (run_id, key, step)
+    PRIMARY KEY (series_id, step)
   ) WITHOUT ROWID;
 
   -- Where each incremental reader stopped, so a re-poll reads only what is new.

@@ -52,6 +52,14 @@ export interface MetricRow {
 
 const now = () => new Date().toISOString();
 
+/** Rows per multi-row metric INSERT (4 parameters each, well under SQLite's limit). */
+const METRIC_BATCH = 128;
+
+function metricInsertSql(rows: number): string {
+  return `INSERT INTO metric (series_id, step, value, wall_time) VALUES ${Array(rows).fill("(?, ?, ?, ?)").join(", ")}
+          ON CONFLICT (series_id, step) DO UPDATE SET value = excluded.value, wall_time = excluded.wall_time`;
+}
+
 interface RunRow {
   id: number;
   name: string;
@@ -139,10 +147,10 @@ export class Store {
       runByName: db.prepare(`${RUN_SELECT} WHERE r.name = ?`),
       checkpointsOfRun: db.prepare(`SELECT * FROM checkpoint WHERE run_id = ? ORDER BY step, path`),
       checkpointByPath: db.prepare(`SELECT * FROM checkpoint WHERE run_id = ? AND path = ?`),
-      insertMetric: db.prepare(
-        `INSERT INTO metric (run_id, key, step, value, wall_time, source) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id, key, step) DO UPDATE SET value = excluded.value, wall_time = excluded.wall_time, source = excluded.source`,
-      ),
+      insertMetric: db.prepare(metricInsertSql(1)),
+      insertMetricBatch: db.prepare(metricInsertSql(METRIC_BATCH)),
+      seriesId: db.prepare(`SELECT id FROM metric_series WHERE run_id = ? AND key = ?`),
+      insertSeries: db.prepare(`INSERT INTO metric_series (run_id, key, source) VALUES (?, ?, ?)`),
     };
   }
 
@@ -300,32 +308,47 @@ export class Store {
 
   // ---- metrics ----
 
-  /** Writes a batch in one transaction; a repeated (key, step) takes the newer value. */
+  private seriesId(runId: number, key: string, source: string): number {
+    const row = this.stmt.seriesId!.get(runId, key) as { id: number } | undefined;
+    return row ? row.id : Number(this.stmt.insertSeries!.run(runId, key, source).lastInsertRowid);
+  }
+
+  /**
+   * Writes a batch in one transaction; a repeated (key, step) takes the newer value. Rows go in as multi-row
+   * INSERTs, since per-statement overhead dominates when a long run's log arrives at once.
+   */
   addMetrics(runId: number, rows: MetricRow[], source: string): void {
     if (rows.length === 0) return;
-    const insert = this.stmt.insertMetric!;
-    const keys = new Set<string>();
+    const keys = new Map<string, number>();
     let fromStep = Infinity;
     let toStep = -Infinity;
     this.db.transaction(() => {
+      const args: (number | null)[] = [];
       for (const r of rows) {
-        insert.run(runId, r.key, r.step, r.value, r.wallTime, source);
-        keys.add(r.key);
+        let id = keys.get(r.key);
+        if (id === undefined) keys.set(r.key, (id = this.seriesId(runId, r.key, source)));
+        args.push(id, r.step, r.value, r.wallTime);
+        if (args.length === METRIC_BATCH * 4) {
+          this.stmt.insertMetricBatch!.run(args);
+          args.length = 0;
+        }
         if (r.step < fromStep) fromStep = r.step;
         if (r.step > toStep) toStep = r.step;
       }
+      for (let i = 0; i < args.length; i += 4) this.stmt.insertMetric!.run(args.slice(i, i + 4));
     })();
-    this.emit({ type: "metrics-added", runId, keys: [...keys].sort(), fromStep, toStep });
+    this.emit({ type: "metrics-added", runId, keys: [...keys.keys()].sort(), fromStep, toStep });
   }
 
   listMetrics(runId: number, key?: string): MetricPoint[] {
-    const rows = (
-      key === undefined
-        ? this.db.prepare(`SELECT key, step, value, wall_time FROM metric WHERE run_id = ? ORDER BY key, step`).all(runId)
-        : this.db
-            .prepare(`SELECT key, step, value, wall_time FROM metric WHERE run_id = ? AND key = ? ORDER BY step`)
-            .all(runId, key)
-    ) as { key: string; step: number; value: number | null; wall_time: number | null }[];
+    const sql = `SELECT s.key, m.step, m.value, m.wall_time FROM metric_series s JOIN metric m ON m.series_id = s.id
+                 WHERE s.run_id = ?${key === undefined ? "" : " AND s.key = ?"} ORDER BY s.key, m.step`;
+    const rows = this.db.prepare(sql).all(...(key === undefined ? [runId] : [runId, key])) as {
+      key: string;
+      step: number;
+      value: number | null;
+      wall_time: number | null;
+    }[];
     return rows.map((r) => ({
       key: r.key,
       step: r.step,
@@ -335,9 +358,7 @@ export class Store {
   }
 
   metricKeys(runId: number): string[] {
-    return (this.db.prepare(`SELECT DISTINCT key FROM metric WHERE run_id = ? ORDER BY key`).all(runId) as { key: string }[]).map(
-      (r) => r.key,
-    );
+    return (this.db.prepare(`SELECT key FROM metric_series WHERE run_id = ? ORDER BY key`).all(runId) as { key: string }[]).map((r) => r.key);
   }
 
   // ---- incremental reader cursors ----

@@ -84,7 +84,9 @@ export function parseJson(path: string, text: string): unknown {
     const offset = first?.offset ?? text.length;
     const { line, column } = lineColumn(text, offset);
     const what = first ? (JSON_ERRORS[printParseErrorCode(first.error)] ?? "invalid JSON") : (err as Error).message;
-    const truncated = offset >= text.trimEnd().length;
+    // Truncated: the parser ran into the end of the text (a string or container still open there).
+    const end = text.trimEnd().length;
+    const truncated = errors.some((e) => e.offset >= end || /^UnexpectedEndOf/.test(printParseErrorCode(e.error)));
     throw new InputError(path, `invalid JSON: ${what}${truncated ? " (the file looks truncated)" : ""}`, line, column);
   }
 }
