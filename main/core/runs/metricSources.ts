@@ -170,7 +170,10 @@ async function ingestJsonl(ctx: MetricContext, path: string): Promise<void> {
   }
   let offset = cursor?.offset ?? 0;
   let line = (cursor?.state.line as number | undefined) ?? 1;
-  if (s.size < offset) (offset = 0), (line = 1);
+  if (s.size < offset) {
+    offset = 0; // replaced by a shorter file: start over (upserts keep it idempotent)
+    line = 1;
+  }
   let result;
   try {
     result = await readJsonlMetrics(path, offset, line);

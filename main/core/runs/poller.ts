@@ -11,6 +11,9 @@ import type { CheckpointRecord, Store } from "../store/store.js";
 import { errorCode, fingerprint, walkFiles } from "./fileTree.js";
 import { detectFormat, parseFormatSetting, type Candidate, type FormatScanner } from "./formats/index.js";
 import { ingestMetrics } from "./metricSources.js";
+import { mapLimit } from "../util/mapLimit.js";
+
+const JUDGE_CONCURRENCY = 8;
 
 export interface PollOptions {
   quietPeriodMs: number;
@@ -86,8 +89,10 @@ export class RunPoller {
     }
 
     let newestComplete: Candidate | null = null;
-    for (const c of candidates) {
-      const state = await this.judge(scanner, c, known.get(c.path), root);
+    // Checkpoints are judged a few at a time: file-system latency, not CPU, bounds a poll of a long run.
+    const states = await mapLimit(candidates, JUDGE_CONCURRENCY, (c) => this.judge(scanner, c, known.get(c.path), root));
+    for (const [i, c] of candidates.entries()) {
+      const state = states[i];
       if (state === "complete") {
         result.complete++;
         if (!newestComplete || c.step > newestComplete.step) newestComplete = c;

@@ -179,8 +179,14 @@ export class Store {
     if (existing) {
       const updates: string[] = [];
       const values: unknown[] = [];
-      if (input.group !== undefined) (updates.push("group_name = ?"), values.push(input.group));
-      if (input.seed !== undefined) (updates.push("seed = ?"), values.push(input.seed));
+      if (input.group !== undefined) {
+        updates.push("group_name = ?");
+        values.push(input.group);
+      }
+      if (input.seed !== undefined) {
+        updates.push("seed = ?");
+        values.push(input.seed);
+      }
       if (input.formatSetting !== undefined && input.formatSetting !== existing.format_setting) {
         updates.push("format_setting = ?", "format = NULL");
         values.push(input.formatSetting);

@@ -1,0 +1,29 @@
+// Benchmark helpers: repeat, take the median, and report each figure beside a baseline measured in the same run.
+export async function median(times: number, fn: () => Promise<unknown> | unknown): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)]!;
+}
+
+export interface Figure {
+  name: string;
+  ms: number;
+  baselineName: string;
+  baselineMs: number;
+  /** Met when true; the text says what the target is. */
+  target: { text: string; met: boolean };
+}
+
+export function report(figures: Figure[]): void {
+  for (const f of figures) {
+    const ratio = f.ms / f.baselineMs;
+    console.log(
+      `${f.name}: ${f.ms.toFixed(1)} ms; baseline (${f.baselineName}): ${f.baselineMs.toFixed(1)} ms; ratio ${ratio.toFixed(2)}x; target ${f.target.text}: ${f.target.met ? "met" : "NOT met"}`,
+    );
+  }
+}

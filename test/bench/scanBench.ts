@@ -1,0 +1,75 @@
+// One poll of a run folder holding 1,000 checkpoints, against a plain recursive stat of the same tree.
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RunPoller } from "../../main/core/runs/poller.js";
+import { Store } from "../../main/core/store/store.js";
+import { hfCheckpointFiles } from "../support/checkpoints.js";
+import { median, type Figure } from "./harness.js";
+
+const CHECKPOINTS = 1000;
+
+async function plainRecursiveStat(dir: string): Promise<number> {
+  let n = 0;
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) n += await plainRecursiveStat(p);
+    else {
+      await stat(p);
+      n++;
+    }
+  }
+  return n;
+}
+
+export async function scanBench(): Promise<Figure[]> {
+  const dir = join(tmpdir(), `driftscope-bench-scan-${process.pid}`);
+  const root = join(dir, "run");
+  rmSync(dir, { recursive: true, force: true });
+  const old = Date.now() / 1000 - 3600;
+  for (let i = 1; i <= CHECKPOINTS; i++) {
+    const cp = join(root, `checkpoint-${i * 10}`);
+    mkdirSync(cp, { recursive: true });
+    const files = [...hfCheckpointFiles(i * 10, "lora", [{ step: i * 10, loss: 1 / i }])];
+    for (const f of files) {
+      const p = join(cp, f.name);
+      writeFileSync(p, "safetensors" in f ? Buffer.concat([f.safetensors.header, f.safetensors.data]) : f.text);
+      utimesSync(p, old, old);
+    }
+    for (const extra of ["optimizer.pt", "scheduler.pt", "rng_state.pth"]) {
+      writeFileSync(join(cp, extra), "x");
+      utimesSync(join(cp, extra), old, old);
+    }
+  }
+  const store = Store.open(join(dir, "w.db"));
+  const run = store.registerRun({ path: root });
+  const poller = new RunPoller(store, run.id, { quietPeriodMs: 10_000 });
+  try {
+    await plainRecursiveStat(root); // warm the page cache for both sides
+    const baseline = await median(9, () => plainRecursiveStat(root));
+    const first = await median(1, () => poller.poll());
+    const steady = await median(9, () => poller.poll());
+    const complete = store.listCheckpoints(run.id).filter((c) => c.state === "pending").length;
+    if (complete !== CHECKPOINTS) throw new Error(`bench setup: ${complete} of ${CHECKPOINTS} checkpoints complete`);
+    return [
+      {
+        name: `poll of a run folder with ${CHECKPOINTS} checkpoints (steady state)`,
+        ms: steady,
+        baselineName: "plain recursive stat of the same tree",
+        baselineMs: baseline,
+        target: { text: "at most 3x", met: steady <= 3 * baseline },
+      },
+      {
+        name: `first poll of the same folder (verifies every checkpoint: headers, JSON, fingerprints, ${CHECKPOINTS} inserts)`,
+        ms: first,
+        baselineName: "plain recursive stat of the same tree",
+        baselineMs: baseline,
+        target: { text: "at most 3x", met: first <= 3 * baseline },
+      },
+    ];
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
