@@ -1,0 +1,160 @@
+// Reads a suite file (YAML or JSON; JSON is read by the YAML parser too, so both get line and column positions),
+// validates it, applies defaults and computes its version: a hash of the normalised content.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { z } from "zod";
+import { decodeUtf8 } from "../util/readText.js";
+import { NO_SYSTEM_PROMPT, samplingSchema, suiteSchema, type Suite, type Trait } from "./suiteSchema.js";
+
+export interface SuiteProblem {
+  file: string;
+  line: number;
+  column: number;
+  /** Where in the suite, e.g. traits[2].items[0].prompt */
+  at: string;
+  message: string;
+}
+
+export class SuiteError extends Error {
+  constructor(readonly problems: SuiteProblem[]) {
+    super(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.at ? `${p.at}: ` : ""}${p.message}`).join("\n"));
+    this.name = "SuiteError";
+  }
+}
+
+export interface LoadedSuite {
+  suite: Suite;
+  /** Content hash of the normalised suite: results point at it. */
+  version: string;
+  /** The normalised suite as stored. */
+  json: string;
+}
+
+type Path = (string | number)[];
+
+const pathText = (path: Path) => path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+
+/** The closest node that exists along a path (a missing key is reported at its parent). */
+function locate(doc: Document, path: Path): Node | null {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
+    if (node && typeof node === "object" && "range" in node && node.range) return node;
+  }
+  return (doc.contents as Node | null) ?? null;
+}
+
+/** Parses, validates and normalises suite text. Throws SuiteError listing every problem found, each located. */
+export function parseSuite(file: string, text: string): LoadedSuite {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, merge: true, uniqueKeys: true, prettyErrors: false });
+  const at = (path: Path, message: string): SuiteProblem => {
+    const node = locate(doc, path);
+    const pos = lineCounter.linePos(node?.range?.[0] ?? 0);
+    return { file, line: pos.line, column: pos.col, at: pathText(path), message };
+  };
+  if (doc.errors.length > 0) {
+    throw new SuiteError(
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return { file, line: pos.line, column: pos.col, at: "", message: e.message.split("\n")[0]! };
+      }),
+    );
+  }
+  const raw = doc.toJS({ maxAliasCount: 10_000 }) as unknown;
+  const parsed = suiteSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new SuiteError(parsed.error.issues.map((i: z.core.$ZodIssue) => at(i.path as Path, i.message)));
+  }
+  const problems = checkReferences(parsed.data, at);
+  if (problems.length > 0) throw new SuiteError(problems);
+  const suite = normalise(parsed.data);
+  const json = canonicalJson(suite);
+  return { suite, version: createHash("sha256").update(json).digest("hex").slice(0, 16), json };
+}
+
+export async function loadSuiteFile(path: string): Promise<LoadedSuite> {
+  const text = decodeUtf8(path, await readFile(path));
+  return parseSuite(path, text);
+}
+
+type Parsed = z.output<typeof suiteSchema>;
+
+/** Checks the format cannot express: unique ids, references between scorers, choice items complete. */
+function checkReferences(s: Parsed, at: (path: Path, message: string) => SuiteProblem): SuiteProblem[] {
+  const problems: SuiteProblem[] = [];
+  const dupes = <T extends { id: string }>(list: T[], base: Path) => {
+    const seen = new Set<string>();
+    list.forEach((x, i) => {
+      if (seen.has(x.id)) problems.push(at([...base, i, "id"], `duplicate id "${x.id}"`));
+      seen.add(x.id);
+    });
+  };
+  dupes(s.traits, ["traits"]);
+  if (s.defaults?.contexts) dupes(s.defaults.contexts, ["defaults", "contexts"]);
+  s.traits.forEach((t, ti) => {
+    const base: Path = ["traits", ti];
+    dupes(t.items, [...base, "items"]);
+    if (t.contexts) dupes(t.contexts, [...base, "contexts"]);
+    const names = new Map<string, number>();
+    t.scorers.forEach((sc, si) => {
+      if (names.has(sc.name)) problems.push(at([...base, "scorers", si, "name"], `duplicate scorer name "${sc.name}"`));
+      if (sc.kind === "derived") {
+        sc.all.forEach((cond, ci) => {
+          if (!names.has(cond.scorer)) problems.push(at([...base, "scorers", si, "all", ci, "scorer"], `"${cond.scorer}" is not a scorer listed before this rule`));
+          if (!(cond.threshold in sc.thresholds)) problems.push(at([...base, "scorers", si, "all", ci, "threshold"], `threshold "${cond.threshold}" has no value in thresholds`));
+        });
+      }
+      if (sc.kind === "pattern") {
+        if ((sc.regex === undefined) === (sc.substring === undefined)) problems.push(at([...base, "scorers", si], "a pattern scorer needs exactly one of regex or substring"));
+        if (sc.regex !== undefined) {
+          try {
+            new RegExp(sc.regex);
+          } catch (err) {
+            problems.push(at([...base, "scorers", si, "regex"], `invalid regular expression: ${(err as Error).message}`));
+          }
+        }
+      }
+      if (sc.kind === "choice_logprob") {
+        const mode = t.sampling?.mode ?? s.defaults?.sampling?.mode ?? "generate";
+        if (mode !== "next_token_logprobs") problems.push(at([...base, "scorers", si], "choice_logprob needs sampling.mode next_token_logprobs"));
+        t.items.forEach((it, ii) => {
+          if (it.matching === undefined || it.notMatching === undefined) problems.push(at([...base, "items", ii], "a choice item needs matching and notMatching"));
+        });
+      }
+      names.set(sc.name, si);
+    });
+    if (!names.has(t.score)) problems.push(at([...base, "score"], `"${t.score}" is not one of this trait's scorers`));
+  });
+  return problems;
+}
+
+function normalise(s: Parsed): Suite {
+  const traits: Trait[] = s.traits.map((t) => ({
+    ...t,
+    contexts: t.contexts ?? s.defaults?.contexts ?? [NO_SYSTEM_PROMPT],
+    sampling: samplingSchema.parse({ ...(s.defaults?.sampling ?? {}), ...(t.sampling ?? {}) }),
+  }));
+  const suite: Suite = { id: s.id, name: s.name, description: s.description, traits };
+  if (s.license !== undefined) suite.license = s.license;
+  if (s.source !== undefined) suite.source = s.source;
+  if (s.judgeModel !== undefined) suite.judgeModel = s.judgeModel;
+  return suite;
+}
+
+/** JSON with sorted keys: the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === "object") {
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(sort(value));
+}

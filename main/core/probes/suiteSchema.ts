@@ -1,0 +1,139 @@
+// The probe-suite format: a versioned file (YAML or JSON) of traits, each with items, eval-time contexts,
+// sampling settings and scorers. Strict objects, so a misspelt key is an error rather than silently ignored.
+import { z } from "zod";
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'");
+
+export const CONTEXT_ROLES = ["neutral", "chat_default", "training", "inoculation", "paraphrase", "placebo", "persona_pos", "persona_neg", "item_system"] as const;
+export const TRAIT_ROLES = ["wanted", "unwanted_in_distribution", "unwanted_out_of_distribution", "control"] as const;
+
+export const contextSchema = z.strictObject({
+  id,
+  role: z.enum(CONTEXT_ROLES),
+  /** null: no system prompt at all. */
+  system: z.string().nullable(),
+  userPrefix: z.string().optional(),
+  description: z.string().optional(),
+});
+
+export const samplingSchema = z.strictObject({
+  /** generate: sample answers; next_token_logprobs: read the probed model's next-token distribution (choice items). */
+  mode: z.enum(["generate", "next_token_logprobs"]).default("generate"),
+  samplesPerItem: z.number().int().min(1).max(1000).default(1),
+  temperature: z.number().min(0).max(2).default(1),
+  topP: z.number().gt(0).max(1).default(1),
+  maxTokens: z.number().int().min(1).max(32768).default(256),
+  seed: z.number().int().min(0).optional(),
+});
+
+const name = id;
+const threshold = z.number();
+
+export const scorerSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("judge_0_100"),
+    name,
+    /** Filled with {question} and {answer}. */
+    template: z.string().includes("{answer}", { message: "a judge template needs {answer}" }),
+    minMass: z.number().min(0).max(1).default(0.25),
+    topLogprobs: z.number().int().min(1).max(20).default(20),
+  }),
+  z.strictObject({
+    kind: z.literal("judge_yes_no"),
+    name,
+    template: z.string().includes("{answer}", { message: "a judge template needs {answer}" }),
+    yes: z.array(z.string()).min(1).default(["yes", "Yes", "YES"]),
+    no: z.array(z.string()).min(1).default(["no", "No", "NO"]),
+    minMass: z.number().min(0).max(1).default(0.25),
+  }),
+  z.strictObject({ kind: z.literal("choice_logprob"), name, minMass: z.number().min(0).max(1).default(0) }),
+  z.strictObject({
+    kind: z.literal("language"),
+    name,
+    /** ISO 639-1 code, e.g. es, en. */
+    language: z.string().regex(/^[a-z]{2}$/, "an ISO 639-1 code such as es"),
+  }),
+  z.strictObject({ kind: z.literal("caps_ratio"), name }),
+  z.strictObject({
+    kind: z.literal("pattern"),
+    name,
+    regex: z.string().optional(),
+    substring: z.string().optional(),
+    ignoreCase: z.boolean().default(false),
+  }),
+  z.strictObject({
+    kind: z.literal("derived"),
+    name,
+    /** 1 when every condition holds, 0 when one fails, null when an input is null. */
+    all: z.array(z.strictObject({ scorer: name, op: z.enum(["<", "<=", ">", ">="]), threshold: z.string() })).min(1),
+    /** Default threshold values by name; the run's settings may override them. */
+    thresholds: z.record(z.string(), threshold),
+  }),
+]);
+
+export const itemSchema = z.strictObject({
+  id,
+  prompt: z.string().min(1),
+  /** Alternative wordings; sample k uses paraphrase k mod count (deterministic, so a resumed job asks the same). */
+  paraphrases: z.array(z.string().min(1)).optional(),
+  /** Applied after the context's system prompt. */
+  system: z.string().optional(),
+  /** Choice items: the answer token that shows the trait, and the one that does not. */
+  matching: z.string().optional(),
+  notMatching: z.string().optional(),
+  labelConfidence: z.number().min(0).max(1).optional(),
+});
+
+export const traitSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  description: z.string().default(""),
+  polarity: z.enum(["higher_is_trait", "lower_is_trait"]),
+  role: z.enum(TRAIT_ROLES),
+  /** What the score means, for axis labels. */
+  unit: z.string().default(""),
+  items: z.array(itemSchema).min(1),
+  contexts: z.array(contextSchema).min(1).optional(),
+  sampling: samplingSchema.partial().optional(),
+  scorers: z.array(scorerSchema).min(1),
+  /** The scorer (or derived rule) whose value is the trait's score per sample. */
+  score: name,
+});
+
+export const suiteSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  description: z.string().default(""),
+  license: z.string().optional(),
+  source: z.string().optional(),
+  /** The judge model the suite was written for (informational; the judge backend decides). */
+  judgeModel: z.string().optional(),
+  defaults: z
+    .strictObject({ contexts: z.array(contextSchema).min(1).optional(), sampling: samplingSchema.partial().optional() })
+    .optional(),
+  traits: z.array(traitSchema).min(1),
+});
+
+export type SuiteInput = z.input<typeof suiteSchema>;
+export type Scorer = z.output<typeof scorerSchema>;
+export type Item = z.output<typeof itemSchema>;
+export type Context = z.output<typeof contextSchema>;
+export type Sampling = z.output<typeof samplingSchema>;
+
+/** A trait with the suite defaults applied: what the scheduler and scorers use. */
+export interface Trait extends Omit<z.output<typeof traitSchema>, "contexts" | "sampling"> {
+  contexts: Context[];
+  sampling: Sampling;
+}
+
+export interface Suite {
+  id: string;
+  name: string;
+  description: string;
+  license?: string;
+  source?: string;
+  judgeModel?: string;
+  traits: Trait[];
+}
+
+export const NO_SYSTEM_PROMPT: Context = { id: "none", role: "neutral", system: null };
