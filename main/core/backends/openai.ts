@@ -1,0 +1,180 @@
+// Any OpenAI-compatible chat server (vLLM, SGLang, llama.cpp, Ollama, TGI, transformers serve, the OpenAI API).
+// Capabilities are detected once and the requests adapt: fan out when `n` is ignored, ask for no more top
+// logprobs than the server returns, and use max_completion_tokens only for the OpenAI API.
+import type { TopLogprob } from "../probes/scorers.js";
+import { requestJson, HttpError, type RetryPolicy } from "./http.js";
+import { AdaptiveLimiter } from "./limiter.js";
+import {
+  fillModelTemplate,
+  type Backend,
+  type BackendConfig,
+  type Capabilities,
+  type CheckpointTarget,
+  type Completion,
+  type GenerateRequest,
+  type Prepared,
+} from "./types.js";
+
+interface ChatResponse {
+  choices?: {
+    message?: { content?: string | null };
+    logprobs?: { content?: { token: string; logprob: number; top_logprobs?: TopLogprob[] }[] | null } | null;
+  }[];
+  usage?: { completion_tokens?: number };
+}
+
+export function isOpenAiApi(url: string): boolean {
+  try {
+    return new URL(url).hostname === "api.openai.com";
+  } catch {
+    return false;
+  }
+}
+
+export class OpenAiBackend implements Backend {
+  readonly kind: string = "openai";
+  readonly limiter: AdaptiveLimiter;
+  protected readonly urls: string[];
+  private next = 0;
+  private caps = new Map<string, Promise<Capabilities>>();
+  protected readonly retry: RetryPolicy;
+
+  constructor(readonly config: BackendConfig, urls?: string[]) {
+    const list = urls ?? config.baseUrls ?? (config.baseUrl ? [config.baseUrl] : []);
+    if (list.length === 0) throw new Error(`backend "${config.name}": needs baseUrl or baseUrls`);
+    this.urls = list.map((u) => u.replace(/\/+$/, ""));
+    this.limiter = new AdaptiveLimiter(config.maxConcurrency);
+    const official = this.urls.some(isOpenAiApi);
+    this.retry = { attempts: config.retry?.attempts ?? (official ? 6 : 3), baseMs: config.retry?.baseMs ?? 1000, maxMs: config.retry?.maxMs ?? 60_000 };
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** Replicas take turns. */
+  protected url(path: string): string {
+    const base = this.urls[this.next++ % this.urls.length]!;
+    return `${base}${base.endsWith("/v1") ? "" : "/v1"}${path}`;
+  }
+
+  protected headers(): Record<string, string> {
+    const env = this.config.apiKeyEnv;
+    if (!env) return {};
+    const key = process.env[env];
+    if (!key) throw new Error(`backend "${this.config.name}": environment variable ${env} (the API key) is not set`);
+    return { authorization: `Bearer ${key}` };
+  }
+
+  async prepare(target: CheckpointTarget | null): Promise<Prepared> {
+    return { model: fillModelTemplate(this.config.model, target), release: async () => undefined };
+  }
+
+  protected tokenField(): "max_tokens" | "max_completion_tokens" {
+    return this.config.tokenField ?? (this.urls.some(isOpenAiApi) ? "max_completion_tokens" : "max_tokens");
+  }
+
+  private async chat(model: string, req: GenerateRequest, n: number, topLogprobs: number, signal?: AbortSignal): Promise<Completion[]> {
+    const body: Record<string, unknown> = {
+      model,
+      messages: req.messages,
+      temperature: req.temperature,
+      top_p: req.topP,
+      [this.tokenField()]: req.maxTokens,
+    };
+    if (n > 1) body.n = n;
+    if (req.seed !== undefined) body.seed = req.seed;
+    if (topLogprobs > 0) {
+      body.logprobs = true;
+      body.top_logprobs = topLogprobs;
+    }
+    const started = performance.now();
+    const res = await requestJson<ChatResponse>(this.url("/chat/completions"), {
+      body,
+      headers: this.headers(),
+      timeoutMs: this.config.timeoutMs,
+      retry: this.retry,
+      limiter: this.limiter,
+      signal,
+    });
+    const latencyMs = performance.now() - started;
+    if (!Array.isArray(res.choices) || res.choices.length === 0) throw new HttpError(this.url(""), 200, "the response has no choices", false);
+    return res.choices.map((c) => ({
+      text: c.message?.content ?? "",
+      topLogprobs: c.logprobs?.content?.[0]?.top_logprobs?.map((t) => ({ token: t.token, logprob: t.logprob })),
+      tokens: res.usage?.completion_tokens !== undefined ? Math.round(res.usage.completion_tokens / res.choices!.length) : undefined,
+      latencyMs,
+    }));
+  }
+
+  async generate(prepared: Prepared, req: GenerateRequest, signal?: AbortSignal): Promise<Completion[]> {
+    const caps = await this.capabilities(prepared.model);
+    const top = req.topLogprobs ? Math.min(req.topLogprobs, caps.maxTopLogprobs || req.topLogprobs) : 0;
+    if (req.n <= 1 || caps.honoursN) {
+      const out = await this.chat(prepared.model, req, req.n, top, signal);
+      if (out.length >= req.n) return out.slice(0, req.n);
+      // Told it honours n but returned fewer: fill up one at a time.
+      const rest = await Promise.all(Array.from({ length: req.n - out.length }, (_, i) => this.chat(prepared.model, { ...req, seed: req.seed === undefined ? undefined : req.seed + out.length + i }, 1, top, signal)));
+      return [...out, ...rest.flat()];
+    }
+    // n is ignored by this server: fan out one request per completion (distinct seeds, so they differ).
+    const all = await Promise.all(Array.from({ length: req.n }, (_, i) => this.chat(prepared.model, { ...req, seed: req.seed === undefined ? undefined : req.seed + i }, 1, top, signal)));
+    return all.map((c) => c[0]!);
+  }
+
+  /** Detected once per model: models list, whether n is honoured, how many top logprobs come back. */
+  capabilities(model: string): Promise<Capabilities> {
+    let p = this.caps.get(model);
+    if (!p) {
+      p = this.probeCapabilities(model);
+      p.catch(() => this.caps.delete(model)); // a failed detection is tried again next time
+      this.caps.set(model, p);
+    }
+    return p;
+  }
+
+  private async probeCapabilities(model: string): Promise<Capabilities> {
+    const notes: string[] = [];
+    let models: string[] = [];
+    try {
+      const list = await requestJson<{ data?: { id: string }[] }>(this.url("/models"), { headers: this.headers(), timeoutMs: this.config.timeoutMs, retry: this.retry });
+      models = (list.data ?? []).map((m) => m.id);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === null) throw err; // unreachable: say so
+      notes.push(`GET /v1/models failed (${(err as Error).message}); continuing`);
+    }
+    const probe: GenerateRequest = { messages: [{ role: "user", content: "Say OK." }], n: 2, temperature: 1, topP: 1, maxTokens: 1, seed: 0 };
+    let honoursN = false;
+    let maxTopLogprobs = 0;
+    const refused: number[] = [];
+    for (const asked of [20, 5, 1]) {
+      try {
+        const out = await this.chat(model, probe, 2, asked);
+        honoursN = out.length >= 2;
+        maxTopLogprobs = Math.min(asked, Math.max(0, ...out.map((c) => c.topLogprobs?.length ?? 0)));
+        if (refused.length > 0) notes.push(`top_logprobs ${refused.join(" and ")} refused; using ${asked}`);
+        break;
+      } catch (err) {
+        if (err instanceof HttpError && err.status !== null && err.status >= 400 && err.status < 500) {
+          refused.push(asked);
+          continue;
+        }
+        throw err;
+      }
+    }
+    if (!honoursN) notes.push("n > 1 is ignored: requests fan out one per completion");
+    if (maxTopLogprobs === 0) notes.push("no top_logprobs returned: judge and choice scorers cannot work with this server");
+    return { models, honoursN, maxTopLogprobs, notes };
+  }
+
+  async detect(target: CheckpointTarget | null = null): Promise<Capabilities> {
+    const prepared = await this.prepare(target);
+    try {
+      return await this.capabilities(prepared.model);
+    } finally {
+      await prepared.release();
+    }
+  }
+
+  async close(): Promise<void> {}
+}

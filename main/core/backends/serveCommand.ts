@@ -1,0 +1,94 @@
+// One inference server per checkpoint, started from a user's command template ({checkpoint}, {port}), waited on
+// until healthy, probed, and always stopped: after the probe, on errors, and when Driftscope itself is interrupted.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { OpenAiBackend } from "./openai.js";
+import { fillModelTemplate, type BackendConfig, type CheckpointTarget, type Prepared } from "./types.js";
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Stops every server this process started; runs on exit and on SIGINT/SIGTERM. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  const killAll = () => {
+    for (const child of running) killTree(child, "SIGKILL");
+  };
+  process.on("exit", killAll);
+}
+
+function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, signal); // the whole process group: shells start the real server as a child
+  } catch {
+    child.kill(signal);
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === "object" && addr ? addr.port : 0));
+    });
+  });
+}
+
+export class ServeCommandBackend extends OpenAiBackend {
+  override readonly kind = "serve-command";
+
+  constructor(config: BackendConfig) {
+    if (!config.command) throw new Error(`backend "${config.name}" (serve-command) needs a command`);
+    super(config, ["http://127.0.0.1:0"]);
+  }
+
+  override async prepare(target: CheckpointTarget | null): Promise<Prepared> {
+    if (!target) throw new Error(`backend "${this.name}" (serve-command) starts a server per checkpoint; name a checkpoint`);
+    installExitHook();
+    const port = await freePort();
+    const command = this.config.command!.replaceAll("{checkpoint}", target.path).replaceAll("{port}", String(port));
+    const child = spawn(command, { shell: true, stdio: ["ignore", "ignore", "pipe"], detached: true });
+    running.add(child);
+    let stderr = "";
+    child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    const stop = async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        killTree(child, "SIGTERM");
+        const exited = new Promise((r) => child.once("exit", r));
+        const killed = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+        if (!killed) killTree(child, "SIGKILL");
+      }
+      running.delete(child);
+    };
+    const base = `http://127.0.0.1:${port}`;
+    this.urls.splice(0, this.urls.length, base);
+    try {
+      await this.waitHealthy(base, child, () => stderr);
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+    return { model: fillModelTemplate(this.config.model, target), release: stop };
+  }
+
+  private async waitHealthy(base: string, child: ChildProcess, stderr: () => string): Promise<void> {
+    const deadline = Date.now() + this.config.startupTimeoutMs;
+    for (let delay = 50; Date.now() < deadline; delay = Math.min(delay * 2, 1000)) {
+      if (child.exitCode !== null) throw new Error(`backend "${this.name}": the server command exited with code ${child.exitCode} before it was healthy. Its last output: ${stderr().trim() || "(none)"}`);
+      try {
+        const res = await fetch(`${base}${this.config.healthPath}`, { signal: AbortSignal.timeout(2000) });
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(delay);
+    }
+    throw new Error(`backend "${this.name}": the server did not become healthy within ${this.config.startupTimeoutMs} ms`);
+  }
+}
