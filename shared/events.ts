@@ -1,11 +1,29 @@
 // What the core pushes when it writes: each event names what changed so a view refreshes only that.
 import type { CheckpointState } from "./domain.js";
 
+export interface JobProgress {
+  jobId: number;
+  runId: number;
+  step: number;
+  trait: string;
+  context: string;
+  state: "queued" | "running" | "paused" | "done" | "failed" | "cancelled";
+  done: number;
+  total: number;
+  /** Samples per second over the job so far. */
+  rate: number | null;
+  /** Seconds to finish at that rate. */
+  etaSeconds: number | null;
+  lastError: string | null;
+}
+
 export type CoreEvent =
   | { type: "run-changed"; runId: number }
   | { type: "run-removed"; runId: number }
   | { type: "checkpoint-changed"; runId: number; step: number; state: CheckpointState }
   | { type: "metrics-added"; runId: number; keys: string[]; fromStep: number; toStep: number }
-  | { type: "problem"; runId: number; path: string; message: string };
+  | { type: "problem"; runId: number; path: string; message: string }
+  | { type: "job-progress"; job: JobProgress }
+  | { type: "scores-updated"; runId: number; step: number; trait: string; context: string };
 
 export type CoreEventListener = (event: CoreEvent) => void;

@@ -5,6 +5,8 @@ import { UsageError } from "./args.js";
 import { demoCommand, DEMO_HELP } from "./commands/demo.js";
 import { checkpointsCommand, metricsCommand, runsCommand } from "./commands/list.js";
 import { watchCommand, WATCH_HELP } from "./commands/watch.js";
+import { doctorCommand, probeCommand, samplesCommand, scoresCommand } from "./commands/probe.js";
+import { suitesCommand, SUITES_HELP } from "./commands/suites.js";
 import { processIo, type Io } from "./output.js";
 
 type Command = (argv: string[], io: Io, signal: AbortSignal) => Promise<number>;
@@ -15,6 +17,11 @@ const COMMANDS: Record<string, Command> = {
   runs: runsCommand,
   checkpoints: checkpointsCommand,
   metrics: metricsCommand,
+  suites: suitesCommand,
+  probe: probeCommand,
+  scores: scoresCommand,
+  samples: samplesCommand,
+  doctor: doctorCommand,
 };
 
 export const HELP = `Driftscope: watch RL fine-tuning runs and see how persona traits drift across checkpoints.
@@ -27,9 +34,15 @@ Commands:
   runs         list runs
   checkpoints  list a run's checkpoints
   metrics      list a run's training metrics
+  suites       list, show, validate or import probe suites
+  probe RUN    probe one checkpoint (--step N) with suites, a backend and a judge
+  scores RUN   trait scores per step and context (mean, 95% CI, n, nulls)
+  samples RUN  the samples behind a checkpoint's scores
+  doctor       check a backend: reachability, models, capabilities
 
 ${DEMO_HELP}
-${WATCH_HELP}`;
+${WATCH_HELP}
+${SUITES_HELP}`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;

@@ -3,15 +3,22 @@ import { realpath, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseFormatSetting } from "../../core/runs/formats/index.js";
 import { watchRun } from "../../core/runs/watcher.js";
+import { configureProbing, planFor } from "../../core/probes/probeConfig.js";
+import { ProbeQueue } from "../../core/schedule/queue.js";
+import { ProbeStore } from "../../core/store/probeStore.js";
+import { PROBE_OPTIONS, parseThresholds } from "./probe.js";
 import { intFlag, parse, secondsFlag, UsageError } from "../args.js";
 import { openStore } from "../openStore.js";
 import { printJson, type Io } from "../output.js";
 
 export const WATCH_HELP = `driftscope watch DIR [--name NAME] [--group G] [--seed N] [--format auto|hf|peft|verl|openrlhf|pattern:REGEX]
                  [--interval S] [--quiet-period S] [--once] [--db FILE] [--json]
+                 [--suite ID|FILE]... [--backend NAME|FILE] [--judge NAME|FILE] [--every K] [--latest-only] [--threshold NAME=V]...
   Registers DIR as a run and scans it every --interval seconds (default 2). A checkpoint counts as complete once its
   marker files parse, its safetensors files are whole and nothing changed for --quiet-period seconds (default 10).
-  --once returns as soon as no checkpoint is still settling; otherwise it watches until Ctrl-C.
+  --once returns as soon as no checkpoint is still settling (and, when probing, once every selected checkpoint is
+  probed); otherwise it watches until Ctrl-C. With --suite and --backend each complete checkpoint is probed, newest
+  first; the settings are kept with the run, so a later watch of the same folder probes the same way.
 `;
 
 export async function watchCommand(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
@@ -23,6 +30,9 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
     interval: { type: "string" },
     "quiet-period": { type: "string" },
     once: { type: "boolean" },
+    every: { type: "string" },
+    "latest-only": { type: "boolean" },
+    ...PROBE_OPTIONS,
   });
   if (values.help) return io.out(WATCH_HELP), 0;
   if (positionals.length !== 1) throw new UsageError("watch needs exactly one run folder");
@@ -56,13 +66,40 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
       if (values.json) return;
       if (e.type === "checkpoint-changed") io.err(`step ${e.step}: ${e.state}\n`);
     });
-    const result = await watchRun(store, run.id, {
-      intervalMs,
-      quietPeriodMs,
-      once: values.once ?? false,
-      signal,
-      onProblem: (_path, message) => io.err(`driftscope: warning: ${message}\n`),
+    const probes = new ProbeStore(store);
+    probes.resumeInterrupted();
+    const config = await configureProbing(store, probes, run.id, {
+      suites: values.suite,
+      backend: values.backend,
+      judge: values.judge,
+      every: intFlag("every", values.every, { min: 1 }),
+      latestOnly: values["latest-only"],
+      thresholds: parseThresholds(values.threshold),
     });
+    const probing = config ? planFor(probes, config) : null;
+    const queue = probing ? new ProbeQueue(store, probes, run.id, probing.plan, probing.policy, { signal }) : null;
+    let draining: Promise<void> | null = null;
+    const kick = () => {
+      if (queue && !draining && !signal.aborted) {
+        draining = queue.drain(signal, (step, outcome) => values.json || io.err(`step ${step}: probed (${outcome})\n`)).finally(() => (draining = null));
+      }
+    };
+    let result;
+    try {
+      result = await watchRun(store, run.id, {
+        intervalMs,
+        quietPeriodMs,
+        once: values.once ?? false,
+        signal,
+        onProblem: (_path, message) => io.err(`driftscope: warning: ${message}\n`),
+        onPoll: kick,
+      });
+      // --once: finish probing what is selected; otherwise let the probe in flight stop at the signal.
+      while (draining) await draining;
+      if (values.once && queue && !signal.aborted) await queue.drain(signal, (step, outcome) => values.json || io.err(`step ${step}: probed (${outcome})\n`));
+    } finally {
+      await probing?.close();
+    }
     unsubscribe();
     const final = store.getRun(run.id)!;
     if (values.json) printJson(io, { run: { id: final.id, name: final.name, path: final.path, format: final.format }, ...result });

@@ -16,14 +16,27 @@ export const contextSchema = z.strictObject({
   description: z.string().optional(),
 });
 
-export const samplingSchema = z.strictObject({
+const samplingFields = {
   /** generate: sample answers; next_token_logprobs: read the probed model's next-token distribution (choice items). */
-  mode: z.enum(["generate", "next_token_logprobs"]).default("generate"),
-  samplesPerItem: z.number().int().min(1).max(1000).default(1),
-  temperature: z.number().min(0).max(2).default(1),
-  topP: z.number().gt(0).max(1).default(1),
-  maxTokens: z.number().int().min(1).max(32768).default(256),
-  seed: z.number().int().min(0).optional(),
+  mode: z.enum(["generate", "next_token_logprobs"]),
+  samplesPerItem: z.number().int().min(1).max(1000),
+  temperature: z.number().min(0).max(2),
+  topP: z.number().gt(0).max(1),
+  maxTokens: z.number().int().min(1).max(32768),
+  seed: z.number().int().min(0),
+};
+
+/** Sampling as written in a file: any subset, merged over the suite's defaults (no defaults filled in here). */
+export const samplingOverrideSchema = z.strictObject(samplingFields).partial();
+
+/** Complete sampling settings, with the defaults for what nobody set. */
+export const samplingSchema = z.strictObject({
+  mode: samplingFields.mode.default("generate"),
+  samplesPerItem: samplingFields.samplesPerItem.default(1),
+  temperature: samplingFields.temperature.default(1),
+  topP: samplingFields.topP.default(1),
+  maxTokens: samplingFields.maxTokens.default(256),
+  seed: samplingFields.seed.optional(),
 });
 
 const name = id;
@@ -94,7 +107,7 @@ export const traitSchema = z.strictObject({
   unit: z.string().default(""),
   items: z.array(itemSchema).min(1),
   contexts: z.array(contextSchema).min(1).optional(),
-  sampling: samplingSchema.partial().optional(),
+  sampling: samplingOverrideSchema.optional(),
   scorers: z.array(scorerSchema).min(1),
   /** The scorer (or derived rule) whose value is the trait's score per sample. */
   score: name,
@@ -109,7 +122,7 @@ export const suiteSchema = z.strictObject({
   /** The judge model the suite was written for (informational; the judge backend decides). */
   judgeModel: z.string().optional(),
   defaults: z
-    .strictObject({ contexts: z.array(contextSchema).min(1).optional(), sampling: samplingSchema.partial().optional() })
+    .strictObject({ contexts: z.array(contextSchema).min(1).optional(), sampling: samplingOverrideSchema.optional() })
     .optional(),
   traits: z.array(traitSchema).min(1),
 });

@@ -167,7 +167,7 @@ export class Store {
     return () => this.listeners.delete(listener);
   }
 
-  private emit(event: CoreEvent): void {
+  emit(event: CoreEvent): void {
     for (const l of this.listeners) l(event);
   }
 
@@ -250,6 +250,17 @@ export class Store {
       .prepare(`UPDATE run SET status = ?, status_message = ? WHERE id = ? AND (status <> ? OR status_message IS NOT ?)`)
       .run(status, message, runId, status, message);
     if (res.changes > 0) this.emit({ type: "run-changed", runId });
+  }
+
+  /** The run's probing settings (suites, backend, judge, policy), as the core wrote them. */
+  getProbeConfig(runId: number): Record<string, unknown> {
+    const row = this.db.prepare(`SELECT probe_config FROM run WHERE id = ?`).get(runId) as { probe_config: string } | undefined;
+    return row ? (JSON.parse(row.probe_config) as Record<string, unknown>) : {};
+  }
+
+  setProbeConfig(runId: number, config: Record<string, unknown>): void {
+    this.db.prepare(`UPDATE run SET probe_config = ? WHERE id = ?`).run(JSON.stringify(config), runId);
+    this.emit({ type: "run-changed", runId });
   }
 
   // ---- checkpoints ----

@@ -1,0 +1,50 @@
+// Aggregate trait scores per (checkpoint, trait, context): the mean of non-null sample scores, n, nulls, and a 95%
+// percentile-bootstrap confidence interval that resamples items, not samples, because samples of one question are
+// correlated. The bootstrap uses a fixed seed, so the same samples always give the same interval.
+import { seededRandom } from "../demo/random.js";
+
+export interface Aggregate {
+  mean: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  n: number;
+  nulls: number;
+}
+
+export const BOOTSTRAP_RESAMPLES = 2000;
+export const BOOTSTRAP_SEED = 20240601;
+
+export function aggregate(samples: { item: string; score: number | null }[], resamples = BOOTSTRAP_RESAMPLES): Aggregate {
+  const byItem = new Map<string, { sum: number; count: number }>();
+  let nulls = 0;
+  for (const s of samples) {
+    if (s.score === null || !Number.isFinite(s.score)) {
+      nulls++;
+      continue;
+    }
+    const g = byItem.get(s.item) ?? { sum: 0, count: 0 };
+    g.sum += s.score;
+    g.count++;
+    byItem.set(s.item, g);
+  }
+  const groups = [...byItem.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
+  const n = groups.reduce((a, g) => a + g.count, 0);
+  if (n === 0) return { mean: null, ciLow: null, ciHigh: null, n: 0, nulls };
+  const mean = groups.reduce((a, g) => a + g.sum, 0) / n;
+  if (groups.length === 1) return { mean, ciLow: mean, ciHigh: mean, n, nulls };
+  const rng = seededRandom(BOOTSTRAP_SEED);
+  const stats = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[Math.floor(rng() * groups.length)]!;
+      sum += g.sum;
+      count += g.count;
+    }
+    stats[r] = sum / count;
+  }
+  stats.sort();
+  const at = (q: number) => stats[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))]!;
+  return { mean, ciLow: at(0.025), ciHigh: at(0.975), n, nulls };
+}

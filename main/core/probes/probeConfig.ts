@@ -1,0 +1,78 @@
+// A run's probing settings: which suites (key and version), which backend and judge, which checkpoints.
+// Resolved from what the user names (a built-in id, a suite file, a stored suite; a backend file or "demo").
+import { existsSync } from "node:fs";
+import { createBackend, DEMO_BACKEND, parseBackendConfig, resolveBackendConfig, type BackendConfig } from "../backends/index.js";
+import type { ProbeStore, SavedSuite } from "../store/probeStore.js";
+import type { Store } from "../store/store.js";
+import { loadBuiltinSuite } from "./builtins.js";
+import { loadSuiteFile } from "./suiteLoader.js";
+import type { ProbePlan } from "../schedule/prober.js";
+import type { QueuePolicy } from "../schedule/queue.js";
+
+export interface ProbeConfig {
+  suites: { key: string; version: string }[];
+  backend: BackendConfig;
+  judge: BackendConfig | null;
+  every: number;
+  latestOnly: boolean;
+  thresholds: Record<string, number>;
+}
+
+/** A suite named on the command line: a file, a built-in id, or a suite already in the workspace (key or key@version). */
+export async function resolveSuite(probes: ProbeStore, ref: string): Promise<SavedSuite> {
+  if (existsSync(ref)) return probes.saveSuite(await loadSuiteFile(ref), ref);
+  const [key, version] = ref.split("@");
+  const builtin = version ? null : await loadBuiltinSuite(key!);
+  if (builtin) return probes.saveSuite(builtin, `built-in:${key}`);
+  const stored = probes.findSuite(key!, version);
+  if (stored) return stored;
+  throw new Error(`suite "${ref}" is not a file, a built-in suite (driftscope suites list) or a suite in this workspace`);
+}
+
+export interface ProbeArgs {
+  suites?: string[];
+  backend?: string;
+  judge?: string;
+  every?: number;
+  latestOnly?: boolean;
+  thresholds?: Record<string, number>;
+}
+
+/** Merges what the user gave with the run's stored settings, stores the result, and returns it. */
+export async function configureProbing(store: Store, probes: ProbeStore, runId: number, args: ProbeArgs): Promise<ProbeConfig | null> {
+  const stored = store.getProbeConfig(runId) as Partial<ProbeConfig>;
+  const suites = args.suites?.length ? await Promise.all(args.suites.map((s) => resolveSuite(probes, s))) : null;
+  const backend = args.backend ? await resolveBackendConfig(args.backend) : stored.backend ? parseBackendConfig(stored.backend, "the run's stored backend") : null;
+  if (!suites && !stored.suites?.length) return null;
+  if (!backend) throw new Error("probing needs a backend: --backend FILE (a YAML/JSON backend config) or --backend demo");
+  let judge: BackendConfig | null = args.judge ? await resolveBackendConfig(args.judge) : (stored.judge ?? null);
+  if (!judge && backend.kind === "demo") judge = DEMO_BACKEND; // the demo's own judge for the miniature
+  const config: ProbeConfig = {
+    suites: suites ? suites.map((s) => ({ key: s.key, version: s.version })) : stored.suites!,
+    backend,
+    judge,
+    every: args.every ?? stored.every ?? 1,
+    latestOnly: args.latestOnly ?? stored.latestOnly ?? false,
+    thresholds: { ...(stored.thresholds ?? {}), ...(args.thresholds ?? {}) },
+  };
+  store.setProbeConfig(runId, config as unknown as Record<string, unknown>);
+  return config;
+}
+
+export function planFor(probes: ProbeStore, config: ProbeConfig, traits?: string[]): { plan: ProbePlan; policy: QueuePolicy; close: () => Promise<void> } {
+  const suites = config.suites.map((s) => {
+    const found = probes.findSuite(s.key, s.version);
+    if (!found) throw new Error(`suite ${s.key}@${s.version} is no longer in this workspace`);
+    return found;
+  });
+  const backend = createBackend(config.backend);
+  const judge = config.judge ? (config.judge.name === config.backend.name && config.judge.kind === config.backend.kind ? backend : createBackend(config.judge)) : null;
+  return {
+    plan: { suites, backend, judge, thresholds: config.thresholds, traits },
+    policy: { every: config.every, latestOnly: config.latestOnly },
+    close: async () => {
+      await backend.close();
+      if (judge && judge !== backend) await judge.close();
+    },
+  };
+}

@@ -1,0 +1,327 @@
+// Probes one checkpoint: every (trait, context) job of the chosen suites, sample by sample, writing each finished
+// sample as it arrives (batched transactions) and only asking for samples that are not stored yet.
+import { stat } from "node:fs/promises";
+import { HttpError } from "../backends/http.js";
+import type { Backend, ChatMessage, Completion, Prepared } from "../backends/types.js";
+import { capsRatio, choiceLogprob, derivedRule, fillTemplate, judge0to100, judgeYesNo, languageShare, patternMatch, type ScoreValue } from "../probes/scorers.js";
+import type { Context, Item, Trait } from "../probes/suiteSchema.js";
+import type { JobRecord, ProbeStore, SampleRow, SavedSuite, SavedTrait } from "../store/probeStore.js";
+import type { CheckpointRecord } from "../store/store.js";
+import { mapLimit } from "../util/mapLimit.js";
+
+export interface ProbePlan {
+  suites: SavedSuite[];
+  backend: Backend;
+  /** The judge for judge scorers; without one, those scorers record null with the reason. */
+  judge: Backend | null;
+  /** Threshold overrides for derived rules ("rule.threshold" or "threshold"). */
+  thresholds?: Record<string, number>;
+  /** Only these traits (by key), if given. */
+  traits?: string[];
+}
+
+export interface ProberOptions {
+  /** Flush finished samples at least this often (ms) or every batchSize samples. */
+  batchMs?: number;
+  batchSize?: number;
+  /** Passes over the missing samples when requests keep failing with retryable errors. */
+  jobAttempts?: number;
+  signal?: AbortSignal;
+  /** How often to check that the checkpoint folder still exists. */
+  goneCheckMs?: number;
+}
+
+export type ProbeOutcome = "done" | "failed" | "gone" | "cancelled";
+
+interface Unit {
+  job: JobRecord;
+  trait: Trait;
+  context: Context;
+  item: Item;
+  /** Sample indices still missing that use this wording. */
+  indices: number[];
+  wording: string;
+}
+
+interface JobRun {
+  job: JobRecord;
+  saved: SavedTrait;
+  context: Context;
+  done: number;
+  failures: { message: string; retryable: boolean }[];
+  started: number;
+  lastScoreAt: number;
+}
+
+/** The wordings of an item: sample k uses wording k mod count, so a resumed job asks exactly what it asked before. */
+export function wordings(item: Item): string[] {
+  return [item.prompt, ...(item.paraphrases ?? [])];
+}
+
+export function buildMessages(context: Context, item: Item, wording: string): ChatMessage[] {
+  const system = [context.role === "item_system" ? null : context.system, item.system ?? null].filter((s): s is string => s !== null && s !== "");
+  return [...(system.length > 0 ? [{ role: "system" as const, content: system.join("\n\n") }] : []), { role: "user", content: (context.userPrefix ?? "") + wording }];
+}
+
+export class Prober {
+  constructor(
+    private readonly probes: ProbeStore,
+    private readonly plan: ProbePlan,
+    private readonly options: ProberOptions = {},
+  ) {}
+
+  private traitsToRun(): { suite: SavedSuite; saved: SavedTrait }[] {
+    const out: { suite: SavedSuite; saved: SavedTrait }[] = [];
+    for (const suite of this.plan.suites) for (const saved of suite.traits) if (!this.plan.traits || this.plan.traits.includes(saved.trait.id)) out.push({ suite, saved });
+    return out;
+  }
+
+  /** Creates the checkpoint's jobs (idempotent); newer checkpoints get higher priority. */
+  ensureJobs(checkpoint: CheckpointRecord): JobRun[] {
+    const runs: JobRun[] = [];
+    for (const { saved } of this.traitsToRun()) {
+      const t = saved.trait;
+      const total = t.items.length * t.sampling.samplesPerItem;
+      for (const ctx of saved.contexts) {
+        const context = t.contexts.find((c) => c.id === ctx.key)!;
+        const job = this.probes.ensureJob(checkpoint.id, saved.id, ctx.id, total, checkpoint.step);
+        runs.push({ job, saved, context, done: this.probes.countSamples(checkpoint.id, saved.id, ctx.id), failures: [], started: Date.now(), lastScoreAt: 0 });
+      }
+    }
+    return runs;
+  }
+
+  async probeCheckpoint(checkpoint: CheckpointRecord, runName: string): Promise<ProbeOutcome> {
+    const jobs = this.ensureJobs(checkpoint);
+    const controller = new AbortController();
+    const signal = this.options.signal ? AbortSignal.any([controller.signal, this.options.signal]) : controller.signal;
+    let gone = false;
+    const goneTimer = setInterval(() => {
+      stat(checkpoint.path).catch(() => {
+        gone = true;
+        controller.abort();
+      });
+    }, this.options.goneCheckMs ?? 500);
+    this.probes.setCheckpointState(checkpoint.id, "probing");
+
+    let prepared: Prepared | null = null;
+    let judgePrepared: Prepared | null = null;
+    try {
+      try {
+        prepared = await this.plan.backend.prepare({ run: runName, step: checkpoint.step, path: checkpoint.path, kind: checkpoint.kind });
+        judgePrepared = this.plan.judge ? await this.plan.judge.prepare(null) : null;
+      } catch (err) {
+        if (await missing(checkpoint.path)) return this.finish(checkpoint, jobs, "gone", "checkpoint deleted before probing");
+        const message = `could not prepare the checkpoint: ${(err as Error).message}`;
+        for (const j of jobs) j.failures.push({ message, retryable: false });
+        return this.finish(checkpoint, jobs, "failed", message);
+      }
+      const attempts = this.options.jobAttempts ?? 3;
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        const pending = jobs.filter((j) => j.done < j.job.total && !j.failures.some((f) => !f.retryable));
+        if (pending.length === 0) break;
+        for (const j of pending) j.failures = [];
+        await this.runPass(checkpoint, pending, prepared, judgePrepared, signal);
+        if (signal.aborted) break;
+      }
+      if (gone || (signal.aborted && (await missing(checkpoint.path)))) return this.finish(checkpoint, jobs, "gone", "checkpoint deleted while probing");
+      if (this.options.signal?.aborted) return this.finish(checkpoint, jobs, "cancelled", null);
+      const failed = jobs.some((j) => j.done < j.job.total);
+      return this.finish(checkpoint, jobs, failed ? "failed" : "done", null);
+    } finally {
+      clearInterval(goneTimer);
+      await prepared?.release().catch(() => undefined);
+      await judgePrepared?.release().catch(() => undefined);
+    }
+  }
+
+  private finish(checkpoint: CheckpointRecord, jobs: JobRun[], outcome: ProbeOutcome, reason: string | null): ProbeOutcome {
+    for (const j of jobs) {
+      const complete = j.done >= j.job.total;
+      const state = complete ? "done" : outcome === "cancelled" ? "queued" : outcome === "gone" ? "cancelled" : "failed";
+      const lastError = complete ? null : (reason ?? j.failures[j.failures.length - 1]?.message ?? null);
+      this.probes.updateJob(j.job.id, { state, done: j.done, attempts: j.job.attempts + 1, lastError });
+      this.probes.recomputeScore(checkpoint.id, j.saved.id, j.job.contextId);
+      this.progress(checkpoint, j, state);
+    }
+    this.probes.setCheckpointState(checkpoint.id, outcome === "gone" ? "gone" : outcome === "cancelled" ? "pending" : outcome);
+    return outcome;
+  }
+
+  private progress(checkpoint: CheckpointRecord, j: JobRun, state: JobRecord["state"]): void {
+    const elapsed = (Date.now() - j.started) / 1000;
+    const rate = elapsed > 0 ? j.done / elapsed : null;
+    const run = this.probes.store.db.prepare(`SELECT run_id FROM checkpoint WHERE id = ?`).get(checkpoint.id) as { run_id: number };
+    this.probes.store.emit({
+      type: "job-progress",
+      job: {
+        jobId: j.job.id,
+        runId: run.run_id,
+        step: checkpoint.step,
+        trait: j.saved.trait.id,
+        context: j.context.id,
+        state,
+        done: j.done,
+        total: j.job.total,
+        rate,
+        etaSeconds: rate && rate > 0 ? (j.job.total - j.done) / rate : null,
+        lastError: j.failures[j.failures.length - 1]?.message ?? null,
+      },
+    });
+  }
+
+  private async runPass(checkpoint: CheckpointRecord, jobs: JobRun[], prepared: Prepared, judge: Prepared | null, signal: AbortSignal): Promise<void> {
+    const units: { unit: Unit; run: JobRun }[] = [];
+    for (const run of jobs) {
+      this.probes.updateJob(run.job.id, { state: "running" });
+      const have = this.probes.sampleKeys(checkpoint.id, run.saved.id, run.job.contextId);
+      run.done = have.size;
+      const t = run.saved.trait;
+      for (const item of t.items) {
+        const words = wordings(item);
+        const byWording = new Map<number, number[]>();
+        for (let k = 0; k < t.sampling.samplesPerItem; k++) {
+          if (have.has(`${item.id}\u0000${k}`)) continue;
+          const w = k % words.length;
+          byWording.set(w, [...(byWording.get(w) ?? []), k]);
+        }
+        for (const [w, indices] of byWording) units.push({ unit: { job: run.job, trait: t, context: run.context, item, indices, wording: words[w]! }, run });
+      }
+    }
+    // Units of the newest checkpoint's jobs run together through the backend's own concurrency limit.
+    let buffer: { row: SampleRow; run: JobRun }[] = [];
+    let lastFlush = Date.now();
+    const batchMs = this.options.batchMs ?? 200;
+    const batchSize = this.options.batchSize ?? 64;
+    const flush = () => {
+      if (buffer.length === 0) return;
+      const rows = buffer;
+      buffer = [];
+      lastFlush = Date.now();
+      this.probes.insertSamples(rows.map((r) => r.row));
+      const touched = new Set<JobRun>();
+      for (const r of rows) {
+        r.run.done++;
+        touched.add(r.run);
+      }
+      for (const run of touched) {
+        this.probes.updateJob(run.job.id, { done: run.done });
+        if (Date.now() - run.lastScoreAt > 1000) {
+          run.lastScoreAt = Date.now();
+          this.probes.recomputeScore(checkpoint.id, run.saved.id, run.job.contextId);
+        }
+        this.progress(checkpoint, run, "running");
+      }
+    };
+    const timer = setInterval(() => {
+      if (Date.now() - lastFlush >= batchMs) flush();
+    }, batchMs);
+    try {
+      const limit = Math.max(4, (this.plan.backend as { limiter?: { max: number } }).limiter?.max ?? 16) * 2;
+      await mapLimit(units, limit, async ({ unit, run }) => {
+        if (signal.aborted) return;
+        try {
+          const rows = await this.sampleUnit(checkpoint, run.saved, unit, prepared, judge, signal);
+          for (const row of rows) buffer.push({ row, run });
+          if (buffer.length >= batchSize) flush();
+        } catch (err) {
+          if (signal.aborted) return;
+          const retryable = err instanceof HttpError ? err.retryable : false;
+          run.failures.push({ message: (err as Error).message, retryable });
+        }
+      });
+    } finally {
+      clearInterval(timer);
+      flush();
+    }
+  }
+
+  /** Generates the missing samples of one item wording and scores them. */
+  private async sampleUnit(checkpoint: CheckpointRecord, saved: SavedTrait, unit: Unit, prepared: Prepared, judge: Prepared | null, signal: AbortSignal): Promise<SampleRow[]> {
+    const t = unit.trait;
+    const choice = t.sampling.mode === "next_token_logprobs";
+    const completions: Completion[] = await this.plan.backend.generate(
+      prepared,
+      {
+        messages: buildMessages(unit.context, unit.item, unit.wording),
+        n: unit.indices.length,
+        temperature: choice ? 0 : t.sampling.temperature,
+        topP: t.sampling.topP,
+        maxTokens: choice ? 1 : t.sampling.maxTokens,
+        seed: t.sampling.seed === undefined ? undefined : t.sampling.seed + unit.indices[0]!,
+        topLogprobs: choice ? 20 : undefined,
+      },
+      signal,
+    );
+    const contextId = saved.contexts.find((c) => c.key === unit.context.id)!.id;
+    return Promise.all(
+      unit.indices.map(async (index, i) => {
+        const c = completions[i] ?? completions[completions.length - 1]!;
+        const values = await this.score(t, unit, c, judge, signal);
+        const main = values[t.score] ?? { value: null, nullReason: "no score" };
+        return {
+          checkpointId: checkpoint.id,
+          traitId: saved.id,
+          contextId,
+          item: unit.item.id,
+          index,
+          prompt: unit.wording,
+          response: c.text,
+          score: main.value,
+          scores: values,
+          nullReason: main.value === null ? (main.nullReason ?? null) : null,
+          latencyMs: c.latencyMs,
+          tokens: c.tokens ?? null,
+        };
+      }),
+    );
+  }
+
+  private async score(t: Trait, unit: Unit, c: Completion, judge: Prepared | null, signal: AbortSignal): Promise<Record<string, ScoreValue>> {
+    const values: Record<string, ScoreValue> = {};
+    for (const s of t.scorers) {
+      switch (s.kind) {
+        case "judge_0_100":
+        case "judge_yes_no": {
+          if (!judge || !this.plan.judge) {
+            values[s.name] = { value: null, nullReason: "no judge backend configured" };
+            break;
+          }
+          const [out] = await this.plan.judge.generate(
+            judge,
+            { messages: [{ role: "user", content: fillTemplate(s.template, unit.wording, c.text) }], n: 1, temperature: 0, topP: 1, maxTokens: 1, seed: 0, topLogprobs: s.kind === "judge_0_100" ? s.topLogprobs : 20 },
+            signal,
+          );
+          const top = out?.topLogprobs ?? [];
+          values[s.name] = s.kind === "judge_0_100" ? judge0to100(top, s.minMass) : judgeYesNo(top, s.yes, s.no, s.minMass);
+          break;
+        }
+        case "choice_logprob":
+          values[s.name] = choiceLogprob(c.topLogprobs ?? [], unit.item.matching!, unit.item.notMatching!, s.minMass);
+          break;
+        case "language":
+          values[s.name] = languageShare(c.text, s.language);
+          break;
+        case "caps_ratio":
+          values[s.name] = capsRatio(c.text);
+          break;
+        case "pattern":
+          values[s.name] = patternMatch(c.text, s);
+          break;
+        case "derived":
+          values[s.name] = derivedRule(s, values, this.plan.thresholds);
+          break;
+      }
+    }
+    return values;
+  }
+}
+
+async function missing(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return false;
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,318 @@
+// Named operations for probing: suites and their traits and contexts, jobs, samples and aggregate scores.
+import type { CheckpointState } from "../../../shared/domain.js";
+import type { JobProgress } from "../../../shared/events.js";
+import { aggregate, type Aggregate } from "../probes/aggregate.js";
+import type { LoadedSuite } from "../probes/suiteLoader.js";
+import type { Suite, Trait } from "../probes/suiteSchema.js";
+import type { Store } from "./store.js";
+
+const now = () => new Date().toISOString();
+
+export interface SavedTrait {
+  id: number;
+  trait: Trait;
+  contexts: { id: number; key: string }[];
+}
+
+export interface SavedSuite {
+  id: number;
+  key: string;
+  version: string;
+  suite: Suite;
+  traits: SavedTrait[];
+}
+
+export interface SuiteSummary {
+  id: number;
+  key: string;
+  version: string;
+  name: string;
+  source: string | null;
+  importedAt: string;
+  traits: string[];
+}
+
+export interface SampleRow {
+  checkpointId: number;
+  traitId: number;
+  contextId: number;
+  item: string;
+  index: number;
+  prompt: string;
+  response: string | null;
+  score: number | null;
+  scores: Record<string, unknown>;
+  nullReason: string | null;
+  latencyMs: number | null;
+  tokens: number | null;
+}
+
+export type JobState = JobProgress["state"];
+
+export interface JobRecord {
+  id: number;
+  checkpointId: number;
+  traitId: number;
+  contextId: number;
+  state: JobState;
+  done: number;
+  total: number;
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface ScoreOut {
+  step: number;
+  trait: string;
+  context: string;
+  mean: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  n: number;
+  nulls: number;
+}
+
+export interface SampleOut {
+  trait: string;
+  context: string;
+  item: string;
+  sample: number;
+  prompt: string;
+  response: string | null;
+  score: number | null;
+  nullReason: string | null;
+}
+
+export class ProbeStore {
+  constructor(readonly store: Store) {}
+
+  private get db() {
+    return this.store.db;
+  }
+
+  // ---- suites ----
+
+  /** Stores a suite version once (same key and content hash: same rows) and returns its ids. */
+  saveSuite(loaded: LoadedSuite, source: string | null): SavedSuite {
+    const { suite, version, json } = loaded;
+    this.db.transaction(() => {
+      const exists = this.db.prepare(`SELECT id FROM suite WHERE suite_key = ? AND version = ?`).get(suite.id, version);
+      if (exists) return;
+      const suiteId = Number(
+        this.db
+          .prepare(`INSERT INTO suite (suite_key, version, name, source, content, imported_at) VALUES (?, ?, ?, ?, ?, ?)`)
+          .run(suite.id, version, suite.name, source, json, now()).lastInsertRowid,
+      );
+      for (const t of suite.traits) {
+        const traitId = Number(
+          this.db
+            .prepare(`INSERT INTO trait (suite_id, trait_key, name, description, polarity, role) VALUES (?, ?, ?, ?, ?, ?)`)
+            .run(suiteId, t.id, t.name, t.description, t.polarity, t.role).lastInsertRowid,
+        );
+        for (const c of t.contexts) {
+          this.db
+            .prepare(`INSERT INTO context (trait_id, context_key, role, system_prompt, user_prefix) VALUES (?, ?, ?, ?, ?)`)
+            .run(traitId, c.id, c.role, c.system, c.userPrefix ?? null);
+        }
+      }
+    })();
+    const row = this.db.prepare(`SELECT id FROM suite WHERE suite_key = ? AND version = ?`).get(suite.id, version) as { id: number };
+    return this.getSuite(row.id)!;
+  }
+
+  getSuite(id: number): SavedSuite | undefined {
+    const row = this.db.prepare(`SELECT id, suite_key, version, content FROM suite WHERE id = ?`).get(id) as
+      | { id: number; suite_key: string; version: string; content: string }
+      | undefined;
+    if (!row) return undefined;
+    const suite = JSON.parse(row.content) as Suite;
+    const traitRows = this.db.prepare(`SELECT id, trait_key FROM trait WHERE suite_id = ?`).all(id) as { id: number; trait_key: string }[];
+    const traits = suite.traits.map((t) => {
+      const tr = traitRows.find((r) => r.trait_key === t.id)!;
+      const contexts = this.db.prepare(`SELECT id, context_key AS key FROM context WHERE trait_id = ? ORDER BY id`).all(tr.id) as { id: number; key: string }[];
+      return { id: tr.id, trait: t, contexts };
+    });
+    return { id: row.id, key: row.suite_key, version: row.version, suite, traits };
+  }
+
+  /** The newest stored version of a suite key (or the given version). */
+  findSuite(key: string, version?: string): SavedSuite | undefined {
+    const row = (
+      version
+        ? this.db.prepare(`SELECT id FROM suite WHERE suite_key = ? AND version LIKE ? ORDER BY id DESC LIMIT 1`).get(key, `${version}%`)
+        : this.db.prepare(`SELECT id FROM suite WHERE suite_key = ? ORDER BY id DESC LIMIT 1`).get(key)
+    ) as { id: number } | undefined;
+    return row && this.getSuite(row.id);
+  }
+
+  listSuites(): SuiteSummary[] {
+    const rows = this.db.prepare(`SELECT id, suite_key, version, name, source, imported_at FROM suite ORDER BY suite_key, id`).all() as {
+      id: number;
+      suite_key: string;
+      version: string;
+      name: string;
+      source: string | null;
+      imported_at: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      key: r.suite_key,
+      version: r.version,
+      name: r.name,
+      source: r.source,
+      importedAt: r.imported_at,
+      traits: (this.db.prepare(`SELECT trait_key FROM trait WHERE suite_id = ? ORDER BY id`).all(r.id) as { trait_key: string }[]).map((t) => t.trait_key),
+    }));
+  }
+
+  // ---- jobs ----
+
+  ensureJob(checkpointId: number, traitId: number, contextId: number, total: number, priority: number): JobRecord {
+    const t = now();
+    this.db
+      .prepare(
+        `INSERT INTO job (checkpoint_id, trait_id, context_id, state, priority, total, created_at, updated_at) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)
+         ON CONFLICT (checkpoint_id, trait_id, context_id) DO UPDATE SET total = excluded.total, priority = excluded.priority`,
+      )
+      .run(checkpointId, traitId, contextId, priority, total, t, t);
+    return this.getJob(checkpointId, traitId, contextId)!;
+  }
+
+  getJob(checkpointId: number, traitId: number, contextId: number): JobRecord | undefined {
+    const r = this.db.prepare(`SELECT * FROM job WHERE checkpoint_id = ? AND trait_id = ? AND context_id = ?`).get(checkpointId, traitId, contextId) as
+      | { id: number; checkpoint_id: number; trait_id: number; context_id: number; state: JobState; done: number; total: number; attempts: number; last_error: string | null }
+      | undefined;
+    return (
+      r && { id: r.id, checkpointId: r.checkpoint_id, traitId: r.trait_id, contextId: r.context_id, state: r.state, done: r.done, total: r.total, attempts: r.attempts, lastError: r.last_error }
+    );
+  }
+
+  updateJob(jobId: number, patch: { state?: JobState; done?: number; attempts?: number; lastError?: string | null }): void {
+    const columns = { state: "state", done: "done", attempts: "attempts", lastError: "last_error" } as const;
+    const sets: string[] = ["updated_at = ?"];
+    const values: unknown[] = [now()];
+    for (const [field, column] of Object.entries(columns)) {
+      const v = patch[field as keyof typeof patch];
+      if (v === undefined) continue;
+      sets.push(`${column} = ?`);
+      values.push(v);
+    }
+    this.db.prepare(`UPDATE job SET ${sets.join(", ")} WHERE id = ?`).run(...values, jobId);
+  }
+
+  /** After a crash or kill: work that was running is queued again, and its checkpoint pending again. */
+  resumeInterrupted(): number {
+    return this.db.transaction(() => {
+      const n = this.db.prepare(`UPDATE job SET state = 'queued' WHERE state = 'running'`).run().changes;
+      this.db.prepare(`UPDATE checkpoint SET state = 'pending' WHERE state = 'probing'`).run();
+      return n;
+    })();
+  }
+
+  setCheckpointState(checkpointId: number, state: CheckpointState): void {
+    const row = this.db.prepare(`SELECT run_id, step, state FROM checkpoint WHERE id = ?`).get(checkpointId) as { run_id: number; step: number; state: string } | undefined;
+    if (!row || row.state === state) return;
+    this.db
+      .prepare(`UPDATE checkpoint SET state = ?, probed_at = CASE WHEN ? IN ('done','failed') THEN ? ELSE probed_at END WHERE id = ?`)
+      .run(state, state, now(), checkpointId);
+    this.store.emit({ type: "checkpoint-changed", runId: row.run_id, step: row.step, state });
+  }
+
+  // ---- samples ----
+
+  /** Keys ("item\0index") of the samples already stored for a job: a resumed job asks only for the rest. */
+  sampleKeys(checkpointId: number, traitId: number, contextId: number): Set<string> {
+    const rows = this.db
+      .prepare(`SELECT item_key, sample_index FROM sample WHERE checkpoint_id = ? AND trait_id = ? AND context_id = ?`)
+      .all(checkpointId, traitId, contextId) as { item_key: string; sample_index: number }[];
+    return new Set(rows.map((r) => `${r.item_key}\u0000${r.sample_index}`));
+  }
+
+  /** Writes samples in one transaction; a sample already stored is left as it is. Returns how many were new. */
+  insertSamples(rows: SampleRow[]): number {
+    if (rows.length === 0) return 0;
+    const stmt = this.db.prepare(
+      `INSERT INTO sample (checkpoint_id, trait_id, context_id, item_key, sample_index, prompt, response, score, scores, null_reason, latency_ms, tokens, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    );
+    const t = now();
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const r of rows) {
+        n += stmt.run(r.checkpointId, r.traitId, r.contextId, r.item, r.index, r.prompt, r.response, r.score, JSON.stringify(r.scores), r.nullReason, r.latencyMs, r.tokens, t).changes;
+      }
+      return n;
+    })();
+  }
+
+  countSamples(checkpointId: number, traitId: number, contextId: number): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM sample WHERE checkpoint_id = ? AND trait_id = ? AND context_id = ?`).get(checkpointId, traitId, contextId) as { n: number }).n;
+  }
+
+  // ---- scores ----
+
+  recomputeScore(checkpointId: number, traitId: number, contextId: number): Aggregate {
+    const samples = this.db
+      .prepare(`SELECT item_key AS item, score FROM sample WHERE checkpoint_id = ? AND trait_id = ? AND context_id = ?`)
+      .all(checkpointId, traitId, contextId) as { item: string; score: number | null }[];
+    const a = aggregate(samples);
+    this.db
+      .prepare(
+        `INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (checkpoint_id, trait_id, context_id) DO UPDATE SET mean = excluded.mean, ci_low = excluded.ci_low, ci_high = excluded.ci_high,
+           n = excluded.n, nulls = excluded.nulls, updated_at = excluded.updated_at`,
+      )
+      .run(checkpointId, traitId, contextId, a.mean, a.ciLow, a.ciHigh, a.n, a.nulls, now());
+    const where = this.db
+      .prepare(
+        `SELECT c.run_id, c.step, t.trait_key, x.context_key FROM checkpoint c, trait t, context x WHERE c.id = ? AND t.id = ? AND x.id = ?`,
+      )
+      .get(checkpointId, traitId, contextId) as { run_id: number; step: number; trait_key: string; context_key: string };
+    this.store.emit({ type: "scores-updated", runId: where.run_id, step: where.step, trait: where.trait_key, context: where.context_key });
+    return a;
+  }
+
+  /**
+   * Scores of a run, sorted by trait, context, step. Where a run was probed with several versions of a suite,
+   * each (step, trait, context) shows the newest version's score.
+   */
+  listScores(runId: number, traitKey?: string, contextKey?: string): ScoreOut[] {
+    const rows = this.db
+      .prepare(
+        `SELECT c.step, t.trait_key AS trait, x.context_key AS context, s.mean, s.ci_low, s.ci_high, s.n, s.nulls, t.suite_id
+         FROM score s JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id JOIN context x ON x.id = s.context_id
+         WHERE c.run_id = ? ${traitKey ? "AND t.trait_key = ?" : ""} ${contextKey ? "AND x.context_key = ?" : ""}
+         ORDER BY t.trait_key, x.context_key, c.step, t.suite_id DESC`,
+      )
+      .all(...[runId, ...(traitKey ? [traitKey] : []), ...(contextKey ? [contextKey] : [])]) as {
+      step: number;
+      trait: string;
+      context: string;
+      mean: number | null;
+      ci_low: number | null;
+      ci_high: number | null;
+      n: number;
+      nulls: number;
+    }[];
+    const out: ScoreOut[] = [];
+    for (const r of rows) {
+      const last = out[out.length - 1];
+      if (last && last.step === r.step && last.trait === r.trait && last.context === r.context) continue; // an older suite version
+      out.push({ step: r.step, trait: r.trait, context: r.context, mean: r.mean, ciLow: r.ci_low, ciHigh: r.ci_high, n: r.n, nulls: r.nulls });
+    }
+    return out;
+  }
+
+  listSamples(runId: number, step: number, traitKey?: string): SampleOut[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT t.trait_key AS trait, x.context_key AS context, s.item_key AS item, s.sample_index AS sample, s.prompt, s.response, s.score, s.null_reason
+           FROM sample s JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id JOIN context x ON x.id = s.context_id
+           WHERE c.run_id = ? AND c.step = ? ${traitKey ? "AND t.trait_key = ?" : ""}
+           ORDER BY t.trait_key, x.context_key, s.item_key, s.sample_index`,
+        )
+        .all(...[runId, step, ...(traitKey ? [traitKey] : [])]) as (Omit<SampleOut, "nullReason"> & { null_reason: string | null })[]
+    ).map((r) => ({ trait: r.trait, context: r.context, item: r.item, sample: r.sample, prompt: r.prompt, response: r.response, score: r.score, nullReason: r.null_reason }));
+  }
+}
