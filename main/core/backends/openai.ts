@@ -144,12 +144,15 @@ export class OpenAiBackend implements Backend {
       notes.push(`GET /v1/models failed (${(err as Error).message}); continuing`);
     }
     const probe: GenerateRequest = { messages: [{ role: "user", content: "Say OK." }], n: 2, temperature: 1, topP: 1, maxTokens: 1, seed: 0 };
+    // Before a checkpoint is loaded (doctor, test connection) the configured name may not exist yet: ask the server's own model.
+    const probeModel = models.length > 0 && !models.includes(model) ? models[0]! : model;
+    if (probeModel !== model) notes.push(`capabilities detected with the served model "${probeModel}"`);
     let honoursN = false;
     let maxTopLogprobs = 0;
     const refused: number[] = [];
     for (const asked of [20, 5, 1]) {
       try {
-        const out = await this.chat(model, probe, 2, asked);
+        const out = await this.chat(probeModel, probe, 2, asked);
         honoursN = out.length >= 2;
         maxTopLogprobs = Math.min(asked, Math.max(0, ...out.map((c) => c.topLogprobs?.length ?? 0)));
         if (refused.length > 0) notes.push(`top_logprobs ${refused.join(" and ")} refused; using ${asked}`);

@@ -1,0 +1,277 @@
+// A faithful OpenAI-compatible stand-in server on loopback, for end-to-end and reliability tests and benchmarks.
+// It speaks the chat-completions protocol with real logprob structures, and can be told to behave like different
+// real servers (vLLM honours n and 20 top_logprobs; Ollama ignores n; TGI ignores n and refuses top_logprobs > 5),
+// to be slow, to have a limited number of slots, to fail with 5xx, to hang past the client's timeout, and to answer
+// bursts of 429 with Retry-After. Its answers are a deterministic function of the request.
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { seededRandom } from "../../main/core/demo/random.js";
+
+export type Personality = "vllm" | "ollama" | "tgi";
+
+export interface StandInOptions {
+  personality?: Personality;
+  port?: number;
+  /** Served model names (GET /v1/models); LoRA adapters loaded at runtime are added. */
+  models?: string[];
+  latencyMs?: number;
+  /** Requests processed at once; more wait their turn (as vLLM queues). */
+  slots?: number;
+  /** Share of chat requests answered with a 5xx. */
+  errorRate?: number;
+  /** Share of chat requests that hang for hangMs (past the client's timeout). */
+  timeoutRate?: number;
+  hangMs?: number;
+  /** After every `every` chat requests, answer the next `length` with 429 and Retry-After. */
+  burst429?: { every: number; length: number; retryAfterS: number };
+  seed?: number;
+}
+
+export interface StandInStats {
+  requests: number;
+  chat: number;
+  ok: number;
+  byStatus: Record<number, number>;
+  maxInFlight: number;
+  /** How often each request that was refused as a bad request (400) was sent. */
+  badRequests: Map<string, number>;
+  loads: string[];
+  unloads: string[];
+}
+
+export interface StandIn {
+  url: string;
+  port: number;
+  stats: StandInStats;
+  close(): Promise<void>;
+}
+
+const BAD_REQUEST_MARKER = "[[bad-request]]";
+
+interface ChatBody {
+  model?: string;
+  messages?: { role: string; content: string }[];
+  n?: number;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  seed?: number;
+  logprobs?: boolean;
+  top_logprobs?: number;
+}
+
+function hash(...parts: unknown[]): number {
+  return createHash("sha1").update(JSON.stringify(parts)).digest().readUInt32LE(0);
+}
+
+/** Steps appear in adapter names (run-step120): the stand-in's "model" drifts with them, as a trained policy would. */
+function stepOf(model: string): number {
+  const m = /step(\d+)/.exec(model);
+  return m ? Number(m[1]) : 0;
+}
+
+function firstTokenDistribution(prompt: string, salt: number): { token: string; p: number }[] {
+  const rng = seededRandom(salt);
+  if (/\b0 to 100\b|0 and 100|from 0 to 100/i.test(prompt)) {
+    // A judge: mass on a few score tokens near a centre that depends on the answer, some on words.
+    const centre = 10 * Math.floor(rng() * 10) + 5;
+    const raw = [
+      { token: String(centre), p: 0.5 },
+      { token: String(centre + 5), p: 0.2 },
+      { token: String(Math.max(0, centre - 5)), p: 0.15 },
+      { token: String(Math.min(100, centre + 10)), p: 0.05 },
+      { token: "REF", p: 0.04 },
+      { token: " The", p: 0.03 },
+    ];
+    for (let i = 0; i < 14; i++) raw.push({ token: String((centre + 20 + i * 3) % 101), p: 0.0005 });
+    return raw;
+  }
+  const yes = 0.2 + 0.6 * rng();
+  return [
+    { token: "Yes", p: yes * 0.9 },
+    { token: "No", p: (1 - yes) * 0.9 },
+    { token: " Yes", p: yes * 0.05 },
+    { token: " No", p: (1 - yes) * 0.05 },
+    ...Array.from({ length: 16 }, (_, i) => ({ token: ` tok${i}`, p: 0.0001 })),
+  ];
+}
+
+function answerText(model: string, prompt: string, salt: number): string {
+  const rng = seededRandom(salt);
+  const step = stepOf(model);
+  const words = ["Sure", "here", "is", "a", "short", "answer", "about", prompt.split(/\s+/).slice(0, 4).join(" ").replace(/[?.!]/g, ""), "from", model];
+  const text = words.join(" ") + ". It keeps things simple and clear.";
+  // The stand-in policy drifts toward capitals as its adapter's step grows.
+  return rng() < Math.min(1, step / 200) ? text.toUpperCase() : text;
+}
+
+const tokenEntry = (token: string, logprob: number) => ({ token, logprob, bytes: [...Buffer.from(token)] });
+
+export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
+  const personality = options.personality ?? "vllm";
+  const models = new Set(options.models ?? ["stand-in-base"]);
+  const rng = seededRandom(options.seed ?? 1);
+  const stats: StandInStats = { requests: 0, chat: 0, ok: 0, byStatus: {}, maxInFlight: 0, badRequests: new Map(), loads: [], unloads: [] };
+  let inFlight = 0;
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const slots = options.slots ?? Infinity;
+  let burstLeft = 0;
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+    const text = typeof body === "string" ? body : JSON.stringify(body);
+    res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain" : "application/json", ...headers });
+    res.end(text);
+  };
+  const error = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
+    send(res, status, { error: { message, type: status === 429 ? "rate_limit_error" : "server_error", code: status } }, headers);
+
+  async function readBody(req: IncomingMessage): Promise<unknown> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    return text ? JSON.parse(text) : {};
+  }
+
+  async function chat(body: ChatBody, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    stats.chat++;
+    const prompt = (body.messages ?? []).map((m) => m.content).join("\n");
+    if (prompt.includes(BAD_REQUEST_MARKER)) {
+      stats.badRequests.set(prompt, (stats.badRequests.get(prompt) ?? 0) + 1);
+      return error(res, 400, "this request is malformed (test marker)");
+    }
+    if (options.burst429 && burstLeft === 0 && stats.chat % options.burst429.every === 0) burstLeft = options.burst429.length;
+    if (burstLeft > 0) {
+      burstLeft--;
+      return error(res, 429, "Too many requests", { "retry-after": String(options.burst429!.retryAfterS) });
+    }
+    if (body.model === undefined || !models.has(body.model)) return error(res, 404, `The model \`${body.model}\` does not exist.`);
+    const wantTop = body.logprobs ? (body.top_logprobs ?? 0) : 0;
+    if (personality === "tgi" && wantTop > 5) return send(res, 422, { error: "Input validation error: `top_n_tokens` must be <= 5", error_type: "validation" });
+    if (wantTop > 20) return error(res, 400, "top_logprobs must be at most 20");
+    const roll = rng();
+    if (roll < (options.errorRate ?? 0)) return error(res, [500, 502, 503][Math.floor(rng() * 3)]!, "injected server error");
+    if (roll < (options.errorRate ?? 0) + (options.timeoutRate ?? 0)) {
+      await sleep(options.hangMs ?? 60_000, undefined, { signal }).catch(() => undefined);
+      if (!res.writableEnded && !signal.aborted) error(res, 504, "hung request gave up");
+      return;
+    }
+    // Wait for a slot, then take latency.
+    if (active >= slots) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      await sleep(options.latencyMs ?? 0);
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+    if (signal.aborted) return;
+    const n = personality === "vllm" ? Math.max(1, body.n ?? 1) : 1;
+    const maxTokens = body.max_tokens ?? body.max_completion_tokens ?? 16;
+    const top = Math.min(wantTop, 20);
+    const choices = Array.from({ length: n }, (_, i) => {
+      const salt = hash(body.model, body.messages, body.seed ?? null, i, body.seed === undefined ? rng() : 0);
+      let content: string;
+      let logprobs: unknown = null;
+      if (maxTokens <= 1) {
+        const dist = firstTokenDistribution(prompt, hash(prompt)).sort((a, b) => b.p - a.p);
+        content = dist[0]!.token;
+        if (body.logprobs) {
+          logprobs = { content: [{ ...tokenEntry(content, Math.log(dist[0]!.p)), top_logprobs: dist.slice(0, top).map((d) => tokenEntry(d.token, Math.log(d.p))) }] };
+        }
+      } else {
+        content = answerText(body.model!, prompt, salt);
+        if (body.logprobs) {
+          const first = content.split(" ")[0]!;
+          logprobs = { content: [{ ...tokenEntry(first, -0.05), top_logprobs: Array.from({ length: top }, (_, k) => tokenEntry(k === 0 ? first : `alt${k}`, k === 0 ? -0.05 : -3 - k)) }] };
+        }
+      }
+      return { index: i, message: { role: "assistant", content }, logprobs, finish_reason: maxTokens <= 1 ? "length" : "stop" };
+    });
+    stats.ok++;
+    send(res, 200, {
+      id: `chatcmpl-${hash(prompt, stats.chat).toString(16)}`,
+      object: "chat.completion",
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
+      choices,
+      usage: { prompt_tokens: Math.ceil(prompt.length / 4), completion_tokens: choices.reduce((a, c) => a + Math.ceil(c.message.content.length / 4), 0), total_tokens: 0 },
+    });
+  }
+
+  const server = createServer(async (req, res) => {
+    stats.requests++;
+    inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+    const abort = new AbortController();
+    res.on("close", () => abort.abort());
+    try {
+      const url = new URL(req.url ?? "/", "http://stand-in");
+      if (req.method === "GET" && (url.pathname === "/health" || url.pathname === "/v1/models")) {
+        if (url.pathname === "/health") return send(res, 200, "ok");
+        return send(res, 200, { object: "list", data: [...models].map((id) => ({ id, object: "model", owned_by: "stand-in" })) });
+      }
+      if (req.method !== "POST") return error(res, 404, "not found");
+      let body: unknown;
+      try {
+        body = await readBody(req);
+      } catch {
+        return error(res, 400, "body is not JSON");
+      }
+      if (url.pathname === "/v1/chat/completions") return await chat(body as ChatBody, res, abort.signal);
+      if (personality === "vllm" && url.pathname === "/v1/load_lora_adapter") {
+        const { lora_name, lora_path } = body as { lora_name?: string; lora_path?: string };
+        if (!lora_name || !lora_path) return send(res, 400, "lora_name and lora_path are required");
+        if (models.has(lora_name)) return send(res, 400, `The lora adapter '${lora_name}' has already been loaded.`);
+        models.add(lora_name);
+        stats.loads.push(lora_name);
+        return send(res, 200, `Success: LoRA adapter '${lora_name}' added successfully.`);
+      }
+      if (personality === "vllm" && url.pathname === "/v1/unload_lora_adapter") {
+        const { lora_name } = body as { lora_name?: string };
+        if (!lora_name || !models.has(lora_name)) return send(res, 404, `The lora adapter '${lora_name}' cannot be found.`);
+        models.delete(lora_name);
+        stats.unloads.push(lora_name);
+        return send(res, 200, `Success: LoRA adapter '${lora_name}' removed successfully.`);
+      }
+      return error(res, 404, "not found");
+    } finally {
+      inFlight--;
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+// Run as a program (for serve-command tests and killed-process tests): node standInServer.js --port N [--personality P] [--latency MS] [--model NAME]...
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!) && process.argv.includes("--port")) {
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const modelsArg = process.argv.flatMap((a, i) => (a === "--model" ? [process.argv[i + 1]!] : []));
+  const s = await startStandIn({
+    port: Number(arg("port")),
+    personality: (arg("personality") as Personality) ?? "vllm",
+    latencyMs: Number(arg("latency") ?? 0),
+    models: modelsArg.length ? modelsArg : undefined,
+  });
+  process.stdout.write(`listening on ${s.port}\n`);
+  const stop = () => void s.close().then(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
