@@ -9,7 +9,7 @@ export class AdaptiveLimiter {
 
   constructor(
     readonly max: number,
-    start = Math.max(1, Math.min(max, Math.ceil(max / 2), 32)),
+    start = Math.max(1, Math.ceil(max / 2)),
   ) {
     this.limit = start;
   }
@@ -50,9 +50,9 @@ export class AdaptiveLimiter {
     this.cooldownUntil = now + 2000;
   }
 
-  /** A clean response: after as many clean responses as the current limit, allow one more in flight. */
+  /** A clean response: after a quarter of the current limit in clean responses, allow one more in flight. */
   succeeded(): void {
-    if (++this.clean >= this.limit && this.limit < this.max) {
+    if (++this.clean >= Math.max(1, Math.floor(this.limit / 4)) && this.limit < this.max) {
       this.limit++;
       this.clean = 0;
       this.pump();
