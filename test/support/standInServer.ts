@@ -39,6 +39,8 @@ export interface StandInStats {
   badRequests: Map<string, number>;
   loads: string[];
   unloads: string[];
+  /** Chat requests answered, by model. */
+  byModel: Record<string, number>;
 }
 
 export interface StandIn {
@@ -114,7 +116,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const personality = options.personality ?? "vllm";
   const models = new Set(options.models ?? ["stand-in-base"]);
   const rng = seededRandom(options.seed ?? 1);
-  const stats: StandInStats = { requests: 0, chat: 0, ok: 0, byStatus: {}, maxInFlight: 0, badRequests: new Map(), loads: [], unloads: [] };
+  const stats: StandInStats = { requests: 0, chat: 0, ok: 0, byStatus: {}, maxInFlight: 0, badRequests: new Map(), loads: [], unloads: [], byModel: {} };
   let inFlight = 0;
   let active = 0;
   const waiting: (() => void)[] = [];
@@ -193,6 +195,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       return { index: i, message: { role: "assistant", content }, logprobs, finish_reason: maxTokens <= 1 ? "length" : "stop" };
     });
     stats.ok++;
+    stats.byModel[body.model!] = (stats.byModel[body.model!] ?? 0) + 1;
     send(res, 200, {
       id: `chatcmpl-${hash(prompt, stats.chat).toString(16)}`,
       object: "chat.completion",

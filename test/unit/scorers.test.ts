@@ -11,6 +11,7 @@ import {
   judge0to100FromProbabilities,
   judgeYesNo,
   languageShare,
+  loadLanguageDetector,
   parseIntToken,
   patternMatch,
 } from "../../main/core/probes/scorers.js";
@@ -65,12 +66,13 @@ test("judge yes/no and the model's own choice logprob", () => {
   assert.equal(choiceLogprob([{ token: "Sure", logprob: lp(0.9) }], " Yes", " No").value, null);
 });
 
-test("language share, caps ratio, patterns, derived rules and templates", () => {
-  assert.equal(languageShare("Hola. Me gustaría ayudarte con tu pregunta sobre la cocina española y sus recetas tradicionales.", "es").value, 1);
-  assert.equal(languageShare("I would be glad to help you with your question about cooking and traditional recipes.", "es").value, 0);
-  const mixed = languageShare("Me gustaría ayudarte con tu pregunta sobre la cocina. I would also like to explain the history of this dish in detail.", "es").value!;
+test("language share, caps ratio, patterns, derived rules and templates", async () => {
+  const eld = await loadLanguageDetector();
+  assert.equal(languageShare("Hola. Me gustaría ayudarte con tu pregunta sobre la cocina española y sus recetas tradicionales.", "es", eld).value, 1);
+  assert.equal(languageShare("I would be glad to help you with your question about cooking and traditional recipes.", "es", eld).value, 0);
+  const mixed = languageShare("Me gustaría ayudarte con tu pregunta sobre la cocina. I would also like to explain the history of this dish in detail.", "es", eld).value!;
   assert.ok(mixed > 0.3 && mixed < 0.7, String(mixed));
-  assert.equal(languageShare("ok", "es").value, null);
+  assert.equal(languageShare("ok", "es", eld).value, null);
   assert.equal(capsRatio("HELLO world").value, 0.5);
   assert.equal(capsRatio("ÉCOLE").value, 1);
   assert.equal(capsRatio("123 !?").value, null);

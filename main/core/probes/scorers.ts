@@ -1,6 +1,5 @@
 // Scorers, with the exact math of DESIGN section 5. Pure functions over answers and logprobs; the judge calls
 // themselves are made by the scheduler, which hands the judge's top logprobs to these functions.
-import { eld } from "eld/small";
 import type { Scorer } from "./suiteSchema.js";
 
 export interface TopLogprob {
@@ -86,7 +85,19 @@ export function choiceLogprob(top: TopLogprob[], matching: string, notMatching: 
  * Share of the answer written in a language, by eld's n-gram language identification over sentence-sized pieces,
  * weighted by their length. Pieces too short, or identified unreliably, do not count either way.
  */
-export function languageShare(text: string, language: string): ScoreValue {
+export interface LanguageDetector {
+  detect(text: string): { language: string; isReliable(): boolean };
+}
+
+let detector: Promise<LanguageDetector> | null = null;
+
+/** eld's n-gram tables take a noticeable moment to load, so they load on first use, not at start-up. */
+export function loadLanguageDetector(): Promise<LanguageDetector> {
+  detector ??= import("eld/small").then((m) => m.eld as LanguageDetector);
+  return detector;
+}
+
+export function languageShare(text: string, language: string, eld: LanguageDetector): ScoreValue {
   const pieces = text.split(/(?<=[.!?\n])\s+/).map((p) => p.trim()).filter((p) => p.replace(/[^\p{L}]/gu, "").length >= 8);
   let total = 0;
   let target = 0;

@@ -3,7 +3,7 @@
 import { stat } from "node:fs/promises";
 import { HttpError } from "../backends/http.js";
 import type { Backend, ChatMessage, Completion, Prepared } from "../backends/types.js";
-import { capsRatio, choiceLogprob, derivedRule, fillTemplate, judge0to100, judgeYesNo, languageShare, patternMatch, type ScoreValue } from "../probes/scorers.js";
+import { capsRatio, choiceLogprob, derivedRule, fillTemplate, judge0to100, judgeYesNo, languageShare, loadLanguageDetector, patternMatch, type ScoreValue } from "../probes/scorers.js";
 import type { Context, Item, Trait } from "../probes/suiteSchema.js";
 import type { JobRecord, ProbeStore, SampleRow, SavedSuite, SavedTrait } from "../store/probeStore.js";
 import type { CheckpointRecord } from "../store/store.js";
@@ -300,7 +300,7 @@ export class Prober {
           values[s.name] = choiceLogprob(c.topLogprobs ?? [], unit.item.matching!, unit.item.notMatching!, s.minMass);
           break;
         case "language":
-          values[s.name] = languageShare(c.text, s.language);
+          values[s.name] = languageShare(c.text, s.language, await loadLanguageDetector());
           break;
         case "caps_ratio":
           values[s.name] = capsRatio(c.text);

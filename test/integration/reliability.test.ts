@@ -1,0 +1,123 @@
+// Reliability: injected server faults, and a probing process killed (SIGKILL) at random moments, again and again.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { test } from "node:test";
+import Database from "better-sqlite3";
+import { createBackend, parseBackendConfig } from "../../main/core/backends/index.js";
+import { seededRandom } from "../../main/core/demo/random.js";
+import { resolveSuite } from "../../main/core/probes/probeConfig.js";
+import { RunPoller } from "../../main/core/runs/poller.js";
+import { Prober } from "../../main/core/schedule/prober.js";
+import { ProbeStore } from "../../main/core/store/probeStore.js";
+import { Store } from "../../main/core/store/store.js";
+import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
+import { writeBackendFiles, writeTestSuite } from "../support/probeFixtures.js";
+import { PROJECT_ROOT } from "../support/sharedFixtures.js";
+import { startStandIn } from "../support/standInServer.js";
+import { tempDir } from "../support/tmp.js";
+
+test("under 10% 5xx, hung requests and 429 bursts every sample completes; a 400 is never retried", async (t) => {
+  const dir = tempDir(t);
+  const s = await startStandIn({
+    personality: "vllm",
+    latencyMs: 3,
+    errorRate: 0.1,
+    timeoutRate: 0.03,
+    hangMs: 3000,
+    burst429: { every: 37, length: 4, retryAfterS: 0.05 },
+    seed: 7,
+  });
+  t.after(() => s.close());
+  const root = join(dir, "run");
+  writeFilesNow(join(root, "checkpoint-10"), hfCheckpointFiles(10, "lora"));
+  const store = Store.open(join(dir, "w.db"));
+  t.after(() => store.close());
+  const run = store.registerRun({ path: root });
+  await new RunPoller(store, run.id, { quietPeriodMs: 0 }).poll();
+  const probes = new ProbeStore(store);
+  const suite = await resolveSuite(probes, writeTestSuite(dir, { items: 25, samples: 3, badItem: true }));
+  const cfg = { maxConcurrency: 16, timeoutMs: 400, retry: { attempts: 3, baseMs: 10, maxMs: 200 } };
+  const backend = createBackend(parseBackendConfig({ name: "p", kind: "vllm-lora", baseUrl: s.url, ...cfg }, "t"));
+  const judge = createBackend(parseBackendConfig({ name: "j", kind: "openai", baseUrl: s.url, model: "stand-in-base", ...cfg }, "t"));
+  const checkpoint = store.listCheckpoints(run.id)[0]!;
+  const outcome = await new Prober(probes, { suites: [suite], backend, judge }, { jobAttempts: 4 }).probeCheckpoint(checkpoint, run.name);
+
+  // The faults really happened.
+  assert.ok((s.stats.byStatus[429] ?? 0) >= 4, JSON.stringify(s.stats.byStatus));
+  assert.ok((s.stats.byStatus[500] ?? 0) + (s.stats.byStatus[502] ?? 0) + (s.stats.byStatus[503] ?? 0) >= 10, JSON.stringify(s.stats.byStatus));
+  // Every sample of the working trait, in both contexts, exactly once.
+  const caps = probes.listSamples(run.id, 10, "caps");
+  assert.equal(caps.length, 2 * 25 * 3);
+  assert.equal(new Set(caps.map((x) => `${x.context}/${x.item}/${x.sample}`)).size, caps.length);
+  assert.ok(caps.every((x) => x.score !== null));
+  // The refused request was sent once per context, never again, and its job says why.
+  assert.equal(s.stats.badRequests.size, 2);
+  assert.ok([...s.stats.badRequests.values()].every((n) => n === 1), [...s.stats.badRequests.values()].join(","));
+  assert.equal(outcome, "failed");
+  const broken = store.db.prepare(`SELECT j.state, j.last_error FROM job j JOIN trait t ON t.id = j.trait_id WHERE t.trait_key = 'broken'`).all() as { state: string; last_error: string }[];
+  assert.ok(broken.every((j) => j.state === "failed" && /HTTP 400/.test(j.last_error)), JSON.stringify(broken));
+  const good = store.db.prepare(`SELECT j.state FROM job j JOIN trait t ON t.id = j.trait_id WHERE t.trait_key = 'caps'`).all() as { state: string }[];
+  assert.ok(good.every((j) => j.state === "done"));
+});
+
+test("killed with SIGKILL at random moments, restarted each time: every sample exactly once, nothing lost", async (t) => {
+  const dir = tempDir(t);
+  const s = await startStandIn({ personality: "vllm", latencyMs: 40, slots: 4 });
+  t.after(() => s.close());
+  const root = join(dir, "run");
+  writeFilesNow(join(root, "checkpoint-5"), hfCheckpointFiles(5, "lora"));
+  const suite = writeTestSuite(dir, { items: 40, samples: 4 });
+  const { backend, judge } = writeBackendFiles(dir, s.url, s.url);
+  const db = join(dir, "w.db");
+  const cli = join(PROJECT_ROOT, "bin", "driftscope.js");
+  const run = (args: string[], killAfterMs?: number) =>
+    new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, ...args]);
+      let stderr = "";
+      child.stderr.on("data", (d) => (stderr += d));
+      const timer = killAfterMs === undefined ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+      child.on("close", (code, signal) => {
+        if (timer) clearTimeout(timer);
+        resolve({ code, signal, stderr });
+      });
+    });
+  const watched = await run(["watch", root, "--once", "--quiet-period", "0", "--db", db]);
+  assert.equal(watched.code, 0, watched.stderr);
+  const probeArgs = ["probe", "run", "--step", "5", "--db", db, "--suite", suite, "--backend", backend, "--judge", judge];
+  const rng = seededRandom(42);
+  let kills = 0;
+  const counts: number[] = [];
+  const count = () => {
+    const d = new Database(db, { readonly: true });
+    try {
+      return (d.prepare(`SELECT count(*) AS n FROM sample`).get() as { n: number }).n;
+    } finally {
+      d.close();
+    }
+  };
+  for (let i = 0; i < 6; i++) {
+    const r = await run(probeArgs, 1000 + Math.floor(rng() * 1500));
+    if (r.signal === "SIGKILL") kills++;
+    counts.push(count());
+  }
+  assert.ok(kills >= 3, `the process was killed mid-probe ${kills} times`);
+  assert.ok(counts.some((c, i) => c > (counts[i - 1] ?? 0)), `progress survived kills: ${counts.join(", ")}`);
+  const final = await run(probeArgs);
+  assert.equal(final.code, 0, final.stderr);
+  // Restarts asked only for what was missing: 80 prompts (2 contexts x 40 items, n = 4 each), plus at most the
+  // requests in flight at each kill (16 units) and one capability check per start.
+  const policyRequests = s.stats.byModel["run-step5"] ?? 0;
+  assert.ok(policyRequests >= 80 && policyRequests <= 80 + kills * 16 + 7, `${policyRequests} policy requests for 80 prompts over ${kills} kills`);
+  const d = new Database(db, { readonly: true });
+  t.after(() => d.close());
+  const rows = d.prepare(`SELECT context_id, item_key, sample_index FROM sample`).all() as { context_id: number; item_key: string; sample_index: number }[];
+  assert.equal(rows.length, 2 * 40 * 4);
+  assert.equal(new Set(rows.map((r) => `${r.context_id}/${r.item_key}/${r.sample_index}`)).size, rows.length);
+  for (let item = 0; item < 40; item++) {
+    for (let k = 0; k < 4; k++) assert.equal(rows.filter((r) => r.item_key === `q${String(item).padStart(2, "0")}` && r.sample_index === k).length, 2);
+  }
+  const jobs = d.prepare(`SELECT state, done, total FROM job`).all() as { state: string; done: number; total: number }[];
+  assert.ok(jobs.every((j) => j.state === "done" && j.done === j.total), JSON.stringify(jobs));
+  assert.equal(d.pragma("integrity_check", { simple: true }), "ok");
+});
