@@ -1,12 +1,15 @@
 // `npm run bench`: every benchmark, each reported as a ratio to a baseline measured in the same run.
 import { report, type Figure } from "./harness.js";
 import { logHistoryBench } from "./logHistoryBench.js";
+import { probeThroughputBench, sampleWriteBench } from "./probeBench.js";
 import { scanBench } from "./scanBench.js";
 
 const only = process.argv[2];
 const benches: [string, () => Promise<Figure[]>][] = [
   ["scan", scanBench],
   ["log_history", logHistoryBench],
+  ["probe", probeThroughputBench],
+  ["samples", sampleWriteBench],
 ];
 for (const [name, bench] of benches) {
   if (only && !name.includes(only)) continue;

@@ -260,7 +260,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   };
 }
 
-// Run as a program (for serve-command tests and killed-process tests): node standInServer.js --port N [--personality P] [--latency MS] [--model NAME]...
+// Run as a program (serve-command tests, benchmarks): node standInServer.js --port N [--personality P] [--latency MS] [--slots N] [--model NAME]...
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!) && process.argv.includes("--port")) {
   const arg = (name: string) => {
     const i = process.argv.indexOf(`--${name}`);
@@ -271,6 +271,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
     port: Number(arg("port")),
     personality: (arg("personality") as Personality) ?? "vllm",
     latencyMs: Number(arg("latency") ?? 0),
+    slots: arg("slots") === undefined ? undefined : Number(arg("slots")),
     models: modelsArg.length ? modelsArg : undefined,
   });
   process.stdout.write(`listening on ${s.port}\n`);

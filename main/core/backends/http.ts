@@ -1,8 +1,47 @@
 // JSON over HTTP with the retry policy of DESIGN section 6: retry network errors, timeouts, 408, 409, 429, 5xx and
 // x-should-retry: true, with jittered exponential backoff honouring retry-after-ms / Retry-After (capped at 60 s);
 // never retry other 4xx, nor a 429 that says the quota is used up.
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AdaptiveLimiter } from "./limiter.js";
+
+// Keep-alive agents: at hundreds of requests a second, opening a connection per request costs more than the work.
+// node:http is used rather than fetch because its per-request overhead is markedly lower (see npm run bench).
+const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 1024 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 1024 }) };
+
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+function toHeaders(h: IncomingHttpHeaders): Headers {
+  const out = new Headers();
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out.set(k, Array.isArray(v) ? v.join(", ") : v);
+  return out;
+}
+
+/** One HTTP exchange; rejects on network errors and on the signal (a timeout or a cancel). */
+function exchange(url: string, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const secure = u.protocol === "https:";
+    const req = (secure ? httpsRequest : httpRequest)(
+      u,
+      { method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) }, agent: secure ? agents.https : agents.http, signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: toHeaders(res.headers), text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+        res.on("aborted", () => reject(new Error("the connection closed before the response was complete")));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
 
 export interface RetryPolicy {
   attempts: number;
@@ -65,30 +104,42 @@ export async function requestJson<T = unknown>(url: string, options: RequestOpti
     if (options.signal?.aborted) throw new HttpError(url, null, "cancelled", false);
     let waitMs: number | null = null;
     const once = async (): Promise<T | undefined> => {
-      const timeout = AbortSignal.timeout(options.timeoutMs);
-      const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-      let res: Response;
+      // One controller per attempt, aborted by the timeout or by the caller (cheaper than AbortSignal.timeout/any
+      // at hundreds of requests a second).
+      const controller = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, options.timeoutMs);
+      const onCancel = () => controller.abort();
+      options.signal?.addEventListener("abort", onCancel, { once: true });
+      const signal = controller.signal;
       try {
-        res = await fetch(url, {
-          method: options.method ?? (options.body === undefined ? "GET" : "POST"),
-          headers: { ...(options.body === undefined ? {} : { "content-type": "application/json" }), ...options.headers },
-          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        return await send(signal, () => timedOut);
+      } finally {
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onCancel);
+      }
+    };
+    const send = async (signal: AbortSignal, isTimedOut: () => boolean): Promise<T | undefined> => {
+      let res: RawResponse;
+      try {
+        res = await exchange(
+          url,
+          options.method ?? (options.body === undefined ? "GET" : "POST"),
+          { ...(options.body === undefined ? {} : { "content-type": "application/json" }), ...options.headers },
+          options.body === undefined ? undefined : JSON.stringify(options.body),
           signal,
-        });
+        );
       } catch (err) {
-        const timedOut = timeout.aborted;
+        const timedOut = isTimedOut();
         if (options.signal?.aborted && !timedOut) throw new HttpError(url, null, "cancelled", false);
-        lastError = new HttpError(url, null, timedOut ? `timed out after ${options.timeoutMs} ms` : `network error: ${(err as Error).cause ?? (err as Error).message}`, true);
+        lastError = new HttpError(url, null, timedOut ? `timed out after ${options.timeoutMs} ms` : `network error: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, true);
         return undefined;
       }
-      let text: string;
-      try {
-        text = await res.text();
-      } catch (err) {
-        lastError = new HttpError(url, res.status, `connection lost while reading the response: ${(err as Error).message}`, true);
-        return undefined;
-      }
-      if (res.ok) {
+      const text = res.text;
+      if (res.status >= 200 && res.status < 300) {
         options.limiter?.succeeded();
         if (options.text) return text as T;
         try {

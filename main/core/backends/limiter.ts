@@ -9,7 +9,7 @@ export class AdaptiveLimiter {
 
   constructor(
     readonly max: number,
-    start = Math.max(1, Math.ceil(max / 2)),
+    start = Math.max(1, Math.ceil(max * 0.75)),
   ) {
     this.limit = start;
   }

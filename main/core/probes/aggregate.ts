@@ -32,15 +32,19 @@ export function aggregate(samples: { item: string; score: number | null }[], res
   if (n === 0) return { mean: null, ciLow: null, ciHigh: null, n: 0, nulls };
   const mean = groups.reduce((a, g) => a + g.sum, 0) / n;
   if (groups.length === 1) return { mean, ciLow: mean, ciHigh: mean, n, nulls };
+  // Typed arrays keep the resampling loop tight: it runs resamples x items times.
+  const k = groups.length;
+  const sums = Float64Array.from(groups, (g) => g.sum);
+  const counts = Float64Array.from(groups, (g) => g.count);
   const rng = seededRandom(BOOTSTRAP_SEED);
   const stats = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     let sum = 0;
     let count = 0;
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[Math.floor(rng() * groups.length)]!;
-      sum += g.sum;
-      count += g.count;
+    for (let i = 0; i < k; i++) {
+      const j = (rng() * k) | 0;
+      sum += sums[j]!;
+      count += counts[j]!;
     }
     stats[r] = sum / count;
   }

@@ -1,5 +1,6 @@
 // Probes one checkpoint: every (trait, context) job of the chosen suites, sample by sample, writing each finished
 // sample as it arrives (batched transactions) and only asking for samples that are not stored yet.
+import { setMaxListeners } from "node:events";
 import { stat } from "node:fs/promises";
 import { HttpError } from "../backends/http.js";
 import type { Backend, ChatMessage, Completion, Prepared } from "../backends/types.js";
@@ -95,6 +96,7 @@ export class Prober {
     const jobs = this.ensureJobs(checkpoint);
     const controller = new AbortController();
     const signal = this.options.signal ? AbortSignal.any([controller.signal, this.options.signal]) : controller.signal;
+    setMaxListeners(0, signal); // every request in flight listens for cancellation
     let gone = false;
     const goneTimer = setInterval(() => {
       stat(checkpoint.path).catch(() => {
@@ -192,7 +194,7 @@ export class Prober {
     let buffer: { row: SampleRow; run: JobRun }[] = [];
     let lastFlush = Date.now();
     const batchMs = this.options.batchMs ?? 200;
-    const batchSize = this.options.batchSize ?? 64;
+    const batchSize = this.options.batchSize ?? 256;
     const flush = () => {
       if (buffer.length === 0) return;
       const rows = buffer;
@@ -206,9 +208,10 @@ export class Prober {
       }
       for (const run of touched) {
         this.probes.updateJob(run.job.id, { done: run.done });
-        if (Date.now() - run.lastScoreAt > 1000) {
+        // Interim scores for the live view every couple of seconds; the bootstrap is the costly part.
+        if (Date.now() - run.lastScoreAt > 2000) {
           run.lastScoreAt = Date.now();
-          this.probes.recomputeScore(checkpoint.id, run.saved.id, run.job.contextId);
+          this.probes.recomputeScore(checkpoint.id, run.saved.id, run.job.contextId, true);
         }
         this.progress(checkpoint, run, "running");
       }

@@ -1,7 +1,10 @@
 // Named operations for probing: suites and their traits and contexts, jobs, samples and aggregate scores.
 import type { CheckpointState } from "../../../shared/domain.js";
 import type { JobProgress } from "../../../shared/events.js";
-import { aggregate, type Aggregate } from "../probes/aggregate.js";
+import { aggregate, BOOTSTRAP_RESAMPLES, type Aggregate } from "../probes/aggregate.js";
+
+/** Resamples for interim scores: enough for a live band, cheap enough not to stall a busy probe. */
+const INTERIM_RESAMPLES = 200;
 import type { LoadedSuite } from "../probes/suiteLoader.js";
 import type { Suite, Trait } from "../probes/suiteSchema.js";
 import type { Store } from "./store.js";
@@ -229,12 +232,14 @@ export class ProbeStore {
   }
 
   /** Writes samples in one transaction; a sample already stored is left as it is. Returns how many were new. */
+  private insertSample: ReturnType<Store["db"]["prepare"]> | null = null;
+
   insertSamples(rows: SampleRow[]): number {
     if (rows.length === 0) return 0;
-    const stmt = this.db.prepare(
+    const stmt = (this.insertSample ??= this.db.prepare(
       `INSERT INTO sample (checkpoint_id, trait_id, context_id, item_key, sample_index, prompt, response, score, scores, null_reason, latency_ms, tokens, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    );
+    ));
     const t = now();
     return this.db.transaction(() => {
       let n = 0;
@@ -251,11 +256,12 @@ export class ProbeStore {
 
   // ---- scores ----
 
-  recomputeScore(checkpointId: number, traitId: number, contextId: number): Aggregate {
+  /** interim: a quick bootstrap for the live view while samples arrive; the job's final score uses the full one. */
+  recomputeScore(checkpointId: number, traitId: number, contextId: number, interim = false): Aggregate {
     const samples = this.db
       .prepare(`SELECT item_key AS item, score FROM sample WHERE checkpoint_id = ? AND trait_id = ? AND context_id = ?`)
       .all(checkpointId, traitId, contextId) as { item: string; score: number | null }[];
-    const a = aggregate(samples);
+    const a = aggregate(samples, interim ? INTERIM_RESAMPLES : BOOTSTRAP_RESAMPLES);
     this.db
       .prepare(
         `INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
