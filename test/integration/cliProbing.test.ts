@@ -1,0 +1,77 @@
+// The probing commands a researcher types: suites, doctor.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { freePort } from "../../main/core/backends/serveCommand.js";
+import { fixture, needsFixture, PROJECT_ROOT } from "../support/sharedFixtures.js";
+import { startStandIn } from "../support/standInServer.js";
+import { tempDir } from "../support/tmp.js";
+
+const CLI = join(PROJECT_ROOT, "bin", "driftscope.js");
+function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+test("suites list shows the built-ins; validate locates errors; show describes a suite", async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, "w.db");
+  const list = JSON.parse((await cli(["suites", "list", "--json", "--db", db])).stdout) as { id: string; where: string; traits: string[] }[];
+  assert.deepEqual(list.filter((s) => s.where === "built-in").map((s) => s.id), ["inoculation", "motivations"]);
+  const bad = join(PROJECT_ROOT, "test", "fixtures", "bad-suites", "bad-score-ref.yaml");
+  const v = await cli(["suites", "validate", bad]);
+  assert.equal(v.status, 1);
+  assert.match(v.stderr, new RegExp(`${bad}:10:\\d+: traits\\[0\\]\\.score`));
+  const ok = await cli(["suites", "validate", join(PROJECT_ROOT, "assets", "suites", "motivations.yaml"), "--json"]);
+  assert.equal(ok.status, 0);
+  assert.equal(JSON.parse(ok.stdout).valid, true);
+  const show = await cli(["suites", "show", "inoculation", "--db", db]);
+  assert.match(show.stdout, /emergent_misalignment\s+unwanted_out_of_distribution/);
+});
+
+test("suites import --out writes a suite file that validates and is stored in the workspace", { skip: needsFixture("suites/emergent-misalignment/first_plot_questions.yaml") }, async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, "w.db");
+  const out = join(dir, "em.yaml");
+  const r = await cli(["suites", "import", fixture("suites/emergent-misalignment/first_plot_questions.yaml"), "--from", "em-yaml", "--out", out, "--samples", "10", "--db", db, "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const imported = JSON.parse(r.stdout) as { id: string; version: string };
+  const v = JSON.parse((await cli(["suites", "validate", out, "--json"])).stdout) as { valid: boolean; version: string };
+  assert.equal(v.valid, true);
+  assert.equal(v.version, imported.version, "the written file is the same suite version");
+  const list = JSON.parse((await cli(["suites", "list", "--json", "--db", db])).stdout) as { id: string }[];
+  assert.ok(list.some((s) => s.id === imported.id));
+  const wrongFormat = await cli(["suites", "import", fixture("suites/emergent-misalignment/first_plot_questions.yaml"), "--from", "persona-vectors", "--db", db]);
+  assert.equal(wrongFormat.status, 1);
+  assert.match(wrongFormat.stderr, /first_plot_questions\.yaml/);
+});
+
+test("doctor reports capabilities and a verdict, or says clearly that a server is not reachable", async (t) => {
+  const dir = tempDir(t);
+  const s = await startStandIn({ personality: "ollama" });
+  t.after(() => s.close());
+  const good = join(dir, "good.yaml");
+  writeFileSync(good, `name: ollama-like\nkind: openai\nbaseUrl: ${s.url}\nmodel: stand-in-base\n`);
+  const r = await cli(["doctor", "--backend", good, "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { reachable: boolean; honoursN: boolean; maxTopLogprobs: number; verdict: string };
+  assert.deepEqual([report.reachable, report.honoursN, report.maxTopLogprobs], [true, false, 20]);
+  assert.match(report.verdict, /^ready/);
+  const port = await freePort();
+  const down = join(dir, "down.yaml");
+  writeFileSync(down, `name: nowhere\nkind: openai\nbaseUrl: http://127.0.0.1:${port}\nretry: { attempts: 1 }\ntimeoutMs: 1000\n`);
+  const d = await cli(["doctor", "--backend", down]);
+  assert.equal(d.status, 1);
+  assert.match(d.stdout, /NOT reachable: network error: ECONNREFUSED/);
+  const demo = await cli(["doctor", "--backend", "demo"]);
+  assert.equal(demo.status, 0);
+  assert.match(demo.stdout, /miniature/);
+});
