@@ -27,10 +27,10 @@ test("suites list shows the built-ins; validate locates errors; show describes a
   const list = JSON.parse((await cli(["suites", "list", "--json", "--db", db])).stdout) as { id: string; where: string; traits: string[] }[];
   assert.deepEqual(list.filter((s) => s.where === "built-in").map((s) => s.id), ["inoculation", "motivations"]);
   const bad = join(PROJECT_ROOT, "test", "fixtures", "bad-suites", "bad-score-ref.yaml");
-  const v = await cli(["suites", "validate", bad]);
+  const v = await cli(["suites", "validate", bad, "--db", db]);
   assert.equal(v.status, 1);
   assert.match(v.stderr, new RegExp(`${bad}:10:\\d+: traits\\[0\\]\\.score`));
-  const ok = await cli(["suites", "validate", join(PROJECT_ROOT, "assets", "suites", "motivations.yaml"), "--json"]);
+  const ok = await cli(["suites", "validate", join(PROJECT_ROOT, "assets", "suites", "motivations.yaml"), "--json", "--db", db]);
   assert.equal(ok.status, 0);
   assert.equal(JSON.parse(ok.stdout).valid, true);
   const show = await cli(["suites", "show", "inoculation", "--db", db]);
@@ -44,7 +44,7 @@ test("suites import --out writes a suite file that validates and is stored in th
   const r = await cli(["suites", "import", fixture("suites/emergent-misalignment/first_plot_questions.yaml"), "--from", "em-yaml", "--out", out, "--samples", "10", "--db", db, "--json"]);
   assert.equal(r.status, 0, r.stderr);
   const imported = JSON.parse(r.stdout) as { id: string; version: string };
-  const v = JSON.parse((await cli(["suites", "validate", out, "--json"])).stdout) as { valid: boolean; version: string };
+  const v = JSON.parse((await cli(["suites", "validate", out, "--json", "--db", db])).stdout) as { valid: boolean; version: string };
   assert.equal(v.valid, true);
   assert.equal(v.version, imported.version, "the written file is the same suite version");
   const list = JSON.parse((await cli(["suites", "list", "--json", "--db", db])).stdout) as { id: string }[];
@@ -60,7 +60,7 @@ test("doctor reports capabilities and a verdict, or says clearly that a server i
   t.after(() => s.close());
   const good = join(dir, "good.yaml");
   writeFileSync(good, `name: ollama-like\nkind: openai\nbaseUrl: ${s.url}\nmodel: stand-in-base\n`);
-  const r = await cli(["doctor", "--backend", good, "--json"]);
+  const r = await cli(["doctor", "--backend", good, "--json", "--db", join(dir, "first.db")]);
   assert.equal(r.status, 0, r.stderr);
   const report = JSON.parse(r.stdout) as { reachable: boolean; honoursN: boolean; maxTopLogprobs: number; verdict: string };
   assert.deepEqual([report.reachable, report.honoursN, report.maxTopLogprobs], [true, false, 20]);
@@ -68,10 +68,18 @@ test("doctor reports capabilities and a verdict, or says clearly that a server i
   const port = await freePort();
   const down = join(dir, "down.yaml");
   writeFileSync(down, `name: nowhere\nkind: openai\nbaseUrl: http://127.0.0.1:${port}\nretry: { attempts: 1 }\ntimeoutMs: 1000\n`);
-  const d = await cli(["doctor", "--backend", down]);
+  const d = await cli(["doctor", "--backend", down, "--db", join(dir, "w.db")]);
   assert.equal(d.status, 1);
   assert.match(d.stdout, /NOT reachable: network error: ECONNREFUSED/);
-  const demo = await cli(["doctor", "--backend", "demo"]);
+  // A backend given once as a file is remembered by name.
+  const byName = await cli(["doctor", "--backend", "ollama-like", "--json", "--db", join(dir, "w.db")]);
+  assert.equal(byName.status, 1);
+  assert.match(byName.stderr, /neither a backend config file nor a known backend name/);
+  await cli(["doctor", "--backend", good, "--db", join(dir, "w.db")]);
+  const again = await cli(["doctor", "--backend", "ollama-like", "--json", "--db", join(dir, "w.db")]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).backend, "ollama-like");
+  const demo = await cli(["doctor", "--backend", "demo", "--db", join(dir, "w.db")]);
   assert.equal(demo.status, 0);
   assert.match(demo.stdout, /miniature/);
 });

@@ -1,6 +1,6 @@
 // driftscope probe | scores | samples | doctor
-import { createBackend, resolveBackendConfig } from "../../core/backends/index.js";
-import { configureProbing, planFor } from "../../core/probes/probeConfig.js";
+import { createBackend } from "../../core/backends/index.js";
+import { configureProbing, planFor, resolveNamedBackend } from "../../core/probes/probeConfig.js";
 import { Prober } from "../../core/schedule/prober.js";
 import { ProbeStore } from "../../core/store/probeStore.js";
 import { intFlag, parse, UsageError } from "../args.js";
@@ -99,7 +99,13 @@ export async function doctorCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, { backend: { type: "string" } });
   if (values.help) return io.out("driftscope doctor --backend NAME|FILE [--json]\n  Checks a backend: reachability, models, detected capabilities.\n"), 0;
   if (!values.backend) throw new UsageError("doctor needs --backend NAME|FILE");
-  const config = await resolveBackendConfig(values.backend);
+  const store = openStore(values.db);
+  let config;
+  try {
+    config = await resolveNamedBackend(store, values.backend);
+  } finally {
+    store.close();
+  }
   const backend = createBackend(config);
   try {
     const caps = await backend.detect(null);

@@ -38,14 +38,27 @@ export interface ProbeArgs {
   thresholds?: Record<string, number>;
 }
 
+/**
+ * A backend named on the command line: a file (whose config is then remembered under its name) or the name of one
+ * stored earlier, or "demo".
+ */
+export async function resolveNamedBackend(store: Store, ref: string): Promise<BackendConfig> {
+  const config = await resolveBackendConfig(ref, (name) => {
+    const stored = store.getBackend(name);
+    return stored ? parseBackendConfig(stored, `stored backend "${name}"`) : undefined;
+  });
+  if (existsSync(ref)) store.saveBackend(config as unknown as { name: string; kind: string } & Record<string, unknown>);
+  return config;
+}
+
 /** Merges what the user gave with the run's stored settings, stores the result, and returns it. */
 export async function configureProbing(store: Store, probes: ProbeStore, runId: number, args: ProbeArgs): Promise<ProbeConfig | null> {
   const stored = store.getProbeConfig(runId) as Partial<ProbeConfig>;
   const suites = args.suites?.length ? await Promise.all(args.suites.map((s) => resolveSuite(probes, s))) : null;
-  const backend = args.backend ? await resolveBackendConfig(args.backend) : stored.backend ? parseBackendConfig(stored.backend, "the run's stored backend") : null;
+  const backend = args.backend ? await resolveNamedBackend(store, args.backend) : stored.backend ? parseBackendConfig(stored.backend, "the run's stored backend") : null;
   if (!suites && !stored.suites?.length) return null;
   if (!backend) throw new Error("probing needs a backend: --backend FILE (a YAML/JSON backend config) or --backend demo");
-  let judge: BackendConfig | null = args.judge ? await resolveBackendConfig(args.judge) : (stored.judge ?? null);
+  let judge: BackendConfig | null = args.judge ? await resolveNamedBackend(store, args.judge) : (stored.judge ?? null);
   if (!judge && backend.kind === "demo") judge = DEMO_BACKEND; // the demo's own judge for the miniature
   const config: ProbeConfig = {
     suites: suites ? suites.map((s) => ({ key: s.key, version: s.version })) : stored.suites!,
