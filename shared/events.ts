@@ -24,6 +24,7 @@ export type CoreEvent =
   | { type: "metrics-added"; runId: number; keys: string[]; fromStep: number; toStep: number }
   | { type: "problem"; runId: number; path: string; message: string }
   | { type: "job-progress"; job: JobProgress }
-  | { type: "scores-updated"; runId: number; step: number; trait: string; context: string };
+  | { type: "scores-updated"; runId: number; step: number; trait: string; context: string }
+  | { type: "annotation-changed"; runId: number; annotationId: number };
 
 export type CoreEventListener = (event: CoreEvent) => void;

@@ -7,6 +7,8 @@ import { checkpointsCommand, metricsCommand, runsCommand } from "./commands/list
 import { watchCommand, WATCH_HELP } from "./commands/watch.js";
 import { doctorCommand, probeCommand, samplesCommand, scoresCommand } from "./commands/probe.js";
 import { suitesCommand, SUITES_HELP } from "./commands/suites.js";
+import { annotateCommand, annotationsCommand } from "./commands/annotate.js";
+import { serveCommand, SERVE_HELP } from "./commands/serve.js";
 import { processIo, type Io } from "./output.js";
 
 type Command = (argv: string[], io: Io, signal: AbortSignal) => Promise<number>;
@@ -22,6 +24,9 @@ const COMMANDS: Record<string, Command> = {
   scores: scoresCommand,
   samples: samplesCommand,
   doctor: doctorCommand,
+  annotate: annotateCommand,
+  annotations: annotationsCommand,
+  serve: serveCommand,
 };
 
 export const HELP = `Driftscope: watch RL fine-tuning runs and see how persona traits drift across checkpoints.
@@ -39,10 +44,14 @@ Commands:
   scores RUN   trait scores per step and context (mean, 95% CI, n, nulls)
   samples RUN  the samples behind a checkpoint's scores
   doctor       check a backend: reachability, models, capabilities
+  annotate RUN add an annotation at a step (--step N [--to M] --text TEXT [--tag T])
+  annotations  list a run's annotations
+  serve        the app in a browser (loopback, token-protected); --demo starts the live demo
 
 ${DEMO_HELP}
 ${WATCH_HELP}
-${SUITES_HELP}`;
+${SUITES_HELP}
+${SERVE_HELP}`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;

@@ -2,9 +2,8 @@
 import { realpath, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseFormatSetting } from "../../core/runs/formats/index.js";
-import { watchRun } from "../../core/runs/watcher.js";
-import { configureProbing, planFor } from "../../core/probes/probeConfig.js";
-import { ProbeQueue } from "../../core/schedule/queue.js";
+import { configureProbing } from "../../core/probes/probeConfig.js";
+import { watchAndProbe } from "../../core/schedule/liveRun.js";
 import { ProbeStore } from "../../core/store/probeStore.js";
 import { PROBE_OPTIONS, parseThresholds } from "./probe.js";
 import { intFlag, parse, secondsFlag, UsageError } from "../args.js";
@@ -76,30 +75,15 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
       latestOnly: values["latest-only"],
       thresholds: parseThresholds(values.threshold),
     });
-    const probing = config ? planFor(probes, config) : null;
-    const queue = probing ? new ProbeQueue(store, probes, run.id, probing.plan, probing.policy, { signal }) : null;
-    let draining: Promise<void> | null = null;
-    const kick = () => {
-      if (queue && !draining && !signal.aborted) {
-        draining = queue.drain(signal, (step, outcome) => values.json || io.err(`step ${step}: probed (${outcome})\n`)).finally(() => (draining = null));
-      }
-    };
-    let result;
-    try {
-      result = await watchRun(store, run.id, {
-        intervalMs,
-        quietPeriodMs,
-        once: values.once ?? false,
-        signal,
-        onProblem: (_path, message) => io.err(`driftscope: warning: ${message}\n`),
-        onPoll: kick,
-      });
-      // --once: finish probing what is selected; otherwise let the probe in flight stop at the signal.
-      while (draining) await draining;
-      if (values.once && queue && !signal.aborted) await queue.drain(signal, (step, outcome) => values.json || io.err(`step ${step}: probed (${outcome})\n`));
-    } finally {
-      await probing?.close();
-    }
+    if (!config && !values.json && (values.backend || values.judge)) io.err("driftscope: note: no suite given, so nothing is probed (add --suite ID|FILE)\n");
+    const result = await watchAndProbe(store, probes, run.id, {
+      intervalMs,
+      quietPeriodMs,
+      once: values.once ?? false,
+      signal,
+      onProblem: (_path, message) => io.err(`driftscope: warning: ${message}\n`),
+      onProbed: (step, outcome) => values.json || io.err(`step ${step}: probed (${outcome})\n`),
+    });
     unsubscribe();
     const final = store.getRun(run.id)!;
     if (values.json) printJson(io, { run: { id: final.id, name: final.name, path: final.path, format: final.format }, ...result });

@@ -93,7 +93,10 @@ export class Prober {
   }
 
   async probeCheckpoint(checkpoint: CheckpointRecord, runName: string): Promise<ProbeOutcome> {
-    const jobs = this.ensureJobs(checkpoint);
+    // Jobs paused by the user wait; the checkpoint stays pending for them.
+    const all = this.ensureJobs(checkpoint);
+    const jobs = all.filter((j) => j.job.state !== "paused");
+    if (jobs.length === 0) return "cancelled";
     const controller = new AbortController();
     const signal = this.options.signal ? AbortSignal.any([controller.signal, this.options.signal]) : controller.signal;
     setMaxListeners(0, signal); // every request in flight listens for cancellation

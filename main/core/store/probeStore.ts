@@ -221,6 +221,50 @@ export class ProbeStore {
     this.store.emit({ type: "checkpoint-changed", runId: row.run_id, step: row.step, state });
   }
 
+  /** Jobs with what the queue view shows, newest checkpoint first. */
+  listJobs(runId?: number): JobProgress[] {
+    const rows = this.db
+      .prepare(
+        `SELECT j.id, j.state, j.done, j.total, j.last_error, j.created_at, j.updated_at, c.run_id, c.step, t.trait_key, x.context_key
+         FROM job j JOIN checkpoint c ON c.id = j.checkpoint_id JOIN trait t ON t.id = j.trait_id JOIN context x ON x.id = j.context_id
+         ${runId === undefined ? "" : "WHERE c.run_id = ?"} ORDER BY c.step DESC, t.trait_key, x.context_key`,
+      )
+      .all(...(runId === undefined ? [] : [runId])) as {
+      id: number;
+      state: JobState;
+      done: number;
+      total: number;
+      last_error: string | null;
+      created_at: string;
+      updated_at: string;
+      run_id: number;
+      step: number;
+      trait_key: string;
+      context_key: string;
+    }[];
+    return rows.map((r) => {
+      const seconds = (Date.parse(r.updated_at) - Date.parse(r.created_at)) / 1000;
+      const rate = r.state === "running" && seconds > 0 && r.done > 0 ? r.done / seconds : null;
+      return { jobId: r.id, runId: r.run_id, step: r.step, trait: r.trait_key, context: r.context_key, state: r.state, done: r.done, total: r.total, rate, etaSeconds: rate ? (r.total - r.done) / rate : null, lastError: r.last_error };
+    });
+  }
+
+  /** Pause, resume or retry a job; a retried job's checkpoint is queued again. */
+  controlJob(jobId: number, action: "pause" | "resume" | "retry"): JobProgress | null {
+    const row = this.db.prepare(`SELECT j.state, j.checkpoint_id FROM job j WHERE j.id = ?`).get(jobId) as { state: JobState; checkpoint_id: number } | undefined;
+    if (!row) return null;
+    const next: JobState | null =
+      action === "pause" ? (row.state === "queued" || row.state === "running" || row.state === "failed" ? "paused" : null) : action === "resume" ? (row.state === "paused" ? "queued" : null) : row.state === "failed" || row.state === "cancelled" ? "queued" : null;
+    if (next) {
+      this.updateJob(jobId, { state: next, ...(action === "retry" ? { attempts: 0, lastError: null } : {}) });
+      if (next === "queued") {
+        const c = this.db.prepare(`SELECT state FROM checkpoint WHERE id = ?`).get(row.checkpoint_id) as { state: string };
+        if (c.state === "failed" || c.state === "done") this.setCheckpointState(row.checkpoint_id, "pending");
+      }
+    }
+    return this.listJobs().find((j) => j.jobId === jobId) ?? null;
+  }
+
   // ---- samples ----
 
   /** Keys ("item\0index") of the samples already stored for a job: a resumed job asks only for the rest. */
@@ -309,16 +353,22 @@ export class ProbeStore {
     return out;
   }
 
-  listSamples(runId: number, step: number, traitKey?: string): SampleOut[] {
+  /** Samples with every scorer's detail (judge logprobs included), for the checkpoint view. */
+  listSamplesDetailed(runId: number, step: number, traitKey?: string): (SampleOut & { detail: Record<string, unknown> })[] {
     return (
       this.db
         .prepare(
-          `SELECT t.trait_key AS trait, x.context_key AS context, s.item_key AS item, s.sample_index AS sample, s.prompt, s.response, s.score, s.null_reason
+          `SELECT t.trait_key AS trait, x.context_key AS context, s.item_key AS item, s.sample_index AS sample, s.prompt, s.response, s.score, s.null_reason, s.scores
            FROM sample s JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id JOIN context x ON x.id = s.context_id
            WHERE c.run_id = ? AND c.step = ? ${traitKey ? "AND t.trait_key = ?" : ""}
            ORDER BY t.trait_key, x.context_key, s.item_key, s.sample_index`,
         )
-        .all(...[runId, step, ...(traitKey ? [traitKey] : [])]) as (Omit<SampleOut, "nullReason"> & { null_reason: string | null })[]
-    ).map((r) => ({ trait: r.trait, context: r.context, item: r.item, sample: r.sample, prompt: r.prompt, response: r.response, score: r.score, nullReason: r.null_reason }));
+        .all(...[runId, step, ...(traitKey ? [traitKey] : [])]) as (Omit<SampleOut, "nullReason"> & { null_reason: string | null; scores: string })[]
+    ).map((r) => ({ trait: r.trait, context: r.context, item: r.item, sample: r.sample, prompt: r.prompt, response: r.response, score: r.score, nullReason: r.null_reason, detail: JSON.parse(r.scores) as Record<string, unknown> }));
   }
+
+  listSamples(runId: number, step: number, traitKey?: string): SampleOut[] {
+    return this.listSamplesDetailed(runId, step, traitKey).map(({ detail: _detail, ...sample }) => sample);
+  }
+
 }

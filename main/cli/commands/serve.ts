@@ -1,0 +1,48 @@
+// driftscope serve: the app in a browser. Binds loopback by default and prints the URL with its session token.
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Core } from "../../core/core.js";
+import { defaultDatabasePath } from "../../core/paths/dataDir.js";
+import { startServer } from "../../server/server.js";
+import { intFlag, parse, secondsFlag, UsageError } from "../args.js";
+import type { Io } from "../output.js";
+
+export const SERVE_HELP = `driftscope serve [--db FILE] [--port N] [--host 127.0.0.1] [--demo] [--interval S] [--quiet-period S]
+  Serves the app to a browser on this machine. Open the printed URL (it carries the session token).
+  --demo starts the live demo run (both variants, probed as they train).
+`;
+
+export function rendererDir(): string {
+  const dir = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../renderer");
+  if (!existsSync(join(dir, "index.html"))) throw new Error(`the renderer is not built (${dir}); run npm run build`);
+  return dir;
+}
+
+export async function serveCommand(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parse(argv, { port: { type: "string" }, host: { type: "string" }, demo: { type: "boolean" }, interval: { type: "string" }, "quiet-period": { type: "string" } });
+  if (values.help) return io.out(SERVE_HELP), 0;
+  if (positionals.length > 0) throw new UsageError("serve takes no arguments");
+  const host = values.host ?? "127.0.0.1";
+  if (host !== "127.0.0.1" && host !== "localhost" && host !== "::1") io.err(`driftscope: warning: serving on ${host}, not only this machine; anyone who can reach it still needs the token\n`);
+  const dbPath = defaultDatabasePath(values.db);
+  mkdirSync(dirname(dbPath), { recursive: true });
+  const core = new Core({
+    dbPath,
+    demoDir: join(dirname(dbPath), "demo-runs"),
+    transport: "http",
+    intervalMs: secondsFlag("interval", values.interval),
+    quietPeriodMs: secondsFlag("quiet-period", values["quiet-period"]),
+  });
+  core.start();
+  const server = await startServer({ core, host, port: intFlag("port", values.port, { min: 0 }) ?? 0, rendererDir: rendererDir() });
+  io.out(`Driftscope is serving at ${server.url}\n`);
+  if (values.demo) {
+    const runs = await core.call("startDemo", {});
+    io.err(`started the demo run (a miniature): ${runs.map((r) => r.name).join(", ")}\n`);
+  }
+  await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener("abort", () => r(), { once: true })));
+  await server.close();
+  await core.close();
+  return 0;
+}

@@ -1,0 +1,233 @@
+// The core: one object behind every transport (Electron IPC, the HTTP server, tests). It owns the workspace, keeps
+// a watch-and-probe loop running for every watched run, and answers the calls of the contract in shared/api.ts.
+// Nothing here imports electron.
+import { realpath, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Annotation, ApiArgs, ApiMethod, ApiResults, RunView, SampleView, ScorePoint, TraitInfo } from "../../shared/api.js";
+import { ApiError, validateArgs } from "../../shared/api.js";
+import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
+import { createBackend, DEMO_BACKEND, parseBackendConfig } from "./backends/index.js";
+import { DEMO_VARIANTS, runDemo } from "./demo/demoRun.js";
+import { builtinSuiteIds, loadBuiltinSuite } from "./probes/builtins.js";
+import { configureProbing } from "./probes/probeConfig.js";
+import { parseSuite, SuiteError } from "./probes/suiteLoader.js";
+import { watchAndProbe } from "./schedule/liveRun.js";
+import { ProbeStore } from "./store/probeStore.js";
+import { Store, type RunRecord } from "./store/store.js";
+
+export interface CoreOptions {
+  dbPath: string;
+  /** Where "start the demo run" writes its runs. */
+  demoDir: string;
+  intervalMs?: number;
+  quietPeriodMs?: number;
+  transport: "electron" | "http";
+}
+
+function appVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../package.json"), "utf8")) as { version: string };
+    return pkg.version;
+  } catch {
+    return "unknown";
+  }
+}
+
+type Handlers = { [K in ApiMethod]: (args: ApiArgs[K]) => Promise<ApiResults[K]> };
+
+export class Core {
+  readonly store: Store;
+  readonly probes: ProbeStore;
+  private readonly loops = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
+  private readonly listeners = new Set<CoreEventListener>();
+  private demo: AbortController | null = null;
+  private closed = false;
+
+  constructor(readonly options: CoreOptions) {
+    this.store = Store.open(options.dbPath);
+    this.probes = new ProbeStore(this.store);
+    this.probes.resumeInterrupted();
+    this.store.onEvent((e) => this.publish(e));
+  }
+
+  /** Resumes watching every run that was being watched when the app last closed. */
+  start(): void {
+    for (const run of this.store.listRuns()) if (run.status === "watching" || run.status === "error") this.watch(run.id);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.demo?.abort();
+    for (const loop of this.loops.values()) loop.controller.abort();
+    await Promise.allSettled([...this.loops.values()].map((l) => l.done));
+    this.store.close();
+  }
+
+  onEvent(listener: CoreEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private publish(event: CoreEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  private watch(runId: number): void {
+    if (this.loops.has(runId) || this.closed) return;
+    const controller = new AbortController();
+    const done = watchAndProbe(this.store, this.probes, runId, {
+      signal: controller.signal,
+      intervalMs: this.options.intervalMs,
+      quietPeriodMs: this.options.quietPeriodMs,
+    })
+      .catch((err: Error) => this.store.setRunStatus(runId, "error", err.message))
+      .finally(() => this.loops.delete(runId));
+    this.loops.set(runId, { controller, done });
+  }
+
+  /** Validates the argument against the contract, then runs the call. Transports call only this. */
+  async call<K extends ApiMethod>(method: K, args: unknown): Promise<ApiResults[K]> {
+    const valid = validateArgs(method, args) as ApiArgs[K];
+    const handler = this.handlers[method] as (a: ApiArgs[K]) => Promise<ApiResults[K]>;
+    try {
+      return await handler(valid);
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      throw new ApiError("failed", (err as Error).message);
+    }
+  }
+
+  private runView(run: RunRecord): RunView {
+    const jobs = this.probes.listJobs(run.id);
+    return {
+      ...run,
+      hidden: this.store.isRunHidden(run.id),
+      probe: { done: jobs.reduce((a, j) => a + j.done, 0), total: jobs.reduce((a, j) => a + j.total, 0), running: jobs.some((j) => j.state === "running") },
+    };
+  }
+
+  private requireRun(runId: number): RunRecord {
+    const run = this.store.getRun(runId);
+    if (!run) throw new ApiError("not-found", `no run with id ${runId}`);
+    return run;
+  }
+
+  private readonly handlers: Handlers = {
+    getInfo: async () => ({ version: appVersion(), transport: this.options.transport, dataPath: this.options.dbPath }),
+    listRuns: async () => this.store.listRuns().map((r) => this.runView(r)),
+    addRun: async ({ path, name, group }) => {
+      const s = await stat(path).catch(() => null);
+      if (!s) throw new ApiError("bad-request", `${path}: no such folder`);
+      if (!s.isDirectory()) throw new ApiError("bad-request", `${path}: is not a folder`);
+      const run = this.store.registerRun({ path: await realpath(path), name, group });
+      this.watch(run.id);
+      return this.runView(this.store.getRun(run.id)!);
+    },
+    setRunHidden: async ({ runId, hidden }) => {
+      this.requireRun(runId);
+      this.store.setRunHidden(runId, hidden);
+      return this.runView(this.store.getRun(runId)!);
+    },
+    startDemo: async () => {
+      if (this.demo) throw new ApiError("bad-request", "the demo run is already running");
+      const dir = join(this.options.demoDir, `demo-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+      this.demo = new AbortController();
+      const demo = this.demo;
+      const runs: RunView[] = [];
+      // The folders must exist before the runs are registered; the first checkpoint follows within seconds.
+      const writing = runDemo({ dir, variants: [...DEMO_VARIANTS], pace: "live", steps: 200, saveEvery: 20, signal: demo.signal, checkpointIntervalMs: 2500 });
+      for (let i = 0; i < 50 && !(await stat(join(dir, DEMO_VARIANTS[1])).catch(() => null)); i++) await new Promise((r) => setTimeout(r, 20));
+      for (const variant of DEMO_VARIANTS) {
+        const run = this.store.registerRun({ path: await realpath(join(dir, variant)), name: `demo-${variant}-${dir.slice(-8)}`, group: "demo (miniature)" });
+        await configureProbing(this.store, this.probes, run.id, { suites: ["inoculation"], backend: "demo" });
+        this.watch(run.id);
+        runs.push(this.runView(this.store.getRun(run.id)!));
+      }
+      writing.finally(() => {
+        if (this.demo === demo) this.demo = null;
+      });
+      return runs;
+    },
+    listCheckpoints: async ({ runId }) => this.store.listCheckpoints(this.requireRun(runId).id).map(({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt }) => ({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt })),
+    metricKeys: async ({ runId }) => this.store.metricKeys(this.requireRun(runId).id),
+    getMetrics: async ({ runId, keys }) => {
+      this.requireRun(runId);
+      return keys.flatMap((k) => this.store.listMetrics(runId, k));
+    },
+    listTraits: async ({ runIds }) => {
+      const out = new Map<string, TraitInfo>();
+      for (const runId of runIds) {
+        const cfg = this.store.getProbeConfig(runId) as { suites?: { key: string; version: string }[] };
+        for (const s of cfg.suites ?? []) {
+          const suite = this.probes.findSuite(s.key, s.version);
+          for (const t of suite?.suite.traits ?? []) {
+            const prev = out.get(t.id);
+            const contexts = [...new Set([...(prev?.contexts ?? []), ...t.contexts.map((c) => c.id)])];
+            out.set(t.id, { trait: t.id, name: t.name, polarity: t.polarity, role: t.role, unit: t.unit, contexts });
+          }
+        }
+      }
+      return [...out.values()];
+    },
+    getScores: async ({ runId, trait, context }) => {
+      const completed = new Map(this.store.listCheckpoints(this.requireRun(runId).id).map((c) => [c.step, c.completedAt]));
+      return this.probes.listScores(runId, trait, context).map((s): ScorePoint => ({ ...s, completedAt: completed.get(s.step) ?? null }));
+    },
+    getSamples: async ({ runId, step, trait }) => {
+      this.requireRun(runId);
+      return this.probes.listSamplesDetailed(runId, step, trait) satisfies SampleView[];
+    },
+    listAnnotations: async ({ runId }) => this.store.listAnnotations(this.requireRun(runId).id),
+    createAnnotation: async (a) => {
+      this.requireRun(a.runId);
+      return this.store.createAnnotation(a) satisfies Annotation;
+    },
+    updateAnnotation: async ({ id, ...patch }) => {
+      if (!this.store.getAnnotation(id)) throw new ApiError("not-found", `no annotation with id ${id}`);
+      return this.store.updateAnnotation(id, patch);
+    },
+    deleteAnnotation: async ({ id }) => ({ deleted: this.store.deleteAnnotation(id) }),
+    listJobs: async ({ runId }) => this.probes.listJobs(runId),
+    setJobState: async ({ jobId, action }) => {
+      const r = this.probes.controlJob(jobId, action);
+      if (r) this.publish({ type: "job-progress", job: r });
+      if (r && action !== "pause") this.watch(r.runId);
+      return r;
+    },
+    listSuites: async () => {
+      const builtins = await Promise.all(builtinSuiteIds().map(async (id) => ({ id, loaded: (await loadBuiltinSuite(id))! })));
+      return [
+        ...builtins.map((b) => ({ id: b.id, version: b.loaded.version, name: b.loaded.suite.name, traits: b.loaded.suite.traits.map((t) => t.id), where: "built-in" })),
+        ...this.probes.listSuites().map((s) => ({ id: s.key, version: s.version, name: s.name, traits: s.traits, where: s.source ?? "workspace" })),
+      ];
+    },
+    validateSuite: async ({ name, text }) => {
+      try {
+        const loaded = parseSuite(name, text);
+        return { valid: true as const, id: loaded.suite.id, version: loaded.version, traits: loaded.suite.traits.map((t) => t.id) };
+      } catch (err) {
+        if (!(err instanceof SuiteError)) throw err;
+        return { valid: false as const, problems: err.problems.map(({ line, column, at, message }) => ({ line, column, at, message })) };
+      }
+    },
+    testBackend: async ({ config }) => {
+      let parsed;
+      try {
+        parsed = config.kind === "demo" ? DEMO_BACKEND : parseBackendConfig(config, "backend settings");
+      } catch (err) {
+        return { reachable: false, models: [], honoursN: false, maxTopLogprobs: 0, notes: [], error: (err as Error).message };
+      }
+      const backend = createBackend(parsed);
+      try {
+        const caps = await backend.detect(null);
+        return { reachable: true, ...caps, error: null };
+      } catch (err) {
+        return { reachable: false, models: [], honoursN: false, maxTopLogprobs: 0, notes: [], error: (err as Error).message };
+      } finally {
+        await backend.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// Serve mode: the renderer and the same API as Electron IPC, over HTTP on loopback, with events over WebSocket.
+// Every request must carry the session token (from the URL printed at start, then a same-site cookie), name our
+// own Host (DNS-rebinding guard) and come from our own origin. No CORS headers are ever sent.
+import { readFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import { ApiError, isApiMethod } from "../../shared/api.js";
+import type { Core } from "../core/core.js";
+import { contentType, CONTENT_SECURITY_POLICY, cookieValue, hostAllowed, newToken, originAllowed, staticPath, TOKEN_COOKIE, tokenMatches } from "./security.js";
+
+export interface ServeOptions {
+  core: Core;
+  host?: string;
+  port?: number;
+  rendererDir: string;
+  token?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 10 * 1024 * 1024;
+
+function send(res: ServerResponse, status: number, body: string | Buffer, type = "text/plain; charset=utf-8", extra: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": type, "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "cache-control": "no-store", ...extra });
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY) throw new ApiError("bad-request", "request body too large");
+    chunks.push(c as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError("bad-request", "the request body is not JSON");
+  }
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const token = options.token ?? newToken();
+  let port = options.port ?? 0;
+
+  const authorised = (req: IncomingMessage): boolean => {
+    const header = req.headers.authorization?.replace(/^Bearer\s+/i, "");
+    return tokenMatches(token, cookieValue(req.headers.cookie, TOKEN_COOKIE)) || tokenMatches(token, header);
+  };
+  /** Host and Origin first: a foreign page or a rebound name is refused before anything else is looked at. */
+  const guard = (req: IncomingMessage): string | null => {
+    if (!hostAllowed(req.headers.host, host, port)) return "Host header not allowed";
+    if (!originAllowed(req.headers.origin, req.headers.host)) return "cross-origin requests are not allowed";
+    return null;
+  };
+
+  const server = createServer(async (req, res) => {
+    const refused = guard(req);
+    if (refused) return send(res, 403, refused);
+    const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+    // The printed URL carries the token once; it becomes a same-site, script-inaccessible cookie.
+    if (req.method === "GET" && url.searchParams.has("token")) {
+      if (!tokenMatches(token, url.searchParams.get("token"))) return send(res, 401, "wrong session token");
+      return send(res, 302, "", "text/plain", { location: "/", "set-cookie": `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` });
+    }
+    if (!authorised(req)) return send(res, 401, "Driftscope needs its session token: open the URL that `driftscope serve` printed.");
+    try {
+      if (req.method === "POST" && url.pathname.startsWith("/api/")) {
+        const method = url.pathname.slice("/api/".length);
+        if (!isApiMethod(method)) return send(res, 404, JSON.stringify({ error: `unknown call "${method}"` }), "application/json");
+        const result = await options.core.call(method, await readBody(req));
+        return send(res, 200, JSON.stringify({ result }), "application/json");
+      }
+      if (req.method === "GET") {
+        const file = staticPath(options.rendererDir, url.pathname);
+        if (!file) return send(res, 404, "not found");
+        const body = await readFile(file).catch(() => null);
+        if (!body) return send(res, 404, "not found");
+        return send(res, 200, body, contentType(file), { "content-security-policy": CONTENT_SECURITY_POLICY, "x-frame-options": "DENY" });
+      }
+      return send(res, 405, "method not allowed");
+    } catch (err) {
+      if (err instanceof ApiError) return send(res, err.code === "not-found" ? 404 : err.code === "bad-request" ? 400 : 500, JSON.stringify({ error: err.message }), "application/json");
+      return send(res, 500, JSON.stringify({ error: (err as Error).message }), "application/json");
+    }
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on("upgrade", (req, socket, head) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    if (guard(req) || !authorised(req) || url.pathname !== "/events") {
+      socket.write("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const off = options.core.onEvent((event) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+      });
+      ws.on("close", off);
+      ws.on("error", off);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,166 @@
+// The contract between the renderer and the core: every call the renderer may make, with its argument schema and
+// result type. Electron IPC and the HTTP server are two transports of this one contract; the renderer only ever
+// holds an `Api` object and never knows which transport is under it.
+import { z } from "zod";
+import type { CheckpointInfo, MetricPoint, RunSummary } from "./domain.js";
+import type { CoreEvent, JobProgress } from "./events.js";
+
+const id = z.number().int().positive();
+const step = z.number().int().min(0);
+const text = z.string().max(10_000);
+const tag = z.string().min(1).max(64);
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #1f77b4");
+
+export interface Annotation {
+  id: number;
+  runId: number;
+  step: number;
+  to: number | null;
+  text: string;
+  tags: string[];
+  color: string | null;
+  createdAt: string;
+  editedAt: string;
+}
+
+export interface ScorePoint {
+  step: number;
+  trait: string;
+  context: string;
+  mean: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  n: number;
+  nulls: number;
+  /** When the checkpoint finished writing (for a wall-time axis). */
+  completedAt: string | null;
+}
+
+export interface SampleView {
+  trait: string;
+  context: string;
+  item: string;
+  sample: number;
+  prompt: string;
+  response: string | null;
+  score: number | null;
+  nullReason: string | null;
+  /** Every scorer's value and, for judges, the raw top logprobs. */
+  detail: Record<string, unknown>;
+}
+
+export interface TraitInfo {
+  trait: string;
+  name: string;
+  polarity: "higher_is_trait" | "lower_is_trait";
+  role: string;
+  unit: string;
+  contexts: string[];
+}
+
+export interface RunView extends RunSummary {
+  hidden: boolean;
+  /** Probing progress over the run's jobs: done / total samples. */
+  probe: { done: number; total: number; running: boolean };
+}
+
+export interface SuiteInfo {
+  id: string;
+  version: string;
+  name: string;
+  traits: string[];
+  where: string;
+}
+
+export interface BackendTest {
+  reachable: boolean;
+  models: string[];
+  honoursN: boolean;
+  maxTopLogprobs: number;
+  notes: string[];
+  error: string | null;
+}
+
+/** Argument schemas, one per call: the transports validate every argument against these before the core sees it. */
+export const apiSchemas = {
+  getInfo: z.strictObject({}),
+  listRuns: z.strictObject({}),
+  addRun: z.strictObject({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional(), group: z.string().max(200).optional() }),
+  setRunHidden: z.strictObject({ runId: id, hidden: z.boolean() }),
+  startDemo: z.strictObject({}),
+  listCheckpoints: z.strictObject({ runId: id }),
+  metricKeys: z.strictObject({ runId: id }),
+  getMetrics: z.strictObject({ runId: id, keys: z.array(z.string().max(500)).max(50) }),
+  listTraits: z.strictObject({ runIds: z.array(id).max(500) }),
+  getScores: z.strictObject({ runId: id, trait: z.string().max(200).optional(), context: z.string().max(200).optional() }),
+  getSamples: z.strictObject({ runId: id, step, trait: z.string().max(200).optional() }),
+  listAnnotations: z.strictObject({ runId: id }),
+  createAnnotation: z.strictObject({ runId: id, step, to: step.nullable().optional(), text, tags: z.array(tag).max(20).optional(), color: color.optional() }),
+  updateAnnotation: z.strictObject({ id, step: step.optional(), to: step.nullable().optional(), text: text.optional(), tags: z.array(tag).max(20).optional(), color: color.nullable().optional() }),
+  deleteAnnotation: z.strictObject({ id }),
+  listJobs: z.strictObject({ runId: id.optional() }),
+  setJobState: z.strictObject({ jobId: id, action: z.enum(["pause", "resume", "retry"]) }),
+  listSuites: z.strictObject({}),
+  validateSuite: z.strictObject({ name: z.string().max(300), text: z.string().max(5_000_000) }),
+  testBackend: z.strictObject({ config: z.record(z.string(), z.unknown()) }),
+} as const;
+
+export type ApiArgs = { [K in keyof typeof apiSchemas]: z.input<(typeof apiSchemas)[K]> };
+
+/** Results, per call. */
+export interface ApiResults {
+  getInfo: { version: string; transport: "electron" | "http"; dataPath: string };
+  listRuns: RunView[];
+  addRun: RunView;
+  setRunHidden: RunView;
+  startDemo: RunView[];
+  listCheckpoints: CheckpointInfo[];
+  metricKeys: string[];
+  getMetrics: MetricPoint[];
+  listTraits: TraitInfo[];
+  getScores: ScorePoint[];
+  getSamples: SampleView[];
+  listAnnotations: Annotation[];
+  createAnnotation: Annotation;
+  updateAnnotation: Annotation;
+  deleteAnnotation: { deleted: boolean };
+  listJobs: JobProgress[];
+  setJobState: JobProgress | null;
+  listSuites: SuiteInfo[];
+  validateSuite: { valid: true; id: string; version: string; traits: string[] } | { valid: false; problems: { line: number; column: number; at: string; message: string }[] };
+  testBackend: BackendTest;
+}
+
+export type ApiMethod = keyof typeof apiSchemas;
+export const API_METHODS = Object.keys(apiSchemas) as ApiMethod[];
+
+/** The object the renderer talks to: one async function per call, plus the event stream. */
+export type Api = { [K in ApiMethod]: (args: ApiArgs[K]) => Promise<ApiResults[K]> } & {
+  onEvent(listener: (event: CoreEvent) => void): () => void;
+};
+
+/** Validates an argument for a call; throws an ApiError naming the field. */
+export function validateArgs<K extends ApiMethod>(method: K, args: unknown): z.output<(typeof apiSchemas)[K]> {
+  const schema = apiSchemas[method];
+  if (!schema) throw new ApiError("bad-request", `unknown call "${String(method)}"`);
+  const r = schema.safeParse(args ?? {});
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new ApiError("bad-request", `${method}: ${i.path.join(".") || "argument"}: ${i.message}`);
+  }
+  return r.data as z.output<(typeof apiSchemas)[K]>;
+}
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(apiSchemas, name);
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: "bad-request" | "not-found" | "failed",
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
