@@ -140,7 +140,10 @@ export class Core {
       const writing = runDemo({ dir, variants: [...DEMO_VARIANTS], pace: "live", steps: 200, saveEvery: 20, signal: demo.signal, checkpointIntervalMs: 2500 });
       for (let i = 0; i < 50 && !(await stat(join(dir, DEMO_VARIANTS[1])).catch(() => null)); i++) await new Promise((r) => setTimeout(r, 20));
       for (const variant of DEMO_VARIANTS) {
-        const run = this.store.registerRun({ path: await realpath(join(dir, variant)), name: `demo-${variant}-${dir.slice(-8)}`, group: "demo (miniature)" });
+        let name = `demo-${variant}`;
+        for (let i = 2; this.store.findRun(name); i++) name = `demo-${variant}-${i}`;
+        // Each variant is its own group, so a second demo (or more seeds) shows a group mean per variant.
+        const run = this.store.registerRun({ path: await realpath(join(dir, variant)), name, group: `demo ${variant} (miniature)` });
         await configureProbing(this.store, this.probes, run.id, { suites: ["inoculation"], backend: "demo" });
         this.watch(run.id);
         runs.push(this.runView(this.store.getRun(run.id)!));

@@ -1,0 +1,72 @@
+// The app: runs on the left; drift, checkpoint, queue and settings views on the right.
+import { useEffect, useState } from "react";
+import type { Api } from "../shared/api.js";
+import { CheckpointView } from "./components/CheckpointView.js";
+import { DriftView } from "./components/DriftView.js";
+import { QueueView } from "./components/QueueView.js";
+import { RunsSidebar } from "./components/RunsSidebar.js";
+import { SettingsView } from "./components/SettingsView.js";
+import { useLive } from "./useApi.js";
+
+type Tab = "drift" | "checkpoint" | "queue" | "settings";
+
+export function App({ api }: { api: Api }) {
+  const runs = useLive(api, () => api.listRuns({}), (e) => e.type === "run-changed" || e.type === "checkpoint-changed" || e.type === "job-progress", []);
+  const [tab, setTab] = useState<Tab>("drift");
+  const [selected, setSelected] = useState<{ runId: number; step: number } | null>(null);
+  const [theme, setTheme] = useState<"light" | "dark">(() => (localStorage.getItem("theme") === "dark" ? "dark" : "light"));
+  const [path, setPath] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem("theme", theme);
+  }, [theme]);
+  const all = runs.data ?? [];
+  const visible = all.filter((r) => !r.hidden);
+  const selectedRun = selected ? all.find((r) => r.id === selected.runId) : undefined;
+
+  if (runs.data && all.length === 0) {
+    return (
+      <div className="empty" data-view="empty">
+        <h1>Driftscope</h1>
+        <p>Watch an RL fine-tuning run's output folder, probe each checkpoint for persona traits, and see them drift.</p>
+        <div className="actions">
+          <input aria-label="Run folder path" placeholder="/path/to/run/output" value={path} onChange={(e) => setPath(e.target.value)} />
+          <button className="primary" onClick={() => api.addRun({ path: path.trim() }).then(runs.reload, (e: Error) => setError(e.message))}>
+            Add run folder
+          </button>
+          <button onClick={() => api.startDemo({}).then(runs.reload, (e: Error) => setError(e.message))}>Start the demo run</button>
+        </div>
+        {error ? <p className="error">{error}</p> : null}
+        <p className="note">The demo run is a miniature RL experiment written to disk like a Hugging Face Trainer run.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="app">
+      <RunsSidebar api={api} runs={all} onChanged={runs.reload} />
+      <main className="main">
+        <nav className="tabs">
+          {(["drift", "checkpoint", "queue", "settings"] as Tab[]).map((t) => (
+            <button key={t} className={tab === t ? "active" : ""} onClick={() => setTab(t)} disabled={t === "checkpoint" && !selected}>
+              {t === "drift" ? "Drift" : t === "checkpoint" ? "Checkpoint" : t === "queue" ? "Queue" : "Settings"}
+            </button>
+          ))}
+        </nav>
+        {tab === "drift" ? (
+          <DriftView
+            api={api}
+            runs={visible}
+            onOpen={(runId, step) => {
+              setSelected({ runId, step });
+              setTab("checkpoint");
+            }}
+          />
+        ) : null}
+        {tab === "checkpoint" && selected && selectedRun ? <CheckpointView api={api} run={selectedRun} step={selected.step} onStep={(step) => setSelected({ ...selected, step })} /> : null}
+        {tab === "queue" ? <QueueView api={api} runs={all} /> : null}
+        {tab === "settings" ? <SettingsView api={api} theme={theme} setTheme={setTheme} /> : null}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,154 @@
+// One checkpoint: its training metrics, scores per trait and context, the samples behind them (sortable, filterable),
+// a side-by-side comparison with another checkpoint on the same items, and its annotations.
+import { useState } from "react";
+import type { Api, RunView, SampleView } from "../../shared/api.js";
+import { useLive } from "../useApi.js";
+
+const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Number(v.toPrecision(3)).toString());
+
+function judgeDetail(detail: Record<string, unknown>): string {
+  return Object.entries(detail)
+    .map(([name, v]) => {
+      const s = v as { value: number | null; nullReason?: string; raw?: { token: string; logprob: number }[] };
+      const top = s.raw ? ` (top: ${s.raw.slice(0, 3).map((t) => `${t.token}:${Math.exp(t.logprob).toFixed(2)}`).join(" ")})` : "";
+      return `${name}=${fmt(s.value)}${s.nullReason ? ` [${s.nullReason}]` : ""}${top}`;
+    })
+    .join("; ");
+}
+
+export function CheckpointView({ api, run, step, onStep }: { api: Api; run: RunView; step: number; onStep: (step: number) => void }) {
+  const [trait, setTrait] = useState("");
+  const [filter, setFilter] = useState("");
+  const [sort, setSort] = useState<"item" | "score" | "-score">("item");
+  const [compare, setCompare] = useState<number | null>(null);
+  const checkpoints = useLive(api, () => api.listCheckpoints({ runId: run.id }), (e) => e.type === "checkpoint-changed" && e.runId === run.id, [run.id]);
+  const scores = useLive(api, () => api.getScores({ runId: run.id }), (e) => e.type === "scores-updated" && e.runId === run.id, [run.id]);
+  const samples = useLive(api, () => api.getSamples({ runId: run.id, step }), (e) => e.type === "scores-updated" && e.runId === run.id && e.step === step, [run.id, step]);
+  const other = useLive<SampleView[]>(api, async () => (compare === null ? [] : api.getSamples({ runId: run.id, step: compare })), () => false, [run.id, compare]);
+  const keys = useLive(api, () => api.metricKeys({ runId: run.id }), () => false, [run.id]);
+  const metrics = useLive(api, async () => (await api.getMetrics({ runId: run.id, keys: (keys.data ?? []).slice(0, 50) })).filter((m) => m.step === step), (e) => e.type === "metrics-added" && e.runId === run.id, [run.id, step, (keys.data ?? []).join(",")]);
+  const annotations = useLive(api, () => api.listAnnotations({ runId: run.id }), (e) => e.type === "annotation-changed" && e.runId === run.id, [run.id]);
+  const steps = (checkpoints.data ?? []).map((c) => c.step);
+  const here = (annotations.data ?? []).filter((a) => a.step === step || (a.to !== null && a.step <= step && step <= a.to));
+  const traits = [...new Set((samples.data ?? []).map((s) => s.trait))];
+  let rows = (samples.data ?? []).filter((s) => (!trait || s.trait === trait) && (!filter || `${s.prompt} ${s.response} ${s.context} ${s.item}`.toLowerCase().includes(filter.toLowerCase())));
+  rows = [...rows].sort((a, b) => (sort === "item" ? a.item.localeCompare(b.item) || a.sample - b.sample : sort === "score" ? (a.score ?? -1) - (b.score ?? -1) : (b.score ?? -1) - (a.score ?? -1)));
+  const counterpart = (s: SampleView) => other.data?.find((o) => o.trait === s.trait && o.context === s.context && o.item === s.item && o.sample === s.sample);
+
+  return (
+    <div className="section" data-view="checkpoint">
+      <h3>
+        {run.name} · step {step}{" "}
+        <button onClick={() => onStep(steps[Math.max(0, steps.indexOf(step) - 1)] ?? step)} aria-label="Previous checkpoint">
+          ◀
+        </button>{" "}
+        <button onClick={() => onStep(steps[Math.min(steps.length - 1, steps.indexOf(step) + 1)] ?? step)} aria-label="Next checkpoint">
+          ▶
+        </button>
+      </h3>
+      <p className="note">
+        Metrics at this step: {(metrics.data ?? []).map((m) => `${m.key}=${fmt(m.value)}`).join(", ") || "none logged"}
+      </p>
+      <table aria-label="Scores">
+        <thead>
+          <tr>
+            <th>trait</th>
+            <th>context</th>
+            <th>mean</th>
+            <th>95% CI</th>
+            <th>n</th>
+            <th>nulls</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(scores.data ?? [])
+            .filter((s) => s.step === step)
+            .map((s) => (
+              <tr key={`${s.trait}/${s.context}`}>
+                <td>{s.trait}</td>
+                <td>{s.context}</td>
+                <td>{fmt(s.mean)}</td>
+                <td>
+                  {fmt(s.ciLow)} – {fmt(s.ciHigh)}
+                </td>
+                <td>{s.n}</td>
+                <td>{s.nulls}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+      {here.length > 0 ? (
+        <div style={{ margin: "8px 0" }}>
+          <strong>Annotations:</strong>{" "}
+          {here.map((a) => (
+            <span key={a.id} className="pill" data-annotation={a.id}>
+              {a.text} {a.tags.map((t) => `#${t}`).join(" ")}{" "}
+              <button aria-label={`Delete annotation ${a.text}`} onClick={() => api.deleteAnnotation({ id: a.id })}>
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+      ) : null}
+      <div className="toolbar">
+        <label>
+          Trait
+          <select aria-label="Sample trait" value={trait} onChange={(e) => setTrait(e.target.value)}>
+            <option value="">all</option>
+            {traits.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <input aria-label="Filter samples" placeholder="filter prompt, answer, context…" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <label>
+          Compare with step
+          <select aria-label="Compare with step" value={compare ?? ""} onChange={(e) => setCompare(e.target.value === "" ? null : Number(e.target.value))}>
+            <option value="">—</option>
+            {steps.filter((s) => s !== step).map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="note">{rows.length} samples</span>
+      </div>
+      <table aria-label="Samples">
+        <thead>
+          <tr>
+            <th onClick={() => setSort("item")}>trait · context · item</th>
+            <th>prompt</th>
+            <th>response</th>
+            <th onClick={() => setSort(sort === "-score" ? "score" : "-score")}>score {sort === "score" ? "▲" : sort === "-score" ? "▼" : ""}</th>
+            {compare !== null ? <th>at step {compare}</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.slice(0, 500).map((s) => {
+            const o = counterpart(s);
+            return (
+              <tr key={`${s.trait}/${s.context}/${s.item}/${s.sample}`} className="sample-row">
+                <td>
+                  {s.trait} · {s.context} · {s.item}#{s.sample}
+                </td>
+                <td>{s.prompt}</td>
+                <td className="response">
+                  {s.response}
+                  <div className="note">{judgeDetail(s.detail)}</div>
+                </td>
+                <td title={s.nullReason ?? ""}>{fmt(s.score)}</td>
+                {compare !== null ? (
+                  <td className="response">
+                    {o?.response ?? "–"}
+                    <div className="note">score {fmt(o?.score)}</div>
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

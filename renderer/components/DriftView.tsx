@@ -1,0 +1,166 @@
+// The drift view: small multiples (one panel per trait), overlay, or contexts side by side; training-metric panels
+// sharing the x axis; annotations; smoothing that keeps raw points; zoom that survives live updates.
+import { useMemo, useState } from "react";
+import type { Annotation, Api, RunView, ScorePoint, TraitInfo } from "../../shared/api.js";
+import type { PanelAnnotation, PanelSeries } from "../../shared/chart/DriftPanel.js";
+import { debiasedEma } from "../../shared/chart/smoothing.js";
+import { useLive } from "../useApi.js";
+import { InteractivePanel } from "./InteractivePanel.js";
+import { runColour } from "./RunsSidebar.js";
+import { extent, scoreSeries, type XAxis } from "./series.js";
+
+type Layout = "multiples" | "overlay" | "contexts";
+
+export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number) => void }) {
+  const ids = runs.map((r) => r.id);
+  const idKey = ids.join(",");
+  const runSet = useMemo(() => new Set(ids), [idKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [layout, setLayout] = useState<Layout>("multiples");
+  const [context, setContext] = useState<string>("none");
+  const [xAxis, setXAxis] = useState<XAxis>("step");
+  const [smoothing, setSmoothing] = useState(0);
+  const [bands, setBands] = useState(true);
+  const [metricKeys, setMetricKeys] = useState<string[]>(["reward", "kl"]);
+  const [zoom, setZoom] = useState<[number, number] | null>(null);
+  const [draft, setDraft] = useState<{ runId: number; step: number; to: number | null } | null>(null);
+  const [draftText, setDraftText] = useState("");
+
+  const traits = useLive<TraitInfo[]>(api, () => api.listTraits({ runIds: ids }), (e) => e.type === "run-changed", [idKey]);
+  const scores = useLive<Map<number, ScorePoint[]>>(
+    api,
+    async () => new Map(await Promise.all(ids.map(async (id) => [id, await api.getScores({ runId: id })] as const))),
+    (e) => (e.type === "scores-updated" || e.type === "checkpoint-changed") && runSet.has(e.runId),
+    [idKey],
+  );
+  const allKeys = useLive<string[]>(api, async () => [...new Set((await Promise.all(ids.map((id) => api.metricKeys({ runId: id })))).flat())].sort(), (e) => e.type === "metrics-added" && runSet.has(e.runId), [idKey]);
+  const keys = metricKeys.filter((k) => allKeys.data?.includes(k));
+  const metrics = useLive(
+    api,
+    async () => new Map(await Promise.all(ids.map(async (id) => [id, await api.getMetrics({ runId: id, keys })] as const))),
+    (e) => e.type === "metrics-added" && runSet.has(e.runId),
+    [idKey, keys.join(",")],
+  );
+  const annotations = useLive<Annotation[]>(api, async () => (await Promise.all(ids.map((id) => api.listAnnotations({ runId: id })))).flat(), (e) => e.type === "annotation-changed" && runSet.has(e.runId), [idKey]);
+
+  const traitList = traits.data ?? [];
+  const contexts = [...new Set(traitList.flatMap((t) => t.contexts))];
+  const ctx = contexts.includes(context) ? context : (contexts[0] ?? "none");
+  const scoreMap = scores.data ?? new Map<number, ScorePoint[]>();
+
+  const runOf = (key: string) => runs.find((r) => `run:${r.id}` === key);
+  const panelAnnotations: PanelAnnotation[] =
+    xAxis === "step" ? (annotations.data ?? []).map((a) => ({ id: a.id, x: a.step, to: a.to, text: a.text, colour: a.color ?? runColour(runs.find((r) => r.id === a.runId) ?? { id: a.runId, color: null }) })) : [];
+
+  const metricSeries: [string, PanelSeries[]][] = keys.map((k) => [
+    k,
+    runs.map((r) => {
+      const pts = (metrics.data?.get(r.id) ?? [])
+        .filter((m) => m.key === k)
+        .map((m) => ({ x: xAxis === "step" ? m.step : m.wallTime ? Date.parse(m.wallTime) / 1000 : NaN, y: m.value }))
+        .filter((p) => Number.isFinite(p.x));
+      return { key: `run:${r.id}`, label: r.name, colour: runColour(r), points: pts, smoothed: smoothing > 0 ? debiasedEma(pts.map((p) => p.y), smoothing) : undefined };
+    }),
+  ]);
+  const traitPanels: { title: string; unit: string; series: PanelSeries[] }[] = [];
+  if (layout === "multiples") for (const t of traitList) traitPanels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing) });
+  if (layout === "overlay") {
+    traitPanels.push({
+      title: `All traits · ${ctx}`,
+      unit: "",
+      series: traitList.flatMap((t, i) => scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dashed: i % 2 === 1 }))),
+    });
+  }
+  if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) traitPanels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, c, xAxis, smoothing) });
+
+  const domain = zoom ?? extent([...traitPanels.map((p) => p.series), ...metricSeries.map(([, s]) => s)]);
+  const width = layout === "overlay" ? 900 : layout === "contexts" ? 300 : 440;
+  const height = layout === "overlay" ? 340 : 220;
+  const formatX = xAxis === "time" ? (v: number) => new Date(v * 1000).toLocaleString() : undefined;
+  const open = (key: string, x: number) => {
+    const run = runOf(key.split(":").slice(0, 2).join(":"));
+    if (run && xAxis === "step") onOpen(run.id, x);
+  };
+  const annotate = (key: string, x: number, to: number | null) => {
+    const run = runOf(key.split(":").slice(0, 2).join(":"));
+    if (run && xAxis === "step") setDraft({ runId: run.id, step: x, to });
+  };
+  const saveDraft = async () => {
+    if (!draft || !draftText.trim()) return;
+    await api.createAnnotation({ runId: draft.runId, step: draft.step, to: draft.to, text: draftText.trim() });
+    setDraft(null);
+    setDraftText("");
+  };
+
+  return (
+    <div>
+      <div className="toolbar">
+        <label>
+          Layout
+          <select aria-label="Layout" value={layout} onChange={(e) => setLayout(e.target.value as Layout)}>
+            <option value="multiples">one panel per trait</option>
+            <option value="overlay">traits overlaid</option>
+            <option value="contexts">contexts side by side</option>
+          </select>
+        </label>
+        <label>
+          Context
+          <select aria-label="Eval context" value={ctx} onChange={(e) => setContext(e.target.value)} disabled={layout === "contexts"}>
+            {contexts.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          x axis
+          <select aria-label="x axis" value={xAxis} onChange={(e) => (setXAxis(e.target.value as XAxis), setZoom(null))}>
+            <option value="step">step</option>
+            <option value="time">wall time</option>
+          </select>
+        </label>
+        <label>
+          Smoothing
+          <input aria-label="Smoothing" type="range" min={0} max={0.95} step={0.05} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} />
+          <span className="note">{smoothing.toFixed(2)}</span>
+        </label>
+        <label>
+          <input type="checkbox" aria-label="CI bands" checked={bands} onChange={(e) => setBands(e.target.checked)} /> CI bands
+        </label>
+        <label>
+          Metrics
+          <select aria-label="Training metrics" multiple size={1} value={keys} onChange={(e) => setMetricKeys([...e.target.selectedOptions].map((o) => o.value))}>
+            {(allKeys.data ?? []).map((k) => (
+              <option key={k}>{k}</option>
+            ))}
+          </select>
+        </label>
+        {zoom ? <button onClick={() => setZoom(null)}>Reset zoom</button> : null}
+        <span className="note">hover for values · click a point for its samples · wheel to zoom, drag to pan · shift-drag or “a” to annotate</span>
+      </div>
+      {draft ? (
+        <div className="annotation-form">
+          <span>
+            Annotate {runs.find((r) => r.id === draft.runId)?.name} at step {draft.step}
+            {draft.to !== null ? `–${draft.to}` : ""}:
+          </span>
+          <input aria-label="Annotation text" autoFocus value={draftText} onChange={(e) => setDraftText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && saveDraft()} />
+          <button className="primary" onClick={saveDraft}>
+            Save
+          </button>
+          <button onClick={() => setDraft(null)}>Cancel</button>
+        </div>
+      ) : null}
+      {scores.error ? <div className="error section">{scores.error}</div> : null}
+      <div className="panels">
+        {traitPanels.map((p) => (
+          <InteractivePanel key={p.title} title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} />
+        ))}
+        {traitPanels.length === 0 ? <p className="note section">No probe results yet: scores appear here as checkpoints are probed.</p> : null}
+      </div>
+      <div className="panels">
+        {metricSeries.map(([k, series]) => (
+          <InteractivePanel key={k} title={k} width={width} height={170} series={series} annotations={panelAnnotations} xDomain={domain} showBands={false} xLabel={xAxis} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+// The interactive layer over a chart panel: hover crosshair with every run's value ± CI, click to open a checkpoint,
+// wheel to zoom and drag to pan the shared x range, shift-drag or the "a" key to annotate.
+import { useRef, useState } from "react";
+import { DriftPanel, MARGIN, panelScales, type PanelProps } from "../../shared/chart/DriftPanel.js";
+
+export interface PanelEvents {
+  onZoom(domain: [number, number]): void;
+  onOpen?(seriesKey: string, x: number): void;
+  onAnnotate?(seriesKey: string, x: number, to: number | null): void;
+}
+
+function nearestX(xs: number[], v: number): number | null {
+  let best: number | null = null;
+  for (const x of xs) if (best === null || Math.abs(x - v) < Math.abs(best - v)) best = x;
+  return best;
+}
+
+export function InteractivePanel(props: PanelProps & PanelEvents & { formatX?: (x: number) => string }) {
+  const { onZoom, onOpen, onAnnotate, formatX, ...panel } = props;
+  const [hover, setHover] = useState<{ x: number; px: number; py: number } | null>(null);
+  const drag = useRef<{ startPx: number; domain: [number, number]; shift: boolean; startX: number } | null>(null);
+  const [draft, setDraft] = useState<[number, number] | null>(null);
+  const { x, y } = panelScales(panel);
+  const xs = [...new Set(panel.series.flatMap((s) => s.points.filter((p) => p.y !== null).map((p) => p.x)))].sort((a, b) => a - b);
+  const toX = (clientX: number, el: HTMLElement) => x.invert(clientX - el.getBoundingClientRect().left);
+  const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Number(v.toPrecision(3)).toString());
+  const rows = hover
+    ? panel.series
+        .map((s) => ({ s, p: s.points.find((p) => p.x === hover.x) }))
+        .filter((r) => r.p && r.p.y !== null)
+        .map((r) => ({ key: r.s.key, label: r.s.label, colour: r.s.colour, y: r.p!.y!, lo: r.p!.lo, hi: r.p!.hi }))
+    : [];
+  const nearestSeries = (clientY: number, el: HTMLElement) => {
+    const vy = y.invert(clientY - el.getBoundingClientRect().top);
+    return rows.reduce<(typeof rows)[number] | null>((best, r) => (!best || Math.abs(r.y - vy) < Math.abs(best.y - vy) ? r : best), null);
+  };
+  return (
+    <div
+      className="panel"
+      data-panel={panel.title}
+      tabIndex={0}
+      onMouseMove={(e) => {
+        const el = e.currentTarget;
+        const vx = toX(e.clientX, el);
+        if (drag.current) {
+          if (drag.current.shift) setDraft([drag.current.startX, vx]);
+          else {
+            const shift = x.invert(drag.current.startPx) - x.invert(e.clientX - el.getBoundingClientRect().left);
+            onZoom([drag.current.domain[0] + shift, drag.current.domain[1] + shift]);
+          }
+          return;
+        }
+        const near = nearestX(xs, vx);
+        const r = el.getBoundingClientRect();
+        setHover(near === null ? null : { x: near, px: e.clientX - r.left, py: e.clientY - r.top });
+      }}
+      onMouseLeave={() => setHover(null)}
+      onMouseDown={(e) => {
+        const el = e.currentTarget;
+        drag.current = { startPx: e.clientX - el.getBoundingClientRect().left, domain: panel.xDomain, shift: e.shiftKey, startX: toX(e.clientX, el) };
+      }}
+      onMouseUp={(e) => {
+        const d = drag.current;
+        drag.current = null;
+        const el = e.currentTarget;
+        const moved = d ? Math.abs(e.clientX - el.getBoundingClientRect().left - d.startPx) > 4 : false;
+        if (d?.shift && moved && onAnnotate && rows[0]) {
+          const a = nearestX(xs, Math.min(d.startX, toX(e.clientX, el)))!;
+          const b = nearestX(xs, Math.max(d.startX, toX(e.clientX, el)))!;
+          onAnnotate(rows[0].key, a, b);
+        } else if (!moved && hover && onOpen) {
+          const s = nearestSeries(e.clientY, el);
+          if (s) onOpen(s.key, hover.x);
+        }
+        setDraft(null);
+      }}
+      onWheel={(e) => {
+        const el = e.currentTarget;
+        const c = toX(e.clientX, el);
+        const k = e.deltaY > 0 ? 1.25 : 0.8;
+        const [a, b] = panel.xDomain;
+        onZoom([c - (c - a) * k, c + (b - c) * k]);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === "a" && hover && onAnnotate && rows[0]) onAnnotate(rows[0].key, hover.x, null);
+      }}
+    >
+      <DriftPanel {...panel} crosshairX={hover?.x ?? null} />
+      {draft ? <div className="draft" style={{ position: "absolute", top: MARGIN.top, left: Math.min(x(draft[0]), x(draft[1])), width: Math.abs(x(draft[1]) - x(draft[0])), height: panel.height - MARGIN.top - MARGIN.bottom, background: "rgba(0,114,178,.15)" }} /> : null}
+      {hover && rows.length > 0 ? (
+        <div className="tooltip" role="tooltip" style={{ left: Math.min(hover.px + 12, panel.width - 170), top: Math.max(0, hover.py - 10) }}>
+          <div>
+            <strong>{formatX ? formatX(hover.x) : `step ${hover.x}`}</strong>
+          </div>
+          {rows.map((r) => (
+            <div key={r.key}>
+              <span style={{ color: r.colour }}>●</span> {r.label}: {fmt(r.y)}
+              {r.lo != null && r.hi != null ? ` [${fmt(r.lo)}, ${fmt(r.hi)}]` : ""}
+            </div>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+// The runs sidebar: colour, live/idle/error status, latest step, probing progress, grouping, show/hide, add, demo.
+import { useState } from "react";
+import type { Api, RunView } from "../../shared/api.js";
+import { colourFor } from "../../shared/chart/palette.js";
+
+export function runColour(run: { id: number; color: string | null }): string {
+  return run.color ?? colourFor(run.id - 1);
+}
+
+function status(run: RunView): { text: string; cls: string } {
+  if (run.status === "error") return { text: "error", cls: "status-error" };
+  if (run.status === "paused" || run.status === "finished") return { text: run.status === "paused" ? "paused" : "idle", cls: "status-idle" };
+  return { text: run.probe.running ? "live · probing" : "live", cls: "status-live" };
+}
+
+export function RunsSidebar({ api, runs, onChanged }: { api: Api; runs: RunView[]; onChanged: () => void }) {
+  const [path, setPath] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [groupBy, setGroupBy] = useState<"group" | "tag">("group");
+  const groups = new Map<string, RunView[]>();
+  for (const r of runs) {
+    const keys = groupBy === "group" ? [r.group ?? "ungrouped"] : r.tags.length ? r.tags : ["untagged"];
+    for (const k of keys) groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const add = async () => {
+    setError(null);
+    try {
+      await api.addRun({ path: path.trim() });
+      setPath("");
+      onChanged();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <aside className="sidebar" aria-label="Runs">
+      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
+        <strong>Runs</strong>
+        <select aria-label="Group runs by" value={groupBy} onChange={(e) => setGroupBy(e.target.value as "group" | "tag")}>
+          <option value="group">by group</option>
+          <option value="tag">by tag</option>
+        </select>
+      </div>
+      {[...groups].map(([name, list]) => (
+        <div key={name}>
+          <h2>{name}</h2>
+          {list.map((r) => {
+            const st = status(r);
+            const pct = r.probe.total > 0 ? (100 * r.probe.done) / r.probe.total : 0;
+            return (
+              <div key={r.id} className={`run${r.hidden ? " hidden-run" : ""}`} data-run={r.name}>
+                <span className="swatch" style={{ background: runColour(r) }} />
+                <div>
+                  <div>{r.name}</div>
+                  <div className="meta">
+                    <span className={st.cls}>{st.text}</span> · step {r.latestStep ?? "–"} · {r.checkpoints} ckpts
+                    {r.statusMessage && r.status === "error" ? <div className="error">{r.statusMessage}</div> : null}
+                  </div>
+                  {r.probe.total > 0 ? (
+                    <div className="progress" title={`probed ${r.probe.done} of ${r.probe.total} samples`}>
+                      <div style={{ width: `${pct}%` }} />
+                    </div>
+                  ) : null}
+                </div>
+                <button aria-label={r.hidden ? `Show ${r.name}` : `Hide ${r.name}`} title={r.hidden ? "Show" : "Hide"} onClick={() => api.setRunHidden({ runId: r.id, hidden: !r.hidden }).then(onChanged)}>
+                  {r.hidden ? "show" : "hide"}
+                </button>
+              </div>
+            );
+          })}
+        </div>
+      ))}
+      <h2>Add a run</h2>
+      <div className="add-run">
+        <input aria-label="Run folder path" placeholder="/path/to/run/output" value={path} onChange={(e) => setPath(e.target.value)} onKeyDown={(e) => e.key === "Enter" && add()} />
+        <button onClick={add} disabled={!path.trim()}>
+          Add
+        </button>
+      </div>
+      {error ? <div className="error">{error}</div> : null}
+      <div style={{ marginTop: 10 }}>
+        <button onClick={() => api.startDemo({}).then(onChanged, (e: Error) => setError(e.message))}>Start the demo run</button>
+      </div>
+    </aside>
+  );
+}

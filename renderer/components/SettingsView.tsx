@@ -1,0 +1,73 @@
+// Settings: test a backend connection (detected capabilities), validate suites with located errors, theme.
+import { useState } from "react";
+import type { Api, ApiResults, BackendTest } from "../../shared/api.js";
+import { useLive } from "../useApi.js";
+
+export function SettingsView({ api, theme, setTheme }: { api: Api; theme: "light" | "dark"; setTheme: (t: "light" | "dark") => void }) {
+  const [backend, setBackend] = useState({ name: "my-server", kind: "openai", baseUrl: "http://127.0.0.1:8000", model: "" });
+  const [test, setTest] = useState<BackendTest | null>(null);
+  const [suiteText, setSuiteText] = useState("");
+  const [validation, setValidation] = useState<ApiResults["validateSuite"] | null>(null);
+  const suites = useLive(api, () => api.listSuites({}), () => false, []);
+  return (
+    <div className="section">
+      <h3>Theme</h3>
+      <label>
+        <input type="checkbox" aria-label="Dark theme" checked={theme === "dark"} onChange={(e) => setTheme(e.target.checked ? "dark" : "light")} /> dark
+      </label>
+      <h3>Backends</h3>
+      <div className="toolbar">
+        <select aria-label="Backend kind" value={backend.kind} onChange={(e) => setBackend({ ...backend, kind: e.target.value })}>
+          {["openai", "vllm-lora", "demo"].map((k) => (
+            <option key={k}>{k}</option>
+          ))}
+        </select>
+        <input aria-label="Base URL" value={backend.baseUrl} onChange={(e) => setBackend({ ...backend, baseUrl: e.target.value })} />
+        <input aria-label="Model" placeholder="model" value={backend.model} onChange={(e) => setBackend({ ...backend, model: e.target.value })} />
+        <button onClick={async () => setTest(await api.testBackend({ config: { ...backend, model: backend.model || undefined } }))}>Test connection</button>
+      </div>
+      {test ? (
+        <div data-testid="backend-test">
+          {test.reachable ? (
+            <span>
+              reachable · models: {test.models.join(", ") || "none listed"} · honours n: {test.honoursN ? "yes" : "no"} · top_logprobs up to {test.maxTopLogprobs}
+            </span>
+          ) : (
+            <span className="error">not reachable: {test.error}</span>
+          )}
+          {test.notes.map((n) => (
+            <div key={n} className="note">
+              {n}
+            </div>
+          ))}
+        </div>
+      ) : null}
+      <h3>Suites</h3>
+      <ul>
+        {(suites.data ?? []).map((s) => (
+          <li key={`${s.id}@${s.version}`}>
+            <strong>{s.id}</strong> <span className="note">{s.version}</span> · {s.traits.join(", ")} · <span className="note">{s.where}</span>
+          </li>
+        ))}
+      </ul>
+      <textarea aria-label="Suite to validate" rows={8} style={{ width: "100%" }} placeholder="Paste a suite (YAML or JSON) to validate" value={suiteText} onChange={(e) => setSuiteText(e.target.value)} />
+      <button onClick={async () => setValidation(await api.validateSuite({ name: "pasted suite", text: suiteText }))}>Validate</button>
+      {validation ? (
+        validation.valid ? (
+          <p>
+            valid: {validation.id} version {validation.version} ({validation.traits.join(", ")})
+          </p>
+        ) : (
+          <ul className="error" data-testid="suite-problems">
+            {validation.problems.map((p, i) => (
+              <li key={i}>
+                line {p.line}, column {p.column}: {p.at ? `${p.at}: ` : ""}
+                {p.message}
+              </li>
+            ))}
+          </ul>
+        )
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+// Renderer entry: picks the transport (Electron's preload bridge, or HTTP in serve mode) and mounts the app.
+import { createRoot } from "react-dom/client";
+import type { Api } from "../shared/api.js";
+import { httpApi } from "./api/httpApi.js";
+import { App } from "./App.js";
+
+declare global {
+  interface Window {
+    driftscope?: Api;
+  }
+}
+
+const api = window.driftscope ?? httpApi();
+createRoot(document.getElementById("root")!).render(<App api={api} />);
