@@ -42,8 +42,14 @@ export function App({ api }: { api: Api }) {
       </div>
     );
   }
+  // Folders dropped on the window are added as runs (the desktop app can see their paths; a browser cannot).
+  const onDrop = (e: React.DragEvent) => {
+    if (!api.desktop) return;
+    e.preventDefault();
+    for (const file of e.dataTransfer.files) void api.addRun({ path: api.desktop.pathForFile(file) }).then(runs.reload, (err: Error) => setError(err.message));
+  };
   return (
-    <div className="app">
+    <div className="app" onDragOver={(e) => api.desktop && e.preventDefault()} onDrop={onDrop}>
       <RunsSidebar api={api} runs={all} onChanged={runs.reload} />
       <main className="main">
         <nav className="tabs">

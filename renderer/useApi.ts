@@ -24,7 +24,7 @@ export function useLive<T>(api: Api, load: () => Promise<T>, relevant: (e: CoreE
     return () => {
       cancelled = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The caller's deps decide when to reload; `load` itself is read through a ref so it may be a fresh closure.
   }, [...deps, tick]);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;

@@ -3,6 +3,7 @@
 // holds an `Api` object and never knows which transport is under it.
 import { z } from "zod";
 import type { CheckpointInfo, MetricPoint, RunSummary } from "./domain.js";
+import { API_METHOD_NAMES, type ApiMethodName } from "./apiMethods.js";
 import type { CoreEvent, JobProgress } from "./events.js";
 
 const id = z.number().int().positive();
@@ -103,7 +104,12 @@ export const apiSchemas = {
   listSuites: z.strictObject({}),
   validateSuite: z.strictObject({ name: z.string().max(300), text: z.string().max(5_000_000) }),
   testBackend: z.strictObject({ config: z.record(z.string(), z.unknown()) }),
-} as const;
+} as const satisfies Record<ApiMethodName, z.ZodType>;
+
+// Compile-time: every listed name has a schema and every schema a listed name.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _namesMatch: Same<keyof typeof apiSchemas, ApiMethodName> = true;
+void _namesMatch;
 
 export type ApiArgs = { [K in keyof typeof apiSchemas]: z.input<(typeof apiSchemas)[K]> };
 
@@ -131,12 +137,19 @@ export interface ApiResults {
   testBackend: BackendTest;
 }
 
-export type ApiMethod = keyof typeof apiSchemas;
-export const API_METHODS = Object.keys(apiSchemas) as ApiMethod[];
+export type ApiMethod = ApiMethodName;
+export const API_METHODS: readonly ApiMethod[] = API_METHOD_NAMES;
+
+/** What only the desktop app can do (a native folder dialog, paths of dropped folders); absent in a browser. */
+export interface DesktopBridge {
+  pickFolder(): Promise<string | null>;
+  pathForFile(file: File): string;
+}
 
 /** The object the renderer talks to: one async function per call, plus the event stream. */
 export type Api = { [K in ApiMethod]: (args: ApiArgs[K]) => Promise<ApiResults[K]> } & {
   onEvent(listener: (event: CoreEvent) => void): () => void;
+  desktop?: DesktopBridge;
 };
 
 /** Validates an argument for a call; throws an ApiError naming the field. */

@@ -56,8 +56,8 @@ export function staticPath(root: string, urlPath: string): string | null {
     return null;
   }
   if (decoded.includes("\0") || decoded.includes("\\")) return null;
+  if (decoded.split("/").includes("..")) return null; // refuse outright, rather than fold it at the root
   const rel = normalize(decoded === "/" ? "/index.html" : decoded).replace(/^([/\\])+/, "");
-  if (rel.split(/[\\/]/).includes("..")) return null;
   const base = resolve(root);
   const full = resolve(base, rel);
   return full === base || full.startsWith(base + sep) ? full : null;
@@ -84,7 +84,7 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self'",
   "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",

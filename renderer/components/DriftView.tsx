@@ -14,7 +14,7 @@ type Layout = "multiples" | "overlay" | "contexts";
 export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number) => void }) {
   const ids = runs.map((r) => r.id);
   const idKey = ids.join(",");
-  const runSet = useMemo(() => new Set(ids), [idKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const runSet = useMemo(() => new Set(ids), [idKey]); // keyed by the ids joined, so a new array with the same runs reuses it
   const [layout, setLayout] = useState<Layout>("multiples");
   const [context, setContext] = useState<string>("none");
   const [xAxis, setXAxis] = useState<XAxis>("step");

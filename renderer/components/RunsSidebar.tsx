@@ -77,6 +77,14 @@ export function RunsSidebar({ api, runs, onChanged }: { api: Api; runs: RunView[
           Add
         </button>
       </div>
+      {api.desktop ? (
+        <button style={{ marginTop: 6 }} onClick={async () => {
+          const picked = await api.desktop!.pickFolder();
+          if (picked) await api.addRun({ path: picked }).then(onChanged, (e: Error) => setError(e.message));
+        }}>
+          Choose folder…
+        </button>
+      ) : null}
       {error ? <div className="error">{error}</div> : null}
       <div style={{ marginTop: 10 }}>
         <button onClick={() => api.startDemo({}).then(onChanged, (e: Error) => setError(e.message))}>Start the demo run</button>

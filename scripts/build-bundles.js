@@ -1,4 +1,5 @@
-// Bundles the renderer (React + d3 + the shared chart) with esbuild into dist/renderer, with its HTML and CSS.
+// Bundles what runs outside Node's module loader: the renderer (React + d3 + the shared chart) into dist/renderer,
+// and the Electron preload into one CommonJS file (a sandboxed preload can require only electron itself).
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync } from "node:fs";
 
@@ -18,3 +19,15 @@ await build({
 });
 copyFileSync("renderer/index.html", "dist/renderer/index.html");
 copyFileSync("renderer/styles.css", "dist/renderer/styles.css");
+copyFileSync("renderer/favicon.svg", "dist/renderer/favicon.svg");
+
+await build({
+  entryPoints: ["main/electron/preload.cts"],
+  bundle: true,
+  outfile: "dist/main/electron/preload.cjs",
+  format: "cjs",
+  platform: "node",
+  target: ["node22"],
+  external: ["electron"],
+  logLevel: "warning",
+});

@@ -1,0 +1,94 @@
+// The desktop shell, kept thin: every decision lives in policy.ts, menu.ts and ipc.ts (tested in Node); the core runs
+// in a worker thread. Electron cannot be launched on the build machines, so nothing here holds logic worth testing.
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, net, protocol, session, shell } from "electron";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { EVENT_CHANNEL, PICK_FOLDER_CHANNEL } from "../../shared/apiMethods.js";
+import { CoreClient } from "./coreClient.js";
+import { registerApiHandlers } from "./ipc.js";
+import { menuTemplate, type MenuAction, type MenuItemSpec } from "./menu.js";
+import { allowNavigation, APP_SCHEME, APP_URL, isTrustedSender, permissionDecision, protocolFile, windowOpenDecision, windowOptions } from "./policy.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererDir = join(here, "..", "..", "renderer");
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let core: CoreClient | null = null;
+let window: BrowserWindow | null = null;
+
+async function pickFolder(): Promise<string | null> {
+  const r = await dialog.showOpenDialog({ title: "Add run folder", properties: ["openDirectory"] });
+  return r.canceled ? null : (r.filePaths[0] ?? null);
+}
+
+function buildMenu(actions: Record<MenuAction, () => void>): Menu {
+  const convert = (items: MenuItemSpec[]): Electron.MenuItemConstructorOptions[] =>
+    items.map((i) => ({
+      label: i.label,
+      role: i.role,
+      type: i.type,
+      accelerator: i.accelerator,
+      click: i.action ? actions[i.action] : undefined,
+      submenu: i.submenu ? convert(i.submenu) : undefined,
+    }));
+  return Menu.buildFromTemplate(convert(menuTemplate(process.platform, !app.isPackaged)));
+}
+
+app.on("web-contents-created", (_e, contents) => {
+  contents.on("will-navigate", (event, url) => {
+    if (!allowNavigation(url)) event.preventDefault();
+  });
+  contents.on("will-attach-webview", (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const d = windowOpenDecision(url);
+    if (d.openExternally) void shell.openExternal(url);
+    return { action: d.action };
+  });
+});
+
+app.whenReady().then(() => {
+  const dataDir = app.getPath("userData");
+  mkdirSync(dataDir, { recursive: true });
+  core = new CoreClient({ dbPath: join(dataDir, "driftscope.db"), demoDir: join(dataDir, "demo-runs"), transport: "electron" });
+
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionDecision(permission));
+  protocol.handle(APP_SCHEME, (request) => {
+    const hit = protocolFile(rendererDir, request.url);
+    if (!hit) return new Response("not found", { status: 404 });
+    return net.fetch(pathToFileURL(hit.file).toString()).then((res) => new Response(res.body, { status: res.status, headers: { ...Object.fromEntries(res.headers), ...hit.headers } }));
+  });
+
+  registerApiHandlers(ipcMain, (method, args) => core!.call(method, args));
+  ipcMain.handle(PICK_FOLDER_CHANNEL, (event) => (isTrustedSender(event.senderFrame) ? pickFolder() : null));
+
+  window = new BrowserWindow(windowOptions(join(here, "preload.cjs")));
+  window.once("ready-to-show", () => window?.show());
+  void window.loadURL(APP_URL);
+  core.onEvent((event) => {
+    window?.webContents.send(EVENT_CHANNEL, event);
+    if (event.type === "problem" && Notification.isSupported()) new Notification({ title: "Driftscope", body: event.message }).show();
+  });
+
+  Menu.setApplicationMenu(
+    buildMenu({
+      "add-run": () =>
+        void pickFolder().then((path) => path && core!.call("addRun", { path })),
+      "start-demo": () => void core!.call("startDemo", {}),
+      reload: () => window?.reload(),
+      "toggle-devtools": () => window?.webContents.toggleDevTools(),
+      quit: () => app.quit(),
+    }),
+  );
+});
+
+let quitting = false;
+app.on("before-quit", (event) => {
+  if (quitting || !core) return;
+  event.preventDefault();
+  quitting = true;
+  void core.close().finally(() => app.quit());
+});
+app.on("window-all-closed", () => app.quit());

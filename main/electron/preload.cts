@@ -1,0 +1,46 @@
+// The preload: exposes exactly the contract's calls (and the desktop bridge) to the sandboxed renderer, each as a
+// named function over ipcRenderer.invoke. No raw ipcRenderer and no generic invoke reach the page. The object is
+// checked against the contract with `satisfies`, so a call missing here (or one too many) fails to compile.
+import { contextBridge, ipcRenderer, webUtils } from "electron";
+import type { Api, ApiArgs, ApiMethod, ApiResults } from "../../shared/api.js";
+import { EVENT_CHANNEL, ipcChannel, PICK_FOLDER_CHANNEL } from "../../shared/apiMethods.js";
+import type { CoreEvent } from "../../shared/events.js";
+
+const call =
+  <K extends ApiMethod>(method: K) =>
+  (args: ApiArgs[K]) =>
+    ipcRenderer.invoke(ipcChannel(method), args) as Promise<ApiResults[K]>;
+
+const api = {
+  getInfo: call("getInfo"),
+  listRuns: call("listRuns"),
+  addRun: call("addRun"),
+  setRunHidden: call("setRunHidden"),
+  startDemo: call("startDemo"),
+  listCheckpoints: call("listCheckpoints"),
+  metricKeys: call("metricKeys"),
+  getMetrics: call("getMetrics"),
+  listTraits: call("listTraits"),
+  getScores: call("getScores"),
+  getSamples: call("getSamples"),
+  listAnnotations: call("listAnnotations"),
+  createAnnotation: call("createAnnotation"),
+  updateAnnotation: call("updateAnnotation"),
+  deleteAnnotation: call("deleteAnnotation"),
+  listJobs: call("listJobs"),
+  setJobState: call("setJobState"),
+  listSuites: call("listSuites"),
+  validateSuite: call("validateSuite"),
+  testBackend: call("testBackend"),
+  onEvent(listener: (event: CoreEvent) => void) {
+    const relay = (_e: unknown, event: CoreEvent) => listener(event);
+    ipcRenderer.on(EVENT_CHANNEL, relay);
+    return () => void ipcRenderer.removeListener(EVENT_CHANNEL, relay);
+  },
+  desktop: {
+    pickFolder: () => ipcRenderer.invoke(PICK_FOLDER_CHANNEL) as Promise<string | null>,
+    pathForFile: (file: File) => webUtils.getPathForFile(file),
+  },
+} satisfies Api;
+
+contextBridge.exposeInMainWorld("driftscope", api);

@@ -1,0 +1,31 @@
+// The names of the contract's calls, alone, so the Electron preload can list them without bundling the schemas.
+// shared/api.ts checks at compile time that its schemas cover exactly these names.
+export const API_METHOD_NAMES = [
+  "getInfo",
+  "listRuns",
+  "addRun",
+  "setRunHidden",
+  "startDemo",
+  "listCheckpoints",
+  "metricKeys",
+  "getMetrics",
+  "listTraits",
+  "getScores",
+  "getSamples",
+  "listAnnotations",
+  "createAnnotation",
+  "updateAnnotation",
+  "deleteAnnotation",
+  "listJobs",
+  "setJobState",
+  "listSuites",
+  "validateSuite",
+  "testBackend",
+] as const;
+
+export type ApiMethodName = (typeof API_METHOD_NAMES)[number];
+
+/** IPC channel of a call, and the channel events arrive on. */
+export const ipcChannel = (method: ApiMethodName) => `driftscope:${method}`;
+export const EVENT_CHANNEL = "driftscope:event";
+export const PICK_FOLDER_CHANNEL = "driftscope:pick-folder";
