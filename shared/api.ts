@@ -103,6 +103,7 @@ export const apiSchemas = {
   setJobState: z.strictObject({ jobId: id, action: z.enum(["pause", "resume", "retry"]) }),
   listSuites: z.strictObject({}),
   validateSuite: z.strictObject({ name: z.string().max(300), text: z.string().max(5_000_000) }),
+  importSuite: z.strictObject({ path: z.string().min(1).max(4096), format: z.enum(["suite", "anthropic-evals", "persona-vectors", "em-yaml"]) }),
   testBackend: z.strictObject({ config: z.record(z.string(), z.unknown()) }),
 } as const satisfies Record<ApiMethodName, z.ZodType>;
 
@@ -134,6 +135,7 @@ export interface ApiResults {
   setJobState: JobProgress | null;
   listSuites: SuiteInfo[];
   validateSuite: { valid: true; id: string; version: string; traits: string[] } | { valid: false; problems: { line: number; column: number; at: string; message: string }[] };
+  importSuite: SuiteInfo;
   testBackend: BackendTest;
 }
 

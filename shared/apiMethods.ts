@@ -20,6 +20,7 @@ export const API_METHOD_NAMES = [
   "setJobState",
   "listSuites",
   "validateSuite",
+  "importSuite",
   "testBackend",
 ] as const;
 

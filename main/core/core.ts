@@ -12,7 +12,8 @@ import { createBackend, DEMO_BACKEND, parseBackendConfig } from "./backends/inde
 import { DEMO_VARIANTS, runDemo } from "./demo/demoRun.js";
 import { builtinSuiteIds, loadBuiltinSuite } from "./probes/builtins.js";
 import { configureProbing } from "./probes/probeConfig.js";
-import { parseSuite, SuiteError } from "./probes/suiteLoader.js";
+import { importSuiteFile } from "./probes/importers/index.js";
+import { loadSuiteFile, parseSuite, SuiteError } from "./probes/suiteLoader.js";
 import { watchAndProbe } from "./schedule/liveRun.js";
 import { ProbeStore } from "./store/probeStore.js";
 import { Store, type RunRecord } from "./store/store.js";
@@ -213,6 +214,15 @@ export class Core {
       } catch (err) {
         if (!(err instanceof SuiteError)) throw err;
         return { valid: false as const, problems: err.problems.map(({ line, column, at, message }) => ({ line, column, at, message })) };
+      }
+    },
+    importSuite: async ({ path, format }) => {
+      try {
+        const loaded = format === "suite" ? await loadSuiteFile(path) : await importSuiteFile(path, format);
+        const saved = this.probes.saveSuite(loaded, path);
+        return { id: saved.key, version: saved.version, name: saved.suite.name, traits: saved.suite.traits.map((t) => t.id), where: path };
+      } catch (err) {
+        throw new ApiError("bad-request", (err as Error).message);
       }
     },
     testBackend: async ({ config }) => {

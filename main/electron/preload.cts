@@ -31,6 +31,7 @@ const api = {
   setJobState: call("setJobState"),
   listSuites: call("listSuites"),
   validateSuite: call("validateSuite"),
+  importSuite: call("importSuite"),
   testBackend: call("testBackend"),
   onEvent(listener: (event: CoreEvent) => void) {
     const relay = (_e: unknown, event: CoreEvent) => listener(event);

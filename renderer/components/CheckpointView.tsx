@@ -1,6 +1,7 @@
 // One checkpoint: its training metrics, scores per trait and context, the samples behind them (sortable, filterable),
 // a side-by-side comparison with another checkpoint on the same items, and its annotations.
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import type { Annotation } from "../../shared/api.js";
 import type { Api, RunView, SampleView } from "../../shared/api.js";
 import { useLive } from "../useApi.js";
 
@@ -29,6 +30,18 @@ export function CheckpointView({ api, run, step, onStep }: { api: Api; run: RunV
   const metrics = useLive(api, async () => (await api.getMetrics({ runId: run.id, keys: (keys.data ?? []).slice(0, 50) })).filter((m) => m.step === step), (e) => e.type === "metrics-added" && e.runId === run.id, [run.id, step, (keys.data ?? []).join(",")]);
   const annotations = useLive(api, () => api.listAnnotations({ runId: run.id }), (e) => e.type === "annotation-changed" && e.runId === run.id, [run.id]);
   const steps = (checkpoints.data ?? []).map((c) => c.step);
+  const [editing, setEditing] = useState<Annotation | null>(null);
+  // Left and right arrow keys step through checkpoints (not while typing in a field).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement | null)?.closest("input, textarea, select")) return;
+      const i = steps.indexOf(step);
+      if (e.key === "ArrowLeft" && i > 0) onStep(steps[i - 1]!);
+      if (e.key === "ArrowRight" && i >= 0 && i < steps.length - 1) onStep(steps[i + 1]!);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [steps.join(","), step, onStep]); // steps compared by value
   const here = (annotations.data ?? []).filter((a) => a.step === step || (a.to !== null && a.step <= step && step <= a.to));
   const traits = [...new Set((samples.data ?? []).map((s) => s.trait))];
   let rows = (samples.data ?? []).filter((s) => (!trait || s.trait === trait) && (!filter || `${s.prompt} ${s.response} ${s.context} ${s.item}`.toLowerCase().includes(filter.toLowerCase())));
@@ -82,12 +95,27 @@ export function CheckpointView({ api, run, step, onStep }: { api: Api; run: RunV
           <strong>Annotations:</strong>{" "}
           {here.map((a) => (
             <span key={a.id} className="pill" data-annotation={a.id}>
-              {a.text} {a.tags.map((t) => `#${t}`).join(" ")}{" "}
+              <span style={{ color: a.color ?? undefined }}>{a.text}</span> {a.tags.map((t) => `#${t}`).join(" ")}{" "}
+              <button aria-label={`Edit annotation ${a.text}`} onClick={() => setEditing(a)}>
+                edit
+              </button>
               <button aria-label={`Delete annotation ${a.text}`} onClick={() => api.deleteAnnotation({ id: a.id })}>
                 ×
               </button>
             </span>
           ))}
+        </div>
+      ) : null}
+      {editing ? (
+        <div className="annotation-form" data-testid="annotation-editor">
+          <input aria-label="Edit annotation text" value={editing.text} onChange={(e) => setEditing({ ...editing, text: e.target.value })} />
+          <input aria-label="Annotation tags" placeholder="tags, comma separated" value={editing.tags.join(", ")} onChange={(e) => setEditing({ ...editing, tags: e.target.value.split(",").map((t) => t.trim()).filter(Boolean) })} />
+          <input aria-label="Annotation colour" type="color" value={editing.color ?? "#0072b2"} onChange={(e) => setEditing({ ...editing, color: e.target.value })} />
+          <input aria-label="Annotation range end" type="number" placeholder="to step" value={editing.to ?? ""} onChange={(e) => setEditing({ ...editing, to: e.target.value === "" ? null : Number(e.target.value) })} />
+          <button className="primary" onClick={() => api.updateAnnotation({ id: editing.id, text: editing.text, tags: editing.tags, color: editing.color, to: editing.to }).then(() => setEditing(null))}>
+            Save
+          </button>
+          <button onClick={() => setEditing(null)}>Cancel</button>
         </div>
       ) : null}
       <div className="toolbar">

@@ -9,6 +9,18 @@ export function SettingsView({ api, theme, setTheme }: { api: Api; theme: "light
   const [suiteText, setSuiteText] = useState("");
   const [validation, setValidation] = useState<ApiResults["validateSuite"] | null>(null);
   const suites = useLive(api, () => api.listSuites({}), () => false, []);
+  const [importPath, setImportPath] = useState("");
+  const [importFormat, setImportFormat] = useState<"suite" | "anthropic-evals" | "persona-vectors" | "em-yaml">("suite");
+  const [importResult, setImportResult] = useState<string | null>(null);
+  const doImport = async () => {
+    try {
+      const s = await api.importSuite({ path: importPath.trim(), format: importFormat });
+      setImportResult(`imported ${s.id} (version ${s.version}): ${s.traits.join(", ")}`);
+      suites.reload();
+    } catch (e) {
+      setImportResult((e as Error).message);
+    }
+  };
   return (
     <div className="section">
       <h3>Theme</h3>
@@ -50,6 +62,19 @@ export function SettingsView({ api, theme, setTheme }: { api: Api; theme: "light
           </li>
         ))}
       </ul>
+      <div className="toolbar">
+        <input aria-label="Suite file path" placeholder="/path/to/suite.yaml or a public format file" value={importPath} onChange={(e) => setImportPath(e.target.value)} style={{ flex: 1 }} />
+        <select aria-label="Suite format" value={importFormat} onChange={(e) => setImportFormat(e.target.value as typeof importFormat)}>
+          <option value="suite">Driftscope suite</option>
+          <option value="anthropic-evals">Anthropic evals (JSONL)</option>
+          <option value="persona-vectors">persona-vectors trait JSON</option>
+          <option value="em-yaml">emergent-misalignment YAML</option>
+        </select>
+        <button onClick={doImport} disabled={!importPath.trim()}>
+          Import
+        </button>
+      </div>
+      {importResult ? <pre className="note" data-testid="import-result">{importResult}</pre> : null}
       <textarea aria-label="Suite to validate" rows={8} style={{ width: "100%" }} placeholder="Paste a suite (YAML or JSON) to validate" value={suiteText} onChange={(e) => setSuiteText(e.target.value)} />
       <button onClick={async () => setValidation(await api.validateSuite({ name: "pasted suite", text: suiteText }))}>Validate</button>
       {validation ? (

@@ -19,6 +19,7 @@ describe("the app in a browser", { skip }, () => {
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
+  let annotatedStep = -1;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "driftscope-e2e-"));
@@ -120,6 +121,7 @@ describe("the app in a browser", { skip }, () => {
     const list = JSON.parse(cli.stdout) as { text: string; step: number }[];
     assert.equal(list.length, 1);
     assert.equal(list[0]!.text, "reward hacking starts?");
+    annotatedStep = list[0]!.step;
     await page.screenshot({ path: join(ARTIFACTS, "annotation.png") });
   });
 
@@ -141,6 +143,45 @@ describe("the app in a browser", { skip }, () => {
     const filtered = await page.locator(".sample-row").count();
     assert.ok(filtered > 0 && filtered < 60, `${filtered} rows after filtering`);
     await page.screenshot({ path: join(ARTIFACTS, "checkpoint.png") });
+  });
+
+  test("arrow keys step through checkpoints; an annotation is edited (tags, colour) and the CLI sees it", async () => {
+    await page.getByLabel("Filter samples").fill("");
+    const heading = page.locator('[data-view="checkpoint"] h3');
+    const stepShown = async () => Number(/step (\d+)/.exec((await heading.textContent()) ?? "")?.[1]);
+    await page.locator('[data-view="checkpoint"] h3').click(); // focus the page, not a field
+    const start = await stepShown();
+    await page.keyboard.press(annotatedStep >= start ? "ArrowRight" : "ArrowLeft");
+    for (let i = 0; i < 20 && (await stepShown()) === start; i++) await page.waitForTimeout(50);
+    assert.notEqual(await stepShown(), start);
+    for (let i = 0; i < 30 && (await stepShown()) !== annotatedStep; i++) {
+      await page.keyboard.press((await stepShown()) < annotatedStep ? "ArrowRight" : "ArrowLeft");
+      await page.waitForTimeout(60);
+    }
+    assert.equal(await stepShown(), annotatedStep);
+    await page.getByRole("button", { name: "Edit annotation reward hacking starts?" }).click();
+    await page.getByLabel("Annotation tags").fill("reward-hacking, check");
+    await page.getByLabel("Annotation colour").fill("#d55e00");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByTestId("annotation-editor").waitFor({ state: "detached" });
+    const cli = spawnSync(process.execPath, [CLI, "annotations", "demo-baseline", "--db", join(dir, "w.db"), "--json"], { encoding: "utf8" });
+    assert.deepEqual((JSON.parse(cli.stdout) as { tags: string[] }[])[0]!.tags, ["reward-hacking", "check"]);
+  });
+
+  test("settings: test a backend connection, import a suite, see located validation errors", async () => {
+    await page.getByRole("button", { name: "Settings" }).click();
+    await page.getByLabel("Backend kind").selectOption("demo");
+    await page.getByRole("button", { name: "Test connection" }).click();
+    await page.getByTestId("backend-test").getByText("reachable").waitFor();
+    await page.getByLabel("Suite file path").fill(join(PROJECT_ROOT, "assets", "suites", "motivations.yaml"));
+    await page.getByRole("button", { name: "Import" }).click();
+    await page.getByTestId("import-result").getByText(/imported motivations/).waitFor();
+    await page.getByLabel("Suite to validate").fill("id: x\nname: y\ntraits:\n  - id: t\n    name: T\n");
+    await page.getByRole("button", { name: "Validate" }).click();
+    const problems = page.getByTestId("suite-problems");
+    await problems.waitFor();
+    assert.match((await problems.textContent()) ?? "", /line 4, column \d+: traits\[0\]\.polarity/);
+    await page.screenshot({ path: join(ARTIFACTS, "settings.png") });
   });
 
   test("the queue lists jobs with progress, and no page errors happened", async () => {
