@@ -42,35 +42,44 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
   );
   const annotations = useLive<Annotation[]>(api, async () => (await Promise.all(ids.map((id) => api.listAnnotations({ runId: id })))).flat(), (e) => e.type === "annotation-changed" && runSet.has(e.runId), [idKey]);
 
-  const traitList = traits.data ?? [];
+  const traitList = useMemo(() => traits.data ?? [], [traits.data]);
   const contexts = [...new Set(traitList.flatMap((t) => t.contexts))];
   const ctx = contexts.includes(context) ? context : (contexts[0] ?? "none");
-  const scoreMap = scores.data ?? new Map<number, ScorePoint[]>();
+  const scoreMap = useMemo(() => scores.data ?? new Map<number, ScorePoint[]>(), [scores.data]);
 
   const runOf = (key: string) => runs.find((r) => `run:${r.id}` === key);
   const panelAnnotations: PanelAnnotation[] =
     xAxis === "step" ? (annotations.data ?? []).map((a) => ({ id: a.id, x: a.step, to: a.to, text: a.text, colour: a.color ?? runColour(runs.find((r) => r.id === a.runId) ?? { id: a.runId, color: null }) })) : [];
 
-  const metricSeries: [string, PanelSeries[]][] = keys.map((k) => [
-    k,
-    runs.map((r) => {
-      const pts = (metrics.data?.get(r.id) ?? [])
-        .filter((m) => m.key === k)
-        .map((m) => ({ x: xAxis === "step" ? m.step : m.wallTime ? Date.parse(m.wallTime) / 1000 : NaN, y: m.value }))
-        .filter((p) => Number.isFinite(p.x));
-      return { key: `run:${r.id}`, label: r.name, colour: runColour(r), points: pts, smoothed: smoothing > 0 ? debiasedEma(pts.map((p) => p.y), smoothing) : undefined };
-    }),
-  ]);
-  const traitPanels: { title: string; unit: string; series: PanelSeries[] }[] = [];
-  if (layout === "multiples") for (const t of traitList) traitPanels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing) });
-  if (layout === "overlay") {
-    traitPanels.push({
-      title: `All traits · ${ctx}`,
-      unit: "",
-      series: traitList.flatMap((t, i) => scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dashed: i % 2 === 1 }))),
-    });
-  }
-  if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) traitPanels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, c, xAxis, smoothing) });
+  // Series are built when their data changes, not on every pan or hover: long series are decimated from a cached
+  // typed-array form that is keyed by these very arrays.
+  const metricSeries: [string, PanelSeries[]][] = useMemo(
+    () =>
+      keys.map((k) => [
+        k,
+        runs.map((r) => {
+          const pts = (metrics.data?.get(r.id) ?? [])
+            .filter((m) => m.key === k)
+            .map((m) => ({ x: xAxis === "step" ? m.step : m.wallTime ? Date.parse(m.wallTime) / 1000 : NaN, y: m.value }))
+            .filter((p) => Number.isFinite(p.x));
+          return { key: `run:${r.id}`, label: r.name, colour: runColour(r), points: pts, smoothed: smoothing > 0 ? debiasedEma(pts.map((p) => p.y), smoothing) : undefined };
+        }),
+      ]),
+    [metrics.data, keys.join(","), xAxis, smoothing, runs], // keys compared by value
+  );
+  const traitPanels = useMemo(() => {
+    const panels: { title: string; unit: string; series: PanelSeries[] }[] = [];
+    if (layout === "multiples") for (const t of traitList) panels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing) });
+    if (layout === "overlay") {
+      panels.push({
+        title: `All traits · ${ctx}`,
+        unit: "",
+        series: traitList.flatMap((t, i) => scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dashed: i % 2 === 1 }))),
+      });
+    }
+    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, c, xAxis, smoothing) });
+    return panels;
+  }, [layout, traitList, ctx, runs, scoreMap, xAxis, smoothing]);
 
   const domain = zoom ?? extent([...traitPanels.map((p) => p.series), ...metricSeries.map(([, s]) => s)]);
   const width = layout === "overlay" ? 900 : layout === "contexts" ? 300 : 440;

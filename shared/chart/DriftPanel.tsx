@@ -2,7 +2,7 @@
 // as markers and shaded ranges. d3 computes scales, paths and ticks; React renders the SVG. No browser-only APIs, so
 // the same component renders in the app and to an SVG string for export.
 import { area, line, scaleLinear } from "d3";
-import { decimateMinMax, type XY } from "./decimate.js";
+import { columnar, decimateRange, type XY } from "./decimate.js";
 
 export interface PanelSeries {
   key: string;
@@ -136,12 +136,12 @@ export function DriftPanel(p: PanelProps) {
             })
           : null}
         {p.series.map((s) => {
-          const raw = decimateMinMax(visible(s.points).map((pt) => ({ x: pt.x, y: pt.y })), px);
-          const smooth = s.smoothed ? s.points.map((pt, i) => ({ x: pt.x, y: s.smoothed![i] ?? null })).filter((pt) => pt.x >= x0 && pt.x <= x1) : null;
+          const raw = decimateRange(columnar(s.points), x0, x1, px);
+          const smooth = s.smoothed ? decimateRange(columnar(smoothedPoints(s)), x0, x1, px) : null;
           return (
             <g key={`l${s.key}`} className="series" data-series={s.key}>
               <path d={path(raw) ?? ""} fill="none" stroke={s.colour} strokeWidth={smooth ? 1 : 1.6} opacity={smooth ? 0.35 : 1} strokeDasharray={s.dashed ? "5 3" : undefined} />
-              {smooth ? <path className="smoothed" d={path(decimateMinMax(smooth, px)) ?? ""} fill="none" stroke={s.colour} strokeWidth={1.8} /> : null}
+              {smooth ? <path className="smoothed" d={path(smooth) ?? ""} fill="none" stroke={s.colour} strokeWidth={1.8} /> : null}
               {raw.length <= 60
                 ? raw.filter((pt) => pt.y !== null).map((pt) => <circle key={pt.x} className="point" cx={x(pt.x)} cy={y(pt.y!)} r={2.2} fill={s.colour} />)
                 : null}
@@ -157,6 +157,18 @@ export function DriftPanel(p: PanelProps) {
       </g>
     </svg>
   );
+}
+
+const smoothedCache = new WeakMap<PanelSeries, XY[]>();
+
+/** The smoothed values as points, built once per series object. */
+function smoothedPoints(s: PanelSeries): XY[] {
+  let pts = smoothedCache.get(s);
+  if (!pts) {
+    pts = s.points.map((pt, i) => ({ x: pt.x, y: s.smoothed![i] ?? null }));
+    smoothedCache.set(s, pts);
+  }
+  return pts;
 }
 
 function fmt(v: number): string {

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { columnar, decimateMinMax, decimateRange } from "../../shared/chart/decimate.js";
+import { debiasedEma } from "../../shared/chart/smoothing.js";
+
+const series = (n: number, f: (i: number) => number | null) => Array.from({ length: n }, (_, i) => ({ x: i, y: f(i) }));
+
+test("decimation keeps every spike and bounds the points to four per pixel column", () => {
+  const pts = series(1_000_000, (i) => (i === 654_321 ? 50 : i === 123_456 ? -40 : Math.sin(i / 1000)));
+  const width = 800;
+  const px = (x: number) => (x / 1_000_000) * width;
+  const out = decimateMinMax(pts, px);
+  assert.ok(out.length <= 4 * (width + 1), `${out.length} points`);
+  assert.ok(out.some((p) => p.x === 654_321 && p.y === 50), "the spike up survives");
+  assert.ok(out.some((p) => p.x === 123_456 && p.y === -40), "the spike down survives");
+  assert.deepEqual(out.map((p) => p.x), [...out.map((p) => p.x)].sort((a, b) => a - b));
+});
+
+test("a visible range is found by binary search and padded by one point each side", () => {
+  const pts = series(1000, (i) => i);
+  const c = columnar(pts);
+  assert.equal(columnar(pts), c, "the typed-array form is built once per series");
+  const out = decimateRange(c, 100, 103, (x) => x * 10);
+  assert.deepEqual(out.map((p) => p.x), [99, 100, 101, 102, 103, 104]);
+});
+
+test("gaps (null values) stay gaps", () => {
+  const pts = series(100, (i) => (i >= 40 && i < 50 ? null : 1));
+  const out = decimateMinMax(pts, (x) => x / 10);
+  assert.ok(out.some((p) => p.y === null));
+  assert.ok(!out.some((p) => p.y === null && (p.x < 40 || p.x >= 50)));
+});
+
+test("debiased EMA: early values are not pulled toward zero; nulls stay null", () => {
+  assert.deepEqual(debiasedEma([5, null, 5], 0.9), [5, null, 5]);
+  const s = debiasedEma([0, 10, 10, 10], 0.5);
+  assert.equal(s[0], 0);
+  assert.ok(s[3]! > 8 && s[3]! < 10);
+  assert.deepEqual(debiasedEma([1, 2], 0), [1, 2]);
+});
