@@ -1,6 +1,7 @@
 // The interactive layer over a chart panel: hover crosshair with every run's value ± CI, click to open a checkpoint,
 // wheel to zoom and drag to pan the shared x range, shift-drag or the "a" key to annotate.
-import { useRef, useState } from "react";
+import { useLayoutEffect, useRef, useState } from "react";
+import { columnar, indexAt, nearestIndex } from "../../shared/chart/decimate.js";
 import { DriftPanel, MARGIN, panelScales, type PanelProps } from "../../shared/chart/DriftPanel.js";
 
 export interface PanelEvents {
@@ -9,9 +10,14 @@ export interface PanelEvents {
   onAnnotate?(seriesKey: string, x: number, to: number | null): void;
 }
 
-function nearestX(xs: number[], v: number): number | null {
+/** The x of the data point nearest to v across all series (binary search in each; no per-render scans). */
+function nearestX(series: PanelProps["series"], v: number): number | null {
   let best: number | null = null;
-  for (const x of xs) if (best === null || Math.abs(x - v) < Math.abs(best - v)) best = x;
+  for (const s of series) {
+    const c = columnar(s.points);
+    const i = nearestIndex(c, v);
+    if (i >= 0 && (best === null || Math.abs(c.xs[i]! - v) < Math.abs(best - v))) best = c.xs[i]!;
+  }
   return best;
 }
 
@@ -20,13 +26,22 @@ export function InteractivePanel(props: PanelProps & PanelEvents & { formatX?: (
   const [hover, setHover] = useState<{ x: number; px: number; py: number } | null>(null);
   const drag = useRef<{ startPx: number; domain: [number, number]; shift: boolean; startX: number } | null>(null);
   const [draft, setDraft] = useState<[number, number] | null>(null);
+  // User Timing: how long a pan takes from the mouse event to the laid-out chart (visible in DevTools, read by the
+  // benchmark).
+  const container = useRef<HTMLDivElement>(null);
+  const panStart = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    if (panStart.current === null) return;
+    container.current?.getBoundingClientRect();
+    performance.measure("driftscope:pan", { start: panStart.current });
+    panStart.current = null;
+  });
   const { x, y } = panelScales(panel);
-  const xs = [...new Set(panel.series.flatMap((s) => s.points.filter((p) => p.y !== null).map((p) => p.x)))].sort((a, b) => a - b);
   const toX = (clientX: number, el: HTMLElement) => x.invert(clientX - el.getBoundingClientRect().left);
   const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Number(v.toPrecision(3)).toString());
   const rows = hover
     ? panel.series
-        .map((s) => ({ s, p: s.points.find((p) => p.x === hover.x) }))
+        .map((s) => ({ s, p: s.points[indexAt(columnar(s.points), hover.x)] }))
         .filter((r) => r.p && r.p.y !== null)
         .map((r) => ({ key: r.s.key, label: r.s.label, colour: r.s.colour, y: r.p!.y!, lo: r.p!.lo, hi: r.p!.hi }))
     : [];
@@ -36,6 +51,7 @@ export function InteractivePanel(props: PanelProps & PanelEvents & { formatX?: (
   };
   return (
     <div
+      ref={container}
       className="panel"
       data-panel={panel.title}
       tabIndex={0}
@@ -45,12 +61,13 @@ export function InteractivePanel(props: PanelProps & PanelEvents & { formatX?: (
         if (drag.current) {
           if (drag.current.shift) setDraft([drag.current.startX, vx]);
           else {
+            panStart.current = performance.now();
             const shift = x.invert(drag.current.startPx) - x.invert(e.clientX - el.getBoundingClientRect().left);
             onZoom([drag.current.domain[0] + shift, drag.current.domain[1] + shift]);
           }
           return;
         }
-        const near = nearestX(xs, vx);
+        const near = nearestX(panel.series, vx);
         const r = el.getBoundingClientRect();
         setHover(near === null ? null : { x: near, px: e.clientX - r.left, py: e.clientY - r.top });
       }}
@@ -65,8 +82,8 @@ export function InteractivePanel(props: PanelProps & PanelEvents & { formatX?: (
         const el = e.currentTarget;
         const moved = d ? Math.abs(e.clientX - el.getBoundingClientRect().left - d.startPx) > 4 : false;
         if (d?.shift && moved && onAnnotate && rows[0]) {
-          const a = nearestX(xs, Math.min(d.startX, toX(e.clientX, el)))!;
-          const b = nearestX(xs, Math.max(d.startX, toX(e.clientX, el)))!;
+          const a = nearestX(panel.series, Math.min(d.startX, toX(e.clientX, el)))!;
+          const b = nearestX(panel.series, Math.max(d.startX, toX(e.clientX, el)))!;
           onAnnotate(rows[0].key, a, b);
         } else if (!moved && hover && onOpen) {
           const s = nearestSeries(e.clientY, el);

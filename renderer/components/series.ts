@@ -33,8 +33,9 @@ export function groupMeans(runs: RunView[], series: PanelSeries[]): PanelSeries[
   for (const [group, list] of byGroup) {
     if (list.length < 2) continue;
     const steps = [...new Set(list.flatMap((s) => s.points.map((p) => p.x)))].sort((a, b) => a - b);
+    const byX = list.map((s) => new Map(s.points.map((p) => [p.x, p.y])));
     const points = steps.flatMap((x) => {
-      const ys = list.map((s) => s.points.find((p) => p.x === x)?.y).filter((v): v is number => v !== null && v !== undefined);
+      const ys = byX.map((m) => m.get(x)).filter((v): v is number => v !== null && v !== undefined);
       if (ys.length < 2) return [];
       const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
       const sd = Math.sqrt(ys.reduce((a, b) => a + (b - mean) ** 2, 0) / (ys.length - 1));

@@ -47,13 +47,9 @@ export function panelScales(p: Pick<PanelProps, "width" | "height" | "xDomain" |
     let lo = Infinity;
     let hi = -Infinity;
     for (const s of p.series) {
-      for (const pt of s.points) {
-        for (const v of [pt.y, pt.lo, pt.hi]) {
-          if (v === null || v === undefined || !Number.isFinite(v)) continue;
-          lo = Math.min(lo, v);
-          hi = Math.max(hi, v);
-        }
-      }
+      const e = seriesExtent(s.points);
+      lo = Math.min(lo, e[0]);
+      hi = Math.max(hi, e[1]);
     }
     yDomain = Number.isFinite(lo) ? [lo, hi === lo ? lo + 1 : hi] : [0, 1];
   }
@@ -157,6 +153,27 @@ export function DriftPanel(p: PanelProps) {
       </g>
     </svg>
   );
+}
+
+const extentCache = new WeakMap<PanelSeries["points"], [number, number]>();
+
+/** The y extent of a series including its CI, computed once per points array. */
+function seriesExtent(points: PanelSeries["points"]): [number, number] {
+  let e = extentCache.get(points);
+  if (!e) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const pt of points) {
+      for (const v of [pt.y, pt.lo, pt.hi]) {
+        if (v === null || v === undefined || !Number.isFinite(v)) continue;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    e = [lo, hi];
+    extentCache.set(points, e);
+  }
+  return e;
 }
 
 const smoothedCache = new WeakMap<PanelSeries, XY[]>();

@@ -11,6 +11,38 @@ export interface Columnar {
   xs: Float64Array;
   /** NaN marks a gap (a null value). */
   ys: Float64Array;
+  /** Per bucket of BUCKET points: where its minimum and maximum are, and whether it holds a gap (built on demand). */
+  buckets?: { min: Int32Array; max: Int32Array; gap: Uint8Array };
+}
+
+/** Points per bucket of the min/max summary used when many points share a pixel column. */
+const BUCKET = 32;
+
+function buckets(c: Columnar): NonNullable<Columnar["buckets"]> {
+  if (c.buckets) return c.buckets;
+  const n = Math.ceil(c.xs.length / BUCKET);
+  const min = new Int32Array(n);
+  const max = new Int32Array(n);
+  const gap = new Uint8Array(n);
+  for (let b = 0; b < n; b++) {
+    const from = b * BUCKET;
+    const to = Math.min(c.xs.length, from + BUCKET);
+    let lo = -1;
+    let hi = -1;
+    for (let i = from; i < to; i++) {
+      const y = c.ys[i]!;
+      if (Number.isNaN(y)) {
+        gap[b] = 1;
+        continue;
+      }
+      if (lo < 0 || y < c.ys[lo]!) lo = i;
+      if (hi < 0 || y > c.ys[hi]!) hi = i;
+    }
+    min[b] = lo;
+    max[b] = hi;
+  }
+  c.buckets = { min, max, gap };
+  return c.buckets;
 }
 
 const cache = new WeakMap<readonly XY[], Columnar>();
@@ -56,6 +88,9 @@ export function decimateRange(c: Columnar, x0: number, x1: number, px: (x: numbe
     for (let i = start; i < end; i++) out.push({ x: c.xs[i]!, y: Number.isNaN(c.ys[i]!) ? null : c.ys[i]! });
     return out;
   }
+  // The scale is linear: one multiply-add per point instead of a function call.
+  const a = px(1) - px(0);
+  const b0 = px(0);
   let col = NaN;
   let first = -1;
   let min = -1;
@@ -63,29 +98,57 @@ export function decimateRange(c: Columnar, x0: number, x1: number, px: (x: numbe
   let last = -1;
   const flush = () => {
     if (first < 0) return;
-    const idx = [first, min, max, last].filter((v, i, a) => a.indexOf(v) === i).sort((a, b) => a - b);
+    const idx = [first, min, max, last].filter((v, i, arr) => arr.indexOf(v) === i).sort((p, q) => p - q);
     for (const i of idx) out.push({ x: c.xs[i]!, y: c.ys[i]! });
+    first = min = max = last = -1;
   };
-  for (let i = start; i < end; i++) {
+  const take = (i: number) => {
     const y = c.ys[i]!;
-    if (Number.isNaN(y)) {
-      // A gap stays a gap: flush, then keep the null so the line breaks here.
-      flush();
-      first = min = max = last = -1;
-      col = NaN;
-      out.push({ x: c.xs[i]!, y: null });
-      continue;
-    }
-    const k = Math.floor(px(c.xs[i]!));
+    const k = Math.floor(a * c.xs[i]! + b0);
     if (k !== col) {
       flush();
       col = k;
       first = min = max = last = i;
-      continue;
+      return;
     }
     if (y < c.ys[min]!) min = i;
     if (y > c.ys[max]!) max = i;
     last = i;
+  };
+  const gapAt = (i: number) => {
+    flush();
+    col = NaN;
+    out.push({ x: c.xs[i]!, y: null });
+  };
+  const visit = (i: number) => {
+    if (Number.isNaN(c.ys[i]!)) gapAt(i);
+    else take(i);
+  };
+  const span = Math.abs(a * (c.xs[end - 1]! - c.xs[start]!)) + 1;
+  if ((end - start) / span > 4 * BUCKET) {
+    // Many points per pixel column: walk the per-bucket minima and maxima (plus each bucket's first and last point)
+    // instead of every point. Each bucket's extremes are kept at their own x, so no spike is lost.
+    const bk = buckets(c);
+    const firstBucket = Math.ceil(start / BUCKET);
+    const lastBucket = Math.floor(end / BUCKET); // exclusive
+    const raw = (from: number, to: number) => {
+      for (let i = from; i < to; i++) visit(i);
+    };
+    raw(start, Math.min(end, firstBucket * BUCKET));
+    for (let bIdx = firstBucket; bIdx < lastBucket; bIdx++) {
+      const from = bIdx * BUCKET;
+      if (bk.gap[bIdx]) {
+        raw(from, from + BUCKET);
+        continue;
+      }
+      const lo = bk.min[bIdx]!;
+      const hi = bk.max[bIdx]!;
+      const order = [from, lo, hi, from + BUCKET - 1].filter((v, i, arr) => arr.indexOf(v) === i).sort((p, q) => p - q);
+      for (const i of order) take(i);
+    }
+    raw(Math.max(start, lastBucket * BUCKET), end);
+  } else {
+    for (let i = start; i < end; i++) visit(i);
   }
   flush();
   return out;
@@ -96,4 +159,19 @@ export function decimateMinMax(points: readonly XY[], px: (x: number) => number)
   if (points.length === 0) return [];
   const c = columnar(points);
   return decimateRange(c, c.xs[0]!, c.xs[c.xs.length - 1]!, px);
+}
+
+/** Index of the point whose x is nearest to v (or -1 for an empty series). */
+export function nearestIndex(c: Columnar, v: number): number {
+  if (c.xs.length === 0) return -1;
+  const i = bound(c.xs, v, false);
+  if (i <= 0) return 0;
+  if (i >= c.xs.length) return c.xs.length - 1;
+  return v - c.xs[i - 1]! <= c.xs[i]! - v ? i - 1 : i;
+}
+
+/** Index of the point at exactly x, or -1. */
+export function indexAt(c: Columnar, x: number): number {
+  const i = bound(c.xs, x, false);
+  return i < c.xs.length && c.xs[i] === x ? i : -1;
 }

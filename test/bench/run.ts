@@ -3,6 +3,7 @@ import { report, type Figure } from "./harness.js";
 import { logHistoryBench } from "./logHistoryBench.js";
 import { probeThroughputBench, sampleWriteBench } from "./probeBench.js";
 import { scanBench } from "./scanBench.js";
+import { uiBench } from "./uiBench.js";
 
 const only = process.argv[2];
 const benches: [string, () => Promise<Figure[]>][] = [
@@ -10,6 +11,7 @@ const benches: [string, () => Promise<Figure[]>][] = [
   ["log_history", logHistoryBench],
   ["probe", probeThroughputBench],
   ["samples", sampleWriteBench],
+  ["ui", uiBench],
 ];
 for (const [name, bench] of benches) {
   if (only && !name.includes(only)) continue;

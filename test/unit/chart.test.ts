@@ -38,3 +38,29 @@ test("debiased EMA: early values are not pulled toward zero; nulls stay null", (
   assert.ok(s[3]! > 8 && s[3]! < 10);
   assert.deepEqual(debiasedEma([1, 2], 0), [1, 2]);
 });
+
+test("the bucket summary used for very dense ranges keeps spikes and gaps like the point-by-point path", () => {
+  const n = 2_000_000;
+  const pts = series(n, (i) => (i === 1_234_567 ? 99 : i === 777_777 ? -99 : i >= 1_500_000 && i < 1_500_010 ? null : Math.cos(i / 3000)));
+  const out = decimateMinMax(pts, (x) => (x / n) * 300); // ~6,700 points per column: the bucket path
+  assert.ok(out.length <= 4 * 301 + 20, `${out.length} points`);
+  assert.ok(out.some((p) => p.x === 1_234_567 && p.y === 99));
+  assert.ok(out.some((p) => p.x === 777_777 && p.y === -99));
+  assert.ok(out.some((p) => p.y === null && p.x >= 1_500_000 && p.x < 1_500_010), "the gap survives");
+  // Each column's extremes match a brute-force scan of that column, up to how far the curve moves within one
+  // 32-point bucket at the column's edge (here under 0.011): buckets straddling two columns are split by their extremes.
+  const col = (x: number) => Math.floor((x / n) * 300);
+  for (const c of [0, 57, 150, 299]) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (col(i) !== c) continue;
+      const y = pts[i]!.y;
+      if (y === null) continue;
+      lo = Math.min(lo, y);
+      hi = Math.max(hi, y);
+    }
+    const ys = out.filter((p) => p.y !== null && col(p.x) === c).map((p) => p.y!);
+    assert.ok(Math.abs(Math.min(...ys) - lo) < 0.011 && Math.abs(Math.max(...ys) - hi) < 0.011, `column ${c}`);
+  }
+});

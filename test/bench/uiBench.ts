@@ -1,0 +1,194 @@
+// The app in Chromium: time from opening the drift view to the first complete chart with 10 runs x 500 checkpoints x
+// 20 traits, and the frame time of panning a 1,000,000-point metric series; each beside the same browser's time for
+// a bare canvas drawing of the same decimated points.
+import { mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { Core } from "../../main/core/core.js";
+import { parseSuite } from "../../main/core/probes/suiteLoader.js";
+import { startServer } from "../../main/server/server.js";
+import { ProbeStore } from "../../main/core/store/probeStore.js";
+import { Store } from "../../main/core/store/store.js";
+import { launchChromium, needsChromium } from "../support/browser.js";
+import { PROJECT_ROOT } from "../support/sharedFixtures.js";
+import type { Figure } from "./harness.js";
+
+const RUNS = 10;
+const CHECKPOINTS = 500;
+const TRAITS = 20;
+const LONG = 1_000_000;
+
+function buildScoresDb(path: string): void {
+  const store = Store.open(path);
+  const probes = new ProbeStore(store);
+  const traits = Array.from({ length: TRAITS }, (_, t) => `  - id: trait${t}\n    name: Trait ${t}\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n`).join("");
+  const suite = probes.saveSuite(parseSuite("bench.yaml", `id: bench\nname: Bench\ntraits:\n${traits}`), null);
+  const insert = store.db.prepare(`INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, ?, ?, ?, 20, 0, 'x')`);
+  for (let r = 0; r < RUNS; r++) {
+    const run = store.registerRun({ path: `/bench/run-${r}`, group: r < 5 ? "a" : "b" });
+    store.setProbeConfig(run.id, { suites: [{ key: suite.key, version: suite.version }] });
+    store.db.transaction(() => {
+      for (let c = 1; c <= CHECKPOINTS; c++) store.markComplete(run.id, { step: c * 10, path: `/bench/run-${r}/checkpoint-${c * 10}`, kind: "lora" }, "fp", []);
+    })();
+    const cps = store.listCheckpoints(run.id);
+    store.db.transaction(() => {
+      for (const cp of cps) {
+        for (const t of suite.traits) {
+          const m = 0.5 + 0.4 * Math.sin(cp.step / 700 + r + t.id) ;
+          insert.run(cp.id, t.id, t.contexts[0]!.id, m, m - 0.05, m + 0.05);
+        }
+      }
+    })();
+  }
+  store.close();
+}
+
+function buildLongMetricDb(path: string): void {
+  const store = Store.open(path);
+  const run = store.registerRun({ path: "/bench/long" });
+  const rows = Array.from({ length: LONG }, (_, i) => ({ key: "reward", step: i, value: Math.sin(i / 5000) + (i % 99_991 === 0 ? 5 : 0) + 0.1 * Math.sin(i), wallTime: null }));
+  store.addMetrics(run.id, rows, "bench");
+  store.close();
+}
+
+async function serveDb(dbPath: string, dir: string) {
+  const core = new Core({ dbPath, demoDir: join(dir, "demo"), transport: "http" });
+  const server = await startServer({ core, rendererDir: join(PROJECT_ROOT, "dist", "renderer"), port: 0 });
+  return { server, close: async () => (await server.close(), await core.close()) };
+}
+
+/** The few DOM calls the in-page baseline makes (this file is compiled for Node, without DOM types). */
+interface PageDom {
+  document: {
+    body: { innerHTML: string; appendChild(n: unknown): void; getBoundingClientRect(): unknown };
+    createElement(tag: "canvas"): { width: number; height: number; getContext(kind: "2d"): { beginPath(): void; lineTo(x: number, y: number): void; stroke(): void } | null };
+  };
+}
+
+/** Draws the decimated points of `series` panels on canvases, as a bare baseline; returns ms inside the page. */
+async function bareCanvas(page: Page, panels: number, seriesPerPanel: number, points: number, width: number): Promise<number> {
+  return page.evaluate(
+    ({ panels, seriesPerPanel, points, width }) => {
+      const { document } = globalThis as unknown as PageDom;
+      const data = Array.from({ length: seriesPerPanel }, (_, s) => {
+        const xs = new Float64Array(points);
+        const ys = new Float64Array(points);
+        for (let i = 0; i < points; i++) {
+          xs[i] = i;
+          ys[i] = Math.sin(i / 700 + s);
+        }
+        return { xs, ys };
+      });
+      document.body.innerHTML = "";
+      const t0 = performance.now();
+      for (let p = 0; p < panels; p++) {
+        const canvas = document.createElement("canvas");
+        canvas.width = width;
+        canvas.height = 220;
+        document.body.appendChild(canvas);
+        const ctx = canvas.getContext("2d")!;
+        for (const { xs, ys } of data) {
+          ctx.beginPath();
+          let col = -1;
+          let lo = 0;
+          let hi = 0;
+          for (let i = 0; i < points; i++) {
+            const c = Math.floor((xs[i]! / points) * width);
+            if (c !== col) {
+              if (col >= 0) {
+                ctx.lineTo(col, 110 - lo * 100);
+                ctx.lineTo(col, 110 - hi * 100);
+              }
+              col = c;
+              lo = hi = ys[i]!;
+            } else {
+              lo = Math.min(lo, ys[i]!);
+              hi = Math.max(hi, ys[i]!);
+            }
+          }
+          ctx.stroke();
+        }
+      }
+      document.body.getBoundingClientRect();
+      return performance.now() - t0;
+    },
+    { panels, seriesPerPanel, points, width },
+  );
+}
+
+export async function uiBench(): Promise<Figure[]> {
+  const skip = needsChromium();
+  if (skip) {
+    console.log(`ui bench skipped: ${skip}`);
+    return [];
+  }
+  const dir = join(tmpdir(), `driftscope-bench-ui-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const browser = await launchChromium();
+  try {
+    // 1. First complete chart.
+    buildScoresDb(join(dir, "scores.db"));
+    const a = await serveDb(join(dir, "scores.db"), dir);
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
+      const t0 = performance.now();
+      await page.goto(a.server.url);
+      // Complete: every trait panel has every run's line drawn.
+      for (;;) {
+        const drawn = await page.locator(".panel .series path").count();
+        if (drawn >= TRAITS * RUNS) break;
+        await page.waitForTimeout(5);
+      }
+      times.push(performance.now() - t0);
+      await page.close();
+    }
+    await a.close();
+    times.sort((x, y) => x - y);
+    const firstChart = times[1]!;
+    const basePage = await browser.newPage();
+    await basePage.goto("about:blank");
+    const bareFirst = await bareCanvas(basePage, TRAITS, RUNS, CHECKPOINTS, 440);
+
+    // 2. Panning a million-point series.
+    buildLongMetricDb(join(dir, "long.db"));
+    const b = await serveDb(join(dir, "long.db"), dir);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
+    await page.goto(b.server.url);
+    const panel = page.locator('[data-panel="reward"]');
+    await panel.locator(".series path").first().waitFor({ timeout: 60_000 });
+    const box = (await panel.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 40; i++) await page.mouse.move(box.x + box.width * 0.7 - i * 5, box.y + box.height / 2);
+    await page.mouse.up();
+    const pans = await page.evaluate(() => performance.getEntriesByName("driftscope:pan").map((e) => e.duration));
+    await b.close();
+    if (pans.length < 20) throw new Error(`only ${pans.length} pan frames were measured`);
+    pans.sort((x, y) => x - y);
+    const panMedian = pans[Math.floor(pans.length / 2)]!;
+    const panP95 = pans[Math.floor(pans.length * 0.95)]!;
+    const barePan = await bareCanvas(basePage, 1, 1, LONG, 440);
+    return [
+      {
+        name: `drift view to first complete chart, ${RUNS} runs x ${CHECKPOINTS} checkpoints x ${TRAITS} traits (page load, API, React, SVG)`,
+        ms: firstChart,
+        baselineName: "bare canvas drawing of the same decimated points",
+        baselineMs: bareFirst,
+        target: { text: "under 1000 ms", met: firstChart < 1000 },
+      },
+      {
+        name: `pan frame of a ${LONG}-point metric series (mouse event to laid-out chart; median of ${pans.length}, p95 ${panP95.toFixed(1)} ms)`,
+        ms: panMedian,
+        baselineName: "bare canvas decimation and drawing of the same series",
+        baselineMs: barePan,
+        target: { text: "under 16 ms", met: panMedian < 16 },
+      },
+    ];
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
