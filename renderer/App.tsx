@@ -1,5 +1,5 @@
 // The app: runs on the left; drift, checkpoint, queue and settings views on the right.
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Api } from "../shared/api.js";
 import { CheckpointView } from "./components/CheckpointView.js";
 import { DriftView } from "./components/DriftView.js";
@@ -21,8 +21,12 @@ export function App({ api }: { api: Api }) {
     document.documentElement.dataset.theme = theme;
     localStorage.setItem("theme", theme);
   }, [theme]);
-  const all = runs.data ?? [];
-  const visible = all.filter((r) => !r.hidden);
+  const all = useMemo(() => runs.data ?? [], [runs.data]);
+  const visible = useMemo(() => all.filter((r) => !r.hidden), [all]);
+  const openCheckpoint = useCallback((runId: number, step: number) => {
+    setSelected({ runId, step });
+    setTab("checkpoint");
+  }, []);
   const selectedRun = selected ? all.find((r) => r.id === selected.runId) : undefined;
 
   if (runs.data && all.length === 0) {
@@ -60,14 +64,7 @@ export function App({ api }: { api: Api }) {
           ))}
         </nav>
         {tab === "drift" ? (
-          <DriftView
-            api={api}
-            runs={visible}
-            onOpen={(runId, step) => {
-              setSelected({ runId, step });
-              setTab("checkpoint");
-            }}
-          />
+          <DriftView api={api} runs={visible} onOpen={openCheckpoint} />
         ) : null}
         {tab === "checkpoint" && selected && selectedRun ? <CheckpointView api={api} run={selectedRun} step={selected.step} onStep={(step) => setSelected({ ...selected, step })} /> : null}
         {tab === "queue" ? <QueueView api={api} runs={all} /> : null}

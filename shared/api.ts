@@ -37,6 +37,19 @@ export interface ScorePoint {
   completedAt: string | null;
 }
 
+/** A run's scores for one (trait, context), as columns: compact on the wire, direct to draw. */
+export interface ScoreSeries {
+  runId: number;
+  trait: string;
+  context: string;
+  steps: number[];
+  mean: (number | null)[];
+  ciLow: (number | null)[];
+  ciHigh: (number | null)[];
+  /** Seconds since the epoch when each checkpoint finished writing (for a wall-time axis; only when asked for). */
+  completed?: (number | null)[];
+}
+
 export interface SampleView {
   trait: string;
   context: string;
@@ -94,6 +107,7 @@ export const apiSchemas = {
   getMetrics: z.strictObject({ runId: id, keys: z.array(z.string().max(500)).max(50) }),
   listTraits: z.strictObject({ runIds: z.array(id).max(500) }),
   getScores: z.strictObject({ runId: id, trait: z.string().max(200).optional(), context: z.string().max(200).optional() }),
+  getScoreSeries: z.strictObject({ runIds: z.array(id).max(500), trait: z.string().max(200).optional(), context: z.string().max(200).optional(), times: z.boolean().optional() }),
   getSamples: z.strictObject({ runId: id, step, trait: z.string().max(200).optional() }),
   listAnnotations: z.strictObject({ runId: id }),
   createAnnotation: z.strictObject({ runId: id, step, to: step.nullable().optional(), text, tags: z.array(tag).max(20).optional(), color: color.optional() }),
@@ -126,6 +140,7 @@ export interface ApiResults {
   getMetrics: MetricPoint[];
   listTraits: TraitInfo[];
   getScores: ScorePoint[];
+  getScoreSeries: ScoreSeries[];
   getSamples: SampleView[];
   listAnnotations: Annotation[];
   createAnnotation: Annotation;

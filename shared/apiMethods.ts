@@ -11,6 +11,7 @@ export const API_METHOD_NAMES = [
   "getMetrics",
   "listTraits",
   "getScores",
+  "getScoreSeries",
   "getSamples",
   "listAnnotations",
   "createAnnotation",

@@ -179,6 +179,10 @@ export class Core {
       const completed = new Map(this.store.listCheckpoints(this.requireRun(runId).id).map((c) => [c.step, c.completedAt]));
       return this.probes.listScores(runId, trait, context).map((s): ScorePoint => ({ ...s, completedAt: completed.get(s.step) ?? null }));
     },
+    getScoreSeries: async ({ runIds, trait, context, times }) => {
+      for (const id of runIds) this.requireRun(id);
+      return this.probes.scoreSeries(runIds, trait, context, times ?? false);
+    },
     getSamples: async ({ runId, step, trait }) => {
       this.requireRun(runId);
       return this.probes.listSamplesDetailed(runId, step, trait) satisfies SampleView[];

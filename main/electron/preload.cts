@@ -22,6 +22,7 @@ const api = {
   getMetrics: call("getMetrics"),
   listTraits: call("listTraits"),
   getScores: call("getScores"),
+  getScoreSeries: call("getScoreSeries"),
   getSamples: call("getSamples"),
   listAnnotations: call("listAnnotations"),
   createAnnotation: call("createAnnotation"),

@@ -1,6 +1,7 @@
 // The Api over HTTP and WebSocket, for serve mode. The session cookie set when the printed URL was opened
 // authenticates every call; nothing here holds the token.
-import { API_METHODS, type Api, type ApiArgs, type ApiMethod, type ApiResults } from "../../shared/api.js";
+import type { Api, ApiArgs, ApiMethod, ApiResults } from "../../shared/api.js";
+import { API_METHOD_NAMES } from "../../shared/apiMethods.js";
 import type { CoreEvent } from "../../shared/events.js";
 
 export function httpApi(): Api {
@@ -16,7 +17,7 @@ export function httpApi(): Api {
   };
   connect();
   const api = { onEvent: (l: (e: CoreEvent) => void) => (listeners.add(l), () => listeners.delete(l)) } as Partial<Api>;
-  for (const method of API_METHODS) {
+  for (const method of API_METHOD_NAMES) {
     (api as Record<string, unknown>)[method] = async (args: ApiArgs[ApiMethod]) => {
       const res = await fetch(`/api/${method}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(args ?? {}) });
       const body = (await res.json()) as { result?: ApiResults[ApiMethod]; error?: string };

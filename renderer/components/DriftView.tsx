@@ -1,13 +1,13 @@
 // The drift view: small multiples (one panel per trait), overlay, or contexts side by side; training-metric panels
 // sharing the x axis; annotations; smoothing that keeps raw points; zoom that survives live updates.
-import { useMemo, useState } from "react";
-import type { Annotation, Api, RunView, ScorePoint, TraitInfo } from "../../shared/api.js";
+import { useCallback, useMemo, useState } from "react";
+import type { Annotation, Api, RunView, TraitInfo } from "../../shared/api.js";
 import type { PanelAnnotation, PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { useLive } from "../useApi.js";
 import { InteractivePanel } from "./InteractivePanel.js";
 import { runColour } from "./RunsSidebar.js";
-import { extent, scoreSeries, type XAxis } from "./series.js";
+import { extent, indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
 
 type Layout = "multiples" | "overlay" | "contexts";
 
@@ -26,11 +26,12 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
   const [draftText, setDraftText] = useState("");
 
   const traits = useLive<TraitInfo[]>(api, () => api.listTraits({ runIds: ids }), (e) => e.type === "run-changed", [idKey]);
-  const scores = useLive<Map<number, ScorePoint[]>>(
+  // One call for every visible run's scores, as columns.
+  const scores = useLive<ScoreIndex>(
     api,
-    async () => new Map(await Promise.all(ids.map(async (id) => [id, await api.getScores({ runId: id })] as const))),
+    async () => indexScores(await api.getScoreSeries({ runIds: ids, times: xAxis === "time" })),
     (e) => (e.type === "scores-updated" || e.type === "checkpoint-changed") && runSet.has(e.runId),
-    [idKey],
+    [idKey, xAxis],
   );
   const allKeys = useLive<string[]>(api, async () => [...new Set((await Promise.all(ids.map((id) => api.metricKeys({ runId: id })))).flat())].sort(), (e) => e.type === "metrics-added" && runSet.has(e.runId), [idKey]);
   const keys = metricKeys.filter((k) => allKeys.data?.includes(k));
@@ -45,11 +46,12 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
   const traitList = useMemo(() => traits.data ?? [], [traits.data]);
   const contexts = [...new Set(traitList.flatMap((t) => t.contexts))];
   const ctx = contexts.includes(context) ? context : (contexts[0] ?? "none");
-  const scoreMap = useMemo(() => scores.data ?? new Map<number, ScorePoint[]>(), [scores.data]);
+  const scoreMap = useMemo(() => scores.data ?? (new Map() as ScoreIndex), [scores.data]);
 
-  const runOf = (key: string) => runs.find((r) => `run:${r.id}` === key);
-  const panelAnnotations: PanelAnnotation[] =
-    xAxis === "step" ? (annotations.data ?? []).map((a) => ({ id: a.id, x: a.step, to: a.to, text: a.text, colour: a.color ?? runColour(runs.find((r) => r.id === a.runId) ?? { id: a.runId, color: null }) })) : [];
+  const panelAnnotations: PanelAnnotation[] = useMemo(
+    () => (xAxis === "step" ? (annotations.data ?? []).map((a) => ({ id: a.id, x: a.step, to: a.to, text: a.text, colour: a.color ?? runColour(runs.find((r) => r.id === a.runId) ?? { id: a.runId, color: null }) })) : []),
+    [xAxis, annotations.data, runs],
+  );
 
   // Series are built when their data changes, not on every pan or hover: long series are decimated from a cached
   // typed-array form that is keyed by these very arrays.
@@ -81,18 +83,26 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
     return panels;
   }, [layout, traitList, ctx, runs, scoreMap, xAxis, smoothing]);
 
-  const domain = zoom ?? extent([...traitPanels.map((p) => p.series), ...metricSeries.map(([, s]) => s)]);
+  const autoDomain = useMemo(() => extent([...traitPanels.map((p) => p.series), ...metricSeries.map(([, s]) => s)]), [traitPanels, metricSeries]);
+  const domain = zoom ?? autoDomain;
   const width = layout === "overlay" ? 900 : layout === "contexts" ? 300 : 440;
   const height = layout === "overlay" ? 340 : 220;
   const formatX = xAxis === "time" ? (v: number) => new Date(v * 1000).toLocaleString() : undefined;
-  const open = (key: string, x: number) => {
-    const run = runOf(key.split(":").slice(0, 2).join(":"));
-    if (run && xAxis === "step") onOpen(run.id, x);
-  };
-  const annotate = (key: string, x: number, to: number | null) => {
-    const run = runOf(key.split(":").slice(0, 2).join(":"));
-    if (run && xAxis === "step") setDraft({ runId: run.id, step: x, to });
-  };
+  // Stable callbacks, so panels whose data did not change skip re-rendering (InteractivePanel is memoised).
+  const open = useCallback(
+    (key: string, x: number) => {
+      const run = runs.find((r) => `run:${r.id}` === key.split(":").slice(0, 2).join(":"));
+      if (run && xAxis === "step") onOpen(run.id, x);
+    },
+    [runs, xAxis, onOpen],
+  );
+  const annotate = useCallback(
+    (key: string, x: number, to: number | null) => {
+      const run = runs.find((r) => `run:${r.id}` === key.split(":").slice(0, 2).join(":"));
+      if (run && xAxis === "step") setDraft({ runId: run.id, step: x, to });
+    },
+    [runs, xAxis],
+  );
   const saveDraft = async () => {
     if (!draft || !draftText.trim()) return;
     await api.createAnnotation({ runId: draft.runId, step: draft.step, to: draft.to, text: draftText.trim() });

@@ -1,6 +1,6 @@
 // The interactive layer over a chart panel: hover crosshair with every run's value ± CI, click to open a checkpoint,
 // wheel to zoom and drag to pan the shared x range, shift-drag or the "a" key to annotate.
-import { useLayoutEffect, useRef, useState } from "react";
+import { memo, useLayoutEffect, useRef, useState } from "react";
 import { columnar, indexAt, nearestIndex } from "../../shared/chart/decimate.js";
 import { DriftPanel, MARGIN, panelScales, type PanelProps } from "../../shared/chart/DriftPanel.js";
 
@@ -21,7 +21,7 @@ function nearestX(series: PanelProps["series"], v: number): number | null {
   return best;
 }
 
-export function InteractivePanel(props: PanelProps & PanelEvents & { formatX?: (x: number) => string }) {
+export const InteractivePanel = memo(function InteractivePanel(props: PanelProps & PanelEvents & { formatX?: (x: number) => string }) {
   const { onZoom, onOpen, onAnnotate, formatX, ...panel } = props;
   const [hover, setHover] = useState<{ x: number; px: number; py: number } | null>(null);
   const drag = useRef<{ startPx: number; domain: [number, number]; shift: boolean; startX: number } | null>(null);
@@ -119,4 +119,4 @@ export function InteractivePanel(props: PanelProps & PanelEvents & { formatX?: (
       ) : null}
     </div>
   );
-}
+});

@@ -1,19 +1,28 @@
 // Turning scores and metrics into chart series: one per run, plus a group mean with a band across runs (seeds).
-import type { RunView, ScorePoint } from "../../shared/api.js";
+import type { RunView, ScoreSeries } from "../../shared/api.js";
 import type { PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { runColour } from "./RunsSidebar.js";
 
 export type XAxis = "step" | "time";
 
-export function scoreSeries(runs: RunView[], scores: Map<number, ScorePoint[]>, trait: string, context: string, xAxis: XAxis, smoothing: number): PanelSeries[] {
+/** Index of score series by run, trait and context. */
+export type ScoreIndex = Map<string, ScoreSeries>;
+export const scoreKey = (runId: number, trait: string, context: string) => `${runId}\u0000${trait}\u0000${context}`;
+
+export function indexScores(list: ScoreSeries[]): ScoreIndex {
+  return new Map(list.map((s) => [scoreKey(s.runId, s.trait, s.context), s]));
+}
+
+export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, context: string, xAxis: XAxis, smoothing: number): PanelSeries[] {
   const out: PanelSeries[] = [];
   for (const run of runs) {
-    const pts = (scores.get(run.id) ?? [])
-      .filter((s) => s.trait === trait && s.context === context)
-      .map((s) => ({ x: xAxis === "step" ? s.step : s.completedAt ? Date.parse(s.completedAt) / 1000 : NaN, y: s.mean, lo: s.ciLow, hi: s.ciHigh }))
-      .filter((p) => Number.isFinite(p.x))
-      .sort((a, b) => a.x - b.x);
+    const s = scores.get(scoreKey(run.id, trait, context));
+    if (!s) continue;
+    const pts = s.steps
+      .map((step, i) => ({ x: xAxis === "step" ? step : (s.completed?.[i] ?? NaN), y: s.mean[i] ?? null, lo: s.ciLow[i] ?? null, hi: s.ciHigh[i] ?? null }))
+      .filter((p) => Number.isFinite(p.x));
+    if (xAxis !== "step") pts.sort((a, b) => a.x - b.x);
     if (pts.length === 0) continue;
     out.push({ key: `run:${run.id}`, label: run.name, colour: runColour(run), points: pts, smoothed: smoothing > 0 ? debiasedEma(pts.map((p) => p.y), smoothing) : undefined });
   }

@@ -19,7 +19,7 @@ const CHECKPOINTS = 500;
 const TRAITS = 20;
 const LONG = 1_000_000;
 
-function buildScoresDb(path: string): void {
+export function buildScoresDb(path: string): void {
   const store = Store.open(path);
   const probes = new ProbeStore(store);
   const traits = Array.from({ length: TRAITS }, (_, t) => `  - id: trait${t}\n    name: Trait ${t}\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n`).join("");

@@ -1,5 +1,6 @@
 // Named operations for probing: suites and their traits and contexts, jobs, samples and aggregate scores.
 import type { CheckpointState } from "../../../shared/domain.js";
+import type { ScoreSeries } from "../../../shared/api.js";
 import type { JobProgress } from "../../../shared/events.js";
 import { aggregate, BOOTSTRAP_RESAMPLES, type Aggregate } from "../probes/aggregate.js";
 
@@ -354,6 +355,59 @@ export class ProbeStore {
   }
 
   /** Samples with every scorer's detail (judge logprobs included), for the checkpoint view. */
+  /**
+   * Scores of several runs as one column set per (run, trait, context), sorted by step; the newest suite version
+   * wins where a run was probed with several. Values keep 5 significant digits (more than a chart can show; exports
+   * read the store directly at full precision).
+   */
+  scoreSeries(runIds: number[], traitKey?: string, contextKey?: string, withTimes = false): ScoreSeries[] {
+    if (runIds.length === 0) return [];
+    // SQLite builds each series' columns as JSON arrays (ordered by step) in C, so a 100,000-score view costs a few
+    // hundred small JSON parses here rather than 100,000 row objects.
+    const rows = this.db
+      .prepare(
+        `SELECT c.run_id AS runId, t.trait_key AS trait, x.context_key AS context, t.suite_id AS suite,
+           json_group_array(c.step ORDER BY c.step) AS steps,
+           json_group_array(round(s.mean, 5) ORDER BY c.step) AS mean,
+           json_group_array(round(s.ci_low, 5) ORDER BY c.step) AS lo,
+           json_group_array(round(s.ci_high, 5) ORDER BY c.step) AS hi,
+           ${withTimes ? "json_group_array(unixepoch(c.completed_at, 'subsec') ORDER BY c.step)" : "NULL"} AS completed
+         FROM score s JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id JOIN context x ON x.id = s.context_id
+         WHERE c.run_id IN (${runIds.map(() => "?").join(",")}) ${traitKey ? "AND t.trait_key = ?" : ""} ${contextKey ? "AND x.context_key = ?" : ""}
+         GROUP BY c.run_id, s.trait_id, s.context_id
+         ORDER BY c.run_id, t.trait_key, x.context_key, t.suite_id`,
+      )
+      .all(...runIds, ...(traitKey ? [traitKey] : []), ...(contextKey ? [contextKey] : [])) as {
+      runId: number;
+      trait: string;
+      context: string;
+      suite: number;
+      steps: string;
+      mean: string;
+      lo: string;
+      hi: string;
+      completed: string | null;
+    }[];
+    const out: ScoreSeries[] = [];
+    for (const r of rows) {
+      const series: ScoreSeries = {
+        runId: r.runId,
+        trait: r.trait,
+        context: r.context,
+        steps: JSON.parse(r.steps) as number[],
+        mean: JSON.parse(r.mean) as (number | null)[],
+        ciLow: JSON.parse(r.lo) as (number | null)[],
+        ciHigh: JSON.parse(r.hi) as (number | null)[],
+        ...(r.completed !== null ? { completed: JSON.parse(r.completed) as (number | null)[] } : {}),
+      };
+      const prev = out[out.length - 1];
+      // The same trait from an older suite version (rows come oldest suite first): the newer one wins per step.
+      if (prev && prev.runId === series.runId && prev.trait === series.trait && prev.context === series.context) out[out.length - 1] = mergeSeries(prev, series);
+      else out.push(series);
+    }
+    return out;
+  }
+
   listSamplesDetailed(runId: number, step: number, traitKey?: string): (SampleOut & { detail: Record<string, unknown> })[] {
     return (
       this.db
@@ -371,4 +425,25 @@ export class ProbeStore {
     return this.listSamplesDetailed(runId, step, traitKey).map(({ detail: _detail, ...sample }) => sample);
   }
 
+}
+
+/** Two versions of one series: every step of both, the newer version's value where both have one. */
+function mergeSeries(older: ScoreSeries, newer: ScoreSeries): ScoreSeries {
+  const at = new Map<number, number>();
+  newer.steps.forEach((st, i) => at.set(st, i));
+  const steps = [...new Set([...older.steps, ...newer.steps])].sort((a, b) => a - b);
+  const pick = <T,>(col: (s: ScoreSeries) => T[] | undefined, st: number): T | null => {
+    const i = at.get(st);
+    if (i !== undefined) return col(newer)?.[i] ?? null;
+    const j = older.steps.indexOf(st);
+    return col(older)?.[j] ?? null;
+  };
+  return {
+    ...newer,
+    steps,
+    mean: steps.map((st) => pick((s) => s.mean, st)),
+    ciLow: steps.map((st) => pick((s) => s.ciLow, st)),
+    ciHigh: steps.map((st) => pick((s) => s.ciHigh, st)),
+    ...(newer.completed ? { completed: steps.map((st) => pick((s) => s.completed, st)) } : {}),
+  };
 }

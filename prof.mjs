@@ -1,0 +1,26 @@
+import { mkdirSync, rmSync } from "node:fs";
+const { Core } = await import("./dist/main/core/core.js");
+const { startServer } = await import("./dist/main/server/server.js");
+const { launchChromium } = await import("./dist/test/support/browser.js");
+const { buildScoresDb } = await import("./dist/test/bench/uiBench.js");
+rmSync("/tmp/prof-ui", { recursive: true, force: true }); mkdirSync("/tmp/prof-ui");
+buildScoresDb("/tmp/prof-ui/s.db");
+const core = new Core({ dbPath: "/tmp/prof-ui/s.db", demoDir: "/tmp/prof-ui/d", transport: "http" });
+const server = await startServer({ core, rendererDir: "dist/renderer", port: 0 });
+const browser = await launchChromium();
+const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
+await page.goto(server.url); await page.waitForTimeout(3000);
+const client = await page.context().newCDPSession(page);
+await client.send("Profiler.enable"); await client.send("Profiler.start");
+const t0 = performance.now();
+await page.reload();
+for (;;) { if ((await page.locator(".panel .series path").count()) >= 200) break; await page.waitForTimeout(5); }
+console.log("complete", performance.now() - t0);
+const { profile } = await client.send("Profiler.stop");
+const res = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => [e.name.replace(/^.*\/\/[^/]+/, ""), Math.round(e.startTime), Math.round(e.duration), e.transferSize]));
+for (const r of res) console.log(r.join("\t"));
+const self = new Map(); const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+profile.samples.forEach((id, i) => { const n = byId.get(id); const k = n.callFrame.functionName + " " + n.callFrame.url.split("/").pop() + ":" + n.callFrame.lineNumber + ":" + n.callFrame.columnNumber; self.set(k, (self.get(k) || 0) + profile.timeDeltas[i]); });
+const total = profile.timeDeltas.reduce((a, b) => a + b, 0);
+[...self].sort((a, b) => b[1] - a[1]).slice(0, 15).forEach(([k, v]) => console.log((v / 1000).toFixed(0) + "ms", k));
+await browser.close(); await server.close(); await core.close();

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parseSuite } from "../../main/core/probes/suiteLoader.js";
+import { ProbeStore } from "../../main/core/store/probeStore.js";
+import { Store } from "../../main/core/store/store.js";
+import { tempDir } from "../support/tmp.js";
+
+const suiteText = (n: number) => `id: s\nname: S v${n}\ndescription: version ${n}\ntraits:\n  - id: caps\n    name: Caps\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n`;
+
+test("score series: columns by step per run, trait and context; the newest suite version wins per step", (t) => {
+  const store = Store.open(join(tempDir(t), "w.db"));
+  t.after(() => store.close());
+  const probes = new ProbeStore(store);
+  const v1 = probes.saveSuite(parseSuite("v1.yaml", suiteText(1)), null);
+  const v2 = probes.saveSuite(parseSuite("v2.yaml", suiteText(2)), null);
+  const run = store.registerRun({ path: "/r" });
+  for (const step of [30, 10, 20]) store.markComplete(run.id, { step, path: `/r/checkpoint-${step}`, kind: "lora" }, "fp", []);
+  const cp = new Map(store.listCheckpoints(run.id).map((c) => [c.step, c.id]));
+  const put = (suite: typeof v1, step: number, mean: number) =>
+    store.db
+      .prepare(`INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, ?, ?, ?, 5, 0, 'x')`)
+      .run(cp.get(step), suite.traits[0]!.id, suite.traits[0]!.contexts[0]!.id, mean, mean - 0.1, mean + 0.1);
+  put(v1, 10, 0.1);
+  put(v1, 20, 0.2);
+  put(v2, 20, 0.25);
+  put(v2, 30, 0.333333333);
+  const series = probes.scoreSeries([run.id]);
+  assert.equal(series.length, 1);
+  assert.deepEqual(series[0]!.steps, [10, 20, 30]);
+  assert.deepEqual(series[0]!.mean, [0.1, 0.25, 0.33333]);
+  assert.deepEqual(series[0]!.ciHigh, [0.2, 0.35, 0.43333]);
+  assert.equal(series[0]!.completed, undefined);
+  assert.equal(probes.scoreSeries([run.id], undefined, undefined, true)[0]!.completed!.length, 3);
+  assert.deepEqual(probes.scoreSeries([run.id], "other"), []);
+  // The same view as the CLI's listScores, for the steps both show.
+  assert.deepEqual(probes.listScores(run.id).map((s) => [s.step, s.mean]), [[10, 0.1], [20, 0.25], [30, 0.333333333]]);
+});
