@@ -2,7 +2,9 @@
 // (and mis-parses its options when that fails or the locale is not one it ships), and one global check downloads
 // Electron's release list. Here the translations load from the package itself and that one check is skipped (it only
 // says whether a newer Electron exists). All other checks run as the CLI runs them, with the same CSV report.
-// Usage: node scripts/electronegativity.cjs INPUT OUTPUT.csv
+// Its own report writer races two asynchronous writes to one file (header and rows) and now and then garbles it, so
+// the findings are taken from the scanner's return value and written here as JSON.
+// Usage: node scripts/electronegativity.cjs INPUT OUTPUT.json
 const path = require("node:path");
 const i18n = require("i18n");
 
@@ -19,7 +21,6 @@ const [input, output] = process.argv.slice(2);
 run(
   {
     input: path.resolve(input),
-    output,
     isSarif: false,
     customScan: [],
     excludeFromScan: ["AvailableSecurityFixesGlobalCheck"],
@@ -29,7 +30,21 @@ run(
     parserPlugins: [],
   },
   false,
-).catch((err) => {
+)
+  .then((result) => {
+    const relative = (file) => (path.isAbsolute(file) ? path.relative(path.resolve(input), file) : file);
+    const findings = result.issues.map((i) => ({
+      id: i.id,
+      severity: i.severity?.name ?? String(i.severity),
+      confidence: i.confidence?.name ?? String(i.confidence),
+      file: relative(i.file),
+      location: `${i.location?.line ?? 0}:${i.location?.column ?? 0}`,
+      sample: i.sample ?? null,
+      description: i.description,
+    }));
+    require("node:fs").writeFileSync(output, JSON.stringify({ errors: result.errors.length, findings }, null, 2));
+  })
+  .catch((err) => {
   console.error(err.stack);
   process.exit(1);
 });

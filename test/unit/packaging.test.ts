@@ -64,17 +64,16 @@ test("electronegativity over the built app reports nothing unexplained", () => {
     cpSync(join(PROJECT_ROOT, "dist", "main", "electron"), join(app, "main", "electron"), { recursive: true });
     cpSync(join(PROJECT_ROOT, "dist", "renderer"), join(app, "renderer"), { recursive: true });
     cpSync(join(PROJECT_ROOT, "package.json"), join(app, "package.json"));
-    const csv = join(out, "report.csv");
-    const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "electronegativity.cjs"), app, csv], { encoding: "utf8", timeout: 120_000 });
+    const report = join(out, "report.json");
+    const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "electronegativity.cjs"), app, report], { encoding: "utf8", timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
-    const lines = readFileSync(csv, "utf8").trim().split("\n").slice(1);
-    const ids = lines.map((l) => l.split(",")[0]!);
-    assert.ok(ids.includes("ELECTRON_VERSION_JSON_CHECK"), "electronegativity ran over the app (it always reports the version)");
-    const unexplained = lines.filter((l) => {
-      const id = l.split(",")[0]!;
-      if (!(id in EXPLAINED)) return true;
+    const { errors, findings } = JSON.parse(readFileSync(report, "utf8")) as { errors: number; findings: { id: string; severity: string; confidence: string; file: string; description: string }[] };
+    assert.equal(errors, 0, "every file parsed");
+    assert.ok(findings.some((f) => f.id === "ELECTRON_VERSION_JSON_CHECK"), "electronegativity ran over the app (it always reports the version)");
+    const unexplained = findings.filter((f) => {
+      if (!(f.id in EXPLAINED)) return true;
       // Only the "maybe weak" CSP remark is explained; a missing or clearly weak CSP is not.
-      return id === "CSP_GLOBAL_CHECK" && !l.includes('"LOW","FIRM"');
+      return f.id === "CSP_GLOBAL_CHECK" && !(f.severity === "LOW" && f.confidence === "FIRM" && f.file === "renderer/index.html");
     });
     assert.deepEqual(unexplained, []);
   } finally {
