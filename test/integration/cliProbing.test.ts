@@ -1,25 +1,14 @@
 // The probing commands a researcher types: suites, doctor.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { freePort } from "../../main/core/backends/serveCommand.js";
 import { fixture, needsFixture, PROJECT_ROOT } from "../support/sharedFixtures.js";
+import { cli } from "../support/cli.js";
 import { startStandIn } from "../support/standInServer.js";
 import { tempDir } from "../support/tmp.js";
 
-const CLI = join(PROJECT_ROOT, "bin", "driftscope.js");
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 test("suites list shows the built-ins; validate locates errors; show describes a suite", async (t) => {
   const dir = tempDir(t);

@@ -1,6 +1,5 @@
 // Probing end to end: LoRA checkpoints on disk, a vLLM-like server hot-loading adapters, a judge server, the store.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -12,26 +11,10 @@ import { ProbeStore } from "../../main/core/store/probeStore.js";
 import { Store } from "../../main/core/store/store.js";
 import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
 import { writeBackendFiles, writeTestSuite } from "../support/probeFixtures.js";
-import { PROJECT_ROOT } from "../support/sharedFixtures.js";
+import { cli, cliJson } from "../support/cli.js";
 import { startStandIn } from "../support/standInServer.js";
 import { tempDir } from "../support/tmp.js";
 
-const CLI = join(PROJECT_ROOT, "bin", "driftscope.js");
-/** Runs the CLI without blocking this process, whose event loop serves the stand-in servers. */
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-async function cliJson<T>(args: string[]): Promise<T> {
-  return JSON.parse((await cli(args)).stdout) as T;
-}
 
 function loraRun(root: string, steps: number[]): void {
   for (const s of steps) writeFilesNow(join(root, `checkpoint-${s}`), hfCheckpointFiles(s, "lora", [{ step: s, reward: s / 100 }]));

@@ -5,6 +5,7 @@
 import { mkdir, open, readdir, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { sortKeysDeep } from "../util/sortKeys.js";
 import type { SafetensorsParts } from "./safetensorsWriter.js";
 
 export type CheckpointFile = { name: string; text: string } | { name: string; safetensors: SafetensorsParts };
@@ -56,18 +57,7 @@ export async function writeCheckpointFolder(dir: string, files: CheckpointFile[]
 
 /** JSON as Python's json.dump(indent=2, sort_keys=True) lays it out, as the Trainer writes trainer_state.json. */
 export function pythonJson(value: unknown): string {
-  const sortKeys = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sortKeys);
-    if (v && typeof v === "object") {
-      return Object.fromEntries(
-        Object.keys(v)
-          .sort()
-          .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
-      );
-    }
-    return v;
-  };
-  return JSON.stringify(sortKeys(value), null, 2) + "\n";
+  return JSON.stringify(sortKeysDeep(value), null, 2) + "\n";
 }
 
 /** save_total_limit: removes the oldest checkpoint-* folders beyond `keep`, one file at a time. */

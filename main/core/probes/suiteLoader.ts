@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import { LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { decodeUtf8 } from "../util/readText.js";
+import { sortKeysDeep } from "../util/sortKeys.js";
 import { NO_SYSTEM_PROMPT, samplingSchema, suiteSchema, type Suite, type Trait } from "./suiteSchema.js";
 
 export interface SuiteProblem {
@@ -144,17 +145,5 @@ function normalise(s: Parsed): Suite {
 
 /** JSON with sorted keys: the same content always hashes the same. */
 export function canonicalJson(value: unknown): string {
-  const sort = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === "object") {
-      return Object.fromEntries(
-        Object.keys(v)
-          .sort()
-          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
-      );
-    }
-    return v;
-  };
-  return JSON.stringify(sort(value));
+  return JSON.stringify(sortKeysDeep(value));
 }

@@ -1,6 +1,6 @@
 // Named operations for probing: suites and their traits and contexts, jobs, samples and aggregate scores.
 import type { CheckpointState } from "../../../shared/domain.js";
-import type { ScoreSeries } from "../../../shared/api.js";
+import type { SampleView, ScorePoint, ScoreSeries } from "../../../shared/api.js";
 import type { JobProgress } from "../../../shared/events.js";
 import { aggregate, BOOTSTRAP_RESAMPLES, type Aggregate } from "../probes/aggregate.js";
 
@@ -65,27 +65,11 @@ export interface JobRecord {
   lastError: string | null;
 }
 
-export interface ScoreOut {
-  step: number;
-  trait: string;
-  context: string;
-  mean: number | null;
-  ciLow: number | null;
-  ciHigh: number | null;
-  n: number;
-  nulls: number;
-}
+/** A score as the CLI lists it (the API's ScorePoint without the checkpoint's time). */
+export type ScoreOut = Omit<ScorePoint, "completedAt">;
 
-export interface SampleOut {
-  trait: string;
-  context: string;
-  item: string;
-  sample: number;
-  prompt: string;
-  response: string | null;
-  score: number | null;
-  nullReason: string | null;
-}
+/** A sample as the CLI lists it (the API's SampleView without the scorers' detail). */
+export type SampleOut = Omit<SampleView, "detail">;
 
 export class ProbeStore {
   constructor(readonly store: Store) {}
