@@ -149,9 +149,13 @@ export class Core {
         this.watch(run.id);
         runs.push(this.runView(this.store.getRun(run.id)!));
       }
-      writing.finally(() => {
-        if (this.demo === demo) this.demo = null;
-      });
+      writing
+        .catch((err: Error) => {
+          for (const r of runs) this.store.setRunStatus(r.id, "error", `the demo run stopped: ${err.message}`);
+        })
+        .finally(() => {
+          if (this.demo === demo) this.demo = null;
+        });
       return runs;
     },
     listCheckpoints: async ({ runId }) => this.store.listCheckpoints(this.requireRun(runId).id).map(({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt }) => ({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt })),

@@ -6,9 +6,8 @@ import type { CoreEvent } from "../../shared/events.js";
 
 export function httpApi(): Api {
   const listeners = new Set<(e: CoreEvent) => void>();
-  let socket: WebSocket | null = null;
   const connect = () => {
-    socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/events`);
+    const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/events`);
     socket.onmessage = (m) => {
       const event = JSON.parse(String(m.data)) as CoreEvent;
       for (const l of listeners) l(event);
@@ -25,6 +24,5 @@ export function httpApi(): Api {
       return body.result;
     };
   }
-  void socket;
   return api as Api;
 }
