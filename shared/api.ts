@@ -161,6 +161,8 @@ export const API_METHODS: readonly ApiMethod[] = API_METHOD_NAMES;
 export interface DesktopBridge {
   pickFolder(): Promise<string | null>;
   pathForFile(file: File): string;
+  /** Stores a backend's API key encrypted (safeStorage); returns the environment variable name to put in apiKeyEnv. */
+  setApiKey(backend: string, key: string): Promise<string>;
 }
 
 /** The object the renderer talks to: one async function per call, plus the event stream. */

@@ -31,3 +31,4 @@ export type ApiMethodName = (typeof API_METHOD_NAMES)[number];
 export const ipcChannel = (method: ApiMethodName) => `driftscope:${method}`;
 export const EVENT_CHANNEL = "driftscope:event";
 export const PICK_FOLDER_CHANNEL = "driftscope:pick-folder";
+export const SET_API_KEY_CHANNEL = "driftscope:set-api-key";

@@ -1,5 +1,5 @@
 // The main process's handle on the core worker: typed calls, events, and a clean shutdown.
-import { Worker } from "node:worker_threads";
+import { SHARE_ENV, Worker } from "node:worker_threads";
 import type { ApiMethodName } from "../../shared/apiMethods.js";
 import type { CoreEvent } from "../../shared/events.js";
 import type { CoreOptions } from "../core/core.js";
@@ -11,7 +11,8 @@ export class CoreClient {
   private readonly listeners = new Set<(e: CoreEvent) => void>();
 
   constructor(options: CoreOptions) {
-    this.worker = new Worker(new URL("./coreWorker.js", import.meta.url), { workerData: options });
+    // The worker shares this process's environment, where decrypted API keys are placed (see apiKeys.ts).
+    this.worker = new Worker(new URL("./coreWorker.js", import.meta.url), { workerData: options, env: SHARE_ENV });
     this.worker.on("message", (msg: { id?: number; result?: unknown; error?: string; event?: CoreEvent }) => {
       if (msg.event) for (const l of this.listeners) l(msg.event);
       if (msg.id === undefined) return;
@@ -27,10 +28,23 @@ export class CoreClient {
   }
 
   call(method: ApiMethodName, args: unknown): Promise<unknown> {
+    return this.send({ method, args });
+  }
+
+  setSealedKey(name: string, sealed: Buffer): Promise<unknown> {
+    return this.send({ op: "setSealedKey", name, sealed });
+  }
+
+  async sealedKeys(): Promise<{ name: string; sealed: Buffer }[]> {
+    const rows = (await this.send({ op: "sealedKeys" })) as { name: string; sealed: Uint8Array }[];
+    return rows.map((r) => ({ name: r.name, sealed: Buffer.from(r.sealed) }));
+  }
+
+  private send(message: Record<string, unknown>): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, method, args });
+      this.worker.postMessage({ id, ...message });
     });
   }
 

@@ -7,10 +7,22 @@ import { Core, type CoreOptions } from "../core/core.js";
 const core = new Core(workerData as CoreOptions);
 core.start();
 core.onEvent((event) => parentPort!.postMessage({ event }));
-parentPort!.on("message", async (msg: { id: number; method: ApiMethodName; args: unknown } | { close: true }) => {
+type Message =
+  | { id: number; method: ApiMethodName; args: unknown }
+  | { id: number; op: "setSealedKey"; name: string; sealed: Uint8Array }
+  | { id: number; op: "sealedKeys" }
+  | { close: true };
+
+parentPort!.on("message", async (msg: Message) => {
   if ("close" in msg) {
     await core.close();
     parentPort!.postMessage({ closed: true });
+    return;
+  }
+  // Desktop-only operations on sealed API keys; the renderer's contract has no way to read them.
+  if ("op" in msg) {
+    if (msg.op === "setSealedKey") core.store.setSealedKey(msg.name, Buffer.from(msg.sealed));
+    parentPort!.postMessage({ id: msg.id, result: msg.op === "sealedKeys" ? core.store.sealedKeys() : null });
     return;
   }
   try {

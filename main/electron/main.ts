@@ -1,10 +1,11 @@
 // The desktop shell, kept thin: every decision lives in policy.ts, menu.ts and ipc.ts (tested in Node); the core runs
 // in a worker thread. Electron cannot be launched on the build machines, so nothing here holds logic worth testing.
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, net, protocol, session, shell } from "electron";
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, net, protocol, safeStorage, session, shell } from "electron";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { EVENT_CHANNEL, PICK_FOLDER_CHANNEL } from "../../shared/apiMethods.js";
+import { EVENT_CHANNEL, PICK_FOLDER_CHANNEL, SET_API_KEY_CHANNEL } from "../../shared/apiMethods.js";
+import { exposeApiKeys, keyEnvName, sealApiKey } from "./apiKeys.js";
 import { CoreClient } from "./coreClient.js";
 import { registerApiHandlers } from "./ipc.js";
 import { menuTemplate, type MenuAction, type MenuItemSpec } from "./menu.js";
@@ -63,6 +64,17 @@ app.whenReady().then(() => {
 
   registerApiHandlers(ipcMain, (method, args) => core!.call(method, args));
   ipcMain.handle(PICK_FOLDER_CHANNEL, (event) => (isTrustedSender(event.senderFrame) ? pickFolder() : null));
+  ipcMain.handle(SET_API_KEY_CHANNEL, async (event, backend: unknown, key: unknown) => {
+    if (!isTrustedSender(event.senderFrame)) throw new Error("refused: the message did not come from the Driftscope window");
+    if (typeof backend !== "string" || !backend || typeof key !== "string") throw new Error("setApiKey needs a backend name and a key");
+    await core!.setSealedKey(backend, sealApiKey(safeStorage, key));
+    process.env[keyEnvName(backend)] = key; // usable at once by the core's worker, which shares this environment
+    return keyEnvName(backend);
+  });
+  void core.sealedKeys().then((sealed) => {
+    const failed = exposeApiKeys(safeStorage, sealed, process.env);
+    if (failed.length > 0) dialog.showErrorBox("Driftscope", `Could not decrypt the stored API keys of: ${failed.join(", ")}. Enter them again in Settings.`);
+  });
 
   window = new BrowserWindow(windowOptions(join(here, "preload.cjs")));
   window.once("ready-to-show", () => window?.show());

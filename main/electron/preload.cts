@@ -3,7 +3,7 @@
 // checked against the contract with `satisfies`, so a call missing here (or one too many) fails to compile.
 import { contextBridge, ipcRenderer, webUtils } from "electron";
 import type { Api, ApiArgs, ApiMethod, ApiResults } from "../../shared/api.js";
-import { EVENT_CHANNEL, ipcChannel, PICK_FOLDER_CHANNEL } from "../../shared/apiMethods.js";
+import { EVENT_CHANNEL, ipcChannel, PICK_FOLDER_CHANNEL, SET_API_KEY_CHANNEL } from "../../shared/apiMethods.js";
 import type { CoreEvent } from "../../shared/events.js";
 
 const call =
@@ -42,6 +42,7 @@ const api = {
   desktop: {
     pickFolder: () => ipcRenderer.invoke(PICK_FOLDER_CHANNEL) as Promise<string | null>,
     pathForFile: (file: File) => webUtils.getPathForFile(file),
+    setApiKey: (backend: string, key: string) => ipcRenderer.invoke(SET_API_KEY_CHANNEL, backend, key) as Promise<string>,
   },
 } satisfies Api;
 

@@ -6,6 +6,8 @@ import { useLive } from "../useApi.js";
 export function SettingsView({ api, theme, setTheme }: { api: Api; theme: "light" | "dark"; setTheme: (t: "light" | "dark") => void }) {
   const [backend, setBackend] = useState({ name: "my-server", kind: "openai", baseUrl: "http://127.0.0.1:8000", model: "" });
   const [test, setTest] = useState<BackendTest | null>(null);
+  const [apiKey, setApiKey] = useState("");
+  const [keyEnv, setKeyEnv] = useState<string | null>(null);
   const [suiteText, setSuiteText] = useState("");
   const [validation, setValidation] = useState<ApiResults["validateSuite"] | null>(null);
   const suites = useLive(api, () => api.listSuites({}), () => false, []);
@@ -36,8 +38,19 @@ export function SettingsView({ api, theme, setTheme }: { api: Api; theme: "light
         </select>
         <input aria-label="Base URL" value={backend.baseUrl} onChange={(e) => setBackend({ ...backend, baseUrl: e.target.value })} />
         <input aria-label="Model" placeholder="model" value={backend.model} onChange={(e) => setBackend({ ...backend, model: e.target.value })} />
-        <button onClick={async () => setTest(await api.testBackend({ config: { ...backend, model: backend.model || undefined } }))}>Test connection</button>
+        <button onClick={async () => setTest(await api.testBackend({ config: { ...backend, model: backend.model || undefined, ...(keyEnv ? { apiKeyEnv: keyEnv } : {}) } }))}>Test connection</button>
       </div>
+      {api.desktop ? (
+        <div className="toolbar">
+          <input aria-label="API key" type="password" placeholder="API key (stored encrypted)" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />
+          <button disabled={!apiKey} onClick={async () => (setKeyEnv(await api.desktop!.setApiKey(backend.name, apiKey)), setApiKey(""))}>
+            Save key
+          </button>
+          {keyEnv ? <span className="note">stored encrypted; backends use it through apiKeyEnv: {keyEnv}</span> : null}
+        </div>
+      ) : (
+        <p className="note">In the browser, API keys come from environment variables named by a backend's apiKeyEnv.</p>
+      )}
       {test ? (
         <div data-testid="backend-test">
           {test.reachable ? (

@@ -97,6 +97,8 @@ test("the preload exposes exactly the contract's calls, each as a named invoke o
   assert.ok(exposed);
   assert.deepEqual(Object.keys(exposed!).sort(), [...API_METHODS, "onEvent", "desktop"].sort());
   assert.ok(!("invoke" in exposed!) && !("ipcRenderer" in exposed!));
+  const bridge = (exposed as unknown as { desktop: object }).desktop;
+  assert.deepEqual(Object.keys(bridge).sort(), ["pathForFile", "pickFolder", "setApiKey"]);
   for (const m of API_METHODS) void (exposed![m] as (a: unknown) => Promise<unknown>)({ probe: m });
   assert.deepEqual(invoked.map((i) => i.channel), API_METHODS.map((m) => `driftscope:${m}`));
   assert.deepEqual([...new Set(required)], ["electron"]);

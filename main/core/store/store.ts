@@ -376,6 +376,18 @@ export class Store {
     };
   }
 
+  /** The desktop app's encrypted API key for a backend (safeStorage output; never the key itself). */
+  setSealedKey(name: string, sealed: Buffer): void {
+    const res = this.db.prepare(`UPDATE backend SET api_key_sealed = ? WHERE name = ?`).run(sealed, name);
+    if (res.changes === 0) {
+      this.db.prepare(`INSERT INTO backend (name, kind, api_key_sealed) VALUES (?, 'openai', ?)`).run(name, sealed);
+    }
+  }
+
+  sealedKeys(): { name: string; sealed: Buffer }[] {
+    return this.db.prepare(`SELECT name, api_key_sealed AS sealed FROM backend WHERE api_key_sealed IS NOT NULL`).all() as { name: string; sealed: Buffer }[];
+  }
+
   listBackends(): string[] {
     return (this.db.prepare(`SELECT name FROM backend ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
   }
