@@ -67,7 +67,7 @@ test("killed with SIGKILL at random moments, restarted each time: every sample e
   t.after(() => s.close());
   const root = join(dir, "run");
   writeFilesNow(join(root, "checkpoint-5"), hfCheckpointFiles(5, "lora"));
-  const suite = writeTestSuite(dir, { items: 40, samples: 4 });
+  const suite = writeTestSuite(dir, { items: 60, samples: 4 });
   const { backend, judge } = writeBackendFiles(dir, s.url, s.url);
   const db = join(dir, "w.db");
   const cli = join(PROJECT_ROOT, "bin", "driftscope.js");
@@ -103,18 +103,24 @@ test("killed with SIGKILL at random moments, restarted each time: every sample e
   }
   assert.ok(kills >= 3, `the process was killed mid-probe ${kills} times`);
   assert.ok(counts.some((c, i) => c > (counts[i - 1] ?? 0)), `progress survived kills: ${counts.join(", ")}`);
+  // Before the last, uninterrupted run: which (context, item) prompts still miss samples. It must ask for exactly
+  // those (one request each, n = the missing count) plus its capability check, and nothing already stored.
+  const before = new Database(db, { readonly: true });
+  const incomplete = (before.prepare(`SELECT count(*) AS n FROM (SELECT context_id, item_key FROM sample GROUP BY context_id, item_key HAVING count(*) = 4)`).get() as { n: number }).n;
+  before.close();
+  const missingPrompts = 2 * 60 - incomplete;
+  assert.ok(missingPrompts > 0, "work was left for the last run");
+  const requestsBefore = s.stats.byModel["run-step5"] ?? 0;
   const final = await run(probeArgs);
   assert.equal(final.code, 0, final.stderr);
-  // Restarts asked only for what was missing: 80 prompts (2 contexts x 40 items, n = 4 each), plus at most the
-  // requests in flight at each kill (16 units) and one capability check per start.
-  const policyRequests = s.stats.byModel["run-step5"] ?? 0;
-  assert.ok(policyRequests >= 80 && policyRequests <= 80 + kills * 16 + 7, `${policyRequests} policy requests for 80 prompts over ${kills} kills`);
+  const finalRequests = (s.stats.byModel["run-step5"] ?? 0) - requestsBefore;
+  assert.equal(finalRequests, missingPrompts + 1, `the restart asked ${finalRequests} times for ${missingPrompts} incomplete prompts (+1 capability check)`);
   const d = new Database(db, { readonly: true });
   t.after(() => d.close());
   const rows = d.prepare(`SELECT context_id, item_key, sample_index FROM sample`).all() as { context_id: number; item_key: string; sample_index: number }[];
-  assert.equal(rows.length, 2 * 40 * 4);
+  assert.equal(rows.length, 2 * 60 * 4);
   assert.equal(new Set(rows.map((r) => `${r.context_id}/${r.item_key}/${r.sample_index}`)).size, rows.length);
-  for (let item = 0; item < 40; item++) {
+  for (let item = 0; item < 60; item++) {
     for (let k = 0; k < 4; k++) assert.equal(rows.filter((r) => r.item_key === `q${String(item).padStart(2, "0")}` && r.sample_index === k).length, 2);
   }
   const jobs = d.prepare(`SELECT state, done, total FROM job`).all() as { state: string; done: number; total: number }[];
