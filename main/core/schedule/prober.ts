@@ -156,12 +156,11 @@ export class Prober {
   private progress(checkpoint: CheckpointRecord, j: JobRun, state: JobRecord["state"]): void {
     const elapsed = (Date.now() - j.started) / 1000;
     const rate = elapsed > 0 ? j.done / elapsed : null;
-    const run = this.probes.store.db.prepare(`SELECT run_id FROM checkpoint WHERE id = ?`).get(checkpoint.id) as { run_id: number };
     this.probes.store.emit({
       type: "job-progress",
       job: {
         jobId: j.job.id,
-        runId: run.run_id,
+        runId: checkpoint.runId,
         step: checkpoint.step,
         trait: j.saved.trait.id,
         context: j.context.id,
