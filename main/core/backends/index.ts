@@ -43,7 +43,7 @@ export function parseBackendConfig(value: unknown, where: string): BackendConfig
   return r.data;
 }
 
-/** A backend named on the command line: a YAML/JSON file, or "demo". (Named backends stored in the app come later.) */
+/** A backend named on the command line: a YAML/JSON file, "demo", or a name the lookup knows (backends stored in the workspace). */
 export async function resolveBackendConfig(ref: string, lookup?: (name: string) => BackendConfig | undefined): Promise<BackendConfig> {
   if (existsSync(ref)) {
     const text = decodeUtf8(ref, await readFile(ref));

@@ -48,7 +48,7 @@ export function patternScanner(source: string): FormatScanner {
       if (bad) return { ready: false, reason: bad };
       const weights = await findWeights(c.path, tree);
       const names = weights.ok ? weights.names : tree.files.map((f) => f.rel);
-      return { ready: true, kind: weights.ok ? weights.kind : "other", essentials: topLevel(names), quietOnly: true };
+      return { ready: true, kind: weights.ok ? weights.kind : "other", essentials: topLevel(names) };
     },
   };
 }

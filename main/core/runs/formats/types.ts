@@ -12,7 +12,7 @@ export interface Candidate {
 
 /** The format's opinion of a checkpoint's files, before the quiet period is applied. */
 export type Verdict =
-  | { ready: true; kind: CheckpointKind; essentials: string[]; quietOnly?: boolean }
+  | { ready: true; kind: CheckpointKind; essentials: string[] }
   | { ready: false; reason: string };
 
 export type Report = (path: string, message: string) => void;

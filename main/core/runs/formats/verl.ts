@@ -36,7 +36,7 @@ export const verlScanner: FormatScanner = {
       const hfWeights = await findWeights(c.path, tree, "actor/huggingface/");
       if (hfWeights.ok) kind = hfWeights.kind;
     }
-    return { ready: true, kind, essentials: ["actor"], quietOnly: latestText === null };
+    return { ready: true, kind, essentials: ["actor"] };
   },
   async stillThere(c) {
     const actor = await listDir(join(c.path, "actor"));
