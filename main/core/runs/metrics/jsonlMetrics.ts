@@ -1,8 +1,8 @@
 // JSON-lines metric logs: verl's file logger ({"step":N,"data":{…}}) and a plain metrics.jsonl ({"step":N, "key": value, …}).
 // Read up to the last newline; a partial final line waits for the next poll.
-import { open } from "node:fs/promises";
 import type { MetricRow } from "../../store/store.js";
 import { decodeUtf8 } from "../../util/readText.js";
+import { readTail } from "../../util/readTail.js";
 
 const TIME_KEYS = new Set(["wall_time", "walltime", "time", "timestamp", "_timestamp"]);
 
@@ -59,45 +59,32 @@ export function lineToRows(line: string): MetricRow[] | string {
 }
 
 export async function readJsonlMetrics(path: string, offset: number, firstLine: number): Promise<JsonlResult> {
-  const fh = await open(path, "r");
-  try {
-    const st = await fh.stat();
-    const length = Math.max(0, st.size - offset);
-    const buf = Buffer.alloc(length);
-    let read = 0;
-    while (read < length) {
-      const { bytesRead } = await fh.read(buf, read, length - read, offset + read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
+  const { bytes: buf, size, mtimeMs } = await readTail(path, offset);
+  const result: JsonlResult = { rows: [], nextOffset: offset, nextLine: firstLine, problems: [], size, mtimeMs };
+  const end = buf.lastIndexOf(0x0a);
+  if (end < 0) return result;
+  let lineNo = firstLine;
+  let start = 0;
+  while (start <= end) {
+    const nl = buf.indexOf(0x0a, start);
+    const bytes = buf.subarray(start, nl);
+    start = nl + 1;
+    const here = lineNo++;
+    let text: string;
+    try {
+      text = decodeUtf8(path, bytes).trim();
+    } catch {
+      result.problems.push(`${path}:${here}: not valid UTF-8; line skipped`);
+      continue;
     }
-    const end = buf.lastIndexOf(0x0a, read - 1);
-    const result: JsonlResult = { rows: [], nextOffset: offset, nextLine: firstLine, problems: [], size: st.size, mtimeMs: st.mtimeMs };
-    if (end < 0) return result;
-    let lineNo = firstLine;
-    let start = 0;
-    while (start <= end) {
-      const nl = buf.indexOf(0x0a, start);
-      const bytes = buf.subarray(start, nl);
-      start = nl + 1;
-      const here = lineNo++;
-      let text: string;
-      try {
-        text = decodeUtf8(path, bytes).trim();
-      } catch {
-        result.problems.push(`${path}:${here}: not valid UTF-8; line skipped`);
-        continue;
-      }
-      if (text === "") continue;
-      const rows = lineToRows(text);
-      if (typeof rows === "string") result.problems.push(`${path}:${here}: ${rows}; line skipped`);
-      else result.rows.push(...rows);
-    }
-    result.nextOffset = offset + end + 1;
-    result.nextLine = lineNo;
-    return result;
-  } finally {
-    await fh.close();
+    if (text === "") continue;
+    const rows = lineToRows(text);
+    if (typeof rows === "string") result.problems.push(`${path}:${here}: ${rows}; line skipped`);
+    else result.rows.push(...rows);
   }
+  result.nextOffset = offset + end + 1;
+  result.nextLine = lineNo;
+  return result;
 }
 
 /** True when a line looks like verl's file logger, so other *.jsonl files (rollouts, datasets) are left alone. */

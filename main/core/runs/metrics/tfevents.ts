@@ -1,7 +1,7 @@
 // TensorBoard event files, read incrementally: TFRecord framing with both masked CRC-32C checks,
 // Event protos decoded with protobufjs from a descriptor of the few fields scalars need.
-import { open } from "node:fs/promises";
 import protobuf from "protobufjs";
+import { readTail } from "../../util/readTail.js";
 import { maskedCrc32c } from "./crc32c.js";
 import type { MetricRow } from "../../store/store.js";
 
@@ -149,21 +149,8 @@ export function decodeRecords(path: string, buf: Buffer, base: number): TfRecord
 
 /** Reads what was appended since `offset`. */
 export async function readEventFile(path: string, offset: number): Promise<TfRecordsResult & { size: number; mtimeMs: number }> {
-  const fh = await open(path, "r");
-  try {
-    const st = await fh.stat();
-    const length = Math.max(0, st.size - offset);
-    const buf = Buffer.alloc(length);
-    let read = 0;
-    while (read < length) {
-      const { bytesRead } = await fh.read(buf, read, length - read, offset + read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    return { ...decodeRecords(path, buf.subarray(0, read), offset), size: st.size, mtimeMs: st.mtimeMs };
-  } finally {
-    await fh.close();
-  }
+  const tail = await readTail(path, offset);
+  return { ...decodeRecords(path, tail.bytes, offset), size: tail.size, mtimeMs: tail.mtimeMs };
 }
 
 /**
