@@ -10,7 +10,7 @@ import { ApiError, validateArgs } from "../../shared/api.js";
 import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
 import { createBackend, DEMO_BACKEND, parseBackendConfig } from "./backends/index.js";
 import { DEMO_VARIANTS, runDemo } from "./demo/demoRun.js";
-import { builtinSuiteIds, loadBuiltinSuite } from "./probes/builtins.js";
+import { listAllSuites } from "./probes/builtins.js";
 import { configureProbing } from "./probes/probeConfig.js";
 import { importSuiteFile } from "./probes/importers/index.js";
 import { loadSuiteFile, parseSuite, SuiteError } from "./probes/suiteLoader.js";
@@ -101,12 +101,7 @@ export class Core {
   }
 
   private runView(run: RunRecord): RunView {
-    const jobs = this.probes.listJobs(run.id);
-    return {
-      ...run,
-      hidden: this.store.isRunHidden(run.id),
-      probe: { done: jobs.reduce((a, j) => a + j.done, 0), total: jobs.reduce((a, j) => a + j.total, 0), running: jobs.some((j) => j.state === "running") },
-    };
+    return { ...run, probe: this.probes.runProgress(run.id) };
   }
 
   private requireRun(runId: number): RunRecord {
@@ -208,13 +203,7 @@ export class Core {
       if (r && action !== "pause") this.watch(r.runId);
       return r;
     },
-    listSuites: async () => {
-      const builtins = await Promise.all(builtinSuiteIds().map(async (id) => ({ id, loaded: (await loadBuiltinSuite(id))! })));
-      return [
-        ...builtins.map((b) => ({ id: b.id, version: b.loaded.version, name: b.loaded.suite.name, traits: b.loaded.suite.traits.map((t) => t.id), where: "built-in" })),
-        ...this.probes.listSuites().map((s) => ({ id: s.key, version: s.version, name: s.name, traits: s.traits, where: s.source ?? "workspace" })),
-      ];
-    },
+    listSuites: async () => listAllSuites(this.probes),
     validateSuite: async ({ name, text }) => {
       try {
         const loaded = parseSuite(name, text);

@@ -1,6 +1,6 @@
 // driftscope suites list | show ID | validate FILE | import FILE --from FORMAT [--out FILE]
 import { writeFile } from "node:fs/promises";
-import { builtinSuiteIds, loadBuiltinSuite } from "../../core/probes/builtins.js";
+import { listAllSuites } from "../../core/probes/builtins.js";
 import { IMPORT_FORMATS, importSuiteFile } from "../../core/probes/importers/index.js";
 import { resolveSuite } from "../../core/probes/probeConfig.js";
 import { loadSuiteFile, SuiteError } from "../../core/probes/suiteLoader.js";
@@ -26,12 +26,7 @@ export async function suitesCommand(argv: string[], io: Io): Promise<number> {
     case "list": {
       const store = openStore(values.db);
       try {
-        const stored = new ProbeStore(store).listSuites();
-        const builtins = await Promise.all(builtinSuiteIds().map(async (id) => ({ id, loaded: (await loadBuiltinSuite(id))! })));
-        const rows = [
-          ...builtins.map((b) => ({ id: b.id, version: b.loaded.version, name: b.loaded.suite.name, traits: b.loaded.suite.traits.map((t) => t.id), where: "built-in" })),
-          ...stored.map((s) => ({ id: s.key, version: s.version, name: s.name, traits: s.traits, where: s.source ?? "workspace" })),
-        ];
+        const rows = await listAllSuites(new ProbeStore(store));
         if (values.json) printJson(io, rows);
         else printTable(io, ["ID", "VERSION", "TRAITS", "WHERE", "NAME"], rows.map((r) => [r.id, r.version, r.traits.join(","), r.where, r.name]));
         return 0;

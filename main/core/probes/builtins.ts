@@ -2,6 +2,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { SuiteInfo } from "../../../shared/api.js";
+import type { ProbeStore } from "../store/probeStore.js";
 import { loadSuiteFile, type LoadedSuite } from "./suiteLoader.js";
 
 /** assets/suites of the project (or the packaged app), found from this compiled file's place. */
@@ -24,4 +26,13 @@ export function builtinSuiteIds(): string[] {
 export async function loadBuiltinSuite(id: string): Promise<LoadedSuite | null> {
   const file = join(builtinSuiteDir(), `${id}.yaml`);
   return existsSync(file) ? loadSuiteFile(file) : null;
+}
+
+/** Every suite a researcher can pick: the built-ins, then the versions stored in the workspace. */
+export async function listAllSuites(probes: ProbeStore): Promise<SuiteInfo[]> {
+  const builtins = await Promise.all(builtinSuiteIds().map(async (id) => ({ id, loaded: (await loadBuiltinSuite(id))! })));
+  return [
+    ...builtins.map((b) => ({ id: b.id, version: b.loaded.version, name: b.loaded.suite.name, traits: b.loaded.suite.traits.map((t) => t.id), where: "built-in" })),
+    ...probes.listSuites().map((s) => ({ id: s.key, version: s.version, name: s.name, traits: s.traits, where: s.source ?? "workspace" })),
+  ];
 }

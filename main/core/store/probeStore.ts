@@ -234,6 +234,17 @@ export class ProbeStore {
     });
   }
 
+  /** A run's probing progress in one aggregate: the sidebar asks for it on every progress event. */
+  runProgress(runId: number): { done: number; total: number; running: boolean } {
+    const r = this.db
+      .prepare(
+        `SELECT coalesce(sum(j.done), 0) AS done, coalesce(sum(j.total), 0) AS total, coalesce(max(j.state = 'running'), 0) AS running
+         FROM job j JOIN checkpoint c ON c.id = j.checkpoint_id WHERE c.run_id = ?`,
+      )
+      .get(runId) as { done: number; total: number; running: number };
+    return { done: r.done, total: r.total, running: r.running === 1 };
+  }
+
   /** Pause, resume or retry a job; a retried job's checkpoint is queued again. */
   controlJob(jobId: number, action: "pause" | "resume" | "retry"): JobProgress | null {
     const row = this.db.prepare(`SELECT j.state, j.checkpoint_id FROM job j WHERE j.id = ?`).get(jobId) as { state: JobState; checkpoint_id: number } | undefined;

@@ -16,6 +16,7 @@ import { openDatabase, type Db, type OpenOptions } from "./database.js";
 
 export interface RunRecord extends RunSummary {
   formatSetting: string;
+  hidden: boolean;
   createdAt: string;
 }
 
@@ -97,6 +98,7 @@ interface RunRow {
   color: string | null;
   status: RunStatus;
   status_message: string | null;
+  hidden: number;
   created_at: string;
   checkpoints: number;
   latest_step: number | null;
@@ -131,6 +133,7 @@ function toRun(row: RunRow): RunRecord {
     path: row.path,
     format: row.format as RunFormat | null,
     formatSetting: row.format_setting,
+    hidden: row.hidden === 1,
     group: row.group_name,
     seed: row.seed,
     tags: JSON.parse(row.tags) as string[],
@@ -338,9 +341,7 @@ export class Store {
     this.emit({ type: "run-changed", runId });
   }
 
-  isRunHidden(runId: number): boolean {
-    return ((this.db.prepare(`SELECT hidden FROM run WHERE id = ?`).get(runId) as { hidden: number } | undefined)?.hidden ?? 0) === 1;
-  }
+
 
   // ---- backends ----
 
