@@ -34,6 +34,10 @@ export class CommandBackend implements Backend {
     return this.config.name;
   }
 
+  get maxConcurrency(): number {
+    return this.config.maxConcurrency;
+  }
+
   private start(): ChildProcessWithoutNullStreams {
     if (this.child && this.child.exitCode === null) return this.child;
     const child = spawn(this.config.command!, { shell: true, stdio: ["pipe", "pipe", "pipe"] });

@@ -37,6 +37,7 @@ function distribution(center: number, spread: number[]): TopLogprob[] {
 
 export class DemoBackend implements Backend {
   readonly kind = "demo";
+  readonly maxConcurrency = 16; // in-process: no server to protect, just bounded memory
   constructor(readonly name = "demo") {}
 
   async prepare(target: CheckpointTarget | null): Promise<Prepared> {

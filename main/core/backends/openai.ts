@@ -52,6 +52,10 @@ export class OpenAiBackend implements Backend {
     return this.config.name;
   }
 
+  get maxConcurrency(): number {
+    return this.config.maxConcurrency;
+  }
+
   /** Replicas take turns. */
   protected url(path: string): string {
     const base = this.urls[this.next++ % this.urls.length]!;

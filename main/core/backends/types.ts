@@ -54,6 +54,8 @@ export interface Capabilities {
 export interface Backend {
   readonly name: string;
   readonly kind: string;
+  /** Requests it will have in flight at most: how much work the scheduler keeps ready for it. */
+  readonly maxConcurrency: number;
   /** Readies a checkpoint (loads an adapter, starts a server, or nothing); release() undoes it, always. */
   prepare(target: CheckpointTarget | null): Promise<Prepared>;
   generate(prepared: Prepared, request: GenerateRequest, signal?: AbortSignal): Promise<Completion[]>;

@@ -222,7 +222,8 @@ export class Prober {
       if (Date.now() - lastFlush >= batchMs) flush();
     }, batchMs);
     try {
-      const limit = Math.max(4, (this.plan.backend as { limiter?: { max: number } }).limiter?.max ?? 16) * 2;
+      // Twice the backend's concurrency, so a request is always ready when a slot frees.
+      const limit = Math.max(4, this.plan.backend.maxConcurrency) * 2;
       await mapLimit(units, limit, async ({ unit, run }) => {
         if (signal.aborted) return;
         try {
