@@ -5,6 +5,8 @@ import { z } from "zod";
 import type { CheckpointInfo, MetricPoint, RunSummary } from "./domain.js";
 import { API_METHOD_NAMES, type ApiMethodName } from "./apiMethods.js";
 import type { CoreEvent, JobProgress } from "./events.js";
+import type { ExportData } from "./chart/exportData.js";
+import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from "./chart/exportSpec.js";
 
 const id = z.number().int().positive();
 const step = z.number().int().min(0);
@@ -48,6 +50,8 @@ export interface ScoreSeries {
   ciHigh: (number | null)[];
   /** Seconds since the epoch when each checkpoint finished writing (for a wall-time axis; only when asked for). */
   completed?: (number | null)[];
+  /** Samples behind each mean (exports ask for it). */
+  n?: number[];
 }
 
 export interface SampleView {
@@ -95,6 +99,29 @@ export interface BackendTest {
   error: string | null;
 }
 
+/** A chart spec as the transports accept it (see shared/chart/exportSpec.ts for what each field means). */
+export const chartSpecSchema = z.strictObject({
+  runs: z.array(id).min(1, "choose at least one run").max(100),
+  traits: z.array(z.string().min(1).max(200)).max(200),
+  context: z.string().min(1).max(200).nullable(),
+  metrics: z.array(z.string().min(1).max(500)).max(20),
+  xAxis: z.enum(["step", "time"]),
+  range: z.tuple([z.number(), z.number()]).refine(([a, b]) => b > a, "the range must end after it starts").nullable(),
+  smoothing: z.number().min(0).max(0.99),
+  ci: z.boolean(),
+  annotations: z.boolean(),
+  groupMeans: z.boolean(),
+  theme: z.enum(["light", "dark"]),
+  preset: z.enum(PRESET_IDS),
+  width: z.number().min(1).max(100).nullable(),
+  height: z.number().min(1).max(100).nullable(),
+  dpi: z.number().int().min(36).max(2400).nullable(),
+  title: z.string().max(300).nullable(),
+});
+// Compile-time: the schema describes exactly the spec type.
+const _specMatches: [z.output<typeof chartSpecSchema>] extends [ChartSpec] ? ([ChartSpec] extends [z.output<typeof chartSpecSchema>] ? true : false) : false = true;
+void _specMatches;
+
 /** Argument schemas, one per call: the transports validate every argument against these before the core sees it. */
 export const apiSchemas = {
   getInfo: z.strictObject({}),
@@ -119,6 +146,8 @@ export const apiSchemas = {
   validateSuite: z.strictObject({ name: z.string().max(300), text: z.string().max(5_000_000) }),
   importSuite: z.strictObject({ path: z.string().min(1).max(4096), format: z.enum(["suite", "anthropic-evals", "persona-vectors", "em-yaml"]) }),
   testBackend: z.strictObject({ config: z.record(z.string(), z.unknown()) }),
+  getExportData: z.strictObject({ spec: chartSpecSchema }),
+  renderExport: z.strictObject({ spec: chartSpecSchema, format: z.enum(EXPORT_FORMATS), fileName: z.string().min(1).max(255) }),
 } as const satisfies Record<ApiMethodName, z.ZodType>;
 
 // Compile-time: every listed name has a schema and every schema a listed name.
@@ -152,6 +181,17 @@ export interface ApiResults {
   validateSuite: { valid: true; id: string; version: string; traits: string[] } | { valid: false; problems: { line: number; column: number; at: string; message: string }[] };
   importSuite: SuiteInfo;
   testBackend: BackendTest;
+  getExportData: ExportData;
+  renderExport: RenderedFile;
+}
+
+/** A rendered export: the file's bytes (base64, so every transport carries it as text) and its manifest. */
+export interface RenderedFile {
+  fileName: string;
+  format: ExportFormat;
+  mimeType: string;
+  base64: string;
+  manifest: Record<string, unknown>;
 }
 
 export type ApiMethod = ApiMethodName;
@@ -163,6 +203,8 @@ export interface DesktopBridge {
   pathForFile(file: File): string;
   /** Stores a backend's API key encrypted (safeStorage); returns the environment variable name to put in apiKeyEnv. */
   setApiKey(backend: string, key: string): Promise<string>;
+  /** Asks where to save (native dialog) and writes the export and its manifest beside it; null when cancelled. */
+  saveExport(file: { fileName: string; base64: string; manifest: string }): Promise<string | null>;
 }
 
 /** The object the renderer talks to: one async function per call, plus the event stream. */

@@ -23,6 +23,8 @@ export const API_METHOD_NAMES = [
   "validateSuite",
   "importSuite",
   "testBackend",
+  "getExportData",
+  "renderExport",
 ] as const;
 
 export type ApiMethodName = (typeof API_METHOD_NAMES)[number];
@@ -32,3 +34,4 @@ export const ipcChannel = (method: ApiMethodName) => `driftscope:${method}`;
 export const EVENT_CHANNEL = "driftscope:event";
 export const PICK_FOLDER_CHANNEL = "driftscope:pick-folder";
 export const SET_API_KEY_CHANNEL = "driftscope:set-api-key";
+export const SAVE_EXPORT_CHANNEL = "driftscope:save-export";

@@ -9,6 +9,7 @@ import { doctorCommand, probeCommand, samplesCommand, scoresCommand } from "./co
 import { suitesCommand, SUITES_HELP } from "./commands/suites.js";
 import { annotateCommand, annotationsCommand } from "./commands/annotate.js";
 import { serveCommand, SERVE_HELP } from "./commands/serve.js";
+import { exportCommand, EXPORT_HELP } from "./commands/export.js";
 import { processIo, type Io } from "./output.js";
 
 type Command = (argv: string[], io: Io, signal: AbortSignal) => Promise<number>;
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   annotate: annotateCommand,
   annotations: annotationsCommand,
   serve: serveCommand,
+  export: exportCommand,
 };
 
 export const HELP = `Driftscope: watch RL fine-tuning runs and see how persona traits drift across checkpoints.
@@ -47,11 +49,13 @@ Commands:
   annotate RUN add an annotation at a step (--step N [--to M] --text TEXT [--tag T])
   annotations  list a run's annotations
   serve        the app in a browser (loopback, token-protected); --demo starts the live demo
+  export       a figure for a paper or slides (SVG, PNG, PDF) or its data (CSV, JSON), with a manifest
 
 ${DEMO_HELP}
 ${WATCH_HELP}
 ${SUITES_HELP}
-${SERVE_HELP}`;
+${SERVE_HELP}
+${EXPORT_HELP}`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;

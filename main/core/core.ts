@@ -3,14 +3,16 @@
 // Nothing here imports electron.
 import { realpath, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Annotation, ApiArgs, ApiMethod, ApiResults, RunView, SampleView, ScorePoint, TraitInfo } from "../../shared/api.js";
 import { ApiError, validateArgs } from "../../shared/api.js";
 import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
 import { createBackend, DEMO_BACKEND, parseBackendConfig } from "./backends/index.js";
 import { DEMO_VARIANTS, runDemo } from "./demo/demoRun.js";
 import { listAllSuites } from "./probes/builtins.js";
+import { appVersion } from "./paths/appVersion.js";
+import { ExportDataError, loadExportData } from "./export/exportData.js";
+import { renderExport } from "./export/renderExport.js";
+import { MIME_TYPES, type ChartSpec } from "../../shared/chart/exportSpec.js";
 import { configureProbing } from "./probes/probeConfig.js";
 import { importSuiteFile } from "./probes/importers/index.js";
 import { loadSuiteFile, parseSuite, SuiteError } from "./probes/suiteLoader.js";
@@ -25,15 +27,6 @@ export interface CoreOptions {
   intervalMs?: number;
   quietPeriodMs?: number;
   transport: "electron" | "http";
-}
-
-function appVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../package.json"), "utf8")) as { version: string };
-    return pkg.version;
-  } catch {
-    return "unknown";
-  }
 }
 
 type Handlers = { [K in ApiMethod]: (args: ApiArgs[K]) => Promise<ApiResults[K]> };
@@ -73,6 +66,15 @@ export class Core {
 
   private publish(event: CoreEvent): void {
     for (const l of this.listeners) l(event);
+  }
+
+  private exportData(spec: ChartSpec) {
+    try {
+      return loadExportData(this.store, this.probes, spec, appVersion());
+    } catch (err) {
+      if (err instanceof ExportDataError) throw new ApiError("bad-request", err.message);
+      throw err;
+    }
   }
 
   private watch(runId: number): void {
@@ -221,6 +223,11 @@ export class Core {
       } catch (err) {
         throw new ApiError("bad-request", (err as Error).message);
       }
+    },
+    getExportData: async ({ spec }) => this.exportData(spec),
+    renderExport: async ({ spec, format, fileName }) => {
+      const { bytes, manifest } = await renderExport(spec, this.exportData(spec), format, fileName);
+      return { fileName, format, mimeType: MIME_TYPES[format], base64: bytes.toString("base64"), manifest };
     },
     testBackend: async ({ config }) => {
       let parsed;

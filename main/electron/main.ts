@@ -2,14 +2,16 @@
 // in a worker thread. Electron cannot be launched on the build machines, so nothing here holds logic worth testing.
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, net, protocol, safeStorage, session, shell } from "electron";
 import { mkdirSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { EVENT_CHANNEL, PICK_FOLDER_CHANNEL, SET_API_KEY_CHANNEL } from "../../shared/apiMethods.js";
+import { EVENT_CHANNEL, PICK_FOLDER_CHANNEL, SAVE_EXPORT_CHANNEL, SET_API_KEY_CHANNEL } from "../../shared/apiMethods.js";
+import { manifestFileName } from "../../shared/chart/exportSpec.js";
 import { exposeApiKeys, keyEnvName, sealApiKey } from "./apiKeys.js";
 import { CoreClient } from "./coreClient.js";
 import { registerApiHandlers } from "./ipc.js";
 import { menuTemplate, type MenuAction, type MenuItemSpec } from "./menu.js";
-import { allowNavigation, APP_SCHEME, APP_URL, isTrustedSender, permissionDecision, protocolFile, windowOpenDecision, windowOptions } from "./policy.js";
+import { allowNavigation, APP_SCHEME, APP_URL, isTrustedSender, parseSaveExport, permissionDecision, protocolFile, windowOpenDecision, windowOptions } from "./policy.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, "..", "..", "renderer");
@@ -70,6 +72,15 @@ app.whenReady().then(() => {
     await core!.setSealedKey(backend, sealApiKey(safeStorage, key));
     process.env[keyEnvName(backend)] = key; // usable at once by the core's worker, which shares this environment
     return keyEnvName(backend);
+  });
+  ipcMain.handle(SAVE_EXPORT_CHANNEL, async (event, request: unknown) => {
+    if (!isTrustedSender(event.senderFrame)) throw new Error("refused: the message did not come from the Driftscope window");
+    const file = parseSaveExport(request);
+    const chosen = await dialog.showSaveDialog(window!, { defaultPath: join(app.getPath("documents"), file.fileName), filters: [{ name: file.extension.toUpperCase(), extensions: [file.extension] }] });
+    if (chosen.canceled || !chosen.filePath) return null;
+    await writeFile(chosen.filePath, file.bytes);
+    await writeFile(manifestFileName(chosen.filePath), file.manifest);
+    return chosen.filePath;
   });
   void core.sealedKeys().then((sealed) => {
     const failed = exposeApiKeys(safeStorage, sealed, process.env);

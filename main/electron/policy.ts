@@ -1,6 +1,7 @@
 // The desktop shell's security policy as pure functions (tested in Node; Electron only applies them):
 // hardened window options, the app's own origin, navigation and window.open guards, sender checks, permissions.
 import { CONTENT_SECURITY_POLICY, staticPath } from "../server/security.js";
+import { formatFromFileName, type ExportFormat } from "../../shared/chart/exportSpec.js";
 
 export const APP_SCHEME = "driftscope";
 export const APP_HOST = "app";
@@ -82,3 +83,28 @@ export function protocolFile(rendererDir: string, requestUrl: string): { file: s
 }
 
 export { CONTENT_SECURITY_POLICY };
+
+const MAX_EXPORT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Checks a "save this export" request from the renderer before the main process shows a save dialog: a bare file
+ * name with an export format's extension (it only seeds the dialog; the user picks the real path), base64 bytes
+ * of a bounded size, and a manifest that is a JSON object.
+ */
+export function parseSaveExport(value: unknown): { fileName: string; bytes: Buffer; manifest: string; extension: ExportFormat } {
+  if (!value || typeof value !== "object") throw new Error("saveExport needs { fileName, base64, manifest }");
+  const { fileName, base64, manifest } = value as Record<string, unknown>;
+  if (typeof fileName !== "string" || !/^[^\\/:*?"<>|\0]{1,200}$/.test(fileName) || fileName.startsWith(".")) throw new Error("saveExport: fileName must be a plain file name");
+  const extension = formatFromFileName(fileName);
+  if (!extension) throw new Error(`saveExport: "${fileName}" does not end in an export format's extension`);
+  if (typeof base64 !== "string" || base64.length > (MAX_EXPORT_BYTES / 3) * 4 + 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) throw new Error("saveExport: base64 is not base64 data within the size limit");
+  if (typeof manifest !== "string" || manifest.length > 10_000_000) throw new Error("saveExport: manifest must be a JSON string");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(manifest);
+  } catch {
+    throw new Error("saveExport: manifest is not valid JSON");
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("saveExport: manifest must be a JSON object");
+  return { fileName, bytes: Buffer.from(base64, "base64"), manifest, extension };
+}

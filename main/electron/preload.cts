@@ -3,7 +3,7 @@
 // checked against the contract with `satisfies`, so a call missing here (or one too many) fails to compile.
 import { contextBridge, ipcRenderer, webUtils } from "electron";
 import type { Api, ApiArgs, ApiMethod, ApiResults } from "../../shared/api.js";
-import { EVENT_CHANNEL, ipcChannel, PICK_FOLDER_CHANNEL, SET_API_KEY_CHANNEL } from "../../shared/apiMethods.js";
+import { EVENT_CHANNEL, ipcChannel, PICK_FOLDER_CHANNEL, SAVE_EXPORT_CHANNEL, SET_API_KEY_CHANNEL } from "../../shared/apiMethods.js";
 import type { CoreEvent } from "../../shared/events.js";
 
 const call =
@@ -34,6 +34,8 @@ const api = {
   validateSuite: call("validateSuite"),
   importSuite: call("importSuite"),
   testBackend: call("testBackend"),
+  getExportData: call("getExportData"),
+  renderExport: call("renderExport"),
   onEvent(listener: (event: CoreEvent) => void) {
     const relay = (_e: unknown, event: CoreEvent) => listener(event);
     ipcRenderer.on(EVENT_CHANNEL, relay);
@@ -43,6 +45,7 @@ const api = {
     pickFolder: () => ipcRenderer.invoke(PICK_FOLDER_CHANNEL) as Promise<string | null>,
     pathForFile: (file: File) => webUtils.getPathForFile(file),
     setApiKey: (backend: string, key: string) => ipcRenderer.invoke(SET_API_KEY_CHANNEL, backend, key) as Promise<string>,
+    saveExport: (file: { fileName: string; base64: string; manifest: string }) => ipcRenderer.invoke(SAVE_EXPORT_CHANNEL, file) as Promise<string | null>,
   },
 } satisfies Api;
 

@@ -1,12 +1,14 @@
 // The drift view: small multiples (one panel per trait), overlay, or contexts side by side; training-metric panels
 // sharing the x axis; annotations; smoothing that keeps raw points; zoom that survives live updates.
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { defaultSpec, type ChartSpec } from "../../shared/chart/exportSpec.js";
+import { ExportDialog } from "./ExportDialog.js";
 import type { Annotation, Api, RunView, TraitInfo } from "../../shared/api.js";
 import type { PanelAnnotation, PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { useLive } from "../useApi.js";
 import { InteractivePanel } from "./InteractivePanel.js";
-import { runColour } from "./RunsSidebar.js";
+import { runColour } from "../../shared/chart/palette.js";
 import { extent, indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
 
 type Layout = "multiples" | "overlay" | "contexts";
@@ -24,6 +26,7 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
   const [zoom, setZoom] = useState<[number, number] | null>(null);
   const [draft, setDraft] = useState<{ runId: number; step: number; to: number | null } | null>(null);
   const [draftText, setDraftText] = useState("");
+  const [exporting, setExporting] = useState(false);
 
   const traits = useLive<TraitInfo[]>(api, () => api.listTraits({ runIds: ids }), (e) => e.type === "run-changed", [idKey]);
   // One call for every visible run's scores, as columns.
@@ -103,6 +106,27 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
     },
     [runs, xAxis],
   );
+  // Ctrl/Cmd+E opens the Export dialog from anywhere in the drift view.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "e") {
+        e.preventDefault();
+        setExporting(true);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  const exportSpec: ChartSpec = {
+    ...defaultSpec(ids),
+    context: layout === "contexts" ? null : ctx,
+    metrics: keys,
+    xAxis,
+    range: zoom,
+    smoothing,
+    ci: bands,
+  };
+
   const saveDraft = async () => {
     if (!draft || !draftText.trim()) return;
     await api.createAnnotation({ runId: draft.runId, step: draft.step, to: draft.to, text: draftText.trim() });
@@ -153,6 +177,9 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
           </select>
         </label>
         {zoom ? <button onClick={() => setZoom(null)}>Reset zoom</button> : null}
+        <button onClick={() => setExporting(true)} disabled={ids.length === 0} title="Export for a paper or slides (Ctrl/Cmd+E)">
+          Export…
+        </button>
         <span className="note">hover for values · click a point for its samples · wheel to zoom, drag to pan · shift-drag or “a” to annotate</span>
       </div>
       {draft ? (
@@ -168,6 +195,7 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
           <button onClick={() => setDraft(null)}>Cancel</button>
         </div>
       ) : null}
+      {exporting && ids.length > 0 ? <ExportDialog api={api} runs={runs} traits={traitList} initial={exportSpec} onClose={() => setExporting(false)} /> : null}
       {scores.error ? <div className="error section">{scores.error}</div> : null}
       <div className="panels">
         {traitPanels.map((p) => (

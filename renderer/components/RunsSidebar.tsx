@@ -1,11 +1,7 @@
 // The runs sidebar: colour, live/idle/error status, latest step, probing progress, grouping, show/hide, add, demo.
 import { useState } from "react";
 import type { Api, RunView } from "../../shared/api.js";
-import { colourFor } from "../../shared/chart/palette.js";
-
-export function runColour(run: { id: number; color: string | null }): string {
-  return run.color ?? colourFor(run.id - 1);
-}
+import { runColour } from "../../shared/chart/palette.js";
 
 function status(run: RunView): { text: string; cls: string } {
   if (run.status === "error") return { text: "error", cls: "status-error" };

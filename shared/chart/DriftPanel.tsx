@@ -4,11 +4,15 @@
 import { area, line, scaleLinear } from "d3";
 import { columnar, decimateRange, type XY } from "./decimate.js";
 
+/** Coordinates keep two decimals: a hundredth of a pixel or point is below what any output can show. */
+export const round2 = (v: number) => Math.round(v * 100) / 100;
+
 export interface PanelSeries {
   key: string;
   label: string;
   colour: string;
-  points: { x: number; y: number | null; lo?: number | null; hi?: number | null }[];
+  /** `step` and `n` ride along for exported tables (x may be a time). */
+  points: { x: number; y: number | null; lo?: number | null; hi?: number | null; step?: number; n?: number }[];
   /** Smoothed values drawn over the raw points, which stay visible. */
   smoothed?: (number | null)[];
   dashed?: boolean;
@@ -36,12 +40,35 @@ export interface PanelProps {
   /** Highlighted x (hover crosshair), drawn by the interactive layer's state. */
   crosshairX?: number | null;
   theme?: "light" | "dark";
+  /** Base font size in user units; margins scale with it (export presets set it per paper size). */
+  fontSize?: number;
+  /** Line width of a run's series in user units. */
+  lineWidth?: number;
+  /** A y-axis label drawn rotated beside the axis (exports; the app shows the unit in the title). */
+  yLabel?: string;
+  /** Position inside a larger figure: the panel becomes a nested <svg> at (x, y). */
+  at?: { x: number; y: number };
+  /** Prefix making clip-path ids unique when several panels share one document. */
+  idPrefix?: string;
 }
 
-export const MARGIN = { top: 22, right: 12, bottom: 28, left: 46 };
+export interface Margins {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
 
-export function panelScales(p: Pick<PanelProps, "width" | "height" | "xDomain" | "yDomain" | "series">) {
-  const x = scaleLinear().domain(p.xDomain).range([MARGIN.left, p.width - MARGIN.right]);
+/** Margins around the plot area, proportional to the font size so tick labels fit at every export size. */
+export function panelMargins(fontSize = 10, yLabel = false): Margins {
+  return { top: round2(fontSize * 2.2), right: round2(fontSize * 1.2), bottom: round2(fontSize * 2.8), left: round2(fontSize * (yLabel ? 6 : 4.6)) };
+}
+
+export const MARGIN = panelMargins();
+
+export function panelScales(p: Pick<PanelProps, "width" | "height" | "xDomain" | "yDomain" | "series" | "fontSize" | "yLabel">) {
+  const m = panelMargins(p.fontSize, !!p.yLabel);
+  const x = scaleLinear().domain(p.xDomain).range([m.left, p.width - m.right]);
   let yDomain = p.yDomain;
   if (!yDomain) {
     let lo = Infinity;
@@ -53,81 +80,101 @@ export function panelScales(p: Pick<PanelProps, "width" | "height" | "xDomain" |
     }
     yDomain = Number.isFinite(lo) ? [lo, hi === lo ? lo + 1 : hi] : [0, 1];
   }
-  const y = scaleLinear().domain(yDomain).nice().range([p.height - MARGIN.bottom, MARGIN.top]);
-  return { x, y };
+  const y = scaleLinear().domain(yDomain).nice().range([p.height - m.bottom, m.top]);
+  return { x, y, margins: m };
 }
 
 export function DriftPanel(p: PanelProps) {
-  const { x, y } = panelScales(p);
+  const { x, y, margins: MARGIN } = panelScales(p);
+  const fs = p.fontSize ?? 10;
+  const lw = p.lineWidth ?? 1.6;
+  const clipId = `clip-${p.idPrefix ?? ""}${slug(p.title)}`;
   const fg = p.theme === "dark" ? "#ddd" : "#222";
   const grid = p.theme === "dark" ? "#444" : "#e4e4e4";
   const [x0, x1] = p.xDomain;
   const px = (v: number) => x(v);
+  // Two decimals of a user unit (a pixel on screen, a point in exports) keep paths small and exact enough.
   const path = line<XY>()
+    .digits(2)
     .defined((d) => d.y !== null)
     .x((d) => x(d.x))
     .y((d) => y(d.y!));
   const band = area<{ x: number; lo: number; hi: number }>()
+    .digits(2)
     .x((d) => x(d.x))
     .y0((d) => y(d.lo))
     .y1((d) => y(d.hi));
-  const xTicks = x.ticks(Math.max(2, Math.floor(p.width / 90)));
-  const yTicks = y.ticks(Math.max(2, Math.floor(p.height / 40)));
+  const xTicks = x.ticks(Math.max(2, Math.floor(p.width / (fs * 9))));
+  const yTicks = y.ticks(Math.max(2, Math.floor(p.height / (fs * 4))));
   const visible = (pts: PanelSeries["points"]) => pts.filter((pt) => pt.x >= x0 && pt.x <= x1);
   return (
-    <svg xmlns="http://www.w3.org/2000/svg" width={p.width} height={p.height} viewBox={`0 0 ${p.width} ${p.height}`} fontFamily="DejaVu Sans, Arial, sans-serif" fontSize={10} role="img" aria-label={p.title}>
+    <svg
+      {...(p.at ? { x: p.at.x, y: p.at.y } : { xmlns: "http://www.w3.org/2000/svg" })}
+      width={p.width}
+      height={p.height}
+      viewBox={`0 0 ${p.width} ${p.height}`}
+      fontFamily={FONT_FAMILY}
+      fontSize={fs}
+      role="img"
+      aria-label={p.title}
+    >
       <defs>
-        <clipPath id={`clip-${slug(p.title)}`}>
-          <rect x={MARGIN.left} y={MARGIN.top} width={p.width - MARGIN.left - MARGIN.right} height={p.height - MARGIN.top - MARGIN.bottom} />
+        <clipPath id={clipId}>
+          <rect x={MARGIN.left} y={MARGIN.top} width={round2(p.width - MARGIN.left - MARGIN.right)} height={round2(p.height - MARGIN.top - MARGIN.bottom)} />
         </clipPath>
       </defs>
-      <text x={MARGIN.left} y={13} fill={fg} fontSize={11} fontWeight="bold">
+      <text x={MARGIN.left} y={round2(fs * 1.3)} fill={fg} fontSize={round2(fs * 1.1)} fontWeight="bold">
         {p.title}
         {p.unit ? <tspan fontWeight="normal" fill={fg} opacity={0.7}>{`  ${p.unit}`}</tspan> : null}
       </text>
       <g className="grid">
         {yTicks.map((t) => (
-          <line key={`gy${t}`} x1={MARGIN.left} x2={p.width - MARGIN.right} y1={y(t)} y2={y(t)} stroke={grid} />
+          <line key={`gy${t}`} x1={MARGIN.left} x2={round2(p.width - MARGIN.right)} y1={round2(y(t))} y2={round2(y(t))} stroke={grid} strokeWidth={round2(fs / 10)} />
         ))}
       </g>
-      <g className="axis-x" transform={`translate(0,${p.height - MARGIN.bottom})`}>
-        <line x1={MARGIN.left} x2={p.width - MARGIN.right} stroke={fg} />
+      <g className="axis-x" transform={`translate(0,${round2(p.height - MARGIN.bottom)})`}>
+        <line x1={MARGIN.left} x2={round2(p.width - MARGIN.right)} stroke={fg} strokeWidth={round2(fs / 10)} />
         {xTicks.map((t) => (
-          <g key={`x${t}`} transform={`translate(${x(t)},0)`}>
-            <line y2={4} stroke={fg} />
-            <text y={14} textAnchor="middle" fill={fg}>
+          <g key={`x${t}`} transform={`translate(${round2(x(t))},0)`}>
+            <line y2={round2(fs * 0.4)} stroke={fg} strokeWidth={round2(fs / 10)} />
+            <text y={round2(fs * 1.4)} textAnchor="middle" fill={fg}>
               {fmt(t)}
             </text>
           </g>
         ))}
         {p.xLabel ? (
-          <text x={p.width - MARGIN.right} y={26} textAnchor="end" fill={fg} opacity={0.7}>
+          <text x={round2(p.width - MARGIN.right)} y={round2(fs * 2.6)} textAnchor="end" fill={fg} opacity={0.7}>
             {p.xLabel}
           </text>
         ) : null}
       </g>
       <g className="axis-y">
         {yTicks.map((t) => (
-          <text key={`y${t}`} x={MARGIN.left - 4} y={y(t) + 3} textAnchor="end" fill={fg}>
+          <text key={`y${t}`} x={round2(MARGIN.left - fs * 0.4)} y={round2(y(t) + fs * 0.3)} textAnchor="end" fill={fg}>
             {fmt(t)}
           </text>
         ))}
+        {p.yLabel ? (
+          <text className="y-label" transform={`translate(${round2(fs * 1.1)},${(MARGIN.top + p.height - MARGIN.bottom) / 2}) rotate(-90)`} textAnchor="middle" fill={fg} opacity={0.7}>
+            {fitText(p.yLabel, p.height - MARGIN.top - MARGIN.bottom, fs)}
+          </text>
+        ) : null}
       </g>
-      <g clipPath={`url(#clip-${slug(p.title)})`}>
+      <g clipPath={`url(#${clipId})`}>
         {(p.annotations ?? []).map((a) =>
           a.to !== null ? (
-            <rect key={`a${a.id}`} className="annotation-range" x={x(a.x)} width={Math.max(1, x(a.to) - x(a.x))} y={MARGIN.top} height={p.height - MARGIN.top - MARGIN.bottom} fill={a.colour} opacity={0.12}>
+            <rect key={`a${a.id}`} className="annotation-range" x={round2(x(a.x))} width={Math.max(1, round2(x(a.to)) - round2(x(a.x)))} y={MARGIN.top} height={round2(p.height - MARGIN.top - MARGIN.bottom)} fill={a.colour} opacity={0.12}>
               <title>{a.text}</title>
             </rect>
           ) : (
-            <line key={`a${a.id}`} className="annotation-marker" x1={x(a.x)} x2={x(a.x)} y1={MARGIN.top} y2={p.height - MARGIN.bottom} stroke={a.colour} strokeDasharray="3 3">
+            <line key={`a${a.id}`} className="annotation-marker" x1={round2(x(a.x))} x2={round2(x(a.x))} y1={MARGIN.top} y2={round2(p.height - MARGIN.bottom)} stroke={a.colour} strokeDasharray="3 3">
               <title>{a.text}</title>
             </line>
           ),
         )}
         {p.showBands !== false
           ? p.series.map((s) => {
-              const pts = visible(s.points).filter((pt): pt is { x: number; y: number; lo: number; hi: number } => pt.lo != null && pt.hi != null && pt.y != null);
+              const pts = decimateBand(visible(s.points).filter((pt): pt is BandPoint => pt.lo != null && pt.hi != null && pt.y != null), px);
               return pts.length > 0 ? <path key={`b${s.key}`} className="ci-band" d={band(pts) ?? ""} fill={s.colour} opacity={0.15} /> : null;
             })
           : null}
@@ -136,20 +183,20 @@ export function DriftPanel(p: PanelProps) {
           const smooth = s.smoothed ? decimateRange(columnar(smoothedPoints(s)), x0, x1, px) : null;
           return (
             <g key={`l${s.key}`} className="series" data-series={s.key}>
-              <path d={path(raw) ?? ""} fill="none" stroke={s.colour} strokeWidth={smooth ? 1 : 1.6} opacity={smooth ? 0.35 : 1} strokeDasharray={s.dashed ? "5 3" : undefined} />
-              {smooth ? <path className="smoothed" d={path(smooth) ?? ""} fill="none" stroke={s.colour} strokeWidth={1.8} /> : null}
+              <path d={path(raw) ?? ""} fill="none" stroke={s.colour} strokeWidth={smooth ? lw * 0.6 : lw} opacity={smooth ? 0.35 : 1} strokeDasharray={s.dashed ? `${round2(lw * 3)} ${round2(lw * 2)}` : undefined} />
+              {smooth ? <path className="smoothed" d={path(smooth) ?? ""} fill="none" stroke={s.colour} strokeWidth={round2(lw * 1.1)} /> : null}
               {raw.length <= 60
-                ? raw.filter((pt) => pt.y !== null).map((pt) => <circle key={pt.x} className="point" cx={x(pt.x)} cy={y(pt.y!)} r={2.2} fill={s.colour} />)
+                ? raw.filter((pt) => pt.y !== null).map((pt) => <circle key={pt.x} className="point" cx={round2(x(pt.x))} cy={round2(y(pt.y!))} r={round2(lw * 1.4)} fill={s.colour} />)
                 : null}
             </g>
           );
         })}
-        {(p.annotations ?? []).map((a) => (
-          <text key={`t${a.id}`} className="annotation-label" x={x(a.x) + 3} y={MARGIN.top + 10} fill={a.colour} fontSize={9}>
-            {a.text.length > 24 ? `${a.text.slice(0, 23)}…` : a.text}
+        {labelRows(p.annotations ?? [], x, fs).map(({ a, row, text }) => (
+          <text key={`t${a.id}`} className="annotation-label" x={round2(x(a.x) + fs * 0.3)} y={round2(MARGIN.top + fs * (1 + row * 1.1))} fill={a.colour} fontSize={round2(fs * 0.9)}>
+            {text}
           </text>
         ))}
-        {p.crosshairX != null ? <line className="crosshair" x1={x(p.crosshairX)} x2={x(p.crosshairX)} y1={MARGIN.top} y2={p.height - MARGIN.bottom} stroke={fg} opacity={0.5} /> : null}
+        {p.crosshairX != null ? <line className="crosshair" x1={round2(x(p.crosshairX))} x2={round2(x(p.crosshairX))} y1={MARGIN.top} y2={round2(p.height - MARGIN.bottom)} stroke={fg} opacity={0.5} /> : null}
       </g>
     </svg>
   );
@@ -187,6 +234,70 @@ function smoothedPoints(s: PanelSeries): XY[] {
   }
   return pts;
 }
+
+/**
+ * Annotation labels stacked in rows so neighbours do not overprint: each goes in the first row whose previous
+ * label ends before it starts (widths estimated at 0.6 em per character), at most three rows.
+ */
+function labelRows(annotations: PanelAnnotation[], x: (v: number) => number, fs: number) {
+  const ends: number[] = [];
+  return [...annotations]
+    .sort((a, b) => a.x - b.x || a.id - b.id)
+    .map((a) => {
+      const text = a.text.length > 24 ? `${a.text.slice(0, 23)}…` : a.text;
+      const start = x(a.x);
+      let row = ends.findIndex((end) => end <= start);
+      if (row < 0) row = ends.length < 3 ? ends.length : ends.indexOf(Math.min(...ends));
+      ends[row] = start + fs * 0.3 + text.length * fs * 0.9 * 0.6 + fs * 0.5;
+      return { a, row, text };
+    });
+}
+
+/** Shortens a label with an ellipsis to fit a length (widths estimated at 0.6 em per character). */
+function fitText(text: string, room: number, fs: number): string {
+  const max = Math.max(3, Math.floor(room / (fs * 0.6)));
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export const FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif";
+
+type BandPoint = { x: number; y: number; lo: number; hi: number };
+
+/**
+ * A CI band reduced to its envelope per pixel column (lowest low, highest high, at the column's first and last x),
+ * so a band over thousands of points stays small without ever drawing narrower than the data.
+ */
+function decimateBand(pts: BandPoint[], px: (x: number) => number): BandPoint[] {
+  if (pts.length < 2 || pts.length <= Math.abs(px(pts[pts.length - 1]!.x) - px(pts[0]!.x))) return pts;
+  const out: BandPoint[] = [];
+  let col = NaN;
+  let first: BandPoint | null = null;
+  let lastX = 0;
+  let lo = 0;
+  let hi = 0;
+  const flush = () => {
+    if (!first) return;
+    out.push({ x: first.x, y: first.y, lo, hi });
+    if (lastX !== first.x) out.push({ x: lastX, y: first.y, lo, hi });
+  };
+  for (const pt of pts) {
+    const c = Math.floor(px(pt.x));
+    if (c !== col) {
+      flush();
+      col = c;
+      first = pt;
+      lo = pt.lo;
+      hi = pt.hi;
+    } else {
+      if (pt.lo < lo) lo = pt.lo;
+      if (pt.hi > hi) hi = pt.hi;
+    }
+    lastX = pt.x;
+  }
+  flush();
+  return out;
+}
+
 
 function fmt(v: number): string {
   const a = Math.abs(v);

@@ -349,13 +349,12 @@ export class ProbeStore {
     return out;
   }
 
-  /** Samples with every scorer's detail (judge logprobs included), for the checkpoint view. */
   /**
    * Scores of several runs as one column set per (run, trait, context), sorted by step; the newest suite version
-   * wins where a run was probed with several. Values keep 5 significant digits (more than a chart can show; exports
-   * read the store directly at full precision).
+   * wins where a run was probed with several. Values keep 5 decimals (more than a chart can show) unless `exact`
+   * asks for full precision and each score's n, as exports do.
    */
-  scoreSeries(runIds: number[], traitKey?: string, contextKey?: string, withTimes = false): ScoreSeries[] {
+  scoreSeries(runIds: number[], traitKey?: string, contextKey?: string, withTimes = false, exact = false): ScoreSeries[] {
     if (runIds.length === 0) return [];
     // SQLite builds each series' columns as JSON arrays (ordered by step) in C, so a 100,000-score view costs a few
     // hundred small JSON parses here rather than 100,000 row objects.
@@ -363,9 +362,10 @@ export class ProbeStore {
       .prepare(
         `SELECT c.run_id AS runId, t.trait_key AS trait, x.context_key AS context, t.suite_id AS suite,
            json_group_array(c.step ORDER BY c.step) AS steps,
-           json_group_array(round(s.mean, 5) ORDER BY c.step) AS mean,
-           json_group_array(round(s.ci_low, 5) ORDER BY c.step) AS lo,
-           json_group_array(round(s.ci_high, 5) ORDER BY c.step) AS hi,
+           json_group_array(${exact ? "s.mean" : "round(s.mean, 5)"} ORDER BY c.step) AS mean,
+           json_group_array(${exact ? "s.ci_low" : "round(s.ci_low, 5)"} ORDER BY c.step) AS lo,
+           json_group_array(${exact ? "s.ci_high" : "round(s.ci_high, 5)"} ORDER BY c.step) AS hi,
+           ${exact ? "json_group_array(s.n ORDER BY c.step)" : "NULL"} AS n,
            ${withTimes ? "json_group_array(unixepoch(c.completed_at, 'subsec') ORDER BY c.step)" : "NULL"} AS completed
          FROM score s JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id JOIN context x ON x.id = s.context_id
          WHERE c.run_id IN (${runIds.map(() => "?").join(",")}) ${traitKey ? "AND t.trait_key = ?" : ""} ${contextKey ? "AND x.context_key = ?" : ""}
@@ -381,6 +381,7 @@ export class ProbeStore {
       mean: string;
       lo: string;
       hi: string;
+      n: string | null;
       completed: string | null;
     }[];
     const out: ScoreSeries[] = [];
@@ -393,6 +394,7 @@ export class ProbeStore {
         mean: JSON.parse(r.mean) as (number | null)[],
         ciLow: JSON.parse(r.lo) as (number | null)[],
         ciHigh: JSON.parse(r.hi) as (number | null)[],
+        ...(r.n !== null ? { n: JSON.parse(r.n) as number[] } : {}),
         ...(r.completed !== null ? { completed: JSON.parse(r.completed) as (number | null)[] } : {}),
       };
       const prev = out[out.length - 1];
@@ -440,5 +442,6 @@ function mergeSeries(older: ScoreSeries, newer: ScoreSeries): ScoreSeries {
     ciLow: steps.map((st) => pick((s) => s.ciLow, st)),
     ciHigh: steps.map((st) => pick((s) => s.ciHigh, st)),
     ...(newer.completed ? { completed: steps.map((st) => pick((s) => s.completed, st)) } : {}),
+    ...(newer.n ? { n: steps.map((st) => pick((s) => s.n, st) ?? 0) } : {}),
   };
 }

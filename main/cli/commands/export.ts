@@ -1,0 +1,117 @@
+// driftscope export: the same figure the app's Export dialog makes, from the command line, with its manifest.
+import { renameSync, writeFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { ExportDataError, loadExportData } from "../../core/export/exportData.js";
+import { renderExport } from "../../core/export/renderExport.js";
+import { appVersion } from "../../core/paths/appVersion.js";
+import { ProbeStore } from "../../core/store/probeStore.js";
+import { EXPORT_FORMATS, PRESET_IDS, defaultExportFileName, defaultSpec, formatFromFileName, manifestFileName, type ChartSpec } from "../../../shared/chart/exportSpec.js";
+import { manifestText } from "../../../shared/chart/manifest.js";
+import { choiceFlag, intFlag, parse, UsageError } from "../args.js";
+import { openStore, requireRun } from "../openStore.js";
+import { printJson, type Io } from "../output.js";
+
+export const EXPORT_HELP = `driftscope export --run RUN [--run RUN...] [options]
+  --trait ID...          traits to draw (default: every trait of the runs' suites)
+  --context ID           eval context (default: each trait's first)
+  --metric KEY...        training metrics as extra panels (reward, kl, ...)
+  --format F             svg, png, pdf, csv or json (default: from --out's extension, else svg)
+  --preset P             paper1 (3.5 in), paper2 (7 in), slide (16:9), screen   (default paper2)
+  --dpi N                PNG resolution (default: the preset's)
+  --width IN --height IN size in inches (default: the preset's)
+  --title TEXT           figure title ("" for none; default: the run names)
+  --x step|time          x axis: RL step, or hours since the first checkpoint
+  --from N --to N        only this x range
+  --smoothing W          debiased EMA weight in [0, 1) drawn over the raw points
+  --no-ci --no-annotations --no-group-means   leave those out
+  --theme light|dark
+  --out FILE             where to write (a manifest goes beside it as NAME.manifest.json)`;
+
+function numberFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} expects a number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** Writes beside the target and renames, so an interrupted export never leaves half a file under the real name. */
+function writeAtomic(path: string, bytes: Buffer | string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, path);
+}
+
+export async function exportCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(argv, {
+    run: { type: "string", multiple: true },
+    trait: { type: "string", multiple: true },
+    context: { type: "string" },
+    metric: { type: "string", multiple: true },
+    format: { type: "string" },
+    preset: { type: "string" },
+    dpi: { type: "string" },
+    width: { type: "string" },
+    height: { type: "string" },
+    title: { type: "string" },
+    x: { type: "string" },
+    from: { type: "string" },
+    to: { type: "string" },
+    smoothing: { type: "string" },
+    "no-ci": { type: "boolean" },
+    "no-annotations": { type: "boolean" },
+    "no-group-means": { type: "boolean" },
+    theme: { type: "string" },
+    out: { type: "string" },
+  });
+  if (values.help) return io.out(EXPORT_HELP + "\n"), 0;
+  if (!values.run?.length) throw new UsageError("export needs at least one --run RUN (id or name)");
+  const fromExt = values.out ? formatFromFileName(values.out) : null;
+  if (values.out && !values.format && !fromExt) throw new UsageError(`cannot tell the format from "${values.out}": give --format (${EXPORT_FORMATS.join(", ")}) or an extension such as .svg`);
+  const format = choiceFlag("format", values.format, EXPORT_FORMATS) ?? fromExt ?? "svg";
+  const from = numberFlag("from", values.from, -Infinity, Infinity);
+  const to = numberFlag("to", values.to, -Infinity, Infinity);
+  if ((from === undefined) !== (to === undefined)) throw new UsageError("--from and --to go together");
+  if (from !== undefined && to !== undefined && !(to > from)) throw new UsageError(`--to (${to}) must be greater than --from (${from})`);
+
+  const store = openStore(values.db);
+  try {
+    const probes = new ProbeStore(store);
+    const runs = values.run.map((ref) => requireRun(store, ref));
+    const spec: ChartSpec = {
+      ...defaultSpec(runs.map((r) => r.id)),
+      traits: values.trait ?? [],
+      context: values.context ?? null,
+      metrics: values.metric ?? [],
+      xAxis: choiceFlag("x", values.x, ["step", "time"] as const) ?? "step",
+      range: from !== undefined && to !== undefined ? [from, to] : null,
+      smoothing: numberFlag("smoothing", values.smoothing, 0, 0.99) ?? 0,
+      ci: !values["no-ci"],
+      annotations: !values["no-annotations"],
+      groupMeans: !values["no-group-means"],
+      theme: choiceFlag("theme", values.theme, ["light", "dark"] as const) ?? "light",
+      preset: choiceFlag("preset", values.preset, PRESET_IDS) ?? "paper2",
+      width: numberFlag("width", values.width, 1, 100) ?? null,
+      height: numberFlag("height", values.height, 1, 100) ?? null,
+      dpi: intFlag("dpi", values.dpi, { min: 36 }) ?? null,
+      title: values.title ?? null,
+    };
+    if (spec.dpi !== null && spec.dpi > 2400) throw new UsageError(`--dpi must be at most 2400, got ${spec.dpi}`);
+    const out = resolve(values.out ?? defaultExportFileName(runs.map((r) => r.name), format));
+    let data;
+    try {
+      data = loadExportData(store, probes, spec, appVersion());
+    } catch (err) {
+      if (err instanceof ExportDataError) throw new UsageError(err.message);
+      throw err;
+    }
+    const { bytes, manifest } = await renderExport(spec, data, format, basename(out));
+    writeAtomic(out, bytes);
+    const manifestPath = manifestFileName(out);
+    writeAtomic(manifestPath, manifestText(manifest));
+    if (values.json) printJson(io, { file: out, manifest: manifestPath, format, bytes: bytes.length });
+    else io.out(`${out} (${format}, ${bytes.length} bytes)\n${manifestPath}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
