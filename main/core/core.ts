@@ -2,7 +2,7 @@
 // a watch-and-probe loop running for every watched run, and answers the calls of the contract in shared/api.ts.
 // Nothing here imports electron.
 import { realpath, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Annotation, ApiArgs, ApiMethod, ApiResults, RunView, SampleView, ScorePoint, TraitInfo } from "../../shared/api.js";
 import { ApiError, validateArgs } from "../../shared/api.js";
 import type { CoreEvent, CoreEventListener } from "../../shared/events.js";

@@ -66,6 +66,10 @@ export function panelMargins(fontSize = 10, yLabel = false): Margins {
 
 export const MARGIN = panelMargins();
 
+/** Fill opacities of CI bands and annotated ranges (tests look for them in PDFs, where they become graphics states). */
+export const BAND_OPACITY = 0.15;
+export const RANGE_OPACITY = 0.12;
+
 export function panelScales(p: Pick<PanelProps, "width" | "height" | "xDomain" | "yDomain" | "series" | "fontSize" | "yLabel">) {
   const m = panelMargins(p.fontSize, !!p.yLabel);
   const x = scaleLinear().domain(p.xDomain).range([m.left, p.width - m.right]);
@@ -163,7 +167,7 @@ export function DriftPanel(p: PanelProps) {
       <g clipPath={`url(#${clipId})`}>
         {(p.annotations ?? []).map((a) =>
           a.to !== null ? (
-            <rect key={`a${a.id}`} className="annotation-range" x={round2(x(a.x))} width={Math.max(1, round2(x(a.to)) - round2(x(a.x)))} y={MARGIN.top} height={round2(p.height - MARGIN.top - MARGIN.bottom)} fill={a.colour} opacity={0.12}>
+            <rect key={`a${a.id}`} className="annotation-range" x={round2(x(a.x))} width={Math.max(1, round2(x(a.to)) - round2(x(a.x)))} y={MARGIN.top} height={round2(p.height - MARGIN.top - MARGIN.bottom)} fill={a.colour} opacity={RANGE_OPACITY}>
               <title>{a.text}</title>
             </rect>
           ) : (
@@ -175,7 +179,7 @@ export function DriftPanel(p: PanelProps) {
         {p.showBands !== false
           ? p.series.map((s) => {
               const pts = decimateBand(visible(s.points).filter((pt): pt is BandPoint => pt.lo != null && pt.hi != null && pt.y != null), px);
-              return pts.length > 0 ? <path key={`b${s.key}`} className="ci-band" d={band(pts) ?? ""} fill={s.colour} opacity={0.15} /> : null;
+              return pts.length > 0 ? <path key={`b${s.key}`} className="ci-band" d={band(pts) ?? ""} fill={s.colour} opacity={BAND_OPACITY} /> : null;
             })
           : null}
         {p.series.map((s) => {

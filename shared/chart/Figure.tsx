@@ -29,7 +29,7 @@ export function Figure({ figure: f }: { figure: FigureModel }) {
         {f.legend.map((e) => (
           <g key={e.label} transform={`translate(${e.x},${e.y})`}>
             {e.band ? (
-              <rect y={round2(-fs * 0.65)} width={round2(fs * 2)} height={round2(fs * 0.7)} fill={e.colour} opacity={0.15} />
+              <rect y={round2(-fs * 0.65)} width={round2(fs * 2)} height={round2(fs * 0.7)} fill={e.colour} opacity={0.3} />
             ) : (
               <line y1={round2(-fs * 0.3)} y2={round2(-fs * 0.3)} x2={round2(fs * 2)} stroke={e.colour} strokeWidth={f.lineWidth * 1.2} strokeDasharray={e.dashed ? `${round2(f.lineWidth * 3)} ${round2(f.lineWidth * 2)}` : undefined} />
             )}

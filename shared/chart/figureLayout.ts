@@ -165,7 +165,14 @@ export function buildFigure(spec: ChartSpec, data: ExportData): FigureModel {
 
   let lo = Infinity;
   let hi = -Infinity;
-  for (const p of panels) for (const s of p.series) for (const pt of s.points) (lo = Math.min(lo, pt.x)), (hi = Math.max(hi, pt.x));
+  for (const p of panels) {
+    for (const s of p.series) {
+      for (const pt of s.points) {
+        lo = Math.min(lo, pt.x);
+        hi = Math.max(hi, pt.x);
+      }
+    }
+  }
   const xDomain: [number, number] = spec.range ?? (Number.isFinite(lo) ? [lo, hi === lo ? lo + 1 : hi] : [0, 1]);
 
   const annotations: PanelAnnotation[] =

@@ -7,9 +7,10 @@ import { selectedTraits, type FigureModel } from "./figureLayout.js";
 export function buildManifest(args: { spec: ChartSpec; data: ExportData; figure: FigureModel; format: ExportFormat; file: string; createdAt: string }) {
   const { spec, data, figure } = args;
   const traits = selectedTraits(data, spec);
-  const stepsOf = (runId: number) => {
+  /** The run's steps drawn in panels of one kind: checkpoints (scores) or logged training steps (metrics). */
+  const stepsOf = (runId: number, kind: "score" | "metric") => {
     const steps = new Set<number>();
-    for (const p of figure.panels) for (const s of p.series) if (s.key === `run:${runId}`) for (const pt of s.points) if (pt.step !== undefined) steps.add(pt.step);
+    for (const p of figure.panels) if (p.source.kind === kind) for (const s of p.series) if (s.key === `run:${runId}`) for (const pt of s.points) if (pt.step !== undefined) steps.add(pt.step);
     return [...steps].sort((a, b) => a - b);
   };
   const suiteKeys = new Set(traits.map((t) => `${t.trait.suite.key}@${t.trait.suite.version}`));
@@ -23,8 +24,9 @@ export function buildManifest(args: { spec: ChartSpec; data: ExportData; figure:
     runs: spec.runs.flatMap((id) => {
       const r = data.runs.find((x) => x.id === id);
       if (!r) return [];
-      const steps = stepsOf(id);
-      return [{ id: r.id, name: r.name, path: r.path, group: r.group, seed: r.seed, colour: r.colour, steps, stepRange: steps.length ? [steps[0], steps[steps.length - 1]] : null, suites: r.suites, backend: r.backend, judge: r.judge, thresholds: r.thresholds }];
+      const steps = stepsOf(id, "score");
+      const metricSteps = stepsOf(id, "metric");
+      return [{ id: r.id, name: r.name, path: r.path, group: r.group, seed: r.seed, colour: r.colour, steps, metricStepRange: metricSteps.length ? [metricSteps[0], metricSteps[metricSteps.length - 1]] : null, suites: r.suites, backend: r.backend, judge: r.judge, thresholds: r.thresholds }];
     }),
     suites: [...suiteKeys].map((k) => ({ key: k.split("@")[0], version: k.split("@")[1] })),
     traits: traits.map(({ trait, context }) => ({ trait: trait.trait, name: trait.name, context, unit: trait.unit, polarity: trait.polarity, suite: trait.suite, score: trait.score, scorers: trait.scorers })),

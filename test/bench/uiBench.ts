@@ -6,11 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { Core } from "../../main/core/core.js";
-import { parseSuite } from "../../main/core/probes/suiteLoader.js";
 import { startServer } from "../../main/server/server.js";
-import { ProbeStore } from "../../main/core/store/probeStore.js";
 import { Store } from "../../main/core/store/store.js";
 import { launchChromium, needsChromium } from "../support/browser.js";
+import { buildScoresDb } from "../support/scoresDb.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
 import type { Figure } from "./harness.js";
 
@@ -18,31 +17,6 @@ const RUNS = 10;
 const CHECKPOINTS = 500;
 const TRAITS = 20;
 const LONG = 1_000_000;
-
-export function buildScoresDb(path: string): void {
-  const store = Store.open(path);
-  const probes = new ProbeStore(store);
-  const traits = Array.from({ length: TRAITS }, (_, t) => `  - id: trait${t}\n    name: Trait ${t}\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n`).join("");
-  const suite = probes.saveSuite(parseSuite("bench.yaml", `id: bench\nname: Bench\ntraits:\n${traits}`), null);
-  const insert = store.db.prepare(`INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, ?, ?, ?, 20, 0, 'x')`);
-  for (let r = 0; r < RUNS; r++) {
-    const run = store.registerRun({ path: `/bench/run-${r}`, group: r < 5 ? "a" : "b" });
-    store.setProbeConfig(run.id, { suites: [{ key: suite.key, version: suite.version }] });
-    store.db.transaction(() => {
-      for (let c = 1; c <= CHECKPOINTS; c++) store.markComplete(run.id, { step: c * 10, path: `/bench/run-${r}/checkpoint-${c * 10}`, kind: "lora" }, "fp", []);
-    })();
-    const cps = store.listCheckpoints(run.id);
-    store.db.transaction(() => {
-      for (const cp of cps) {
-        for (const t of suite.traits) {
-          const m = 0.5 + 0.4 * Math.sin(cp.step / 700 + r + t.id) ;
-          insert.run(cp.id, t.id, t.contexts[0]!.id, m, m - 0.05, m + 0.05);
-        }
-      }
-    })();
-  }
-  store.close();
-}
 
 function buildLongMetricDb(path: string): void {
   const store = Store.open(path);
@@ -129,7 +103,7 @@ export async function uiBench(): Promise<Figure[]> {
   const browser = await launchChromium();
   try {
     // 1. First complete chart.
-    buildScoresDb(join(dir, "scores.db"));
+    buildScoresDb(join(dir, "scores.db"), { runs: RUNS, checkpoints: CHECKPOINTS, traits: TRAITS });
     const a = await serveDb(join(dir, "scores.db"), dir);
     const times: number[] = [];
     for (let i = 0; i < 3; i++) {

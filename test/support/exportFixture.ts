@@ -52,6 +52,7 @@ export function buildExportDb(path: string): { runIds: number[] } {
   FIXTURE_RUNS.forEach((r, ri) => {
     const run = store.registerRun({ path: `/experiments/${r.name}`, name: r.name, group: r.group, seed: r.seed });
     runIds.push(run.id);
+    store.setRunStatus(run.id, "finished"); // the folders are imaginary: nothing to watch
     store.setProbeConfig(run.id, {
       suites: [{ key: suite.key, version: suite.version }],
       backend: { name: "vllm-local", kind: "vllm-lora", model: "{run}-{step}" },

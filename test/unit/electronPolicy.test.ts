@@ -7,7 +7,7 @@ import vm from "node:vm";
 import { API_METHODS } from "../../shared/api.js";
 import { registerApiHandlers } from "../../main/electron/ipc.js";
 import { menuTemplate } from "../../main/electron/menu.js";
-import { allowNavigation, APP_URL, CONTENT_SECURITY_POLICY, isTrustedSender, isTrustedUrl, permissionDecision, protocolFile, windowOpenDecision, windowOptions } from "../../main/electron/policy.js";
+import { allowNavigation, APP_URL, CONTENT_SECURITY_POLICY, isTrustedSender, isTrustedUrl, parseSaveExport, permissionDecision, protocolFile, windowOpenDecision, windowOptions } from "../../main/electron/policy.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
 
 test("the window is hardened: context isolation, sandbox, no Node, no webviews, web security", () => {
@@ -98,9 +98,11 @@ test("the preload exposes exactly the contract's calls, each as a named invoke o
   assert.deepEqual(Object.keys(exposed!).sort(), [...API_METHODS, "onEvent", "desktop"].sort());
   assert.ok(!("invoke" in exposed!) && !("ipcRenderer" in exposed!));
   const bridge = (exposed as unknown as { desktop: object }).desktop;
-  assert.deepEqual(Object.keys(bridge).sort(), ["pathForFile", "pickFolder", "setApiKey"]);
+  assert.deepEqual(Object.keys(bridge).sort(), ["pathForFile", "pickFolder", "saveExport", "setApiKey"]);
   for (const m of API_METHODS) void (exposed![m] as (a: unknown) => Promise<unknown>)({ probe: m });
   assert.deepEqual(invoked.map((i) => i.channel), API_METHODS.map((m) => `driftscope:${m}`));
+  void (bridge as { saveExport: (f: unknown) => Promise<unknown> }).saveExport({ fileName: "a.svg" });
+  assert.deepEqual(invoked.at(-1), { channel: "driftscope:save-export", args: { fileName: "a.svg" } });
   assert.deepEqual([...new Set(required)], ["electron"]);
 });
 
@@ -138,4 +140,25 @@ test("static paths: raw traversal, encoded traversal and NUL never leave the roo
   assert.equal(staticPath(root, "/"), "/srv/r/index.html");
   assert.equal(staticPath(root, "/app.js?v=1"), "/srv/r/app.js");
   for (const p of ["/../etc/passwd", "/%2e%2e/etc/passwd", "/..%2fetc", "/a/../../b", "/x%00y", "/%5c..%5cz", "/%E0%A4%A"]) assert.equal(staticPath(root, p), null, p);
+});
+
+test("a save-export request is a bare file name of an export format, base64 bytes and a JSON manifest", () => {
+  const ok = parseSaveExport({ fileName: "fig.svg", base64: Buffer.from("<svg/>").toString("base64"), manifest: '{"file":"fig.svg"}' });
+  assert.equal(ok.extension, "svg");
+  assert.equal(ok.bytes.toString(), "<svg/>");
+  const good = { fileName: "fig.png", base64: "AAAA", manifest: "{}" };
+  for (const [patch, message] of [
+    [{ fileName: "../../etc/passwd.svg" }, /plain file name/],
+    [{ fileName: "/tmp/x.svg" }, /plain file name/],
+    [{ fileName: "C:\\x.svg" }, /plain file name/],
+    [{ fileName: ".svg" }, /plain file name/],
+    [{ fileName: "fig.exe" }, /export format's extension/],
+    [{ base64: "not base64!" }, /base64/],
+    [{ base64: 42 }, /base64/],
+    [{ manifest: "{oops" }, /not valid JSON/],
+    [{ manifest: "[1]" }, /JSON object/],
+  ] as const) {
+    assert.throws(() => parseSaveExport({ ...good, ...patch }), message, JSON.stringify(patch));
+  }
+  assert.throws(() => parseSaveExport(null), /fileName, base64, manifest/);
 });

@@ -1,0 +1,142 @@
+// Exported figures: SVG snapshots with numbers normalised (as Observable Plot's tests do), what each option puts in
+// or leaves out, the size of a long line, and the tables' numbers against the store.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { loadExportData } from "../../main/core/export/exportData.js";
+import { ProbeStore } from "../../main/core/store/probeStore.js";
+import { Store } from "../../main/core/store/store.js";
+import type { ExportData } from "../../shared/chart/exportData.js";
+import { defaultSpec, type ChartSpec } from "../../shared/chart/exportSpec.js";
+import { textExport } from "../../shared/chart/exportText.js";
+import { buildFigure } from "../../shared/chart/figureLayout.js";
+import { figureRows } from "../../shared/chart/table.js";
+import { buildExportDb, FIXTURE_RUNS, FIXTURE_STEPS, fixtureMean } from "../support/exportFixture.js";
+import { buildScoresDb } from "../support/scoresDb.js";
+import { PROJECT_ROOT } from "../support/sharedFixtures.js";
+
+const SNAPSHOTS = join(PROJECT_ROOT, "test", "snapshots");
+let dir: string;
+let store: Store;
+let probes: ProbeStore;
+let runIds: number[];
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "driftscope-export-"));
+  runIds = buildExportDb(join(dir, "w.db")).runIds;
+  store = Store.open(join(dir, "w.db"));
+  probes = new ProbeStore(store);
+});
+after(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const data = (spec: ChartSpec): ExportData => loadExportData(store, probes, spec, "0.0.0-test");
+const svgOf = (spec: ChartSpec) => textExport("svg", buildFigure(spec, data(spec)));
+
+/** Rounds every number with two or more decimals to one place, so a last-digit float difference does not fail a snapshot. */
+function normalise(svg: string): string {
+  return svg.replace(/-?\d+\.\d{2,}/g, (m) => {
+    const r = Number(Number(m).toFixed(1));
+    return String(Object.is(r, -0) ? 0 : r);
+  });
+}
+
+/** Compares with test/snapshots/NAME.svg; UPDATE_SNAPSHOTS=1 rewrites it. A missing snapshot fails. */
+function matchesSnapshot(name: string, svg: string): void {
+  const file = join(SNAPSHOTS, `${name}.svg`);
+  const actual = normalise(svg);
+  if (process.env.UPDATE_SNAPSHOTS === "1") {
+    mkdirSync(SNAPSHOTS, { recursive: true });
+    writeFileSync(file, actual);
+  }
+  assert.ok(existsSync(file), `no snapshot ${file} (run the tests once with UPDATE_SNAPSHOTS=1 and look at it)`);
+  assert.equal(actual, readFileSync(file, "utf8"), `${name}.svg differs from its snapshot`);
+}
+
+const SPECS: Record<string, (ids: number[]) => ChartSpec> = {
+  "paper1-ci-annotations": (ids) => ({ ...defaultSpec(ids), preset: "paper1", metrics: ["reward"] }),
+  "paper2-plain": (ids) => ({ ...defaultSpec(ids), preset: "paper2", ci: false, annotations: false, groupMeans: false, title: "" }),
+  "slide-smoothed-dark": (ids) => ({ ...defaultSpec(ids), preset: "slide", smoothing: 0.6, theme: "dark", context: "inoculation", metrics: ["reward", "kl"], title: "Inoculation context" }),
+  "screen-range": (ids) => ({ ...defaultSpec(ids.slice(0, 2)), preset: "screen", traits: ["misaligned"], range: [200, 800] }),
+};
+
+for (const [name, make] of Object.entries(SPECS)) {
+  test(`exported SVG matches its snapshot: ${name}`, () => {
+    const svg = svgOf(make(runIds));
+    assert.match(svg, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    matchesSnapshot(name, svg);
+  });
+}
+
+test("CI bands and annotations are in the SVG when asked and absent when not", () => {
+  const spec = { ...defaultSpec(runIds), metrics: ["reward"] };
+  const full = svgOf(spec);
+  assert.ok((full.match(/class="ci-band"/g) ?? []).length >= 6, "a band per run and group mean in each trait panel");
+  assert.match(full, /class="annotation-marker"/);
+  assert.match(full, /class="annotation-range"/);
+  assert.match(full, />LR warmup ends</);
+  assert.match(full, />95% CI</);
+  const bare = svgOf({ ...spec, ci: false, annotations: false });
+  assert.doesNotMatch(bare, /ci-band|annotation-|LR warmup ends|95% CI/);
+  assert.match(bare, /class="series"/, "the lines are still drawn");
+});
+
+test("the title, presets and sizes: paper single column is 3.5 in wide; a slide is 16:9", () => {
+  const paper1 = buildFigure({ ...defaultSpec(runIds), preset: "paper1" }, data(defaultSpec(runIds)));
+  assert.equal(paper1.widthIn, 3.5);
+  assert.equal(paper1.width, 252);
+  assert.equal(paper1.panels.length, 2);
+  assert.ok(paper1.panels.every((p) => p.width <= 252 && p.x >= 0), "one column");
+  assert.equal(paper1.title, "baseline-s1 vs baseline-s2 vs inoculated-s1");
+  const slide = buildFigure({ ...defaultSpec(runIds), preset: "slide" }, data(defaultSpec(runIds)));
+  assert.ok(Math.abs(slide.widthIn / slide.heightIn - 16 / 9) < 0.001);
+  assert.ok(slide.panels.every((p) => p.y + p.height <= slide.height + 0.01), "every panel fits on the slide");
+  const svg = svgOf({ ...defaultSpec(runIds), preset: "paper1" });
+  assert.match(svg, /width="3.5in"/);
+  assert.match(svg, /font-size="7"/, "paper text at 7 pt");
+  assert.doesNotMatch(svgOf({ ...defaultSpec(runIds), title: "" }), /class="figure-title"/);
+});
+
+test("the tables hold exactly the plotted points, equal to the stored scores", () => {
+  const spec = { ...defaultSpec(runIds), context: "neutral", range: [100, 500] as [number, number] };
+  const rows = figureRows(buildFigure(spec, data(spec)));
+  const scores = rows.filter((r) => r.kind === "score");
+  const inRange = FIXTURE_STEPS.filter((s) => s >= 100 && s <= 500);
+  assert.equal(scores.length, FIXTURE_RUNS.length * 2 * inRange.length);
+  for (const r of scores) {
+    const run = runIds.indexOf(r.run_id!);
+    const m = fixtureMean(run, r.trait === "all_caps" ? 0 : 1, 0, r.step!);
+    assert.equal(r.mean, m, `${r.series} ${r.trait} ${r.step}`);
+    assert.equal(r.ci_low, m - 0.04);
+    assert.equal(r.ci_high, m + 0.04);
+    assert.equal(r.n, 64);
+  }
+  const means = rows.filter((r) => r.kind === "group-mean");
+  assert.equal(means.length, 2 * inRange.length, "the baseline group's mean per trait and step (inoculated has one run)");
+});
+
+test("a 500-checkpoint line is a few KB of SVG, and its band stays bounded by the pixel columns", () => {
+  const ids = buildScoresDb(join(dir, "long.db"), { runs: 1, checkpoints: 500, traits: 1 });
+  const s = Store.open(join(dir, "long.db"));
+  try {
+    const spec = { ...defaultSpec(ids), preset: "paper1" as const };
+    const svg = textExport("svg", buildFigure(spec, loadExportData(s, new ProbeStore(s), spec, "t")));
+    const line = /<g class="series"[^>]*><path d="([^"]+)"/.exec(svg)![1]!;
+    assert.ok(line.length < 8_000, `the line's path is ${line.length} bytes`);
+    const band = /class="ci-band" d="([^"]+)"/.exec(svg)![1]!;
+    assert.ok(band.length < 12_000, `the band's path is ${band.length} bytes`);
+    assert.ok(svg.length < 24_000, `the whole figure is ${svg.length} bytes`);
+  } finally {
+    s.close();
+  }
+});
+
+test("bad specs are refused with the field named", () => {
+  assert.throws(() => data({ ...defaultSpec(runIds), traits: ["nope"] }), /no trait "nope".*all_caps, misaligned/);
+  assert.throws(() => data({ ...defaultSpec(runIds), metrics: ["entropy"] }), /no metric "entropy".*kl, reward/);
+  assert.throws(() => data(defaultSpec([999])), /no run with id 999/);
+});
