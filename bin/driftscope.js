@@ -13,5 +13,7 @@ process.stdout.on("error", (err) => {
   if (err.code === "EPIPE") process.exit(0);
   throw err;
 });
+// React (which draws exported figures) runs its production build unless a developer asks otherwise.
+process.env.NODE_ENV ??= "production";
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

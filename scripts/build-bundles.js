@@ -1,18 +1,23 @@
 // Bundles what runs outside Node's module loader: the renderer (React + d3 + the shared chart) into dist/renderer,
 // and the Electron preload into one CommonJS file (a sandboxed preload can require only electron itself).
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 
+// Start clean: chunk names carry content hashes, so old ones would otherwise pile up.
+rmSync("dist/renderer", { recursive: true, force: true });
 mkdirSync("dist/renderer", { recursive: true });
 await build({
-  entryPoints: ["renderer/main.tsx"],
+  // ES modules with code splitting: what only the Export dialog needs (react-dom/server) is a chunk loaded on use.
+  entryPoints: { app: "renderer/main.tsx" },
   bundle: true,
-  outfile: "dist/renderer/app.js",
-  format: "iife",
+  outdir: "dist/renderer",
+  chunkNames: "chunks/[name]-[hash]",
+  splitting: true,
+  format: "esm",
   platform: "browser",
   target: ["chrome120"],
   jsx: "automatic",
-  minify: true,
+  minify: process.env.DRIFTSCOPE_NO_MINIFY !== "1",
   sourcemap: true,
   define: { "process.env.NODE_ENV": '"production"' },
   logLevel: "warning",

@@ -2,36 +2,30 @@
 import { DatabaseOpenError } from "../core/store/database.js";
 import { InputError } from "../core/util/readText.js";
 import { UsageError } from "./args.js";
-import { demoCommand, DEMO_HELP } from "./commands/demo.js";
-import { checkpointsCommand, metricsCommand, runsCommand } from "./commands/list.js";
-import { watchCommand, WATCH_HELP } from "./commands/watch.js";
-import { doctorCommand, probeCommand, samplesCommand, scoresCommand } from "./commands/probe.js";
-import { suitesCommand, SUITES_HELP } from "./commands/suites.js";
-import { annotateCommand, annotationsCommand } from "./commands/annotate.js";
-import { serveCommand, SERVE_HELP } from "./commands/serve.js";
-import { exportCommand, EXPORT_HELP } from "./commands/export.js";
 import { processIo, type Io } from "./output.js";
 
 type Command = (argv: string[], io: Io, signal: AbortSignal) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  demo: demoCommand,
-  watch: watchCommand,
-  runs: runsCommand,
-  checkpoints: checkpointsCommand,
-  metrics: metricsCommand,
-  suites: suitesCommand,
-  probe: probeCommand,
-  scores: scoresCommand,
-  samples: samplesCommand,
-  doctor: doctorCommand,
-  annotate: annotateCommand,
-  annotations: annotationsCommand,
-  serve: serveCommand,
-  export: exportCommand,
+// Each command's module is loaded only when it runs: a command then pays for its own dependencies (the renderer
+// stack for export, the server for serve) and not for every other command's.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import("./commands/demo.js")).demoCommand,
+  watch: async () => (await import("./commands/watch.js")).watchCommand,
+  runs: async () => (await import("./commands/list.js")).runsCommand,
+  checkpoints: async () => (await import("./commands/list.js")).checkpointsCommand,
+  metrics: async () => (await import("./commands/list.js")).metricsCommand,
+  suites: async () => (await import("./commands/suites.js")).suitesCommand,
+  probe: async () => (await import("./commands/probe.js")).probeCommand,
+  scores: async () => (await import("./commands/probe.js")).scoresCommand,
+  samples: async () => (await import("./commands/probe.js")).samplesCommand,
+  doctor: async () => (await import("./commands/probe.js")).doctorCommand,
+  annotate: async () => (await import("./commands/annotate.js")).annotateCommand,
+  annotations: async () => (await import("./commands/annotate.js")).annotationsCommand,
+  serve: async () => (await import("./commands/serve.js")).serveCommand,
+  export: async () => (await import("./commands/export.js")).exportCommand,
 };
 
-export const HELP = `Driftscope: watch RL fine-tuning runs and see how persona traits drift across checkpoints.
+const SUMMARY = `Driftscope: watch RL fine-tuning runs and see how persona traits drift across checkpoints.
 
 Usage: driftscope <command> [options]   (every command takes --db FILE and --json; default database: $DRIFTSCOPE_DB or the app's data folder)
 
@@ -51,20 +45,22 @@ Commands:
   serve        the app in a browser (loopback, token-protected); --demo starts the live demo
   export       a figure for a paper or slides (SVG, PNG, PDF) or its data (CSV, JSON), with a manifest
 
-${DEMO_HELP}
-${WATCH_HELP}
-${SUITES_HELP}
-${SERVE_HELP}
-${EXPORT_HELP}`;
+`;
+
+/** The full help: the summary and each command's detailed options (loads every command's module). */
+export async function fullHelp(): Promise<string> {
+  const [demo, watch, suites, serve, exp] = await Promise.all([import("./commands/demo.js"), import("./commands/watch.js"), import("./commands/suites.js"), import("./commands/serve.js"), import("./commands/export.js")]);
+  return `${SUMMARY}\n${demo.DEMO_HELP}\n${watch.WATCH_HELP}\n${suites.SUITES_HELP}\n${serve.SERVE_HELP}\n${exp.EXPORT_HELP}`;
+}
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-    io.out(HELP);
+    io.out(await fullHelp());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     io.err(`driftscope: unknown command "${name}" (see \`driftscope --help\`)\n`);
     return 2;
   }
@@ -73,6 +69,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
+    const command = await load();
     return await command(rest, io, controller.signal);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -18,6 +18,7 @@ import { importSuiteFile } from "./probes/importers/index.js";
 import { loadSuiteFile, parseSuite, SuiteError } from "./probes/suiteLoader.js";
 import { watchAndProbe } from "./schedule/liveRun.js";
 import { ProbeStore } from "./store/probeStore.js";
+import { ScoreSeriesCache } from "./store/scoreSeriesCache.js";
 import { Store, type RunRecord } from "./store/store.js";
 
 export interface CoreOptions {
@@ -34,6 +35,7 @@ type Handlers = { [K in ApiMethod]: (args: ApiArgs[K]) => Promise<ApiResults[K]>
 export class Core {
   readonly store: Store;
   readonly probes: ProbeStore;
+  private readonly scoreCache: ScoreSeriesCache;
   private readonly loops = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
   private readonly listeners = new Set<CoreEventListener>();
   private demo: AbortController | null = null;
@@ -42,6 +44,7 @@ export class Core {
   constructor(readonly options: CoreOptions) {
     this.store = Store.open(options.dbPath);
     this.probes = new ProbeStore(this.store);
+    this.scoreCache = new ScoreSeriesCache(this.probes);
     this.probes.resumeInterrupted();
     this.store.onEvent((e) => this.publish(e));
   }
@@ -182,7 +185,8 @@ export class Core {
     },
     getScoreSeries: async ({ runIds, trait, context, times }) => {
       for (const id of runIds) this.requireRun(id);
-      return this.probes.scoreSeries(runIds, trait, context, times ?? false);
+      if (trait !== undefined || context !== undefined) return this.probes.scoreSeries(runIds, trait, context, times ?? false);
+      return this.scoreCache.get(runIds, times ?? false);
     },
     getSamples: async ({ runId, step, trait }) => {
       this.requireRun(runId);

@@ -54,6 +54,7 @@ app.on("web-contents-created", (_e, contents) => {
 app.whenReady().then(() => {
   const dataDir = app.getPath("userData");
   mkdirSync(dataDir, { recursive: true });
+  process.env.NODE_ENV ??= "production"; // React in the core draws exports: its production build
   core = new CoreClient({ dbPath: join(dataDir, "driftscope.db"), demoDir: join(dataDir, "demo-runs"), transport: "electron" });
 
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));

@@ -86,7 +86,9 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
     return panels;
   }, [layout, traitList, ctx, runs, scoreMap, xAxis, smoothing]);
 
-  const autoDomain = useMemo(() => extent([...traitPanels.map((p) => p.series), ...metricSeries.map(([, s]) => s)]), [traitPanels, metricSeries]);
+  const [lo, hi] = useMemo(() => extent([...traitPanels.map((p) => p.series), ...metricSeries.map(([, s]) => s)]), [traitPanels, metricSeries]);
+  // Kept by value, so data arriving without moving the extent (annotations, metrics) does not redraw every panel.
+  const autoDomain = useMemo<[number, number]>(() => [lo, hi], [lo, hi]);
   const domain = zoom ?? autoDomain;
   const width = layout === "overlay" ? 900 : layout === "contexts" ? 300 : 440;
   const height = layout === "overlay" ? 340 : 220;

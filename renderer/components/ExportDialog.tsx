@@ -6,7 +6,6 @@ import { useEffect, useMemo, useState } from "react";
 import type { Api, RunView, TraitInfo } from "../../shared/api.js";
 import type { ExportData } from "../../shared/chart/exportData.js";
 import { defaultExportFileName, EXPORT_FORMATS, exportDpi, MIME_TYPES, PRESET_IDS, PRESETS, type ChartSpec, type ExportFormat } from "../../shared/chart/exportSpec.js";
-import { isTextFormat, textExport } from "../../shared/chart/exportText.js";
 import { buildFigure, defaultTitle } from "../../shared/chart/figureLayout.js";
 import { Figure } from "../../shared/chart/Figure.js";
 import { buildManifest, manifestText } from "../../shared/chart/manifest.js";
@@ -54,7 +53,9 @@ export function ExportDialog({ api, runs, traits, initial, onClose }: ExportDial
     setStatus(null);
     try {
       let file: { base64: string; manifest: string };
-      if (isTextFormat(format)) {
+      if (format === "svg" || format === "csv" || format === "json") {
+        // The server-side renderer is loaded on first export only, keeping it out of the app's start-up.
+        const { textExport } = await import("../../shared/chart/exportText.js");
         const manifest = buildManifest({ spec, data: data.data, figure, format, file: name, createdAt: new Date().toISOString() });
         file = { base64: utf8ToBase64(textExport(format, figure)), manifest: manifestText(manifest) };
       } else {

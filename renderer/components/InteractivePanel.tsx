@@ -3,6 +3,7 @@
 import { memo, useLayoutEffect, useRef, useState } from "react";
 import { columnar, indexAt, nearestIndex } from "../../shared/chart/decimate.js";
 import { DriftPanel, MARGIN, panelScales, type PanelProps } from "../../shared/chart/DriftPanel.js";
+import { SeriesCanvas } from "./SeriesCanvas.js";
 
 export interface PanelEvents {
   onZoom(domain: [number, number]): void;
@@ -102,7 +103,8 @@ export const InteractivePanel = memo(function InteractivePanel(props: PanelProps
         if (e.key === "a" && hover && onAnnotate && rows[0]) onAnnotate(rows[0].key, hover.x, null);
       }}
     >
-      <DriftPanel {...panel} crosshairX={hover?.x ?? null} />
+      <SeriesCanvas {...panel} />
+      <DriftPanel {...panel} seriesLayer="canvas" crosshairX={hover?.x ?? null} />
       {draft ? <div className="draft" style={{ position: "absolute", top: MARGIN.top, left: Math.min(x(draft[0]), x(draft[1])), width: Math.abs(x(draft[1]) - x(draft[0])), height: panel.height - MARGIN.top - MARGIN.bottom, background: "rgba(0,114,178,.15)" }} /> : null}
       {hover && rows.length > 0 ? (
         <div className="tooltip" role="tooltip" style={{ left: Math.min(hover.px + 12, panel.width - 170), top: Math.max(0, hover.py - 10) }}>

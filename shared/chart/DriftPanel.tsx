@@ -1,8 +1,8 @@
 // One chart panel: a trait's score (or a training metric) across steps, a line per run with its CI band, annotations
 // as markers and shaded ranges. d3 computes scales, paths and ticks; React renders the SVG. No browser-only APIs, so
 // the same component renders in the app and to an SVG string for export.
-import { area, line, scaleLinear } from "d3";
-import { columnar, decimateRange, type XY } from "./decimate.js";
+import { area, line, scaleLinear, type ScaleLinear } from "d3";
+import { columnar, countInRange, decimateRange, type XY } from "./decimate.js";
 
 /** Coordinates keep two decimals: a hundredth of a pixel or point is below what any output can show. */
 export const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -50,6 +50,11 @@ export interface PanelProps {
   at?: { x: number; y: number };
   /** Prefix making clip-path ids unique when several panels share one document. */
   idPrefix?: string;
+  /**
+   * "svg" draws grid, CI bands and lines here (exports); "canvas" leaves them to a canvas layer under this SVG
+   * (the app, where building path strings for hundreds of long series is the slow part), drawing the rest.
+   */
+  seriesLayer?: "svg" | "canvas";
 }
 
 export interface Margins {
@@ -88,13 +93,19 @@ export function panelScales(p: Pick<PanelProps, "width" | "height" | "xDomain" |
   return { x, y, margins: m };
 }
 
+/** Tick values on both axes: as many as fit the panel at its font size. */
+export function panelTicks(p: Pick<PanelProps, "width" | "height" | "fontSize">, x: ScaleLinear<number, number>, y: ScaleLinear<number, number>) {
+  const fs = p.fontSize ?? 10;
+  return { xTicks: x.ticks(Math.max(2, Math.floor(p.width / (fs * 9)))), yTicks: y.ticks(Math.max(2, Math.floor(p.height / (fs * 4)))) };
+}
+
 export function DriftPanel(p: PanelProps) {
   const { x, y, margins: MARGIN } = panelScales(p);
   const fs = p.fontSize ?? 10;
   const lw = p.lineWidth ?? 1.6;
   const clipId = `clip-${p.idPrefix ?? ""}${slug(p.title)}`;
   const fg = p.theme === "dark" ? "#ddd" : "#222";
-  const grid = p.theme === "dark" ? "#444" : "#e4e4e4";
+  const grid = gridColour(p.theme);
   const [x0, x1] = p.xDomain;
   const px = (v: number) => x(v);
   // Two decimals of a user unit (a pixel on screen, a point in exports) keep paths small and exact enough.
@@ -108,9 +119,7 @@ export function DriftPanel(p: PanelProps) {
     .x((d) => x(d.x))
     .y0((d) => y(d.lo))
     .y1((d) => y(d.hi));
-  const xTicks = x.ticks(Math.max(2, Math.floor(p.width / (fs * 9))));
-  const yTicks = y.ticks(Math.max(2, Math.floor(p.height / (fs * 4))));
-  const visible = (pts: PanelSeries["points"]) => pts.filter((pt) => pt.x >= x0 && pt.x <= x1);
+  const { xTicks, yTicks } = panelTicks(p, x, y);
   return (
     <svg
       {...(p.at ? { x: p.at.x, y: p.at.y } : { xmlns: "http://www.w3.org/2000/svg" })}
@@ -131,7 +140,7 @@ export function DriftPanel(p: PanelProps) {
         {p.title}
         {p.unit ? <tspan fontWeight="normal" fill={fg} opacity={0.7}>{`  ${p.unit}`}</tspan> : null}
       </text>
-      <g className="grid">
+      <g className="grid" display={p.seriesLayer === "canvas" ? "none" : undefined}>
         {yTicks.map((t) => (
           <line key={`gy${t}`} x1={MARGIN.left} x2={round2(p.width - MARGIN.right)} y1={round2(y(t))} y2={round2(y(t))} stroke={grid} strokeWidth={round2(fs / 10)} />
         ))}
@@ -176,20 +185,22 @@ export function DriftPanel(p: PanelProps) {
             </line>
           ),
         )}
-        {p.showBands !== false
+        {p.showBands !== false && p.seriesLayer !== "canvas"
           ? p.series.map((s) => {
-              const pts = decimateBand(visible(s.points).filter((pt): pt is BandPoint => pt.lo != null && pt.hi != null && pt.y != null), px);
+              const pts = bandPoints(s, x0, x1, px);
               return pts.length > 0 ? <path key={`b${s.key}`} className="ci-band" d={band(pts) ?? ""} fill={s.colour} opacity={BAND_OPACITY} /> : null;
             })
           : null}
         {p.series.map((s) => {
-          const raw = decimateRange(columnar(s.points), x0, x1, px);
-          const smooth = s.smoothed ? decimateRange(columnar(smoothedPoints(s)), x0, x1, px) : null;
+          // On a canvas layer the lines are drawn there; this SVG then only needs the points of sparse series.
+          const canvasLayer = p.seriesLayer === "canvas";
+          const raw = canvasLayer && countInRange(columnar(s.points), x0, x1) > 60 ? [] : decimateRange(columnar(s.points), x0, x1, px);
+          const smooth = s.smoothed && !canvasLayer ? decimateRange(columnar(smoothedPoints(s)), x0, x1, px) : null;
           return (
             <g key={`l${s.key}`} className="series" data-series={s.key}>
-              <path d={path(raw) ?? ""} fill="none" stroke={s.colour} strokeWidth={smooth ? lw * 0.6 : lw} opacity={smooth ? 0.35 : 1} strokeDasharray={s.dashed ? `${round2(lw * 3)} ${round2(lw * 2)}` : undefined} />
+              {p.seriesLayer === "canvas" ? null : <path d={path(raw) ?? ""} fill="none" stroke={s.colour} strokeWidth={smooth ? lw * 0.6 : lw} opacity={smooth ? 0.35 : 1} strokeDasharray={s.dashed ? `${round2(lw * 3)} ${round2(lw * 2)}` : undefined} />}
               {smooth ? <path className="smoothed" d={path(smooth) ?? ""} fill="none" stroke={s.colour} strokeWidth={round2(lw * 1.1)} /> : null}
-              {raw.length <= 60
+              {raw.length > 0 && raw.length <= 60
                 ? raw.filter((pt) => pt.y !== null).map((pt) => <circle key={pt.x} className="point" cx={round2(x(pt.x))} cy={round2(y(pt.y!))} r={round2(lw * 1.4)} fill={s.colour} />)
                 : null}
             </g>
@@ -215,11 +226,14 @@ function seriesExtent(points: PanelSeries["points"]): [number, number] {
     let lo = Infinity;
     let hi = -Infinity;
     for (const pt of points) {
-      for (const v of [pt.y, pt.lo, pt.hi]) {
-        if (v === null || v === undefined || !Number.isFinite(v)) continue;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
+      // Unrolled over y, lo and hi: this runs over every point of every series when data arrives.
+      const { y, lo: l, hi: h } = pt;
+      if (y != null && Number.isFinite(y)) {
+        if (y < lo) lo = y;
+        if (y > hi) hi = y;
       }
+      if (l != null && Number.isFinite(l) && l < lo) lo = l;
+      if (h != null && Number.isFinite(h) && h > hi) hi = h;
     }
     e = [lo, hi];
     extentCache.set(points, e);
@@ -230,7 +244,7 @@ function seriesExtent(points: PanelSeries["points"]): [number, number] {
 const smoothedCache = new WeakMap<PanelSeries, XY[]>();
 
 /** The smoothed values as points, built once per series object. */
-function smoothedPoints(s: PanelSeries): XY[] {
+export function smoothedPoints(s: PanelSeries): XY[] {
   let pts = smoothedCache.get(s);
   if (!pts) {
     pts = s.points.map((pt, i) => ({ x: pt.x, y: s.smoothed![i] ?? null }));
@@ -263,9 +277,19 @@ function fitText(text: string, room: number, fs: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+export const gridColour = (theme: PanelProps["theme"]) => (theme === "dark" ? "#444" : "#e4e4e4");
+
 export const FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif";
 
-type BandPoint = { x: number; y: number; lo: number; hi: number };
+export type BandPoint = { x: number; y: number; lo: number; hi: number };
+
+/** A series' CI band over the visible range, decimated to its per-column envelope. */
+export function bandPoints(s: PanelSeries, x0: number, x1: number, px: (x: number) => number): BandPoint[] {
+  return decimateBand(
+    s.points.filter((pt): pt is BandPoint => pt.x >= x0 && pt.x <= x1 && pt.lo != null && pt.hi != null && pt.y != null),
+    px,
+  );
+}
 
 /**
  * A CI band reduced to its envelope per pixel column (lowest low, highest high, at the column's first and last x),

@@ -1,7 +1,5 @@
 // A whole exported figure: title, legend and the panels, each panel the same DriftPanel the app draws on screen.
-// Renders to a standalone SVG string with react-dom/server, which runs alike in Node (the CLI, the core) and in
-// the browser (the app's preview and export), so both produce the same bytes for the same spec and data.
-import { renderToStaticMarkup } from "react-dom/server";
+// figureSvg.tsx turns it into a standalone SVG string; the app's Export dialog shows it directly as its preview.
 import { DriftPanel, FONT_FAMILY, round2 } from "./DriftPanel.js";
 import type { FigureModel } from "./figureLayout.js";
 
@@ -60,9 +58,4 @@ export function Figure({ figure: f }: { figure: FigureModel }) {
       ))}
     </svg>
   );
-}
-
-/** The figure as a standalone SVG document (XML declaration, namespace, physical size in inches). */
-export function renderFigureSvg(figure: FigureModel): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${renderToStaticMarkup(<Figure figure={figure} />)}\n`;
 }

@@ -96,10 +96,17 @@ export function decimateRange(c: Columnar, x0: number, x1: number, px: (x: numbe
   let min = -1;
   let max = -1;
   let last = -1;
+  const push = (i: number) => out.push({ x: c.xs[i]!, y: c.ys[i]! });
+  // A column's first, min, max and last points in index order, each once (first <= min, max <= last). Written
+  // without temporary arrays: this runs once per pixel column of every series on every frame.
   const flush = () => {
     if (first < 0) return;
-    const idx = [first, min, max, last].filter((v, i, arr) => arr.indexOf(v) === i).sort((p, q) => p - q);
-    for (const i of idx) out.push({ x: c.xs[i]!, y: c.ys[i]! });
+    const lo = min < max ? min : max;
+    const hi = min < max ? max : min;
+    push(first);
+    if (lo !== first) push(lo);
+    if (hi !== lo && hi !== first) push(hi);
+    if (last !== hi && last !== lo && last !== first) push(last);
     first = min = max = last = -1;
   };
   const take = (i: number) => {
@@ -152,6 +159,11 @@ export function decimateRange(c: Columnar, x0: number, x1: number, px: (x: numbe
   }
   flush();
   return out;
+}
+
+/** How many points lie in [x0, x1] (binary search; no scan). */
+export function countInRange(c: Columnar, x0: number, x1: number): number {
+  return Math.max(0, bound(c.xs, x1, true) - bound(c.xs, x0, false));
 }
 
 /** Decimates a whole series (sorted by x). */

@@ -4,6 +4,7 @@ import { logHistoryBench } from "./logHistoryBench.js";
 import { probeThroughputBench, sampleWriteBench } from "./probeBench.js";
 import { scanBench } from "./scanBench.js";
 import { uiBench } from "./uiBench.js";
+import { exportBench } from "./exportBench.js";
 
 const only = process.argv[2];
 const benches: [string, () => Promise<Figure[]>][] = [
@@ -12,6 +13,7 @@ const benches: [string, () => Promise<Figure[]>][] = [
   ["probe", probeThroughputBench],
   ["samples", sampleWriteBench],
   ["ui", uiBench],
+  ["export", exportBench],
 ];
 for (const [name, bench] of benches) {
   if (only && !name.includes(only)) continue;

@@ -110,9 +110,12 @@ export async function uiBench(): Promise<Figure[]> {
       const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
       const t0 = performance.now();
       await page.goto(a.server.url);
-      // Complete: every trait panel has every run's line drawn.
+      // Complete: every trait panel has drawn every run's line (the canvas layer records what it drew).
       for (;;) {
-        const drawn = await page.locator(".panel .series path").count();
+        const drawn = await page.evaluate(() => {
+          const { document } = globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(a: string): string | null }> } };
+          return Array.from(document.querySelectorAll(".panel canvas.series-layer")).reduce((n, c) => n + Number(c.getAttribute("data-series-count") ?? 0), 0);
+        });
         if (drawn >= TRAITS * RUNS) break;
         await page.waitForTimeout(5);
       }
@@ -132,7 +135,7 @@ export async function uiBench(): Promise<Figure[]> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
     await page.goto(b.server.url);
     const panel = page.locator('[data-panel="reward"]');
-    await panel.locator(".series path").first().waitFor({ timeout: 60_000 });
+    await panel.locator("canvas.series-layer[data-series-count]").waitFor({ timeout: 60_000 });
     const box = (await panel.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
     await page.mouse.down();
@@ -147,7 +150,7 @@ export async function uiBench(): Promise<Figure[]> {
     const barePan = await bareCanvas(basePage, 1, 1, LONG, 440);
     return [
       {
-        name: `drift view to first complete chart, ${RUNS} runs x ${CHECKPOINTS} checkpoints x ${TRAITS} traits (page load, API, React, SVG)`,
+        name: `drift view to first complete chart, ${RUNS} runs x ${CHECKPOINTS} checkpoints x ${TRAITS} traits (page load, API, React, SVG axes over a canvas layer)`,
         ms: firstChart,
         baselineName: "bare canvas drawing of the same decimated points",
         baselineMs: bareFirst,

@@ -47,7 +47,7 @@ describe("the app in a browser", { skip }, () => {
     await page.getByRole("button", { name: "Start the demo run" }).click();
     const baseline = page.locator('[data-run="demo-baseline"]');
     await baseline.waitFor();
-    await page.locator('[data-panel^="Answers in Spanish"] .series path').first().waitFor({ timeout: 30_000 });
+    await page.locator('[data-panel^="Answers in Spanish"] canvas.series-layer[data-series-count]:not([data-series-count="0"])').waitFor({ timeout: 30_000 });
     const stepOf = async () => Number(/step (\d+)/.exec((await baseline.textContent()) ?? "")?.[1] ?? -1);
     const first = await stepOf();
     let later = first;
@@ -88,15 +88,18 @@ describe("the app in a browser", { skip }, () => {
   });
 
   test("the context selector and smoothing change what is drawn", async () => {
-    const firstPath = () => page.locator('[data-panel^="Writes in capitals"] .series path').first().getAttribute("d");
-    const before = await firstPath();
+    // The lines are drawn on each panel's canvas layer, which records a digest of the coordinates it drew.
+    const drawn = () => page.locator('[data-panel^="Writes in capitals"] canvas.series-layer').getAttribute("data-digest");
+    const before = await drawn();
     await page.getByLabel("Eval context").selectOption("inoculation");
     await page.locator('[data-panel="Writes in capitals · inoculation"]').waitFor();
-    const after = await firstPath();
+    const after = await drawn();
+    assert.ok(before && after);
     assert.notEqual(after, before);
-    assert.equal(await page.locator(".smoothed").count(), 0);
+    const smoothedPanels = () => page.locator('canvas.series-layer[data-smoothed]:not([data-smoothed="0"])').count();
+    assert.equal(await smoothedPanels(), 0);
     await page.getByLabel("Smoothing").fill("0.6");
-    await page.locator(".smoothed").first().waitFor();
+    await page.locator('canvas.series-layer[data-smoothed]:not([data-smoothed="0"])').first().waitFor();
     assert.ok((await page.locator('[data-panel^="Writes in capitals"] .point').count()) > 0, "raw points stay visible under smoothing");
     await page.getByLabel("Layout").selectOption("contexts");
     await page.locator('[data-panel="Writes in capitals · placebo"]').waitFor();

@@ -52,7 +52,9 @@ test("the CSP's only evaluator remark is the 'self' caveat explained above", () 
   const findings = new csp.CspEvaluator(new csp.CspParser(CONTENT_SECURITY_POLICY).csp, csp.Version.CSP3).evaluate();
   assert.deepEqual(findings.map((f) => [f.directive, f.description]), [["script-src", "'self' can be problematic if you host JSONP, Angular or user uploaded files."]]);
   // And the renderer folder holds only our own files: no JSONP endpoints, no uploads.
-  assert.deepEqual(readdirSync(join(PROJECT_ROOT, "dist", "renderer")).sort(), ["app.js", "app.js.map", "favicon.svg", "index.html", "styles.css"]);
+  assert.deepEqual(readdirSync(join(PROJECT_ROOT, "dist", "renderer")).sort(), ["app.js", "app.js.map", "chunks", "favicon.svg", "index.html", "styles.css"]);
+  const chunks = readdirSync(join(PROJECT_ROOT, "dist", "renderer", "chunks"));
+  assert.ok(chunks.length > 0 && chunks.every((f) => /^chunk-[\w-]+\.js(\.map)?$/.test(f) || /^figureSvg-[\w-]+\.js(\.map)?$/.test(f) || /^exportText-[\w-]+\.js(\.map)?$/.test(f)), chunks.join(", "));
 });
 
 test("electronegativity over the built app reports nothing unexplained", () => {

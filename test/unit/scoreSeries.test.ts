@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { parseSuite } from "../../main/core/probes/suiteLoader.js";
 import { ProbeStore } from "../../main/core/store/probeStore.js";
+import { ScoreSeriesCache } from "../../main/core/store/scoreSeriesCache.js";
 import { Store } from "../../main/core/store/store.js";
 import { tempDir } from "../support/tmp.js";
 
@@ -35,4 +36,37 @@ test("score series: columns by step per run, trait and context; the newest suite
   assert.deepEqual(probes.scoreSeries([run.id], "other"), []);
   // The same view as the CLI's listScores, for the steps both show.
   assert.deepEqual(probes.listScores(run.id).map((s) => [s.step, s.mean]), [[10, 0.1], [20, 0.25], [30, 0.333333333]]);
+});
+
+test("the score-series cache serves unchanged runs from memory and sees every change, also from another connection", (t) => {
+  const path = join(tempDir(t), "w.db");
+  const store = Store.open(path);
+  t.after(() => store.close());
+  const probes = new ProbeStore(store);
+  const suite = probes.saveSuite(parseSuite("v1.yaml", suiteText(1)), null);
+  const runs = [store.registerRun({ path: "/a" }), store.registerRun({ path: "/b" })];
+  for (const run of runs) for (const step of [10, 20]) store.markComplete(run.id, { step, path: `${run.path}/checkpoint-${step}`, kind: "lora" }, "fp", []);
+  const put = (db: Store, runId: number, step: number, mean: number) =>
+    db.db
+      .prepare(
+        `INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES ((SELECT id FROM checkpoint WHERE run_id = ? AND step = ?), ?, ?, ?, ?, ?, 5, 0, 'same')
+         ON CONFLICT DO UPDATE SET mean = excluded.mean`,
+      )
+      .run(runId, step, suite.traits[0]!.id, suite.traits[0]!.contexts[0]!.id, mean, mean - 0.1, mean + 0.1);
+  for (const run of runs) put(store, run.id, 10, 0.5);
+  const cache = new ScoreSeriesCache(probes);
+  const first = cache.get([runs[0]!.id, runs[1]!.id], false);
+  assert.deepEqual(first.map((s) => s.mean), [[0.5], [0.5]]);
+  const again = cache.get([runs[0]!.id, runs[1]!.id], false);
+  assert.equal(again[0], first[0], "an unchanged run is served from memory");
+  // Another process's connection writes a new score, and then changes a value without changing its update time.
+  const other = Store.open(path);
+  put(other, runs[1]!.id, 20, 0.7);
+  assert.deepEqual(cache.get([runs[0]!.id, runs[1]!.id], false).map((s) => s.mean), [[0.5], [0.5, 0.7]]);
+  put(other, runs[1]!.id, 20, 0.9);
+  other.close();
+  const after = cache.get([runs[0]!.id, runs[1]!.id], false);
+  assert.deepEqual(after.map((s) => s.mean), [[0.5], [0.5, 0.9]]);
+  assert.equal(after[0], first[0], "the untouched run is still the cached one");
+  assert.deepEqual(cache.get([runs[1]!.id], true)[0]!.completed!.length, 2, "times are cached apart");
 });

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
 import { DatabaseOpenError } from "../../main/core/store/database.js";
-import { SCHEMA_VERSION } from "../../main/core/store/schema.js";
+import { APPLICATION_ID } from "../../main/core/store/database.js";
+import { MIGRATIONS, SCHEMA_VERSION } from "../../main/core/store/schema.js";
 import { Store } from "../../main/core/store/store.js";
 import { tempDir } from "../support/tmp.js";
 
@@ -32,6 +33,36 @@ test("reopening an up-to-date workspace keeps its data", (t) => {
   assert.equal(runs.length, 1);
   assert.equal(runs[0]!.group, "inoculated");
   assert.equal(runs[0]!.seed, 3);
+});
+
+test("a version-1 workspace migrates forward with its data, and score changes bump the run's version from then on", (t) => {
+  const path = join(tempDir(t), "w.db");
+  const raw = new Database(path);
+  raw.exec(MIGRATIONS[0]!);
+  raw.pragma("user_version = 1");
+  raw.pragma(`application_id = ${APPLICATION_ID}`);
+  raw.prepare(`INSERT INTO run (id, name, path, format_setting, status, created_at) VALUES (1, 'old', '/runs/old', 'auto', 'finished', 'x')`).run();
+  raw.close();
+  const store = Store.open(path);
+  t.after(() => store.close());
+  assert.equal(store.db.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+  assert.equal(store.listRuns()[0]!.name, "old");
+  const version = () => (store.db.prepare("SELECT scores_version AS v FROM run WHERE id = 1").get() as { v: number }).v;
+  assert.equal(version(), 0);
+  store.markComplete(1, { step: 10, path: "/runs/old/checkpoint-10", kind: "lora" }, "fp", []);
+  const afterCheckpoint = version();
+  store.db.exec(`INSERT INTO suite (id, suite_key, version, name, content, imported_at) VALUES (1, 's', 'v', 'S', '{}', 'x');
+    INSERT INTO trait (id, suite_id, trait_key, name, polarity, role) VALUES (1, 1, 't', 'T', 'higher_is_trait', 'control');
+    INSERT INTO context (id, trait_id, context_key, role) VALUES (1, 1, 'none', 'neutral');`);
+  const cp = store.listCheckpoints(1)[0]!.id;
+  store.db.prepare(`INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, 1, 1, 0.5, 0.4, 0.6, 3, 0, 'x')`).run(cp);
+  const afterInsert = version();
+  assert.ok(afterInsert > afterCheckpoint);
+  store.db.prepare(`UPDATE score SET mean = 0.7 WHERE checkpoint_id = ?`).run(cp);
+  const afterUpdate = version();
+  assert.ok(afterUpdate > afterInsert, "an update with the same timestamp still counts");
+  store.markComplete(1, { step: 10, path: "/runs/old/checkpoint-10", kind: "lora" }, "fp2", []);
+  assert.ok(version() > afterUpdate, "a re-completed checkpoint (new completion time) counts");
 });
 
 test("a database from a newer Driftscope is refused with its version, and left untouched", (t) => {

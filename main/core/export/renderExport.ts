@@ -3,7 +3,7 @@
 import { buildFigure } from "../../../shared/chart/figureLayout.js";
 import type { ExportData } from "../../../shared/chart/exportData.js";
 import { exportDpi, type ChartSpec, type ExportFormat } from "../../../shared/chart/exportSpec.js";
-import { renderFigureSvg } from "../../../shared/chart/Figure.js";
+import { renderFigureSvg } from "../../../shared/chart/figureSvg.js";
 import { buildManifest } from "../../../shared/chart/manifest.js";
 import { isTextFormat, textExport } from "../../../shared/chart/exportText.js";
 import { svgToPdf } from "./pdf.js";

@@ -349,6 +349,14 @@ export class ProbeStore {
     return out;
   }
 
+  /** Per run, a number that changes whenever any of its scores or checkpoint completion times change (kept by
+   * triggers, so writes from any process count). */
+  scoreFingerprints(runIds: number[]): Map<number, string> {
+    if (runIds.length === 0) return new Map();
+    const rows = this.db.prepare(`SELECT id, scores_version AS v FROM run WHERE id IN (${runIds.map(() => "?").join(",")})`).all(...runIds) as { id: number; v: number }[];
+    return new Map(rows.map((r) => [r.id, String(r.v)]));
+  }
+
   /**
    * Scores of several runs as one column set per (run, trait, context), sorted by step; the newest suite version
    * wins where a run was probed with several. Values keep 5 decimals (more than a chart can show) unless `exact`

@@ -183,6 +183,26 @@ export const MIGRATIONS: readonly string[] = [
     settings         TEXT NOT NULL DEFAULT '{}'
   );
   `,
+  // v2: a per-run counter of score and checkpoint-completion changes, kept by triggers, so a reader (the app's
+  // score cache) can tell in microseconds whether a run's scores changed, whichever process wrote them.
+  `
+  ALTER TABLE run ADD COLUMN scores_version INTEGER NOT NULL DEFAULT 0;
+  CREATE TRIGGER score_insert_bumps_run AFTER INSERT ON score BEGIN
+    UPDATE run SET scores_version = scores_version + 1 WHERE id = (SELECT run_id FROM checkpoint WHERE id = NEW.checkpoint_id);
+  END;
+  CREATE TRIGGER score_update_bumps_run AFTER UPDATE ON score BEGIN
+    UPDATE run SET scores_version = scores_version + 1 WHERE id = (SELECT run_id FROM checkpoint WHERE id = NEW.checkpoint_id);
+  END;
+  CREATE TRIGGER score_delete_bumps_run AFTER DELETE ON score BEGIN
+    UPDATE run SET scores_version = scores_version + 1 WHERE id = (SELECT run_id FROM checkpoint WHERE id = OLD.checkpoint_id);
+  END;
+  CREATE TRIGGER checkpoint_completion_bumps_run AFTER UPDATE OF completed_at, step ON checkpoint BEGIN
+    UPDATE run SET scores_version = scores_version + 1 WHERE id = NEW.run_id;
+  END;
+  CREATE TRIGGER checkpoint_delete_bumps_run AFTER DELETE ON checkpoint BEGIN
+    UPDATE run SET scores_version = scores_version + 1 WHERE id = OLD.run_id;
+  END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
