@@ -52,6 +52,8 @@ export interface ScoreSeries {
   completed?: (number | null)[];
   /** Samples behind each mean (exports ask for it). */
   n?: number[];
+  /** When set, mean and CI are integers in units of 1/scale (a compact wire form for charts); divide to use. */
+  scale?: number;
 }
 
 export interface SampleView {
@@ -130,13 +132,13 @@ export const apiSchemas = {
   setRunHidden: z.strictObject({ runId: id, hidden: z.boolean() }),
   startDemo: z.strictObject({}),
   listCheckpoints: z.strictObject({ runId: id }),
-  metricKeys: z.strictObject({ runId: id }),
-  getMetrics: z.strictObject({ runId: id, keys: z.array(z.string().max(500)).max(50) }),
+  metricKeys: z.strictObject({ runIds: z.array(id).max(500) }),
+  getMetrics: z.strictObject({ runIds: z.array(id).max(500), keys: z.array(z.string().max(500)).max(50) }),
   listTraits: z.strictObject({ runIds: z.array(id).max(500) }),
   getScores: z.strictObject({ runId: id, trait: z.string().max(200).optional(), context: z.string().max(200).optional() }),
   getScoreSeries: z.strictObject({ runIds: z.array(id).max(500), trait: z.string().max(200).optional(), context: z.string().max(200).optional(), times: z.boolean().optional() }),
   getSamples: z.strictObject({ runId: id, step, trait: z.string().max(200).optional() }),
-  listAnnotations: z.strictObject({ runId: id }),
+  listAnnotations: z.strictObject({ runIds: z.array(id).max(500) }),
   createAnnotation: z.strictObject({ runId: id, step, to: step.nullable().optional(), text, tags: z.array(tag).max(20).optional(), color: color.optional() }),
   updateAnnotation: z.strictObject({ id, step: step.optional(), to: step.nullable().optional(), text: text.optional(), tags: z.array(tag).max(20).optional(), color: color.nullable().optional() }),
   deleteAnnotation: z.strictObject({ id }),
@@ -165,8 +167,9 @@ export interface ApiResults {
   setRunHidden: RunView;
   startDemo: RunView[];
   listCheckpoints: CheckpointInfo[];
+  /** Every key any of the runs logged, sorted. */
   metricKeys: string[];
-  getMetrics: MetricPoint[];
+  getMetrics: { runId: number; points: MetricPoint[] }[];
   listTraits: TraitInfo[];
   getScores: ScorePoint[];
   getScoreSeries: ScoreSeries[];

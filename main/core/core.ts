@@ -159,17 +159,18 @@ export class Core {
       return runs;
     },
     listCheckpoints: async ({ runId }) => this.store.listCheckpoints(this.requireRun(runId).id).map(({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt }) => ({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt })),
-    metricKeys: async ({ runId }) => this.store.metricKeys(this.requireRun(runId).id),
-    getMetrics: async ({ runId, keys }) => {
-      this.requireRun(runId);
-      return keys.flatMap((k) => this.store.listMetrics(runId, k));
-    },
+    // Batched over runs: the drift view asks once for every visible run instead of once per run.
+    metricKeys: async ({ runIds }) => [...new Set(runIds.flatMap((id) => this.store.metricKeys(this.requireRun(id).id)))].sort(),
+    getMetrics: async ({ runIds, keys }) => runIds.map((runId) => (this.requireRun(runId), { runId, points: keys.flatMap((k) => this.store.listMetrics(runId, k)) })),
     listTraits: async ({ runIds }) => {
       const out = new Map<string, TraitInfo>();
+      const suites = new Map<string, ReturnType<ProbeStore["findSuite"]>>(); // runs of one experiment share suites: read each once
       for (const runId of runIds) {
         const cfg = this.store.getProbeConfig(runId) as { suites?: { key: string; version: string }[] };
         for (const s of cfg.suites ?? []) {
-          const suite = this.probes.findSuite(s.key, s.version);
+          const ref = `${s.key}@${s.version}`;
+          if (!suites.has(ref)) suites.set(ref, this.probes.findSuite(s.key, s.version));
+          const suite = suites.get(ref);
           for (const t of suite?.suite.traits ?? []) {
             const prev = out.get(t.id);
             const contexts = [...new Set([...(prev?.contexts ?? []), ...t.contexts.map((c) => c.id)])];
@@ -192,7 +193,7 @@ export class Core {
       this.requireRun(runId);
       return this.probes.listSamplesDetailed(runId, step, trait) satisfies SampleView[];
     },
-    listAnnotations: async ({ runId }) => this.store.listAnnotations(this.requireRun(runId).id),
+    listAnnotations: async ({ runIds }) => runIds.flatMap((id) => this.store.listAnnotations(this.requireRun(id).id)),
     createAnnotation: async (a) => {
       this.requireRun(a.runId);
       return this.store.createAnnotation(a) satisfies Annotation;

@@ -26,9 +26,14 @@ export function CheckpointView({ api, run, step, onStep }: { api: Api; run: RunV
   const scores = useLive(api, () => api.getScores({ runId: run.id }), (e) => e.type === "scores-updated" && e.runId === run.id, [run.id]);
   const samples = useLive(api, () => api.getSamples({ runId: run.id, step }), (e) => e.type === "scores-updated" && e.runId === run.id && e.step === step, [run.id, step]);
   const other = useLive<SampleView[]>(api, async () => (compare === null ? [] : api.getSamples({ runId: run.id, step: compare })), () => false, [run.id, compare]);
-  const keys = useLive(api, () => api.metricKeys({ runId: run.id }), () => false, [run.id]);
-  const metrics = useLive(api, async () => (await api.getMetrics({ runId: run.id, keys: (keys.data ?? []).slice(0, 50) })).filter((m) => m.step === step), (e) => e.type === "metrics-added" && e.runId === run.id, [run.id, step, (keys.data ?? []).join(",")]);
-  const annotations = useLive(api, () => api.listAnnotations({ runId: run.id }), (e) => e.type === "annotation-changed" && e.runId === run.id, [run.id]);
+  const keys = useLive(api, () => api.metricKeys({ runIds: [run.id] }), () => false, [run.id]);
+  const metrics = useLive(
+    api,
+    async () => ((await api.getMetrics({ runIds: [run.id], keys: (keys.data ?? []).slice(0, 50) }))[0]?.points ?? []).filter((m) => m.step === step),
+    (e) => e.type === "metrics-added" && e.runId === run.id,
+    [run.id, step, (keys.data ?? []).join(",")],
+  );
+  const annotations = useLive(api, () => api.listAnnotations({ runIds: [run.id] }), (e) => e.type === "annotation-changed" && e.runId === run.id, [run.id]);
   const steps = (checkpoints.data ?? []).map((c) => c.step);
   const [editing, setEditing] = useState<Annotation | null>(null);
   // Left and right arrow keys step through checkpoints (not while typing in a field).

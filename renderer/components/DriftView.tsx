@@ -28,28 +28,34 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
   const [draftText, setDraftText] = useState("");
   const [exporting, setExporting] = useState(false);
 
-  const traits = useLive<TraitInfo[]>(api, () => api.listTraits({ runIds: ids }), (e) => e.type === "run-changed", [idKey]);
+  const traits = useLive<TraitInfo[]>(api, async () => (ids.length ? api.listTraits({ runIds: ids }) : []), (e) => e.type === "run-changed", [idKey]);
   // One call for every visible run's scores, as columns.
-  const scores = useLive<ScoreIndex>(
+  // Tagged with the runs and axis they were loaded for: until the current ones arrive, panels show "loading"
+  // rather than drawing empty and again (useLive keeps the previous data while it reloads).
+  const scoreKey = `${idKey}|${xAxis}`;
+  const scores = useLive<{ key: string; index: ScoreIndex }>(
     api,
-    async () => indexScores(await api.getScoreSeries({ runIds: ids, times: xAxis === "time" })),
+    async () => ({ key: scoreKey, index: indexScores(ids.length ? await api.getScoreSeries({ runIds: ids, times: xAxis === "time" }) : []) }),
     (e) => (e.type === "scores-updated" || e.type === "checkpoint-changed") && runSet.has(e.runId),
     [idKey, xAxis],
   );
-  const allKeys = useLive<string[]>(api, async () => [...new Set((await Promise.all(ids.map((id) => api.metricKeys({ runId: id })))).flat())].sort(), (e) => e.type === "metrics-added" && runSet.has(e.runId), [idKey]);
+  const allKeys = useLive<string[]>(api, async () => (ids.length ? api.metricKeys({ runIds: ids }) : []), (e) => e.type === "metrics-added" && runSet.has(e.runId), [idKey]);
   const keys = metricKeys.filter((k) => allKeys.data?.includes(k));
   const metrics = useLive(
     api,
-    async () => new Map(await Promise.all(ids.map(async (id) => [id, await api.getMetrics({ runId: id, keys })] as const))),
+    async () => new Map(ids.length && keys.length ? (await api.getMetrics({ runIds: ids, keys })).map((m) => [m.runId, m.points] as const) : []),
     (e) => e.type === "metrics-added" && runSet.has(e.runId),
     [idKey, keys.join(",")],
   );
-  const annotations = useLive<Annotation[]>(api, async () => (await Promise.all(ids.map((id) => api.listAnnotations({ runId: id })))).flat(), (e) => e.type === "annotation-changed" && runSet.has(e.runId), [idKey]);
+  const annotations = useLive<Annotation[]>(api, async () => (ids.length ? api.listAnnotations({ runIds: ids }) : []), (e) => e.type === "annotation-changed" && runSet.has(e.runId), [idKey]);
 
   const traitList = useMemo(() => traits.data ?? [], [traits.data]);
   const contexts = [...new Set(traitList.flatMap((t) => t.contexts))];
   const ctx = contexts.includes(context) ? context : (contexts[0] ?? "none");
-  const scoreMap = useMemo(() => scores.data ?? (new Map() as ScoreIndex), [scores.data]);
+  // Stale scores of other runs are fine to keep showing while new ones load (no flicker when a run is shown or
+  // hidden); an empty first answer is not.
+  const scoresLoaded = scores.data !== undefined && (scores.data.key === scoreKey || scores.data.index.size > 0);
+  const scoreMap = useMemo(() => scores.data?.index ?? (new Map() as ScoreIndex), [scores.data]);
 
   const panelAnnotations: PanelAnnotation[] = useMemo(
     () => (xAxis === "step" ? (annotations.data ?? []).map((a) => ({ id: a.id, x: a.step, to: a.to, text: a.text, colour: a.color ?? runColour(runs.find((r) => r.id === a.runId) ?? { id: a.runId, color: null }) })) : []),
@@ -200,10 +206,11 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
       {exporting && ids.length > 0 ? <ExportDialog api={api} runs={runs} traits={traitList} initial={exportSpec} onClose={() => setExporting(false)} /> : null}
       {scores.error ? <div className="error section">{scores.error}</div> : null}
       <div className="panels">
-        {traitPanels.map((p) => (
+        {!scoresLoaded && ids.length > 0 ? <p className="note section">Loading scores…</p> : null}
+        {(scoresLoaded ? traitPanels : []).map((p) => (
           <InteractivePanel key={p.title} title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} />
         ))}
-        {traitPanels.length === 0 ? <p className="note section">No probe results yet: scores appear here as checkpoints are probed.</p> : null}
+        {scoresLoaded && traitPanels.length === 0 ? <p className="note section">No probe results yet: scores appear here as checkpoints are probed.</p> : null}
       </div>
       <div className="panels">
         {metricSeries.map(([k, series]) => (

@@ -4,6 +4,7 @@ import { memo, useLayoutEffect, useRef, useState } from "react";
 import { columnar, indexAt, nearestIndex } from "../../shared/chart/decimate.js";
 import { DriftPanel, MARGIN, panelScales, type PanelProps } from "../../shared/chart/DriftPanel.js";
 import { SeriesCanvas } from "./SeriesCanvas.js";
+import { markPan } from "../userTiming.js";
 
 export interface PanelEvents {
   onZoom(domain: [number, number]): void;
@@ -34,7 +35,7 @@ export const InteractivePanel = memo(function InteractivePanel(props: PanelProps
   useLayoutEffect(() => {
     if (panStart.current === null) return;
     container.current?.getBoundingClientRect();
-    performance.measure("driftscope:pan", { start: panStart.current });
+    markPan(panStart.current);
     panStart.current = null;
   });
   const { x, y } = panelScales(panel);

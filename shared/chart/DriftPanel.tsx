@@ -140,11 +140,13 @@ export function DriftPanel(p: PanelProps) {
         {p.title}
         {p.unit ? <tspan fontWeight="normal" fill={fg} opacity={0.7}>{`  ${p.unit}`}</tspan> : null}
       </text>
-      <g className="grid" display={p.seriesLayer === "canvas" ? "none" : undefined}>
-        {yTicks.map((t) => (
-          <line key={`gy${t}`} x1={MARGIN.left} x2={round2(p.width - MARGIN.right)} y1={round2(y(t))} y2={round2(y(t))} stroke={grid} strokeWidth={round2(fs / 10)} />
-        ))}
-      </g>
+      {p.seriesLayer === "canvas" ? null : (
+        <g className="grid">
+          {yTicks.map((t) => (
+            <line key={`gy${t}`} x1={MARGIN.left} x2={round2(p.width - MARGIN.right)} y1={round2(y(t))} y2={round2(y(t))} stroke={grid} strokeWidth={round2(fs / 10)} />
+          ))}
+        </g>
+      )}
       <g className="axis-x" transform={`translate(0,${round2(p.height - MARGIN.bottom)})`}>
         <line x1={MARGIN.left} x2={round2(p.width - MARGIN.right)} stroke={fg} strokeWidth={round2(fs / 10)} />
         {xTicks.map((t) => (
@@ -196,6 +198,7 @@ export function DriftPanel(p: PanelProps) {
           const canvasLayer = p.seriesLayer === "canvas";
           const raw = canvasLayer && countInRange(columnar(s.points), x0, x1) > 60 ? [] : decimateRange(columnar(s.points), x0, x1, px);
           const smooth = s.smoothed && !canvasLayer ? decimateRange(columnar(smoothedPoints(s)), x0, x1, px) : null;
+          if (canvasLayer && raw.length === 0) return null;
           return (
             <g key={`l${s.key}`} className="series" data-series={s.key}>
               {p.seriesLayer === "canvas" ? null : <path d={path(raw) ?? ""} fill="none" stroke={s.colour} strokeWidth={smooth ? lw * 0.6 : lw} opacity={smooth ? 0.35 : 1} strokeDasharray={s.dashed ? `${round2(lw * 3)} ${round2(lw * 2)}` : undefined} />}

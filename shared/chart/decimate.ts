@@ -81,8 +81,7 @@ function bound(xs: Float64Array, v: number, strict: boolean): number {
  * at most four per pixel column. px maps x to a pixel position.
  */
 export function decimateRange(c: Columnar, x0: number, x1: number, px: (x: number) => number): XY[] {
-  const start = Math.max(0, bound(c.xs, x0, false) - 1);
-  const end = Math.min(c.xs.length, bound(c.xs, x1, true) + 1);
+  const [start, end] = visibleRange(c.xs, x0, x1);
   const out: XY[] = [];
   if (end - start <= 4) {
     for (let i = start; i < end; i++) out.push({ x: c.xs[i]!, y: Number.isNaN(c.ys[i]!) ? null : c.ys[i]! });
@@ -159,6 +158,37 @@ export function decimateRange(c: Columnar, x0: number, x1: number, px: (x: numbe
   }
   flush();
   return out;
+}
+
+/** The index range [start, end) of the points in [x0, x1], padded by one point each side (lines run to the border). */
+export function visibleRange(xs: Float64Array, x0: number, x1: number): [number, number] {
+  return [Math.max(0, bound(xs, x0, false) - 1), Math.min(xs.length, bound(xs, x1, true) + 1)];
+}
+
+export interface BandColumns {
+  xs: Float64Array;
+  /** NaN where a point has no CI. */
+  lo: Float64Array;
+  hi: Float64Array;
+}
+
+const bandCache = new WeakMap<readonly XY[], BandColumns>();
+
+/** A series' CI as typed arrays, built once per points array (for drawing bands without per-point objects). */
+export function bandColumns(points: readonly (XY & { lo?: number | null; hi?: number | null })[]): BandColumns {
+  let b = bandCache.get(points);
+  if (!b) {
+    const n = points.length;
+    b = { xs: new Float64Array(n), lo: new Float64Array(n), hi: new Float64Array(n) };
+    for (let i = 0; i < n; i++) {
+      const p = points[i]!;
+      b.xs[i] = p.x;
+      b.lo[i] = p.lo == null || p.y === null ? NaN : p.lo;
+      b.hi[i] = p.hi == null || p.y === null ? NaN : p.hi;
+    }
+    bandCache.set(points, b);
+  }
+  return b;
 }
 
 /** How many points lie in [x0, x1] (binary search; no scan). */

@@ -30,7 +30,7 @@ describe("exporting from the app", { skip }, () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 950 }, acceptDownloads: true });
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(server.url);
-    await page.locator('[data-panel^="All caps"] .series path').first().waitFor({ timeout: 30_000 });
+    await page.locator('[data-panel^="All caps"] canvas.series-layer[data-series-count]:not([data-series-count="0"])').waitFor({ timeout: 30_000 });
   });
   after(async () => {
     await browser?.close();

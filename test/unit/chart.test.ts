@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { columnar, decimateMinMax, decimateRange } from "../../shared/chart/decimate.js";
 import { debiasedEma } from "../../shared/chart/smoothing.js";
+import { groupMeans } from "../../shared/chart/groupMeans.js";
 
 const series = (n: number, f: (i: number) => number | null) => Array.from({ length: n }, (_, i) => ({ x: i, y: f(i) }));
 
@@ -63,4 +64,27 @@ test("the bucket summary used for very dense ranges keeps spikes and gaps like t
     const ys = out.filter((p) => p.y !== null && col(p.x) === c).map((p) => p.y!);
     assert.ok(Math.abs(Math.min(...ys) - lo) < 0.011 && Math.abs(Math.max(...ys) - hi) < 0.011, `column ${c}`);
   }
+});
+
+test("group means: mean and 95% band across a group's runs per step, whether or not the runs share their steps", () => {
+  const runs = [
+    { id: 1, group: "base" },
+    { id: 2, group: "base" },
+    { id: 3, group: "base" },
+    { id: 4, group: null },
+  ];
+  const s = (id: number, pts: [number, number | null][]) => ({ key: `run:${id}`, label: `r${id}`, colour: "#000000", points: pts.map(([x, y]) => ({ x, y })) });
+  const aligned = groupMeans(runs, [s(1, [[10, 0.1], [20, 0.5]]), s(2, [[10, 0.3], [20, null]]), s(3, [[10, 0.2], [20, 0.7]]), s(4, [[10, 9], [20, 9]])]);
+  assert.equal(aligned.length, 1, "one group; the ungrouped run is left out");
+  const [m10, m20] = aligned[0]!.points;
+  assert.ok(Math.abs(m10!.y! - 0.2) < 1e-12);
+  const half10 = (1.96 * 0.1) / Math.sqrt(3);
+  assert.ok(Math.abs(m10!.hi! - (0.2 + half10)) < 1e-12 && Math.abs(m10!.lo! - (0.2 - half10)) < 1e-12);
+  assert.ok(Math.abs(m20!.y! - 0.6) < 1e-12, "a null value is left out of its step");
+  // The same values at steps that are not shared by every run give the same means where two or more runs have one.
+  const ragged = groupMeans(runs, [s(1, [[10, 0.1], [20, 0.5], [30, 0.9]]), s(2, [[10, 0.3]]), s(3, [[10, 0.2], [20, 0.7]])]);
+  assert.deepEqual(ragged[0]!.points.map((p) => p.x), [10, 20], "step 30 has one run only");
+  assert.deepEqual(ragged[0]!.points[0], aligned[0]!.points[0]);
+  assert.deepEqual(ragged[0]!.points[1]!.y, m20!.y);
+  assert.equal(aligned[0]!.label, "base (mean of 3)");
 });

@@ -29,8 +29,14 @@ test("score series: columns by step per run, trait and context; the newest suite
   const series = probes.scoreSeries([run.id]);
   assert.equal(series.length, 1);
   assert.deepEqual(series[0]!.steps, [10, 20, 30]);
-  assert.deepEqual(series[0]!.mean, [0.1, 0.25, 0.33333]);
-  assert.deepEqual(series[0]!.ciHigh, [0.2, 0.35, 0.43333]);
+  // Chart series travel as integers of 1/100,000; exact series (exports) at full precision with n.
+  assert.equal(series[0]!.scale, 100_000);
+  assert.deepEqual(series[0]!.mean, [10_000, 25_000, 33_333]);
+  assert.deepEqual(series[0]!.ciHigh, [20_000, 35_000, 43_333]);
+  const exact = probes.scoreSeries([run.id], undefined, undefined, false, true)[0]!;
+  assert.equal(exact.scale, undefined);
+  assert.deepEqual(exact.mean, [0.1, 0.25, 0.333333333]);
+  assert.deepEqual(exact.n, [5, 5, 5]);
   assert.equal(series[0]!.completed, undefined);
   assert.equal(probes.scoreSeries([run.id], undefined, undefined, true)[0]!.completed!.length, 3);
   assert.deepEqual(probes.scoreSeries([run.id], "other"), []);
@@ -56,17 +62,17 @@ test("the score-series cache serves unchanged runs from memory and sees every ch
   for (const run of runs) put(store, run.id, 10, 0.5);
   const cache = new ScoreSeriesCache(probes);
   const first = cache.get([runs[0]!.id, runs[1]!.id], false);
-  assert.deepEqual(first.map((s) => s.mean), [[0.5], [0.5]]);
+  assert.deepEqual(first.map((s) => s.mean), [[50_000], [50_000]]);
   const again = cache.get([runs[0]!.id, runs[1]!.id], false);
   assert.equal(again[0], first[0], "an unchanged run is served from memory");
   // Another process's connection writes a new score, and then changes a value without changing its update time.
   const other = Store.open(path);
   put(other, runs[1]!.id, 20, 0.7);
-  assert.deepEqual(cache.get([runs[0]!.id, runs[1]!.id], false).map((s) => s.mean), [[0.5], [0.5, 0.7]]);
+  assert.deepEqual(cache.get([runs[0]!.id, runs[1]!.id], false).map((s) => s.mean), [[50_000], [50_000, 70_000]]);
   put(other, runs[1]!.id, 20, 0.9);
   other.close();
   const after = cache.get([runs[0]!.id, runs[1]!.id], false);
-  assert.deepEqual(after.map((s) => s.mean), [[0.5], [0.5, 0.9]]);
+  assert.deepEqual(after.map((s) => s.mean), [[50_000], [50_000, 90_000]]);
   assert.equal(after[0], first[0], "the untouched run is still the cached one");
   assert.deepEqual(cache.get([runs[1]!.id], true)[0]!.completed!.length, 2, "times are cached apart");
 });

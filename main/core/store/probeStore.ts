@@ -359,8 +359,9 @@ export class ProbeStore {
 
   /**
    * Scores of several runs as one column set per (run, trait, context), sorted by step; the newest suite version
-   * wins where a run was probed with several. Values keep 5 decimals (more than a chart can show) unless `exact`
-   * asks for full precision and each score's n, as exports do.
+   * wins where a run was probed with several. Values travel as integers in units of 1/SERIES_SCALE (5 decimals,
+   * more than a chart can show; SQLite formats and the browser parses integers several times faster than floats)
+   * unless `exact` asks for full precision and each score's n, as exports do.
    */
   scoreSeries(runIds: number[], traitKey?: string, contextKey?: string, withTimes = false, exact = false): ScoreSeries[] {
     if (runIds.length === 0) return [];
@@ -370,9 +371,9 @@ export class ProbeStore {
       .prepare(
         `SELECT c.run_id AS runId, t.trait_key AS trait, x.context_key AS context, t.suite_id AS suite,
            json_group_array(c.step ORDER BY c.step) AS steps,
-           json_group_array(${exact ? "s.mean" : "round(s.mean, 5)"} ORDER BY c.step) AS mean,
-           json_group_array(${exact ? "s.ci_low" : "round(s.ci_low, 5)"} ORDER BY c.step) AS lo,
-           json_group_array(${exact ? "s.ci_high" : "round(s.ci_high, 5)"} ORDER BY c.step) AS hi,
+           json_group_array(${exact ? "s.mean" : fixed("s.mean")} ORDER BY c.step) AS mean,
+           json_group_array(${exact ? "s.ci_low" : fixed("s.ci_low")} ORDER BY c.step) AS lo,
+           json_group_array(${exact ? "s.ci_high" : fixed("s.ci_high")} ORDER BY c.step) AS hi,
            ${exact ? "json_group_array(s.n ORDER BY c.step)" : "NULL"} AS n,
            ${withTimes ? "json_group_array(unixepoch(c.completed_at, 'subsec') ORDER BY c.step)" : "NULL"} AS completed
          FROM score s JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id JOIN context x ON x.id = s.context_id
@@ -403,6 +404,7 @@ export class ProbeStore {
         ciLow: JSON.parse(r.lo) as (number | null)[],
         ciHigh: JSON.parse(r.hi) as (number | null)[],
         ...(r.n !== null ? { n: JSON.parse(r.n) as number[] } : {}),
+        ...(exact ? {} : { scale: SERIES_SCALE }),
         ...(r.completed !== null ? { completed: JSON.parse(r.completed) as (number | null)[] } : {}),
       };
       const prev = out[out.length - 1];
@@ -431,6 +433,11 @@ export class ProbeStore {
   }
 
 }
+
+/** Chart series carry values as integers of this many parts per unit (see scoreSeries). */
+export const SERIES_SCALE = 100_000;
+
+const fixed = (col: string) => `CAST(round(${col} * ${SERIES_SCALE}) AS INTEGER)`;
 
 /** Two versions of one series: every step of both, the newer version's value where both have one. */
 function mergeSeries(older: ScoreSeries, newer: ScoreSeries): ScoreSeries {
