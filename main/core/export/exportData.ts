@@ -62,7 +62,8 @@ export function loadExportData(store: Store, probes: ProbeStore, spec: ChartSpec
   for (const t of spec.traits) if (!traits.has(t)) throw new ExportDataError(`no trait "${t}" in the suites of the chosen runs (they have: ${[...traits.keys()].join(", ") || "none"})`);
 
   const ids = runs.map((r) => r.id);
-  const scores = probes.scoreSeries(ids, undefined, undefined, spec.xAxis === "time", true);
+  // Only the traits drawn (all of them when none are named), and only the asked-for context when there is one.
+  const scores = probes.scoreSeries(ids, spec.traits.length ? spec.traits : undefined, spec.context ?? undefined, spec.xAxis === "time", true);
   for (const key of spec.metrics) {
     if (!ids.some((id) => store.metricKeys(id).includes(key))) {
       const known = [...new Set(ids.flatMap((id) => store.metricKeys(id)))];

@@ -6,8 +6,6 @@ import { exportDpi, type ChartSpec, type ExportFormat } from "../../../shared/ch
 import { renderFigureSvg } from "../../../shared/chart/figureSvg.js";
 import { buildManifest } from "../../../shared/chart/manifest.js";
 import { isTextFormat, textExport } from "../../../shared/chart/exportText.js";
-import { svgToPdf } from "./pdf.js";
-import { svgToPng } from "./png.js";
 
 export interface RenderedExport {
   bytes: Buffer;
@@ -18,7 +16,8 @@ export async function renderExport(spec: ChartSpec, data: ExportData, format: Ex
   const figure = buildFigure(spec, data);
   let bytes: Buffer;
   if (isTextFormat(format)) bytes = Buffer.from(textExport(format, figure), "utf8");
-  else if (format === "png") bytes = svgToPng(renderFigureSvg(figure), figure.widthIn, figure.heightIn, exportDpi(spec));
-  else bytes = await svgToPdf(renderFigureSvg(figure), figure.width, figure.height, { title: figure.title, createdAt });
+  // The rasteriser and the PDF writer are loaded when first asked for, not by every export or every app start.
+  else if (format === "png") bytes = (await import("./png.js")).svgToPng(renderFigureSvg(figure), figure.widthIn, figure.heightIn, exportDpi(spec));
+  else bytes = await (await import("./pdf.js")).svgToPdf(renderFigureSvg(figure), figure.width, figure.height, { title: figure.title, createdAt });
   return { bytes, manifest: buildManifest({ spec, data, figure, format, file: fileName, createdAt: createdAt.toISOString() }) };
 }

@@ -363,7 +363,8 @@ export class ProbeStore {
    * more than a chart can show; SQLite formats and the browser parses integers several times faster than floats)
    * unless `exact` asks for full precision and each score's n, as exports do.
    */
-  scoreSeries(runIds: number[], traitKey?: string, contextKey?: string, withTimes = false, exact = false): ScoreSeries[] {
+  scoreSeries(runIds: number[], traitKey?: string | string[], contextKey?: string, withTimes = false, exact = false): ScoreSeries[] {
+    const traitKeys = traitKey === undefined ? [] : Array.isArray(traitKey) ? traitKey : [traitKey];
     if (runIds.length === 0) return [];
     // SQLite builds each series' columns as JSON arrays (ordered by step) in C, so a 100,000-score view costs a few
     // hundred small JSON parses here rather than 100,000 row objects.
@@ -377,11 +378,11 @@ export class ProbeStore {
            ${exact ? "json_group_array(s.n ORDER BY c.step)" : "NULL"} AS n,
            ${withTimes ? "json_group_array(unixepoch(c.completed_at, 'subsec') ORDER BY c.step)" : "NULL"} AS completed
          FROM score s JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id JOIN context x ON x.id = s.context_id
-         WHERE c.run_id IN (${runIds.map(() => "?").join(",")}) ${traitKey ? "AND t.trait_key = ?" : ""} ${contextKey ? "AND x.context_key = ?" : ""}
+         WHERE c.run_id IN (${runIds.map(() => "?").join(",")}) ${traitKeys.length ? `AND t.trait_key IN (${traitKeys.map(() => "?").join(",")})` : ""} ${contextKey ? "AND x.context_key = ?" : ""}
          GROUP BY c.run_id, s.trait_id, s.context_id
          ORDER BY c.run_id, t.trait_key, x.context_key, t.suite_id`,
       )
-      .all(...runIds, ...(traitKey ? [traitKey] : []), ...(contextKey ? [contextKey] : [])) as {
+      .all(...runIds, ...traitKeys, ...(contextKey ? [contextKey] : [])) as {
       runId: number;
       trait: string;
       context: string;
