@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { loadExportData } from "../../main/core/export/exportData.js";
+import { exportFonts, unpackedPath } from "../../main/core/export/fonts.js";
 import { ProbeStore } from "../../main/core/store/probeStore.js";
 import { Store } from "../../main/core/store/store.js";
 import type { ExportData } from "../../shared/chart/exportData.js";
@@ -139,4 +140,12 @@ test("bad specs are refused with the field named", () => {
   assert.throws(() => data({ ...defaultSpec(runIds), traits: ["nope"] }), /no trait "nope".*all_caps, misaligned/);
   assert.throws(() => data({ ...defaultSpec(runIds), metrics: ["entropy"] }), /no metric "entropy".*kl, reward/);
   assert.throws(() => data(defaultSpec([999])), /no run with id 999/);
+});
+
+test("the export fonts are bundled files (TrueType), found inside a packaged app's unpacked folder", () => {
+  const fonts = exportFonts();
+  for (const f of [fonts.regular, fonts.bold]) assert.equal(readFileSync(f).readUInt32BE(0), 0x00010000, `${f} is a TrueType font`);
+  assert.equal(unpackedPath("/opt/Driftscope/resources/app.asar/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf"), "/opt/Driftscope/resources/app.asar.unpacked/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf");
+  assert.equal(unpackedPath("C:\\Driftscope\\resources\\app.asar\\x.ttf"), "C:\\Driftscope\\resources\\app.asar.unpacked\\x.ttf");
+  assert.equal(unpackedPath("/home/me/driftscope/node_modules/x.ttf"), "/home/me/driftscope/node_modules/x.ttf");
 });

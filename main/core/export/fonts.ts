@@ -6,11 +6,15 @@ const require = createRequire(import.meta.url);
 
 export const EXPORT_FONT_FAMILY = "DejaVu Sans";
 
-/** Paths of the regular and bold faces. Inside a packaged app the files live unpacked beside the asar archive. */
+/** Inside a packaged app the fonts live unpacked beside the asar archive (native code cannot read into it). */
+export function unpackedPath(p: string): string {
+  return p.replace(/([\\/])app\.asar([\\/])/, "$1app.asar.unpacked$2");
+}
+
+/** Paths of the regular and bold faces. */
 export function exportFonts(): { regular: string; bold: string } {
-  const unpacked = (p: string) => p.replace(/([\\/])app\.asar([\\/])/, "$1app.asar.unpacked$2");
   return {
-    regular: unpacked(require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf")),
-    bold: unpacked(require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf")),
+    regular: unpackedPath(require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf")),
+    bold: unpackedPath(require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf")),
   };
 }
