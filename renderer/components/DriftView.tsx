@@ -130,7 +130,9 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
     context: layout === "contexts" ? null : ctx,
     metrics: keys,
     xAxis,
-    range: zoom,
+    // A zoomed step range carries over; on a time axis the app zooms in epoch seconds while exports count hours
+    // from the first checkpoint, so the export starts unzoomed there.
+    range: xAxis === "step" ? zoom : null,
     smoothing,
     ci: bands,
   };

@@ -1,6 +1,6 @@
 // The data behind an export, at full precision, with its provenance: what the core reads from the store for a spec.
 // It crosses the transport as JSON (numbers round-trip exactly), so the app and the CLI draw from identical data.
-import type { ScoreSeries } from "../api.js";
+import type { Annotation, ScoreSeries } from "../api.js";
 
 export interface ExportBackend {
   name: string;
@@ -44,15 +44,8 @@ export interface ExportMetric {
   wallTime: (number | null)[];
 }
 
-export interface ExportAnnotation {
-  id: number;
-  runId: number;
-  step: number;
-  to: number | null;
-  text: string;
-  tags: string[];
-  color: string | null;
-}
+/** An annotation as exported: the store's, without its edit times. */
+export type ExportAnnotation = Omit<Annotation, "createdAt" | "editedAt">;
 
 export interface ExportData {
   runs: ExportRun[];
