@@ -4,12 +4,12 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { defaultSpec, type ChartSpec } from "../../shared/chart/exportSpec.js";
 import { ExportDialog } from "./ExportDialog.js";
 import type { Annotation, Api, RunView, TraitInfo } from "../../shared/api.js";
-import type { PanelAnnotation, PanelSeries } from "../../shared/chart/DriftPanel.js";
+import { xExtent, type PanelAnnotation, type PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { useLive } from "../useApi.js";
 import { InteractivePanel } from "./InteractivePanel.js";
 import { runColour } from "../../shared/chart/palette.js";
-import { extent, indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
+import { indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
 
 type Layout = "multiples" | "overlay" | "contexts";
 
@@ -92,7 +92,7 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
     return panels;
   }, [layout, traitList, ctx, runs, scoreMap, xAxis, smoothing]);
 
-  const [lo, hi] = useMemo(() => extent([...traitPanels.map((p) => p.series), ...metricSeries.map(([, s]) => s)]), [traitPanels, metricSeries]);
+  const [lo, hi] = useMemo(() => xExtent([...traitPanels.map((p) => p.series), ...metricSeries.map(([, s]) => s)]), [traitPanels, metricSeries]);
   // Kept by value, so data arriving without moving the extent (annotations, metrics) does not redraw every panel.
   const autoDomain = useMemo<[number, number]>(() => [lo, hi], [lo, hi]);
   const domain = zoom ?? autoDomain;

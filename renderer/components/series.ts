@@ -35,17 +35,3 @@ export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, 
   if (xAxis === "step") out.push(...groupMeans(runs, out));
   return out;
 }
-
-export function extent(series: PanelSeries[][]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const list of series) {
-    for (const s of list) {
-      for (const p of s.points) {
-        lo = Math.min(lo, p.x);
-        hi = Math.max(hi, p.x);
-      }
-    }
-  }
-  return Number.isFinite(lo) ? [lo, hi === lo ? lo + 1 : hi] : [0, 1];
-}

@@ -93,6 +93,21 @@ export function panelScales(p: Pick<PanelProps, "width" | "height" | "xDomain" |
   return { x, y, margins: m };
 }
 
+/** The x range covered by some lists of series (the shared x domain of a set of panels); [0, 1] when empty. */
+export function xExtent(series: PanelSeries[][]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const list of series) {
+    for (const s of list) {
+      for (const p of s.points) {
+        lo = Math.min(lo, p.x);
+        hi = Math.max(hi, p.x);
+      }
+    }
+  }
+  return Number.isFinite(lo) ? [lo, hi === lo ? lo + 1 : hi] : [0, 1];
+}
+
 /** Tick values on both axes: as many as fit the panel at its font size. */
 export function panelTicks(p: Pick<PanelProps, "width" | "height" | "fontSize">, x: ScaleLinear<number, number>, y: ScaleLinear<number, number>) {
   const fs = p.fontSize ?? 10;

@@ -2,7 +2,7 @@
 // group means), the legend and every position, in points (1/72 in). Pure, so the preview in the app, the app's
 // export and the CLI's export all lay out the same figure.
 import type { ScoreSeries } from "../api.js";
-import { round2, type PanelAnnotation, type PanelSeries } from "./DriftPanel.js";
+import { round2, xExtent, type PanelAnnotation, type PanelSeries } from "./DriftPanel.js";
 import type { ExportData, ExportTrait } from "./exportData.js";
 import { PRESETS, type ChartSpec } from "./exportSpec.js";
 import { GROUP_COLOUR, groupMeans } from "./groupMeans.js";
@@ -163,17 +163,7 @@ export function buildFigure(spec: ChartSpec, data: ExportData): FigureModel {
   const panels: FigurePanel[] = sources.map((s, i) => ({ ...s, x: round2(pad + (i % columns) * pw), y: round2(y + Math.floor(i / columns) * ph), width: round2(pw), height: round2(ph) }));
   const heightIn = fixedHeight ?? Math.ceil(y + rows * ph + pad) / PT_PER_IN;
 
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const p of panels) {
-    for (const s of p.series) {
-      for (const pt of s.points) {
-        lo = Math.min(lo, pt.x);
-        hi = Math.max(hi, pt.x);
-      }
-    }
-  }
-  const xDomain: [number, number] = spec.range ?? (Number.isFinite(lo) ? [lo, hi === lo ? lo + 1 : hi] : [0, 1]);
+  const xDomain: [number, number] = spec.range ?? xExtent(panels.map((p) => p.series));
 
   const annotations: PanelAnnotation[] =
     spec.annotations && spec.xAxis === "step"
