@@ -1,7 +1,7 @@
 // Lines and CI bands onto a 2D canvas, from points already mapped by the panel's linear d3 scales (x = ax * v + bx).
 // Plain loops over arrays: these run for every series of every panel when the drift view opens, usually before
 // the JIT has warmed up, so they avoid per-point closures and temporary objects.
-import { visibleRange, type BandColumns, type XY } from "../../shared/chart/decimate.js";
+import { bandSegments, visibleRange, type BandColumns, type XY } from "../../shared/chart/decimate.js";
 
 export interface Linear {
   ax: number;
@@ -32,66 +32,16 @@ export function strokeLine(ctx: CanvasRenderingContext2D, pts: XY[], m: Linear, 
   return h;
 }
 
-/**
- * Fills a CI band over [x0, x1], reduced to its envelope per pixel column (lowest low, highest high, at the
- * column's first and last x) so a band is never drawn narrower than the data; a point without a CI splits it.
- */
+/** Fills a CI band over [x0, x1] (per-column envelope when dense; a point without a CI splits it). */
 export function fillBand(ctx: CanvasRenderingContext2D, b: BandColumns, x0: number, x1: number, m: Linear): void {
   const [start, end] = visibleRange(b.xs, x0, x1);
-  const xs: number[] = [];
-  const top: number[] = [];
-  const bottom: number[] = [];
-  const flushSegment = () => {
-    if (xs.length > 0) {
-      ctx.moveTo(xs[0]!, top[0]!);
-      for (let k = 1; k < xs.length; k++) ctx.lineTo(xs[k]!, top[k]!);
-      for (let k = xs.length - 1; k >= 0; k--) ctx.lineTo(xs[k]!, bottom[k]!);
-      ctx.closePath();
-    }
-    xs.length = top.length = bottom.length = 0;
-  };
   ctx.beginPath();
-  let col = NaN;
-  let firstX = 0;
-  let lastX = 0;
-  let lo = 0;
-  let hi = 0;
-  const emit = () => {
-    if (Number.isNaN(col)) return;
-    // Screen y grows downwards: the high edge is the smaller y.
-    xs.push(firstX);
-    top.push(m.ay * hi + m.by);
-    bottom.push(m.ay * lo + m.by);
-    if (lastX !== firstX) {
-      xs.push(lastX);
-      top.push(m.ay * hi + m.by);
-      bottom.push(m.ay * lo + m.by);
-    }
-  };
-  for (let i = start; i < end; i++) {
-    const l = b.lo[i]!;
-    const u = b.hi[i]!;
-    if (Number.isNaN(l) || Number.isNaN(u)) {
-      emit();
-      col = NaN;
-      flushSegment();
-      continue;
-    }
-    const x = m.ax * b.xs[i]! + m.bx;
-    const c = Math.floor(x);
-    if (c !== col) {
-      emit();
-      col = c;
-      firstX = x;
-      lo = l;
-      hi = u;
-    } else {
-      if (l < lo) lo = l;
-      if (u > hi) hi = u;
-    }
-    lastX = x;
+  for (const seg of bandSegments(b, start, end, (v) => m.ax * v + m.bx, "split")) {
+    // Screen y grows downwards: the high edge is the smaller y. Along the top, then back along the bottom.
+    ctx.moveTo(m.ax * seg[0]!.x + m.bx, m.ay * seg[0]!.hi + m.by);
+    for (let k = 1; k < seg.length; k++) ctx.lineTo(m.ax * seg[k]!.x + m.bx, m.ay * seg[k]!.hi + m.by);
+    for (let k = seg.length - 1; k >= 0; k--) ctx.lineTo(m.ax * seg[k]!.x + m.bx, m.ay * seg[k]!.lo + m.by);
+    ctx.closePath();
   }
-  emit();
-  flushSegment();
   ctx.fill();
 }

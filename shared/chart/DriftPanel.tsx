@@ -2,7 +2,7 @@
 // as markers and shaded ranges. d3 computes scales, paths and ticks; React renders the SVG. No browser-only APIs, so
 // the same component renders in the app and to an SVG string for export.
 import { area, line, scaleLinear, type ScaleLinear } from "d3";
-import { columnar, countInRange, decimateRange, type XY } from "./decimate.js";
+import { bandColumns, bandSegments, columnar, countInRange, decimateRange, visibleRange, type BandPoint, type XY } from "./decimate.js";
 
 /** Coordinates keep two decimals: a hundredth of a pixel or point is below what any output can show. */
 export const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -129,7 +129,7 @@ export function DriftPanel(p: PanelProps) {
     .defined((d) => d.y !== null)
     .x((d) => x(d.x))
     .y((d) => y(d.y!));
-  const band = area<{ x: number; lo: number; hi: number }>()
+  const band = area<BandPoint>()
     .digits(2)
     .x((d) => x(d.x))
     .y0((d) => y(d.lo))
@@ -204,7 +204,9 @@ export function DriftPanel(p: PanelProps) {
         )}
         {p.showBands !== false && p.seriesLayer !== "canvas"
           ? p.series.map((s) => {
-              const pts = bandPoints(s, x0, x1, px);
+              const b = bandColumns(s.points);
+              const [start, end] = visibleRange(b.xs, x0, x1, 0);
+              const pts = bandSegments(b, start, end, px, "join")[0] ?? [];
               return pts.length > 0 ? <path key={`b${s.key}`} className="ci-band" d={band(pts) ?? ""} fill={s.colour} opacity={BAND_OPACITY} /> : null;
             })
           : null}
@@ -298,52 +300,6 @@ function fitText(text: string, room: number, fs: number): string {
 export const gridColour = (theme: PanelProps["theme"]) => (theme === "dark" ? "#444" : "#e4e4e4");
 
 export const FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif";
-
-export type BandPoint = { x: number; y: number; lo: number; hi: number };
-
-/** A series' CI band over the visible range, decimated to its per-column envelope. */
-export function bandPoints(s: PanelSeries, x0: number, x1: number, px: (x: number) => number): BandPoint[] {
-  return decimateBand(
-    s.points.filter((pt): pt is BandPoint => pt.x >= x0 && pt.x <= x1 && pt.lo != null && pt.hi != null && pt.y != null),
-    px,
-  );
-}
-
-/**
- * A CI band reduced to its envelope per pixel column (lowest low, highest high, at the column's first and last x),
- * so a band over thousands of points stays small without ever drawing narrower than the data.
- */
-function decimateBand(pts: BandPoint[], px: (x: number) => number): BandPoint[] {
-  if (pts.length < 2 || pts.length <= Math.abs(px(pts[pts.length - 1]!.x) - px(pts[0]!.x))) return pts;
-  const out: BandPoint[] = [];
-  let col = NaN;
-  let first: BandPoint | null = null;
-  let lastX = 0;
-  let lo = 0;
-  let hi = 0;
-  const flush = () => {
-    if (!first) return;
-    out.push({ x: first.x, y: first.y, lo, hi });
-    if (lastX !== first.x) out.push({ x: lastX, y: first.y, lo, hi });
-  };
-  for (const pt of pts) {
-    const c = Math.floor(px(pt.x));
-    if (c !== col) {
-      flush();
-      col = c;
-      first = pt;
-      lo = pt.lo;
-      hi = pt.hi;
-    } else {
-      if (pt.lo < lo) lo = pt.lo;
-      if (pt.hi > hi) hi = pt.hi;
-    }
-    lastX = pt.x;
-  }
-  flush();
-  return out;
-}
-
 
 function fmt(v: number): string {
   const a = Math.abs(v);

@@ -160,9 +160,12 @@ export function decimateRange(c: Columnar, x0: number, x1: number, px: (x: numbe
   return out;
 }
 
-/** The index range [start, end) of the points in [x0, x1], padded by one point each side (lines run to the border). */
-export function visibleRange(xs: Float64Array, x0: number, x1: number): [number, number] {
-  return [Math.max(0, bound(xs, x0, false) - 1), Math.min(xs.length, bound(xs, x1, true) + 1)];
+/**
+ * The index range [start, end) of the points in [x0, x1], by default padded by one point each side (lines run to
+ * the border).
+ */
+export function visibleRange(xs: Float64Array, x0: number, x1: number, pad = 1): [number, number] {
+  return [Math.max(0, bound(xs, x0, false) - pad), Math.min(xs.length, bound(xs, x1, true) + pad)];
 }
 
 export interface BandColumns {
@@ -189,6 +192,76 @@ export function bandColumns(points: readonly (XY & { lo?: number | null; hi?: nu
     bandCache.set(points, b);
   }
   return b;
+}
+
+export interface BandPoint {
+  x: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * A CI band over the points [start, end), as polygons to fill. Points without a CI either split the band ("split",
+ * the app) or are passed over ("join", as exports have always drawn it). When more points than pixel columns are
+ * drawn, the band is reduced to its envelope per column (lowest low, highest high, at the column's first and last
+ * x), so it is never drawn narrower than the data. Plain loops: the app runs this for every series when it opens.
+ */
+export function bandSegments(b: BandColumns, start: number, end: number, px: (x: number) => number, gaps: "split" | "join"): BandPoint[][] {
+  let count = 0;
+  let first = -1;
+  let last = -1;
+  for (let i = start; i < end; i++) {
+    if (Number.isNaN(b.lo[i]!) || Number.isNaN(b.hi[i]!)) continue;
+    if (first < 0) first = i;
+    last = i;
+    count++;
+  }
+  const reduce = count >= 2 && count > Math.abs(px(b.xs[last]!) - px(b.xs[first]!));
+  const segments: BandPoint[][] = [];
+  let seg: BandPoint[] = [];
+  let col = NaN;
+  let firstX = 0;
+  let lastX = 0;
+  let lo = 0;
+  let hi = 0;
+  const emit = () => {
+    if (Number.isNaN(col)) return;
+    seg.push({ x: firstX, lo, hi });
+    if (lastX !== firstX) seg.push({ x: lastX, lo, hi });
+    col = NaN;
+  };
+  const endSegment = () => {
+    emit();
+    if (seg.length > 0) segments.push(seg);
+    seg = [];
+  };
+  for (let i = start; i < end; i++) {
+    const l = b.lo[i]!;
+    const u = b.hi[i]!;
+    const x = b.xs[i]!;
+    if (Number.isNaN(l) || Number.isNaN(u)) {
+      if (gaps === "split") endSegment();
+      continue;
+    }
+    if (!reduce) {
+      seg.push({ x, lo: l, hi: u });
+      continue;
+    }
+    const c = Math.floor(px(x));
+    if (c !== col) {
+      emit();
+      col = c;
+      firstX = x;
+      lo = l;
+      hi = u;
+    } else {
+      if (l < lo) lo = l;
+      if (u > hi) hi = u;
+    }
+    lastX = x;
+  }
+  endSegment();
+  return segments;
 }
 
 /** How many points lie in [x0, x1] (binary search; no scan). */

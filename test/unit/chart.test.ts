@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { columnar, decimateMinMax, decimateRange } from "../../shared/chart/decimate.js";
+import { bandColumns, bandSegments, columnar, decimateMinMax, decimateRange } from "../../shared/chart/decimate.js";
 import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { groupMeans } from "../../shared/chart/groupMeans.js";
 
@@ -87,4 +87,23 @@ test("group means: mean and 95% band across a group's runs per step, whether or 
   assert.deepEqual(ragged[0]!.points[0], aligned[0]!.points[0]);
   assert.deepEqual(ragged[0]!.points[1]!.y, m20!.y);
   assert.equal(aligned[0]!.label, "base (mean of 3)");
+});
+
+test("CI bands: dense bands keep their per-column envelope; a point without a CI splits or is passed over", () => {
+  const pts = Array.from({ length: 1000 }, (_, i) => ({ x: i, y: 0.5, lo: i === 500 ? -3 : 0.4, hi: i === 700 ? 9 : 0.6 }));
+  const b = bandColumns(pts);
+  const px = (x: number) => x / 10; // 100 columns for 1000 points
+  const [seg] = bandSegments(b, 0, 1000, px, "join");
+  assert.ok(seg!.length <= 200, `${seg!.length} points`);
+  assert.ok(seg!.some((p) => p.lo === -3) && seg!.some((p) => p.hi === 9), "the outliers survive in their columns");
+  const sparse = bandSegments(b, 0, 50, (x) => x * 4, "join")[0]!;
+  assert.deepEqual(sparse.slice(0, 2), [{ x: 0, lo: 0.4, hi: 0.6 }, { x: 1, lo: 0.4, hi: 0.6 }], "sparse bands keep every point");
+  const gappy = bandColumns([
+    { x: 0, y: 1, lo: 0, hi: 2 },
+    { x: 1, y: 1, lo: 0, hi: 2 },
+    { x: 2, y: 1, lo: null, hi: null },
+    { x: 3, y: 1, lo: 0, hi: 2 },
+  ]);
+  assert.deepEqual(bandSegments(gappy, 0, 4, (x) => x * 10, "split").map((s) => s.map((p) => p.x)), [[0, 1], [3]]);
+  assert.deepEqual(bandSegments(gappy, 0, 4, (x) => x * 10, "join").map((s) => s.map((p) => p.x)), [[0, 1, 3]]);
 });
