@@ -33,11 +33,18 @@ export const SeriesCanvas = memo(function SeriesCanvas(p: PanelProps) {
     const canvas = ref.current;
     if (!canvas) return;
     const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(p.width * dpr);
-    canvas.height = Math.round(p.height * dpr);
+    // Resizing reallocates the backing store: only when the size changed, not on every pan frame (the context is
+    // reset and cleared below either way).
+    const w = Math.round(p.width * dpr);
+    const h = Math.round(p.height * dpr);
+    if (canvas.width !== w) canvas.width = w;
+    if (canvas.height !== h) canvas.height = h;
     const ctx = canvas.getContext("2d");
     if (!ctx) return;
+    // Without a resize the context keeps its state from the last drawing (a group mean leaves a dash pattern).
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.setLineDash([]);
+    ctx.globalAlpha = 1;
     ctx.clearRect(0, 0, p.width, p.height);
     const { x, y, margins } = panelScales(p);
     // Both scales are linear: the shapes use one multiply-add per coordinate rather than a scale call.

@@ -119,6 +119,7 @@ export function DriftPanel(p: PanelProps) {
   const fs = p.fontSize ?? 10;
   const lw = p.lineWidth ?? 1.6;
   const clipId = `clip-${p.idPrefix ?? ""}${slug(p.title)}`;
+  const canvasLayer = p.seriesLayer === "canvas";
   const fg = p.theme === "dark" ? "#ddd" : "#222";
   const grid = gridColour(p.theme);
   const [x0, x1] = p.xDomain;
@@ -155,7 +156,7 @@ export function DriftPanel(p: PanelProps) {
         {p.title}
         {p.unit ? <tspan fontWeight="normal" fill={fg} opacity={0.7}>{`  ${p.unit}`}</tspan> : null}
       </text>
-      {p.seriesLayer === "canvas" ? null : (
+      {canvasLayer ? null : (
         <g className="grid">
           {yTicks.map((t) => (
             <line key={`gy${t}`} x1={MARGIN.left} x2={round2(p.width - MARGIN.right)} y1={round2(y(t))} y2={round2(y(t))} stroke={grid} strokeWidth={round2(fs / 10)} />
@@ -202,7 +203,7 @@ export function DriftPanel(p: PanelProps) {
             </line>
           ),
         )}
-        {p.showBands !== false && p.seriesLayer !== "canvas"
+        {p.showBands !== false && !canvasLayer
           ? p.series.map((s) => {
               const b = bandColumns(s.points);
               const [start, end] = visibleRange(b.xs, x0, x1, 0);
@@ -212,13 +213,12 @@ export function DriftPanel(p: PanelProps) {
           : null}
         {p.series.map((s) => {
           // On a canvas layer the lines are drawn there; this SVG then only needs the points of sparse series.
-          const canvasLayer = p.seriesLayer === "canvas";
           const raw = canvasLayer && countInRange(columnar(s.points), x0, x1) > 60 ? [] : decimateRange(columnar(s.points), x0, x1, px);
           const smooth = s.smoothed && !canvasLayer ? decimateRange(columnar(smoothedPoints(s)), x0, x1, px) : null;
           if (canvasLayer && raw.length === 0) return null;
           return (
             <g key={`l${s.key}`} className="series" data-series={s.key}>
-              {p.seriesLayer === "canvas" ? null : <path d={path(raw) ?? ""} fill="none" stroke={s.colour} strokeWidth={smooth ? lw * 0.6 : lw} opacity={smooth ? 0.35 : 1} strokeDasharray={s.dashed ? `${round2(lw * 3)} ${round2(lw * 2)}` : undefined} />}
+              {canvasLayer ? null : <path d={path(raw) ?? ""} fill="none" stroke={s.colour} strokeWidth={smooth ? lw * 0.6 : lw} opacity={smooth ? 0.35 : 1} strokeDasharray={s.dashed ? `${round2(lw * 3)} ${round2(lw * 2)}` : undefined} />}
               {smooth ? <path className="smoothed" d={path(smooth) ?? ""} fill="none" stroke={s.colour} strokeWidth={round2(lw * 1.1)} /> : null}
               {raw.length > 0 && raw.length <= 60
                 ? raw.filter((pt) => pt.y !== null).map((pt) => <circle key={pt.x} className="point" cx={round2(x(pt.x))} cy={round2(y(pt.y!))} r={round2(lw * 1.4)} fill={s.colour} />)
