@@ -9,6 +9,7 @@ import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
 import { createBackend, DEMO_BACKEND, parseBackendConfig } from "./backends/index.js";
 import { DEMO_VARIANTS, runDemo } from "./demo/demoRun.js";
 import { listAllSuites } from "./probes/builtins.js";
+import { runTraits } from "./probes/runTraits.js";
 import { appVersion } from "./paths/appVersion.js";
 import { ExportDataError, loadExportData } from "./export/exportData.js";
 import { renderExport } from "./export/renderExport.js";
@@ -162,24 +163,8 @@ export class Core {
     // Batched over runs: the drift view asks once for every visible run instead of once per run.
     metricKeys: async ({ runIds }) => [...new Set(runIds.flatMap((id) => this.store.metricKeys(this.requireRun(id).id)))].sort(),
     getMetrics: async ({ runIds, keys }) => runIds.map((runId) => (this.requireRun(runId), { runId, points: keys.flatMap((k) => this.store.listMetrics(runId, k)) })),
-    listTraits: async ({ runIds }) => {
-      const out = new Map<string, TraitInfo>();
-      const suites = new Map<string, ReturnType<ProbeStore["findSuite"]>>(); // runs of one experiment share suites: read each once
-      for (const runId of runIds) {
-        const cfg = this.store.getProbeConfig(runId) as { suites?: { key: string; version: string }[] };
-        for (const s of cfg.suites ?? []) {
-          const ref = `${s.key}@${s.version}`;
-          if (!suites.has(ref)) suites.set(ref, this.probes.findSuite(s.key, s.version));
-          const suite = suites.get(ref);
-          for (const t of suite?.suite.traits ?? []) {
-            const prev = out.get(t.id);
-            const contexts = [...new Set([...(prev?.contexts ?? []), ...t.contexts.map((c) => c.id)])];
-            out.set(t.id, { trait: t.id, name: t.name, polarity: t.polarity, role: t.role, unit: t.unit, contexts });
-          }
-        }
-      }
-      return [...out.values()];
-    },
+    listTraits: async ({ runIds }) =>
+      runTraits(this.store, this.probes, runIds).map(({ trait: t, contexts }): TraitInfo => ({ trait: t.id, name: t.name, polarity: t.polarity, role: t.role, unit: t.unit, contexts })),
     getScores: async ({ runId, trait, context }) => {
       const completed = new Map(this.store.listCheckpoints(this.requireRun(runId).id).map((c) => [c.step, c.completedAt]));
       return this.probes.listScores(runId, trait, context).map((s): ScorePoint => ({ ...s, completedAt: completed.get(s.step) ?? null }));

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type { ExportBackend, ExportData, ExportTrait } from "../../../shared/chart/exportData.js";
 import type { ChartSpec } from "../../../shared/chart/exportSpec.js";
 import { runColour } from "../../../shared/chart/palette.js";
+import { runTraits } from "../probes/runTraits.js";
 import type { ProbeStore } from "../store/probeStore.js";
 import type { Store } from "../store/store.js";
 
@@ -33,32 +34,27 @@ export function loadExportData(store: Store, probes: ProbeStore, spec: ChartSpec
     };
   });
 
-  // Traits in suite order across the runs' suites; a trait in several suite versions is described by the newest.
-  const traits = new Map<string, ExportTrait>();
-  for (const run of runs) {
-    for (const s of run.suites) {
-      const saved = probes.findSuite(s.key, s.version);
-      for (const t of saved?.suite.traits ?? []) {
-        const prev = traits.get(t.id);
-        traits.set(t.id, {
-          trait: t.id,
-          name: t.name,
-          unit: t.unit,
-          polarity: t.polarity,
-          contexts: [...new Set([...(prev?.contexts ?? []), ...t.contexts.map((c) => c.id)])],
-          suite: { key: saved!.key, version: saved!.version },
-          score: t.score,
-          scorers: t.scorers.map(({ ...sc }) => {
-            if ("template" in sc) {
-              const { template, ...rest } = sc;
-              return { ...rest, templateSha256: createHash("sha256").update(template).digest("hex") };
-            }
-            return sc;
-          }),
-        });
-      }
-    }
-  }
+  const traits = new Map<string, ExportTrait>(
+    runTraits(store, probes, spec.runs).map(({ trait: t, suite, contexts }) => [
+      t.id,
+      {
+        trait: t.id,
+        name: t.name,
+        unit: t.unit,
+        polarity: t.polarity,
+        contexts,
+        suite: { key: suite.key, version: suite.version },
+        score: t.score,
+        scorers: t.scorers.map(({ ...sc }) => {
+          if ("template" in sc) {
+            const { template, ...rest } = sc;
+            return { ...rest, templateSha256: createHash("sha256").update(template).digest("hex") };
+          }
+          return sc;
+        }),
+      },
+    ]),
+  );
   for (const t of spec.traits) if (!traits.has(t)) throw new ExportDataError(`no trait "${t}" in the suites of the chosen runs (they have: ${[...traits.keys()].join(", ") || "none"})`);
 
   const ids = runs.map((r) => r.id);
