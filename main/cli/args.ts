@@ -33,6 +33,14 @@ export function intFlag(name: string, value: string | undefined, opts: { min?: n
   return n;
 }
 
+/** A number within [min, max] (fractions allowed). */
+export function numberFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} expects a number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
 /** Seconds as given on the command line (may be fractional), returned in milliseconds. */
 export function secondsFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

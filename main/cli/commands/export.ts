@@ -7,7 +7,7 @@ import { appVersion } from "../../core/paths/appVersion.js";
 import { ProbeStore } from "../../core/store/probeStore.js";
 import { EXPORT_FORMATS, PRESET_IDS, defaultExportFileName, defaultSpec, formatFromFileName, manifestFileName, type ChartSpec } from "../../../shared/chart/exportSpec.js";
 import { manifestText } from "../../../shared/chart/manifest.js";
-import { choiceFlag, intFlag, parse, UsageError } from "../args.js";
+import { choiceFlag, intFlag, numberFlag, parse, UsageError } from "../args.js";
 import { openStore, requireRun } from "../openStore.js";
 import { printJson, type Io } from "../output.js";
 
@@ -26,13 +26,6 @@ export const EXPORT_HELP = `driftscope export --run RUN [--run RUN...] [options]
   --no-ci --no-annotations --no-group-means   leave those out
   --theme light|dark
   --out FILE             where to write (a manifest goes beside it as NAME.manifest.json)`;
-
-function numberFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} expects a number from ${min} to ${max}, got "${value}"`);
-  return n;
-}
 
 /** Writes beside the target and renames, so an interrupted export never leaves half a file under the real name. */
 function writeAtomic(path: string, bytes: Buffer | string): void {
