@@ -2,104 +2,20 @@
 // result type. Electron IPC and the HTTP server are two transports of this one contract; the renderer only ever
 // holds an `Api` object and never knows which transport is under it.
 import { z } from "zod";
-import type { CheckpointInfo, MetricPoint, RunSummary } from "./domain.js";
+import type { CheckpointInfo, MetricPoint } from "./domain.js";
 import { API_METHOD_NAMES, type ApiMethodName } from "./apiMethods.js";
 import type { CoreEvent, JobProgress } from "./events.js";
 import type { ExportData } from "./chart/exportData.js";
 import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from "./chart/exportSpec.js";
+import type { Annotation, BackendKindInfo, BackendTest, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+
+export type { Annotation, BackendFieldInfo, BackendKindInfo, BackendTest, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
 const id = z.number().int().positive();
 const step = z.number().int().min(0);
 const text = z.string().max(10_000);
 const tag = z.string().min(1).max(64);
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #1f77b4");
-
-export interface Annotation {
-  id: number;
-  runId: number;
-  step: number;
-  to: number | null;
-  text: string;
-  tags: string[];
-  color: string | null;
-  createdAt: string;
-  editedAt: string;
-}
-
-export interface ScorePoint {
-  step: number;
-  trait: string;
-  context: string;
-  mean: number | null;
-  ciLow: number | null;
-  ciHigh: number | null;
-  n: number;
-  nulls: number;
-  /** When the checkpoint finished writing (for a wall-time axis). */
-  completedAt: string | null;
-}
-
-/** A run's scores for one (trait, context), as columns: compact on the wire, direct to draw. */
-export interface ScoreSeries {
-  runId: number;
-  trait: string;
-  context: string;
-  steps: number[];
-  mean: (number | null)[];
-  ciLow: (number | null)[];
-  ciHigh: (number | null)[];
-  /** Seconds since the epoch when each checkpoint finished writing (for a wall-time axis; only when asked for). */
-  completed?: (number | null)[];
-  /** Samples behind each mean (exports ask for it). */
-  n?: number[];
-  /** When set, mean and CI are integers in units of 1/scale (a compact wire form for charts); divide to use. */
-  scale?: number;
-}
-
-export interface SampleView {
-  trait: string;
-  context: string;
-  item: string;
-  sample: number;
-  prompt: string;
-  response: string | null;
-  score: number | null;
-  nullReason: string | null;
-  /** Every scorer's value and, for judges, the raw top logprobs. */
-  detail: Record<string, unknown>;
-}
-
-export interface TraitInfo {
-  trait: string;
-  name: string;
-  polarity: "higher_is_trait" | "lower_is_trait";
-  role: string;
-  unit: string;
-  contexts: string[];
-}
-
-export interface RunView extends RunSummary {
-  hidden: boolean;
-  /** Probing progress over the run's jobs: done / total samples. */
-  probe: { done: number; total: number; running: boolean };
-}
-
-export interface SuiteInfo {
-  id: string;
-  version: string;
-  name: string;
-  traits: string[];
-  where: string;
-}
-
-export interface BackendTest {
-  reachable: boolean;
-  models: string[];
-  honoursN: boolean;
-  maxTopLogprobs: number;
-  notes: string[];
-  error: string | null;
-}
 
 /** A chart spec as the transports accept it (see shared/chart/exportSpec.ts for what each field means). */
 export const chartSpecSchema = z.strictObject({
@@ -148,6 +64,10 @@ export const apiSchemas = {
   validateSuite: z.strictObject({ name: z.string().max(300), text: z.string().max(5_000_000) }),
   importSuite: z.strictObject({ path: z.string().min(1).max(4096), format: z.enum(["suite", "anthropic-evals", "persona-vectors", "em-yaml"]) }),
   testBackend: z.strictObject({ config: z.record(z.string(), z.unknown()) }),
+  listBackendKinds: z.strictObject({}),
+  listBackends: z.strictObject({}),
+  /** The core validates the config against its kind's schema (the renderer builds it from listBackendKinds). */
+  saveBackend: z.strictObject({ config: z.record(z.string(), z.unknown()) }),
   getExportData: z.strictObject({ spec: chartSpecSchema }),
   renderExport: z.strictObject({ spec: chartSpecSchema, format: z.enum(EXPORT_FORMATS), fileName: z.string().min(1).max(255) }),
 } as const satisfies Record<ApiMethodName, z.ZodType>;
@@ -161,7 +81,7 @@ export type ApiArgs = { [K in keyof typeof apiSchemas]: z.input<(typeof apiSchem
 
 /** Results, per call. */
 export interface ApiResults {
-  getInfo: { version: string; transport: "electron" | "http"; dataPath: string };
+  getInfo: { version: string; transport: "electron" | "http" | "cli"; dataPath: string };
   listRuns: RunView[];
   addRun: RunView;
   setRunHidden: RunView;
@@ -184,6 +104,10 @@ export interface ApiResults {
   validateSuite: { valid: true; id: string; version: string; traits: string[] } | { valid: false; problems: { line: number; column: number; at: string; message: string }[] };
   importSuite: SuiteInfo;
   testBackend: BackendTest;
+  listBackendKinds: BackendKindInfo[];
+  /** Every backend stored in the workspace, as its settings (never an API key). */
+  listBackends: ({ name: string; kind: string } & Record<string, unknown>)[];
+  saveBackend: { name: string; kind: string } & Record<string, unknown>;
   getExportData: ExportData;
   renderExport: RenderedFile;
 }

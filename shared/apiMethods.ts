@@ -23,6 +23,9 @@ export const API_METHOD_NAMES = [
   "validateSuite",
   "importSuite",
   "testBackend",
+  "listBackendKinds",
+  "listBackends",
+  "saveBackend",
   "getExportData",
   "renderExport",
 ] as const;

@@ -1,6 +1,4 @@
 // The `driftscope` command: dispatches to one module per command. Errors go to stderr with a non-zero exit.
-import { DatabaseOpenError } from "../core/store/database.js";
-import { InputError } from "../core/util/readText.js";
 import { UsageError } from "./args.js";
 import { processIo, type Io } from "./output.js";
 
@@ -76,8 +74,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.err(`driftscope ${name}: ${err.message}\n`);
       return 2;
     }
-    if (err instanceof DatabaseOpenError || err instanceof InputError) {
-      io.err(`driftscope: ${err.message}\n`);
+    // The core's errors are told apart by name, so this module need not load the core for `--help`. The contract's
+    // bad-request and not-found read like usage errors (exit 2); a workspace or input file that cannot be used, 1.
+    const e = err as Error & { code?: string };
+    if (e?.name === "ApiError" && (e.code === "bad-request" || e.code === "not-found")) {
+      io.err(`driftscope ${name}: ${e.message}\n`);
+      return 2;
+    }
+    if (e?.name === "DatabaseOpenError" || e?.name === "InputError" || e?.name === "SuiteError" || e?.name === "ApiError") {
+      io.err(`driftscope: ${e.message}\n`);
       return 1;
     }
     io.err(`driftscope: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -1,26 +1,39 @@
-// The core: one object behind every transport (Electron IPC, the HTTP server, tests). It owns the workspace, keeps
-// a watch-and-probe loop running for every watched run, and answers the calls of the contract in shared/api.ts.
-// Nothing here imports electron.
-import { realpath, stat } from "node:fs/promises";
-import { join } from "node:path";
-import type { Annotation, ApiArgs, ApiMethod, ApiResults, RunView, SampleView, ScorePoint, TraitInfo } from "../../shared/api.js";
+// The core: the one composition root behind every door (Electron IPC, the HTTP server, the CLI). It opens the
+// workspace, owns the event bus and this process's lease, recovers interrupted work (in this one place), keeps a
+// watch-and-probe loop running for every watched run, answers the calls of the contract in shared/api.ts, and
+// offers the long use cases (watch, probe, doctor, export, demo) to the CLI. Nothing here imports electron.
+import { existsSync } from "node:fs";
+import { realpath, stat, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { ApiArgs, ApiMethod, ApiResults, RunView, TraitInfo } from "../../shared/api.js";
 import { ApiError, validateArgs } from "../../shared/api.js";
 import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
-import { createBackend, DEMO_BACKEND, parseBackendConfig } from "./backends/index.js";
+import type { ScorePoint } from "../../shared/views.js";
+import { createBackend, DEMO_BACKEND, parseBackendConfig, type BackendConfig } from "./backends/index.js";
+import { describeBackendKinds } from "./backends/describe.js";
+import { storedBackendConfig } from "./backends/registry.js";
+import type { Capabilities } from "./backends/types.js";
 import { DEMO_VARIANTS, runDemo } from "./demo/demoRun.js";
-import { listAllSuites } from "./probes/builtins.js";
-import { runTraits } from "./probes/runTraits.js";
-import { appVersion } from "./paths/appVersion.js";
+import { EventBus } from "./events/bus.js";
 import { ExportDataError, loadExportData } from "./export/exportData.js";
 import { renderExport } from "./export/renderExport.js";
-import { MIME_TYPES, type ChartSpec } from "../../shared/chart/exportSpec.js";
-import { configureProbing } from "./probes/probeConfig.js";
-import { importSuiteFile } from "./probes/importers/index.js";
+import { processLease } from "./lease.js";
+import { appVersion } from "./paths/appVersion.js";
+import { listAllSuites } from "./probes/builtins.js";
+import { importSuiteFile, type ImportFormat } from "./probes/importers/index.js";
+import { configureProbing, planFor, resolveNamedBackend, resolveSuite, type ProbeArgs } from "./probes/probeConfig.js";
+import { runTraits } from "./probes/runTraits.js";
+import { ScoringService } from "./probes/scoring.js";
 import { loadSuiteFile, parseSuite, SuiteError } from "./probes/suiteLoader.js";
+import type { Suite } from "./probes/suiteSchema.js";
+import { parseFormatSetting } from "./runs/formats/index.js";
+import type { PollResult } from "./runs/poller.js";
 import { watchAndProbe } from "./schedule/liveRun.js";
-import { ProbeStore } from "./store/probeStore.js";
+import { Prober, type ProbeOutcome, type ProbeServices } from "./schedule/prober.js";
+import type { LeaseHolder } from "./store/probeStore.js";
 import { ScoreSeriesCache } from "./store/scoreSeriesCache.js";
 import { Store, type RunRecord } from "./store/store.js";
+import { MIME_TYPES, type ChartSpec, type ExportFormat } from "../../shared/chart/exportSpec.js";
 
 export interface CoreOptions {
   dbPath: string;
@@ -28,31 +41,72 @@ export interface CoreOptions {
   demoDir: string;
   intervalMs?: number;
   quietPeriodMs?: number;
-  transport: "electron" | "http";
+  transport: "electron" | "http" | "cli";
+  /** How long this process's job leases last without a heartbeat (tests shorten it). */
+  leaseTtlMs?: number;
 }
 
 type Handlers = { [K in ApiMethod]: (args: ApiArgs[K]) => Promise<ApiResults[K]> };
 
+/** Long work started through the core: progress arrives as core events; `done` settles when it ends. */
+export interface Handle<T> {
+  done: Promise<T>;
+  cancel(): void;
+}
+
+export interface WatchRequest extends ProbeArgs {
+  path: string;
+  name?: string;
+  group?: string | null;
+  seed?: number | null;
+  format?: string;
+}
+
+export interface WatchOptions {
+  once: boolean;
+  intervalMs?: number;
+  quietPeriodMs?: number;
+  signal?: AbortSignal;
+  onProblem?: (path: string, message: string) => void;
+  onProbed?: (step: number, outcome: ProbeOutcome) => void;
+}
+
+export interface WatchResult extends PollResult {
+  run: RunView;
+}
+
+export interface ProbeRequest extends ProbeArgs {
+  run: string;
+  step: number;
+  traits?: string[];
+}
+
+export type DoctorReport =
+  | ({ backend: string; kind: string; reachable: true } & Capabilities)
+  | { backend: string; kind: string; reachable: false; error: string };
+
 export class Core {
-  readonly store: Store;
-  readonly probes: ProbeStore;
+  private readonly store: Store;
+  private readonly bus = new EventBus();
+  private readonly lease: LeaseHolder;
+  private readonly services: ProbeServices;
   private readonly scoreCache: ScoreSeriesCache;
   private readonly loops = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
-  private readonly listeners = new Set<CoreEventListener>();
   private demo: AbortController | null = null;
   private closed = false;
 
   constructor(readonly options: CoreOptions) {
-    this.store = Store.open(options.dbPath);
-    this.probes = new ProbeStore(this.store);
-    this.scoreCache = new ScoreSeriesCache(this.probes);
-    this.probes.resumeInterrupted();
-    this.store.onEvent((e) => this.publish(e));
+    this.store = Store.open(options.dbPath, { publish: this.bus.publish });
+    this.lease = processLease(options.leaseTtlMs);
+    this.services = { probes: this.store.probes, scoring: new ScoringService(this.store.probes), publish: this.bus.publish, lease: this.lease };
+    this.scoreCache = new ScoreSeriesCache(this.store.probes);
+    // The one place interrupted work is recovered: only jobs whose lease expired (or whose owner died) are taken over.
+    this.store.probes.recoverInterrupted(this.lease);
   }
 
   /** Resumes watching every run that was being watched when the app last closed. */
   start(): void {
-    for (const run of this.store.listRuns()) if (run.status === "watching" || run.status === "error") this.watch(run.id);
+    for (const run of this.store.runs.listRuns()) if (run.status === "watching" || run.status === "error") this.watchLoop(run.id);
   }
 
   async close(): Promise<void> {
@@ -64,34 +118,11 @@ export class Core {
   }
 
   onEvent(listener: CoreEventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.bus.subscribe(listener);
   }
 
   private publish(event: CoreEvent): void {
-    for (const l of this.listeners) l(event);
-  }
-
-  private exportData(spec: ChartSpec) {
-    try {
-      return loadExportData(this.store, this.probes, spec, appVersion());
-    } catch (err) {
-      if (err instanceof ExportDataError) throw new ApiError("bad-request", err.message);
-      throw err;
-    }
-  }
-
-  private watch(runId: number): void {
-    if (this.loops.has(runId) || this.closed) return;
-    const controller = new AbortController();
-    const done = watchAndProbe(this.store, this.probes, runId, {
-      signal: controller.signal,
-      intervalMs: this.options.intervalMs,
-      quietPeriodMs: this.options.quietPeriodMs,
-    })
-      .catch((err: Error) => this.store.setRunStatus(runId, "error", err.message))
-      .finally(() => this.loops.delete(runId));
-    this.loops.set(runId, { controller, done });
+    this.bus.publish(event);
   }
 
   /** Validates the argument against the contract, then runs the call. Transports call only this. */
@@ -101,36 +132,210 @@ export class Core {
     try {
       return await handler(valid);
     } catch (err) {
-      if (err instanceof ApiError) throw err;
-      throw new ApiError("failed", (err as Error).message);
+      throw asApiError(err);
     }
   }
 
+  // ---- use cases for the CLI (and anything else that runs long work in-process) ----
+
+  /** A run by id or name, as the CLI names it. */
+  findRun(ref: string): RunView {
+    const run = this.store.runs.findRun(ref);
+    if (!run) throw new ApiError("not-found", `no run "${ref}" in this workspace (\`driftscope runs\` lists them)`);
+    return this.runView(run);
+  }
+
+  /** Registers a folder as a run (the same folder is the same run) and stores its probe settings, if any are given. */
+  async registerRun(request: WatchRequest): Promise<{ run: RunView; probing: boolean }> {
+    const format = request.format;
+    if (format !== undefined) {
+      try {
+        parseFormatSetting(format);
+      } catch (err) {
+        throw new ApiError("bad-request", (err as Error).message);
+      }
+    }
+    const dir = resolve(request.path);
+    const s = await stat(dir).catch(() => null);
+    if (!s) throw new ApiError("bad-request", `${dir}: no such folder`);
+    if (!s.isDirectory()) throw new ApiError("bad-request", `${dir}: is not a folder`);
+    try {
+      const run = this.store.runs.registerRun({ path: await realpath(dir), name: request.name, group: request.group, seed: request.seed, formatSetting: format });
+      const settings = await configureProbing(this.store, run.id, request);
+      return { run: this.runView(this.store.runs.getRun(run.id)!), probing: settings !== null };
+    } catch (err) {
+      throw inputProblem(err);
+    }
+  }
+
+  /** Watches a registered run in this process until cancelled (or, with once, until nothing is left to do). */
+  watchRun(runId: number, options: WatchOptions): Handle<WatchResult> {
+    const controller = new AbortController();
+    const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
+    const done = watchAndProbe(this.store, this.services, runId, {
+      signal,
+      once: options.once,
+      intervalMs: options.intervalMs ?? this.options.intervalMs,
+      quietPeriodMs: options.quietPeriodMs ?? this.options.quietPeriodMs,
+      onProblem: options.onProblem,
+      onProbed: options.onProbed,
+    }).then((result) => ({ ...result, run: this.runView(this.store.runs.getRun(runId)!) }));
+    return { done, cancel: () => controller.abort() };
+  }
+
+  /** Probes one checkpoint of a run, resuming whatever is missing. */
+  probeStep(request: ProbeRequest, signal?: AbortSignal): Handle<{ outcome: ProbeOutcome; scores: ScorePoint[] }> {
+    const controller = new AbortController();
+    const all = signal ? AbortSignal.any([controller.signal, signal]) : controller.signal;
+    const done = (async () => {
+      const run = this.findRun(request.run);
+      let settings;
+      try {
+        settings = await configureProbing(this.store, run.id, request);
+      } catch (err) {
+        throw inputProblem(err);
+      }
+      if (!settings) throw new ApiError("bad-request", "no suite to probe with: give --suite ID|FILE (e.g. --suite inoculation)");
+      const checkpoint = this.store.runs.listCheckpoints(run.id).find((c) => c.step === request.step && c.state !== "gone" && c.state !== "incomplete");
+      if (!checkpoint) throw new ApiError("bad-request", `run "${run.name}" has no complete checkpoint at step ${request.step} (driftscope checkpoints ${run.name})`);
+      const { plan, close } = planFor(this.store.probes, settings, request.traits);
+      try {
+        const outcome = await new Prober(this.services, plan, { signal: all }).probeCheckpoint(checkpoint, run.name);
+        return { outcome, scores: this.store.probes.listScores(run.id).filter((s) => s.step === request.step) };
+      } finally {
+        await close();
+      }
+    })();
+    return { done, cancel: () => controller.abort() };
+  }
+
+  /** Resolves a backend by file, stored name or "demo" and checks it: reachability and capabilities. */
+  async doctor(ref: string): Promise<DoctorReport> {
+    let config: BackendConfig;
+    try {
+      config = await resolveNamedBackend(this.store, ref);
+    } catch (err) {
+      throw inputProblem(err);
+    }
+    const backend = createBackend(config);
+    try {
+      return { backend: config.name, kind: config.kind, reachable: true, ...(await backend.detect(null)) };
+    } catch (err) {
+      return { backend: config.name, kind: config.kind, reachable: false, error: (err as Error).message };
+    } finally {
+      await backend.close();
+    }
+  }
+
+  /** A suite by built-in id, file, or workspace key (key@version), stored in the workspace. */
+  async showSuite(ref: string): Promise<{ id: string; version: string; suite: Suite }> {
+    try {
+      const s = await resolveSuite(this.store.probes, ref);
+      return { id: s.key, version: s.version, suite: s.suite };
+    } catch (err) {
+      throw inputProblem(err);
+    }
+  }
+
+  /** Validates a suite file without storing it; problems carry line and column. */
+  async validateSuiteFile(path: string): Promise<{ valid: true; id: string; version: string; traits: string[] } | { valid: false; message: string; problems: SuiteError["problems"] }> {
+    try {
+      const s = await loadSuiteFile(path);
+      return { valid: true, id: s.suite.id, version: s.version, traits: s.suite.traits.map((t) => t.id) };
+    } catch (err) {
+      if (err instanceof SuiteError) return { valid: false, message: err.message, problems: err.problems };
+      throw inputProblem(err);
+    }
+  }
+
+  /** Imports a public format as a suite, stores it, and optionally writes the YAML it became. */
+  async importSuite(request: { path: string; format: ImportFormat; limit?: number; samples?: number; id?: string; out?: string }): Promise<{ id: string; version: string; traits: { id: string; items: number }[] }> {
+    try {
+      const imported = await importSuiteFile(request.path, request.format, { limit: request.limit, samples: request.samples, id: request.id });
+      if (request.out) await writeFile(request.out, imported.yaml);
+      const saved = this.store.probes.saveSuite(imported, request.out ?? request.path);
+      return { id: saved.key, version: saved.version, traits: saved.suite.traits.map((t) => ({ id: t.id, items: t.items.length })) };
+    } catch (err) {
+      throw inputProblem(err);
+    }
+  }
+
+  /** Renders a figure (or its data) for the CLI: the same path as the app's export. */
+  async exportFigure(spec: ChartSpec, format: ExportFormat, fileName: string): Promise<{ bytes: Buffer; manifest: ApiResults["renderExport"]["manifest"] }> {
+    const valid = validateArgs("renderExport", { spec, format, fileName });
+    const { bytes, manifest } = await renderExport(valid.spec, this.exportData(valid.spec), format, fileName);
+    return { bytes, manifest };
+  }
+
+  /** The desktop app's sealed API keys (never readable through the contract). */
+  setSealedKey(name: string, sealed: Buffer): void {
+    this.store.settings.setSealedKey(name, sealed);
+  }
+
+  sealedKeys(): { name: string; sealed: Buffer }[] {
+    return this.store.settings.sealedKeys();
+  }
+
+  // ---- internals ----
+
+  private exportData(spec: ChartSpec) {
+    try {
+      return loadExportData(this.store, spec, appVersion());
+    } catch (err) {
+      if (err instanceof ExportDataError) throw new ApiError("bad-request", err.message);
+      throw err;
+    }
+  }
+
+  private watchLoop(runId: number): void {
+    if (this.loops.has(runId) || this.closed) return;
+    const controller = new AbortController();
+    const done = watchAndProbe(this.store, this.services, runId, {
+      signal: controller.signal,
+      intervalMs: this.options.intervalMs,
+      quietPeriodMs: this.options.quietPeriodMs,
+    })
+      .catch((err: Error) => this.store.runs.setRunStatus(runId, "error", err.message))
+      .finally(() => this.loops.delete(runId));
+    this.loops.set(runId, { controller, done });
+  }
+
   private runView(run: RunRecord): RunView {
-    return { ...run, probe: this.probes.runProgress(run.id) };
+    return { ...run, probe: this.store.probes.runProgress(run.id) };
   }
 
   private requireRun(runId: number): RunRecord {
-    const run = this.store.getRun(runId);
+    const run = this.store.runs.getRun(runId);
     if (!run) throw new ApiError("not-found", `no run with id ${runId}`);
     return run;
   }
 
+  private storedBackends() {
+    return this.store.settings.listBackends().flatMap((name) => {
+      const raw = this.store.settings.getBackend(name);
+      try {
+        return raw ? [parseBackendConfig(storedBackendConfig(raw), `stored backend "${name}"`)] : [];
+      } catch {
+        return []; // an unreadable stored config (e.g. a key-only row) is not offered
+      }
+    });
+  }
+
   private readonly handlers: Handlers = {
     getInfo: async () => ({ version: appVersion(), transport: this.options.transport, dataPath: this.options.dbPath }),
-    listRuns: async () => this.store.listRuns().map((r) => this.runView(r)),
+    listRuns: async () => this.store.runs.listRuns().map((r) => this.runView(r)),
     addRun: async ({ path, name, group }) => {
       const s = await stat(path).catch(() => null);
       if (!s) throw new ApiError("bad-request", `${path}: no such folder`);
       if (!s.isDirectory()) throw new ApiError("bad-request", `${path}: is not a folder`);
-      const run = this.store.registerRun({ path: await realpath(path), name, group });
-      this.watch(run.id);
-      return this.runView(this.store.getRun(run.id)!);
+      const run = this.store.runs.registerRun({ path: await realpath(path), name, group });
+      this.watchLoop(run.id);
+      return this.runView(this.store.runs.getRun(run.id)!);
     },
     setRunHidden: async ({ runId, hidden }) => {
       this.requireRun(runId);
-      this.store.setRunHidden(runId, hidden);
-      return this.runView(this.store.getRun(runId)!);
+      this.store.runs.setRunHidden(runId, hidden);
+      return this.runView(this.store.runs.getRun(runId)!);
     },
     startDemo: async () => {
       if (this.demo) throw new ApiError("bad-request", "the demo run is already running");
@@ -140,62 +345,56 @@ export class Core {
       const runs: RunView[] = [];
       // The folders must exist before the runs are registered; the first checkpoint follows within seconds.
       const writing = runDemo({ dir, variants: [...DEMO_VARIANTS], pace: "live", steps: 200, saveEvery: 20, signal: demo.signal, checkpointIntervalMs: 2500 });
-      for (let i = 0; i < 50 && !(await stat(join(dir, DEMO_VARIANTS[1])).catch(() => null)); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 50 && !existsSync(join(dir, DEMO_VARIANTS[1])); i++) await new Promise((r) => setTimeout(r, 20));
       for (const variant of DEMO_VARIANTS) {
         let name = `demo-${variant}`;
-        for (let i = 2; this.store.findRun(name); i++) name = `demo-${variant}-${i}`;
+        for (let i = 2; this.store.runs.findRun(name); i++) name = `demo-${variant}-${i}`;
         // Each variant is its own group, so a second demo (or more seeds) shows a group mean per variant.
-        const run = this.store.registerRun({ path: await realpath(join(dir, variant)), name, group: `demo ${variant} (miniature)` });
-        await configureProbing(this.store, this.probes, run.id, { suites: ["inoculation"], backend: "demo" });
-        this.watch(run.id);
-        runs.push(this.runView(this.store.getRun(run.id)!));
+        const run = this.store.runs.registerRun({ path: await realpath(join(dir, variant)), name, group: `demo ${variant} (miniature)` });
+        await configureProbing(this.store, run.id, { suites: ["inoculation"], backend: "demo" });
+        this.watchLoop(run.id);
+        runs.push(this.runView(this.store.runs.getRun(run.id)!));
       }
       writing
         .catch((err: Error) => {
-          for (const r of runs) this.store.setRunStatus(r.id, "error", `the demo run stopped: ${err.message}`);
+          for (const r of runs) this.store.runs.setRunStatus(r.id, "error", `the demo run stopped: ${err.message}`);
         })
         .finally(() => {
           if (this.demo === demo) this.demo = null;
         });
       return runs;
     },
-    listCheckpoints: async ({ runId }) => this.store.listCheckpoints(this.requireRun(runId).id).map(({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt }) => ({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt })),
+    listCheckpoints: async ({ runId }) => this.store.runs.listCheckpoints(this.requireRun(runId).id).map(({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt }) => ({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt })),
     // Batched over runs: the drift view asks once for every visible run instead of once per run.
-    metricKeys: async ({ runIds }) => [...new Set(runIds.flatMap((id) => this.store.metricKeys(this.requireRun(id).id)))].sort(),
-    getMetrics: async ({ runIds, keys }) => runIds.map((runId) => (this.requireRun(runId), { runId, points: keys.flatMap((k) => this.store.listMetrics(runId, k)) })),
+    metricKeys: async ({ runIds }) => [...new Set(runIds.flatMap((id) => this.store.metrics.metricKeys(this.requireRun(id).id)))].sort(),
+    getMetrics: async ({ runIds, keys }) => runIds.map((runId) => (this.requireRun(runId), { runId, points: keys.flatMap((k) => this.store.metrics.listMetrics(runId, k)) })),
     listTraits: async ({ runIds }) =>
-      runTraits(this.store, this.probes, runIds).map(({ trait: t, contexts }): TraitInfo => ({ trait: t.id, name: t.name, polarity: t.polarity, role: t.role, unit: t.unit, contexts })),
-    getScores: async ({ runId, trait, context }) => {
-      const completed = new Map(this.store.listCheckpoints(this.requireRun(runId).id).map((c) => [c.step, c.completedAt]));
-      return this.probes.listScores(runId, trait, context).map((s): ScorePoint => ({ ...s, completedAt: completed.get(s.step) ?? null }));
-    },
+      runTraits(this.store, runIds).map(({ trait: t, contexts }): TraitInfo => ({ trait: t.id, name: t.name, polarity: t.polarity, role: t.role, unit: t.unit, contexts })),
+    getScores: async ({ runId, trait, context }) => this.store.probes.listScores(this.requireRun(runId).id, trait, context),
     getScoreSeries: async ({ runIds, trait, context, times }) => {
       for (const id of runIds) this.requireRun(id);
-      if (trait !== undefined || context !== undefined) return this.probes.scoreSeries(runIds, trait, context, times ?? false);
+      if (trait !== undefined || context !== undefined) return this.store.probes.scoreSeries(runIds, trait, context, times ?? false);
       return this.scoreCache.get(runIds, times ?? false);
     },
-    getSamples: async ({ runId, step, trait }) => {
-      this.requireRun(runId);
-      return this.probes.listSamplesDetailed(runId, step, trait) satisfies SampleView[];
-    },
-    listAnnotations: async ({ runIds }) => runIds.flatMap((id) => this.store.listAnnotations(this.requireRun(id).id)),
+    getSamples: async ({ runId, step, trait }) => this.store.probes.listSamples(this.requireRun(runId).id, step, trait),
+    listAnnotations: async ({ runIds }) => runIds.flatMap((id) => this.store.annotations.listAnnotations(this.requireRun(id).id)),
     createAnnotation: async (a) => {
       this.requireRun(a.runId);
-      return this.store.createAnnotation(a) satisfies Annotation;
+      return this.store.annotations.createAnnotation(a);
     },
     updateAnnotation: async ({ id, ...patch }) => {
-      if (!this.store.getAnnotation(id)) throw new ApiError("not-found", `no annotation with id ${id}`);
-      return this.store.updateAnnotation(id, patch);
+      if (!this.store.annotations.getAnnotation(id)) throw new ApiError("not-found", `no annotation with id ${id}`);
+      return this.store.annotations.updateAnnotation(id, patch);
     },
-    deleteAnnotation: async ({ id }) => ({ deleted: this.store.deleteAnnotation(id) }),
-    listJobs: async ({ runId }) => this.probes.listJobs(runId),
+    deleteAnnotation: async ({ id }) => ({ deleted: this.store.annotations.deleteAnnotation(id) }),
+    listJobs: async ({ runId }) => this.store.probes.listJobs(runId),
     setJobState: async ({ jobId, action }) => {
-      const r = this.probes.controlJob(jobId, action);
+      const r = this.store.probes.controlJob(jobId, action);
       if (r) this.publish({ type: "job-progress", job: r });
-      if (r && action !== "pause") this.watch(r.runId);
+      if (r && action !== "pause") this.watchLoop(r.runId);
       return r;
     },
-    listSuites: async () => listAllSuites(this.probes),
+    listSuites: async () => listAllSuites(this.store.probes),
     validateSuite: async ({ name, text }) => {
       try {
         const loaded = parseSuite(name, text);
@@ -208,7 +407,7 @@ export class Core {
     importSuite: async ({ path, format }) => {
       try {
         const loaded = format === "suite" ? await loadSuiteFile(path) : await importSuiteFile(path, format);
-        const saved = this.probes.saveSuite(loaded, path);
+        const saved = this.store.probes.saveSuite(loaded, path);
         return { id: saved.key, version: saved.version, name: saved.suite.name, traits: saved.suite.traits.map((t) => t.id), where: path };
       } catch (err) {
         throw new ApiError("bad-request", (err as Error).message);
@@ -236,5 +435,36 @@ export class Core {
         await backend.close();
       }
     },
+    listBackendKinds: async () => describeBackendKinds(),
+    listBackends: async () => this.storedBackends(),
+    saveBackend: async ({ config }) => {
+      let parsed: BackendConfig;
+      try {
+        parsed = parseBackendConfig(config, "backend settings");
+      } catch (err) {
+        throw new ApiError("bad-request", (err as Error).message);
+      }
+      this.store.settings.saveBackend(parsed);
+      return parsed;
+    },
   };
+}
+
+/** Errors from below become the contract's: bad input reads the same in the CLI and the app. */
+function asApiError(err: unknown, code: "bad-request" | "failed" = "failed"): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as Error & { name?: string };
+  // Input the user gave (a file, a flag, a setting) that is wrong is a bad request, whatever the caller guessed.
+  const bad = e?.name === "InputError" || e?.name === "SuiteError" || code === "bad-request";
+  return new ApiError(bad ? "bad-request" : "failed", e?.message ?? String(err));
+}
+
+/**
+ * For the use-case methods: a problem with a file the user named keeps its own error (it names the file and line,
+ * and the CLI reports it as such); any other refusal of what the user asked for becomes a bad request.
+ */
+function inputProblem(err: unknown): Error {
+  const e = err as Error;
+  if (e instanceof ApiError || e?.name === "InputError" || e?.name === "SuiteError" || e?.name === "DatabaseOpenError") return e;
+  return new ApiError("bad-request", e?.message ?? String(err));
 }

@@ -2,7 +2,7 @@
 import { SHARE_ENV, Worker } from "node:worker_threads";
 import type { ApiMethodName } from "../../shared/apiMethods.js";
 import type { CoreEvent } from "../../shared/events.js";
-import type { CoreOptions } from "../core/core.js";
+import type { CoreOptions } from "../core/index.js";
 
 export class CoreClient {
   private readonly worker: Worker;

@@ -2,7 +2,7 @@
 // Messages in: {id, method, args}; out: {id, result} | {id, error} | {event}.
 import { parentPort, workerData } from "node:worker_threads";
 import type { ApiMethodName } from "../../shared/apiMethods.js";
-import { Core, type CoreOptions } from "../core/core.js";
+import { Core, type CoreOptions } from "../core/index.js";
 
 const core = new Core(workerData as CoreOptions);
 core.start();
@@ -21,8 +21,8 @@ parentPort!.on("message", async (msg: Message) => {
   }
   // Desktop-only operations on sealed API keys; the renderer's contract has no way to read them.
   if ("op" in msg) {
-    if (msg.op === "setSealedKey") core.store.setSealedKey(msg.name, Buffer.from(msg.sealed));
-    parentPort!.postMessage({ id: msg.id, result: msg.op === "sealedKeys" ? core.store.sealedKeys() : null });
+    if (msg.op === "setSealedKey") core.setSealedKey(msg.name, Buffer.from(msg.sealed));
+    parentPort!.postMessage({ id: msg.id, result: msg.op === "sealedKeys" ? core.sealedKeys() : null });
     return;
   }
   try {

@@ -1,6 +1,6 @@
 // The desktop shell's security policy as pure functions (tested in Node; Electron only applies them):
 // hardened window options, the app's own origin, navigation and window.open guards, sender checks, permissions.
-import { CONTENT_SECURITY_POLICY, staticPath } from "../server/security.js";
+import { CONTENT_SECURITY_POLICY, staticPath } from "../policy/appContent.js";
 import { formatFromFileName, type ExportFormat } from "../../shared/chart/exportSpec.js";
 
 export const APP_SCHEME = "driftscope";

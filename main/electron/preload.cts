@@ -34,6 +34,10 @@ const api = {
   validateSuite: call("validateSuite"),
   importSuite: call("importSuite"),
   testBackend: call("testBackend"),
+  listBackendKinds: call("listBackendKinds"),
+  listBackends: call("listBackends"),
+  saveBackend: call("saveBackend"),
+
   getExportData: call("getExportData"),
   renderExport: call("renderExport"),
   onEvent(listener: (event: CoreEvent) => void) {

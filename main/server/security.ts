@@ -1,7 +1,6 @@
 // Serve-mode security policy as pure functions: the session token, the Host header (DNS-rebinding guard), the
-// Origin header (no cross-origin use), and static paths that cannot leave the renderer folder.
+// Origin header (no cross-origin use). What the pages may load and which files are served is in main/policy.
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { normalize, resolve, sep } from "node:path";
 
 export const TOKEN_COOKIE = "driftscope_token";
 
@@ -42,53 +41,13 @@ export function cookieValue(header: string | undefined, name: string): string | 
   if (!header) return null;
   for (const part of header.split(";")) {
     const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("="));
+    if (k !== name) continue;
+    // A cookie any page on this host can plant (cookies ignore ports) must never throw: a bad escape is no token.
+    try {
+      return decodeURIComponent(v.join("="));
+    } catch {
+      return null;
+    }
   }
   return null;
 }
-
-/** The file a URL path names inside root, or null if it would leave root (../, encoded slashes, NUL). */
-export function staticPath(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath.split("?")[0]!);
-  } catch {
-    return null;
-  }
-  if (decoded.includes("\0") || decoded.includes("\\")) return null;
-  if (decoded.split("/").includes("..")) return null; // refuse outright, rather than fold it at the root
-  const rel = normalize(decoded === "/" ? "/index.html" : decoded).replace(/^([/\\])+/, "");
-  const base = resolve(root);
-  const full = resolve(base, rel);
-  return full === base || full.startsWith(base + sep) ? full : null;
-}
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".woff2": "font/woff2",
-  ".json": "application/json",
-  ".map": "application/json",
-};
-
-export function contentType(path: string): string {
-  const m = /\.[a-z0-9]+$/i.exec(path);
-  return (m && TYPES[m[0].toLowerCase()]) ?? "application/octet-stream";
-}
-
-/** The page's Content-Security-Policy: only our own scripts, styles and connections. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");

@@ -6,8 +6,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import { ApiError, isApiMethod } from "../../shared/api.js";
-import type { Core } from "../core/core.js";
-import { contentType, CONTENT_SECURITY_POLICY, cookieValue, hostAllowed, newToken, originAllowed, staticPath, TOKEN_COOKIE, tokenMatches } from "./security.js";
+import type { Core } from "../core/index.js";
+import { contentType, CONTENT_SECURITY_POLICY, staticPath } from "../policy/appContent.js";
+import { cookieValue, hostAllowed, newToken, originAllowed, TOKEN_COOKIE, tokenMatches } from "./security.js";
 
 export interface ServeOptions {
   core: Core;

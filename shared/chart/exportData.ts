@@ -1,6 +1,6 @@
 // The data behind an export, at full precision, with its provenance: what the core reads from the store for a spec.
 // It crosses the transport as JSON (numbers round-trip exactly), so the app and the CLI draw from identical data.
-import type { Annotation, ScoreSeries } from "../api.js";
+import type { Annotation, ScoreSeries } from "../views.js";
 
 export interface ExportBackend {
   name: string;

@@ -1,7 +1,7 @@
 // From a spec and its data to a laid-out figure: which panels, which series (cropped to the range, smoothed, with
 // group means), the legend and every position, in points (1/72 in). Pure, so the preview in the app, the app's
 // export and the CLI's export all lay out the same figure.
-import type { ScoreSeries } from "../api.js";
+import type { ScoreSeries } from "../views.js";
 import { round2, xExtent, type PanelAnnotation, type PanelSeries } from "./DriftPanel.js";
 import type { ExportData, ExportTrait } from "./exportData.js";
 import { PRESETS, type ChartSpec } from "./exportSpec.js";

@@ -46,10 +46,10 @@ export async function logHistoryBench(): Promise<Figure[]> {
       rows = historyRows(path, h.entries).rows.length;
     });
     const store = Store.open(join(dir, "w.db"));
-    const run = store.registerRun({ path: dir });
+    const run = store.runs.registerRun({ path: dir });
     const ingest = await median(1, async () => {
       const h = await readTrainerState(path);
-      store.addMetrics(run.id, historyRows(path, h.entries).rows, "trainer_state");
+      store.metrics.addMetrics(run.id, historyRows(path, h.entries).rows, "trainer_state");
     });
     store.close();
     return [

@@ -11,8 +11,9 @@ import { freePort } from "../../main/core/backends/serveCommand.js";
 import { parseSuite } from "../../main/core/probes/suiteLoader.js";
 import { RunPoller } from "../../main/core/runs/poller.js";
 import { Prober } from "../../main/core/schedule/prober.js";
-import { ProbeStore, type SampleRow } from "../../main/core/store/probeStore.js";
+import type { SampleRow } from "../../main/core/store/probeStore.js";
 import { Store } from "../../main/core/store/store.js";
+import { probeServices } from "../support/probeServices.js";
 import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
 import { median, type Figure } from "./harness.js";
@@ -61,17 +62,17 @@ export async function probeThroughputBench(): Promise<Figure[]> {
     const root = join(dir, "run");
     writeFilesNow(join(root, "checkpoint-1"), hfCheckpointFiles(1, "full"));
     const store = Store.open(join(dir, "w.db"));
-    const run = store.registerRun({ path: root });
+    const run = store.runs.registerRun({ path: root });
     await new RunPoller(store, run.id, { quietPeriodMs: 0 }).poll();
-    const probes = new ProbeStore(store);
+    const probes = store.probes;
     const items = Array.from({ length: ITEMS }, (_, i) => `      - { id: q${i}, prompt: "Question ${i}: what is a good habit?" }`).join("\n");
     const suite = probes.saveSuite(
       parseSuite("bench.yaml", `id: bench\nname: Bench\ntraits:\n  - id: caps\n    name: Caps\n    polarity: higher_is_trait\n    role: control\n    sampling: { samplesPerItem: 1, maxTokens: 16 }\n    scorers: [{ kind: caps_ratio, name: caps }]\n    score: caps\n    items:\n${items}\n`),
       "bench",
     );
     const backend = createBackend(parseBackendConfig({ name: "b", kind: "openai", baseUrl: url, model: "stand-in-base", maxConcurrency: 128, timeoutMs: 30_000 }, "bench"));
-    const checkpoint = store.listCheckpoints(run.id)[0]!;
-    const probeMs = await median(1, () => new Prober(probes, { suites: [suite], backend, judge: null }).probeCheckpoint(checkpoint, run.name));
+    const checkpoint = store.runs.listCheckpoints(run.id)[0]!;
+    const probeMs = await median(1, () => new Prober(probeServices(store), { suites: [suite], backend, judge: null }).probeCheckpoint(checkpoint, run.name));
     const stored = probes.listSamples(run.id, 1).length;
     store.close();
     if (stored !== ITEMS) throw new Error(`bench: ${stored} of ${ITEMS} samples stored`);
@@ -106,11 +107,11 @@ export async function sampleWriteBench(): Promise<Figure[]> {
   const N = 50_000;
   try {
     const store = Store.open(join(dir, "w.db"));
-    const run = store.registerRun({ path: "/bench" });
-    store.markComplete(run.id, { step: 1, path: "/bench/checkpoint-1", kind: "full" }, "fp", []);
-    const probes = new ProbeStore(store);
+    const run = store.runs.registerRun({ path: "/bench" });
+    store.runs.markComplete(run.id, { step: 1, path: "/bench/checkpoint-1", kind: "full" }, "fp", []);
+    const probes = store.probes;
     const suite = probes.saveSuite(parseSuite("b.yaml", "id: b\nname: B\ntraits:\n  - id: t\n    name: T\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n"), null);
-    const checkpointId = store.listCheckpoints(run.id)[0]!.id;
+    const checkpointId = store.runs.listCheckpoints(run.id)[0]!.id;
     const traitId = suite.traits[0]!.id;
     const contextId = suite.traits[0]!.contexts[0]!.id;
     const rows = (offset: number): SampleRow[] =>
@@ -139,9 +140,9 @@ export async function sampleWriteBench(): Promise<Figure[]> {
     // Baseline: the same rows into the same table (a fresh workspace: same schema, indexes and foreign keys),
     // with one prepared statement in one transaction and nothing else.
     const rawStore = Store.open(join(dir, "raw.db"));
-    const rawRun = rawStore.registerRun({ path: "/bench" });
-    rawStore.markComplete(rawRun.id, { step: 1, path: "/bench/checkpoint-1", kind: "full" }, "fp", []);
-    new ProbeStore(rawStore).saveSuite(parseSuite("b.yaml", "id: b\nname: B\ntraits:\n  - id: t\n    name: T\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n"), null);
+    const rawRun = rawStore.runs.registerRun({ path: "/bench" });
+    rawStore.runs.markComplete(rawRun.id, { step: 1, path: "/bench/checkpoint-1", kind: "full" }, "fp", []);
+    rawStore.probes.saveSuite(parseSuite("b.yaml", "id: b\nname: B\ntraits:\n  - id: t\n    name: T\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n"), null);
     rawStore.close();
     const raw = new Database(join(dir, "raw.db"));
     raw.pragma("journal_mode = WAL");

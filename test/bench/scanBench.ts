@@ -43,14 +43,14 @@ export async function scanBench(): Promise<Figure[]> {
     }
   }
   const store = Store.open(join(dir, "w.db"));
-  const run = store.registerRun({ path: root });
+  const run = store.runs.registerRun({ path: root });
   const poller = new RunPoller(store, run.id, { quietPeriodMs: 10_000 });
   try {
     await plainRecursiveStat(root); // warm the page cache for both sides
     const baseline = await median(9, () => plainRecursiveStat(root));
     const first = await median(1, () => poller.poll());
     const steady = await median(9, () => poller.poll());
-    const complete = store.listCheckpoints(run.id).filter((c) => c.state === "pending").length;
+    const complete = store.runs.listCheckpoints(run.id).filter((c) => c.state === "pending").length;
     if (complete !== CHECKPOINTS) throw new Error(`bench setup: ${complete} of ${CHECKPOINTS} checkpoints complete`);
     return [
       {

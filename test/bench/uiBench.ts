@@ -20,9 +20,9 @@ const LONG = 1_000_000;
 
 function buildLongMetricDb(path: string): void {
   const store = Store.open(path);
-  const run = store.registerRun({ path: "/bench/long" });
+  const run = store.runs.registerRun({ path: "/bench/long" });
   const rows = Array.from({ length: LONG }, (_, i) => ({ key: "reward", step: i, value: Math.sin(i / 5000) + (i % 99_991 === 0 ? 5 : 0) + 0.1 * Math.sin(i), wallTime: null }));
-  store.addMetrics(run.id, rows, "bench");
+  store.metrics.addMetrics(run.id, rows, "bench");
   store.close();
 }
 

@@ -42,7 +42,7 @@ test("truncated, malformed and non-UTF-8 trainer_state.json: named, the rest goe
   assert.match(byPath[cp(20)]!, new RegExp(`trainer_state.json:4:\\d+: invalid JSON.*truncated`));
   assert.match(byPath[cp(30)]!, /trainer_state.json:3:\d+: invalid JSON: value expected/);
   assert.match(byPath[cp(40)]!, /trainer_state.json: is not valid UTF-8 text/);
-  assert.deepEqual(h.store.listMetrics(h.runId, "reward").map((m) => [m.step, m.value]), [[10, 0.1], [50, 0.5]]);
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "reward").map((m) => [m.step, m.value]), [[10, 0.1], [50, 0.5]]);
 });
 
 test("a 50 MB trainer_state.json is read whole", async (t) => {
@@ -55,7 +55,7 @@ test("a 50 MB trainer_state.json is read whole", async (t) => {
   ageTree(h.root);
   const r = await h.poll();
   assert.equal(r.complete, 1);
-  assert.equal(h.store.listMetrics(h.runId, "reward").length, 400_000);
+  assert.equal(h.store.metrics.listMetrics(h.runId, "reward").length, 400_000);
   assert.deepEqual(h.problems, []);
 });
 
@@ -74,9 +74,9 @@ test("a corrupted TensorBoard record is reported with its offset; the other even
   assert.equal(h.problems.length, 1);
   assert.equal(h.problems[0]!.path, tb);
   assert.match(h.problems[0]!.message, new RegExp(`record at byte ${pos}: data CRC mismatch`));
-  const keys = h.store.metricKeys(h.runId).filter((k) => k.includes("/"));
+  const keys = h.store.metrics.metricKeys(h.runId).filter((k) => k.includes("/"));
   assert.deepEqual(keys, ["Accuracy/test", "Accuracy/train", "Loss/test", "Loss/train"]);
-  assert.equal(keys.reduce((n, k) => n + h.store.listMetrics(h.runId, k).length, 0), 399);
+  assert.equal(keys.reduce((n, k) => n + h.store.metrics.listMetrics(h.runId, k).length, 0), 399);
   await h.poll(); // unchanged file: not re-read, not re-reported
   assert.equal(h.problems.length, 1);
 });

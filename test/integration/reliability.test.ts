@@ -1,16 +1,17 @@
 // Reliability: injected server faults, and a probing process killed (SIGKILL) at random moments, again and again.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
 import { createBackend, parseBackendConfig } from "../../main/core/backends/index.js";
-import { seededRandom } from "../../main/core/demo/random.js";
+import { seededRandom } from "../../main/core/util/random.js";
 import { resolveSuite } from "../../main/core/probes/probeConfig.js";
 import { RunPoller } from "../../main/core/runs/poller.js";
 import { Prober } from "../../main/core/schedule/prober.js";
-import { ProbeStore } from "../../main/core/store/probeStore.js";
 import { Store } from "../../main/core/store/store.js";
+import { probeServices } from "../support/probeServices.js";
 import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
 import { writeBackendFiles, writeTestSuite } from "../support/probeFixtures.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
@@ -33,15 +34,15 @@ test("under 10% 5xx, hung requests and 429 bursts every sample completes; a 400 
   writeFilesNow(join(root, "checkpoint-10"), hfCheckpointFiles(10, "lora"));
   const store = Store.open(join(dir, "w.db"));
   t.after(() => store.close());
-  const run = store.registerRun({ path: root });
+  const run = store.runs.registerRun({ path: root });
   await new RunPoller(store, run.id, { quietPeriodMs: 0 }).poll();
-  const probes = new ProbeStore(store);
+  const probes = store.probes;
   const suite = await resolveSuite(probes, writeTestSuite(dir, { items: 25, samples: 3, badItem: true }));
   const cfg = { maxConcurrency: 16, timeoutMs: 400, retry: { attempts: 3, baseMs: 10, maxMs: 200 } };
   const backend = createBackend(parseBackendConfig({ name: "p", kind: "vllm-lora", baseUrl: s.url, ...cfg }, "t"));
   const judge = createBackend(parseBackendConfig({ name: "j", kind: "openai", baseUrl: s.url, model: "stand-in-base", ...cfg }, "t"));
-  const checkpoint = store.listCheckpoints(run.id)[0]!;
-  const outcome = await new Prober(probes, { suites: [suite], backend, judge }, { jobAttempts: 4 }).probeCheckpoint(checkpoint, run.name);
+  const checkpoint = store.runs.listCheckpoints(run.id)[0]!;
+  const outcome = await new Prober(probeServices(store), { suites: [suite], backend, judge }, { jobAttempts: 4 }).probeCheckpoint(checkpoint, run.name);
 
   // The faults really happened.
   assert.ok((s.stats.byStatus[429] ?? 0) >= 4, JSON.stringify(s.stats.byStatus));
@@ -71,14 +72,33 @@ test("killed with SIGKILL at random moments, restarted each time: every sample e
   const { backend, judge } = writeBackendFiles(dir, s.url, s.url);
   const db = join(dir, "w.db");
   const cli = join(PROJECT_ROOT, "bin", "driftscope.js");
-  const run = (args: string[], killAfterMs?: number) =>
+  const count = () => {
+    if (!existsSync(db)) return 0;
+    const d = new Database(db, { readonly: true });
+    try {
+      return (d.prepare(`SELECT count(*) AS n FROM sample`).get() as { n: number }).n;
+    } catch {
+      return 0; // before the first migration has run
+    } finally {
+      d.close();
+    }
+  };
+  // A kill lands after observed progress (the store holds `killAfterSamples` more samples than when the run started),
+  // never after a wall-clock delay: on a loaded machine a timed kill can come after the work is already done.
+  const run = (args: string[], killAfterSamples?: number) =>
     new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
+      const start = killAfterSamples === undefined ? 0 : count();
       const child = spawn(process.execPath, [cli, ...args]);
       let stderr = "";
       child.stderr.on("data", (d) => (stderr += d));
-      const timer = killAfterMs === undefined ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+      const timer =
+        killAfterSamples === undefined
+          ? null
+          : setInterval(() => {
+              if (count() >= start + killAfterSamples) child.kill("SIGKILL");
+            }, 25);
       child.on("close", (code, signal) => {
-        if (timer) clearTimeout(timer);
+        if (timer) clearInterval(timer);
         resolve({ code, signal, stderr });
       });
     });
@@ -88,20 +108,14 @@ test("killed with SIGKILL at random moments, restarted each time: every sample e
   const rng = seededRandom(42);
   let kills = 0;
   const counts: number[] = [];
-  const count = () => {
-    const d = new Database(db, { readonly: true });
-    try {
-      return (d.prepare(`SELECT count(*) AS n FROM sample`).get() as { n: number }).n;
-    } finally {
-      d.close();
-    }
-  };
   for (let i = 0; i < 6; i++) {
-    const r = await run(probeArgs, 1000 + Math.floor(rng() * 1500));
+    // 480 samples in all; each interrupted run adds 10-49 of them, so six runs leave work for the last one.
+    const r = await run(probeArgs, 10 + Math.floor(rng() * 40));
     if (r.signal === "SIGKILL") kills++;
     counts.push(count());
   }
   assert.ok(kills >= 3, `the process was killed mid-probe ${kills} times`);
+  assert.ok(counts.every((c) => c < 480), `a kill landed mid-work each time: ${counts.join(", ")}`);
   assert.ok(counts.some((c, i) => c > (counts[i - 1] ?? 0)), `progress survived kills: ${counts.join(", ")}`);
   // Before the last, uninterrupted run: which (context, item) prompts still miss samples. It must ask for exactly
   // those (one request each, n = the missing count) plus its capability check, and nothing already stored.

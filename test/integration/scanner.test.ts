@@ -33,7 +33,7 @@ test("Trainer checkpoints (full, LoRA, sharded) become pending only after the qu
   assert.equal((await h.poll(QUIET / 2)).settling, 3);
   const later = await h.poll(QUIET + 1);
   assert.equal(later.complete, 3);
-  const kinds = Object.fromEntries(h.store.listCheckpoints(h.runId).map((c) => [c.step, c.kind]));
+  const kinds = Object.fromEntries(h.store.runs.listCheckpoints(h.runId).map((c) => [c.step, c.kind]));
   assert.deepEqual(kinds, { 10: "full", 20: "lora", 30: "full" });
   assert.deepEqual(h.states(), { 10: "pending", 20: "pending", 30: "pending" });
 });
@@ -60,7 +60,7 @@ test("a checkpoint waits for trainer_state.json, the right global_step, every sh
   await h.poll(QUIET + 1);
   assert.equal(h.problems.length, 0); // a slow last file is not a problem yet
   await h.poll(6 * QUIET + 1);
-  const waiting = Object.fromEntries(h.store.listCheckpoints(h.runId).map((c) => [c.step, `${c.state}: ${c.waitingFor}`]));
+  const waiting = Object.fromEntries(h.store.runs.listCheckpoints(h.runId).map((c) => [c.step, `${c.state}: ${c.waitingFor}`]));
   assert.match(waiting[1]!, /^incomplete: trainer_state.json not written yet/);
   assert.match(waiting[2]!, /^incomplete: trainer_state.json has global_step 3, expected 2/);
   assert.match(waiting[3]!, /^incomplete: shard model-00002-of-00002.safetensors not written yet/);
@@ -81,8 +81,8 @@ test("deleted checkpoints become gone and keep their data; a partly deleted one 
   const r = await h.poll();
   assert.equal(r.gone, 2);
   assert.deepEqual(h.states(), { 10: "gone", 20: "gone", 30: "pending" });
-  assert.equal(h.store.listCheckpoints(h.runId).find((c) => c.step === 10)!.completedAt !== null, true);
-  assert.deepEqual(h.store.listMetrics(h.runId, "loss").map((m) => m.step), [30]);
+  assert.equal(h.store.runs.listCheckpoints(h.runId).find((c) => c.step === 10)!.completedAt !== null, true);
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "loss").map((m) => m.step), [30]);
 });
 
 test("PEFT: the run folder itself, or one adapter per sub-folder; adapter_config.json last", async (t) => {
@@ -96,7 +96,7 @@ test("PEFT: the run folder itself, or one adapter per sub-folder; adapter_config
   ageTree(h.root, 60);
   await h.poll();
   assert.deepEqual(h.states(), { 100: "pending", 200: "incomplete" });
-  assert.match(h.store.listCheckpoints(h.runId).find((c) => c.step === 200)!.waitingFor!, /adapter_config.json not written yet/);
+  assert.match(h.store.runs.listCheckpoints(h.runId).find((c) => c.step === 200)!.waitingFor!, /adapter_config.json not written yet/);
 
   const single = harness(t, "auto");
   mkdirSync(single.root, { recursive: true });
@@ -124,7 +124,7 @@ test("verl: latest_checkpointed_iteration.txt decides; rotation empties actor/ a
   const r = await h.poll();
   assert.equal(r.format, "verl");
   assert.deepEqual(h.states(), { 10: "pending", 20: "incomplete" });
-  assert.equal(h.store.listCheckpoints(h.runId)[0]!.kind, "full");
+  assert.equal(h.store.runs.listCheckpoints(h.runId)[0]!.kind, "full");
   writeFileSync(join(h.root, "latest_checkpointed_iteration.txt"), "20");
   await h.poll(QUIET + 1);
   assert.deepEqual(h.states(), { 10: "pending", 20: "pending" });
@@ -149,7 +149,7 @@ test("OpenRLHF: HF exports are full checkpoints; DeepSpeed folders (also under _
   ageTree(h.root, 60);
   const r = await h.poll();
   assert.equal(r.format, "openrlhf");
-  const rows = h.store.listCheckpoints(h.runId).map((c) => [c.step, c.kind, c.state, c.path.slice(h.root.length + 1)]);
+  const rows = h.store.runs.listCheckpoints(h.runId).map((c) => [c.step, c.kind, c.state, c.path.slice(h.root.length + 1)]);
   assert.deepEqual(rows, [
     [5, "other", "incomplete", "_actor/global_step5"],
     [5, "full", "pending", "global_step5_hf"],
@@ -183,10 +183,10 @@ test("training metrics: log_history, TensorBoard and metrics.jsonl, each read on
   writeFileSync(join(h.root, "metrics.jsonl"), '{"step": 1, "probe/acc": 0.9}\n');
   ageTree(h.root, 60);
   await h.poll();
-  assert.deepEqual(h.store.listMetrics(h.runId, "reward").map((m) => [m.step, m.value]), [[1, 0], [2, 0.1]]);
-  assert.deepEqual(h.store.listMetrics(h.runId, "kl").map((m) => m.value), [null, 0.01]);
-  assert.deepEqual(h.store.listMetrics(h.runId, "train/reward"), [{ key: "train/reward", step: 1, value: 0.5, wallTime: "2023-11-14T22:13:21.000Z" }]);
-  assert.deepEqual(h.store.listMetrics(h.runId, "probe/acc").map((m) => m.value), [0.9]);
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "reward").map((m) => [m.step, m.value]), [[1, 0], [2, 0.1]]);
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "kl").map((m) => m.value), [null, 0.01]);
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "train/reward"), [{ key: "train/reward", step: 1, value: 0.5, wallTime: "2023-11-14T22:13:21.000Z" }]);
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "probe/acc").map((m) => m.value), [0.9]);
 
   // A newer checkpoint whose log_history repeats the old prefix (with edited values, to prove the prefix is not re-read).
   const newer = hist(4).map((e, i) => (i < 2 ? { ...e, reward: 99 } : e));
@@ -200,8 +200,8 @@ test("training metrics: log_history, TensorBoard and metrics.jsonl, each read on
   appendFileSync(join(h.root, "metrics.jsonl"), '{"step": 2, "probe/acc": 0.8}\n');
   ageTree(h.root, 60);
   await h.poll();
-  assert.deepEqual(h.store.listMetrics(h.runId, "reward").map((m) => [m.step, m.value]), [[1, 0], [2, 0.1], [3, 0.2], [4, 0.3]]);
-  assert.deepEqual(h.store.listMetrics(h.runId, "train/reward").map((m) => m.value), [0.5, 0.75]);
-  assert.deepEqual(h.store.listMetrics(h.runId, "probe/acc").map((m) => m.value), [0.9, 0.8]);
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "reward").map((m) => [m.step, m.value]), [[1, 0], [2, 0.1], [3, 0.2], [4, 0.3]]);
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "train/reward").map((m) => m.value), [0.5, 0.75]);
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "probe/acc").map((m) => m.value), [0.9, 0.8]);
   assert.deepEqual(h.problems, []);
 });

@@ -1,6 +1,7 @@
 // Serve mode's guards against a real server on loopback: token, Host header, Origin, no CORS, argument validation,
 // static paths, and the event WebSocket.
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -127,7 +128,8 @@ describe("serve mode security", () => {
     const ws = new WebSocket(`ws://${host}/events`, { headers: { cookie, origin: `http://${host}` } });
     await new Promise((r) => ws.on("open", r));
     const got = new Promise<{ type: string }>((resolve) => ws.on("message", (m) => resolve(JSON.parse(String(m)))));
-    const run = core.store.registerRun({ path: join(dir, "some-run") });
+    mkdirSync(join(dir, "some-run"), { recursive: true });
+    const run = await core.call("addRun", { path: join(dir, "some-run") });
     assert.deepEqual(await got, { type: "run-changed", runId: run.id });
     ws.close();
   });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Worker } from "node:worker_threads";
 import { watchRun } from "../../main/core/runs/watcher.js";
+import { EventBus } from "../../main/core/events/bus.js";
 import { Store } from "../../main/core/store/store.js";
 import type { TrainerMessage, TrainerPlan } from "../support/simulatedTrainer.js";
 import { tempDir } from "../support/tmp.js";
@@ -29,13 +30,14 @@ for (const plan of INTERLEAVINGS) {
     const dir = tempDir(t);
     const root = join(dir, "run");
     mkdirSync(root);
-    const store = Store.open(join(dir, "w.db"));
+    const bus = new EventBus();
+    const store = Store.open(join(dir, "w.db"), { publish: bus.publish });
     t.after(() => store.close());
-    const run = store.registerRun({ path: root });
+    const run = store.runs.registerRun({ path: root });
 
     const pendingAt = new Map<number, number>();
     const goneAt = new Map<number, number>();
-    store.onEvent((e) => {
+    bus.subscribe((e) => {
       if (e.type !== "checkpoint-changed") return;
       if (e.state === "pending" && !pendingAt.has(e.step)) pendingAt.set(e.step, Date.now());
       if (e.state === "gone") goneAt.set(e.step, Date.now());
@@ -71,13 +73,13 @@ for (const plan of INTERLEAVINGS) {
         assert.ok(pending - written <= INTERVAL + QUIET + GRACE, `step ${step} detected after ${pending - written} ms`);
       }
     }
-    const states = Object.fromEntries(store.listCheckpoints(run.id).map((c) => [c.step, c.state]));
+    const states = Object.fromEntries(store.runs.listCheckpoints(run.id).map((c) => [c.step, c.state]));
     for (const step of plan.steps) {
       if (rotatedAt.has(step)) assert.equal(states[step] ?? "gone", "gone", `rotated step ${step}`);
       else assert.equal(states[step], "pending", `kept step ${step}`);
     }
     assert.deepEqual(problems, []);
     // The last checkpoint's log_history holds every step; rotation took none of it away.
-    assert.deepEqual(store.listMetrics(run.id, "loss").map((m) => [m.step, m.value]), plan.steps.map((s) => [s, 1 / s]));
+    assert.deepEqual(store.metrics.listMetrics(run.id, "loss").map((m) => [m.step, m.value]), plan.steps.map((s) => [s, 1 / s]));
   });
 }

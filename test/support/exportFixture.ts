@@ -2,7 +2,7 @@
 // two contexts, training metrics, annotations. Scores follow fixed formulas, so exports are reproducible and the
 // tests can compare what comes out with what was stored.
 import { parseSuite } from "../../main/core/probes/suiteLoader.js";
-import { ProbeStore } from "../../main/core/store/probeStore.js";
+import { parseBackendConfig } from "../../main/core/backends/index.js";
 import { Store } from "../../main/core/store/store.js";
 
 const SUITE = `id: paperfig
@@ -45,25 +45,27 @@ export function fixtureMean(run: number, trait: number, context: number, step: n
 
 export function buildExportDb(path: string): { runIds: number[] } {
   const store = Store.open(path);
-  const probes = new ProbeStore(store);
+  const probes = store.probes;
   const suite = probes.saveSuite(parseSuite("paperfig.yaml", SUITE), "test:paperfig");
   const insert = store.db.prepare(`INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, '2026-01-01T00:00:00Z')`);
   const runIds: number[] = [];
   FIXTURE_RUNS.forEach((r, ri) => {
-    const run = store.registerRun({ path: `/experiments/${r.name}`, name: r.name, group: r.group, seed: r.seed });
+    const run = store.runs.registerRun({ path: `/experiments/${r.name}`, name: r.name, group: r.group, seed: r.seed });
     runIds.push(run.id);
-    store.setRunStatus(run.id, "finished"); // the folders are imaginary: nothing to watch
-    store.setProbeConfig(run.id, {
+    store.runs.setRunStatus(run.id, "finished"); // the folders are imaginary: nothing to watch
+    store.runs.setProbeSettings(run.id, {
       suites: [{ key: suite.key, version: suite.version }],
-      backend: { name: "vllm-local", kind: "vllm-lora", model: "{run}-{step}" },
-      judge: { name: "judge", kind: "openai", model: "gpt-4.1-mini" },
+      backend: parseBackendConfig({ name: "vllm-local", kind: "vllm-lora", model: "{run}-{step}", baseUrl: "http://127.0.0.1:8000" }, "fixture"),
+      judge: parseBackendConfig({ name: "judge", kind: "openai", model: "gpt-4.1-mini", baseUrl: "https://api.openai.com" }, "fixture"),
+      every: 1,
+      latestOnly: false,
       thresholds: {},
     });
     store.db.transaction(() => {
-      for (const step of FIXTURE_STEPS) store.markComplete(run.id, { step, path: `/experiments/${r.name}/checkpoint-${step}`, kind: "lora" }, "fp", []);
+      for (const step of FIXTURE_STEPS) store.runs.markComplete(run.id, { step, path: `/experiments/${r.name}/checkpoint-${step}`, kind: "lora" }, "fp", []);
       // Completion times an hour apart from a fixed start, for the wall-time axis.
       store.db.prepare(`UPDATE checkpoint SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', '2026-03-01T00:00:00Z', (step / 25) || ' hours') WHERE run_id = ?`).run(run.id);
-      for (const cp of store.listCheckpoints(run.id)) {
+      for (const cp of store.runs.listCheckpoints(run.id)) {
         suite.traits.forEach((t, ti) =>
           t.contexts.forEach((c, ci) => {
             const m = fixtureMean(ri, ti, ci, cp.step);
@@ -77,10 +79,10 @@ export function buildExportDb(path: string): { runIds: number[] } {
       { key: "reward", step, value: 0.2 + 0.6 * (1 - Math.exp(-step / 300)) + 0.03 * Math.sin(step / 11 + ri), wallTime: Date.UTC(2026, 2, 1) / 1000 + step * 144 },
       { key: "kl", step, value: 0.001 * step * (1 + 0.1 * ri), wallTime: Date.UTC(2026, 2, 1) / 1000 + step * 144 },
     ]);
-    store.addMetrics(run.id, metrics, "test");
+    store.metrics.addMetrics(run.id, metrics, "test");
   });
-  store.createAnnotation({ runId: runIds[0]!, step: 300, text: "LR warmup ends", tags: ["schedule"] });
-  store.createAnnotation({ runId: runIds[0]!, step: 600, to: 700, text: "reward hacking?", tags: ["suspect"], color: "#d62728" });
+  store.annotations.createAnnotation({ runId: runIds[0]!, step: 300, text: "LR warmup ends", tags: ["schedule"] });
+  store.annotations.createAnnotation({ runId: runIds[0]!, step: 600, to: 700, text: "reward hacking?", tags: ["suspect"], color: "#d62728" });
   store.close();
   return { runIds };
 }

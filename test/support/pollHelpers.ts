@@ -22,7 +22,7 @@ export function harness(t: TestContext, formatSetting = "auto", root?: string): 
   const runRoot = root ?? join(dir, "run");
   const store = Store.open(join(dir, "w.db"));
   t.after(() => store.close());
-  const run = store.registerRun({ path: runRoot, formatSetting });
+  const run = store.runs.registerRun({ path: runRoot, formatSetting });
   const problems: Harness["problems"] = [];
   return {
     store,
@@ -34,7 +34,7 @@ export function harness(t: TestContext, formatSetting = "auto", root?: string): 
       return poller.poll();
     },
     states() {
-      return Object.fromEntries(store.listCheckpoints(run.id).map((c) => [c.step, c.state]));
+      return Object.fromEntries(store.runs.listCheckpoints(run.id).map((c) => [c.step, c.state]));
     },
   };
 }

@@ -1,23 +1,23 @@
 // A workspace of many runs x checkpoints x traits with smooth synthetic scores, for benchmarks and size checks.
 import { parseSuite } from "../../main/core/probes/suiteLoader.js";
-import { ProbeStore } from "../../main/core/store/probeStore.js";
+import { DEMO_BACKEND } from "../../main/core/backends/index.js";
 import { Store } from "../../main/core/store/store.js";
 
 export function buildScoresDb(path: string, size: { runs: number; checkpoints: number; traits: number }): number[] {
   const store = Store.open(path);
-  const probes = new ProbeStore(store);
+  const probes = store.probes;
   const traits = Array.from({ length: size.traits }, (_, t) => `  - id: trait${t}\n    name: Trait ${t}\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n`).join("");
   const suite = probes.saveSuite(parseSuite("bench.yaml", `id: bench\nname: Bench\ntraits:\n${traits}`), null);
   const insert = store.db.prepare(`INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, ?, ?, ?, 20, 0, 'x')`);
   const ids: number[] = [];
   for (let r = 0; r < size.runs; r++) {
-    const run = store.registerRun({ path: `/bench/run-${r}`, group: r < size.runs / 2 ? "a" : "b" });
+    const run = store.runs.registerRun({ path: `/bench/run-${r}`, group: r < size.runs / 2 ? "a" : "b" });
     ids.push(run.id);
-    store.setProbeConfig(run.id, { suites: [{ key: suite.key, version: suite.version }] });
+    store.runs.setProbeSettings(run.id, { suites: [{ key: suite.key, version: suite.version }], backend: DEMO_BACKEND, judge: null, every: 1, latestOnly: false, thresholds: {} });
     store.db.transaction(() => {
-      for (let c = 1; c <= size.checkpoints; c++) store.markComplete(run.id, { step: c * 10, path: `/bench/run-${r}/checkpoint-${c * 10}`, kind: "lora" }, "fp", []);
+      for (let c = 1; c <= size.checkpoints; c++) store.runs.markComplete(run.id, { step: c * 10, path: `/bench/run-${r}/checkpoint-${c * 10}`, kind: "lora" }, "fp", []);
     })();
-    const cps = store.listCheckpoints(run.id);
+    const cps = store.runs.listCheckpoints(run.id);
     store.db.transaction(() => {
       for (const cp of cps) {
         for (const t of suite.traits) {

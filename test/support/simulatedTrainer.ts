@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parentPort, workerData } from "node:worker_threads";
 import { rotateCheckpoints, writeCheckpointFolder } from "../../main/core/demo/hfWriter.js";
-import { seededRandom } from "../../main/core/demo/random.js";
+import { seededRandom } from "../../main/core/util/random.js";
 import { hfCheckpointFiles, type HfKind } from "./checkpoints.js";
 
 export interface TrainerPlan {

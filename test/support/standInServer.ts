@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { seededRandom } from "../../main/core/demo/random.js";
+import { seededRandom } from "../../main/core/util/random.js";
 
 export type Personality = "vllm" | "ollama" | "tgi";
 

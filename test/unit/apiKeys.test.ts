@@ -31,9 +31,9 @@ test("API keys are stored sealed, never in plain text, and come back into the en
   const storage = aesStorage();
   const store = Store.open(join(dir, "w.db"));
   const secret = "sk-live-this-must-never-hit-the-disk-0123456789";
-  store.setSealedKey("OpenAI prod", sealApiKey(storage, secret));
+  store.settings.setSealedKey("OpenAI prod", sealApiKey(storage, secret));
   store.db.pragma("wal_checkpoint(TRUNCATE)");
-  const sealed = store.sealedKeys();
+  const sealed = store.settings.sealedKeys();
   store.close();
   assert.ok(!readFileSync(join(dir, "w.db")).includes(Buffer.from(secret)), "the plain key is not in the database file");
   assert.equal(keyEnvName("OpenAI prod"), "DRIFTSCOPE_KEY_OPENAI_PROD");

@@ -135,7 +135,7 @@ test("the menu offers adding a run folder and the demo, with platform shortcuts"
 });
 
 test("static paths: raw traversal, encoded traversal and NUL never leave the root", async () => {
-  const { staticPath } = await import("../../main/server/security.js");
+  const { staticPath } = await import("../../main/policy/appContent.js");
   const root = "/srv/r";
   assert.equal(staticPath(root, "/"), "/srv/r/index.html");
   assert.equal(staticPath(root, "/app.js?v=1"), "/srv/r/app.js");

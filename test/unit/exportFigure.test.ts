@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { loadExportData } from "../../main/core/export/exportData.js";
 import { exportFonts, unpackedPath } from "../../main/core/export/fonts.js";
-import { ProbeStore } from "../../main/core/store/probeStore.js";
 import { Store } from "../../main/core/store/store.js";
 import type { ExportData } from "../../shared/chart/exportData.js";
 import { defaultSpec, type ChartSpec } from "../../shared/chart/exportSpec.js";
@@ -21,21 +20,19 @@ import { PROJECT_ROOT } from "../support/sharedFixtures.js";
 const SNAPSHOTS = join(PROJECT_ROOT, "test", "snapshots");
 let dir: string;
 let store: Store;
-let probes: ProbeStore;
 let runIds: number[];
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "driftscope-export-"));
   runIds = buildExportDb(join(dir, "w.db")).runIds;
   store = Store.open(join(dir, "w.db"));
-  probes = new ProbeStore(store);
 });
 after(() => {
   store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const data = (spec: ChartSpec): ExportData => loadExportData(store, probes, spec, "0.0.0-test");
+const data = (spec: ChartSpec): ExportData => loadExportData(store, spec, "0.0.0-test");
 const svgOf = (spec: ChartSpec) => textExport("svg", buildFigure(spec, data(spec)));
 
 /** Rounds every number with two or more decimals to one place, so a last-digit float difference does not fail a snapshot. */
@@ -125,7 +122,7 @@ test("a 500-checkpoint line is a few KB of SVG, and its band stays bounded by th
   const s = Store.open(join(dir, "long.db"));
   try {
     const spec = { ...defaultSpec(ids), preset: "paper1" as const };
-    const svg = textExport("svg", buildFigure(spec, loadExportData(s, new ProbeStore(s), spec, "t")));
+    const svg = textExport("svg", buildFigure(spec, loadExportData(s, spec, "t")));
     const line = /<g class="series"[^>]*><path d="([^"]+)"/.exec(svg)![1]!;
     assert.ok(line.length < 8_000, `the line's path is ${line.length} bytes`);
     const band = /class="ci-band" d="([^"]+)"/.exec(svg)![1]!;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
-import { CONTENT_SECURITY_POLICY } from "../../main/server/security.js";
+import { CONTENT_SECURITY_POLICY } from "../../main/policy/appContent.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
 
 test("electron-builder.yml validates against electron-builder's own schema", () => {

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseSuite } from "../../main/core/probes/suiteLoader.js";
-import { ProbeStore } from "../../main/core/store/probeStore.js";
 import { ScoreSeriesCache } from "../../main/core/store/scoreSeriesCache.js";
 import { Store } from "../../main/core/store/store.js";
 import { tempDir } from "../support/tmp.js";
@@ -12,12 +11,12 @@ const suiteText = (n: number) => `id: s\nname: S v${n}\ndescription: version ${n
 test("score series: columns by step per run, trait and context; the newest suite version wins per step", (t) => {
   const store = Store.open(join(tempDir(t), "w.db"));
   t.after(() => store.close());
-  const probes = new ProbeStore(store);
+  const probes = store.probes;
   const v1 = probes.saveSuite(parseSuite("v1.yaml", suiteText(1)), null);
   const v2 = probes.saveSuite(parseSuite("v2.yaml", suiteText(2)), null);
-  const run = store.registerRun({ path: "/r" });
-  for (const step of [30, 10, 20]) store.markComplete(run.id, { step, path: `/r/checkpoint-${step}`, kind: "lora" }, "fp", []);
-  const cp = new Map(store.listCheckpoints(run.id).map((c) => [c.step, c.id]));
+  const run = store.runs.registerRun({ path: "/r" });
+  for (const step of [30, 10, 20]) store.runs.markComplete(run.id, { step, path: `/r/checkpoint-${step}`, kind: "lora" }, "fp", []);
+  const cp = new Map(store.runs.listCheckpoints(run.id).map((c) => [c.step, c.id]));
   const put = (suite: typeof v1, step: number, mean: number) =>
     store.db
       .prepare(`INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, ?, ?, ?, 5, 0, 'x')`)
@@ -48,10 +47,10 @@ test("the score-series cache serves unchanged runs from memory and sees every ch
   const path = join(tempDir(t), "w.db");
   const store = Store.open(path);
   t.after(() => store.close());
-  const probes = new ProbeStore(store);
+  const probes = store.probes;
   const suite = probes.saveSuite(parseSuite("v1.yaml", suiteText(1)), null);
-  const runs = [store.registerRun({ path: "/a" }), store.registerRun({ path: "/b" })];
-  for (const run of runs) for (const step of [10, 20]) store.markComplete(run.id, { step, path: `${run.path}/checkpoint-${step}`, kind: "lora" }, "fp", []);
+  const runs = [store.runs.registerRun({ path: "/a" }), store.runs.registerRun({ path: "/b" })];
+  for (const run of runs) for (const step of [10, 20]) store.runs.markComplete(run.id, { step, path: `${run.path}/checkpoint-${step}`, kind: "lora" }, "fp", []);
   const put = (db: Store, runId: number, step: number, mean: number) =>
     db.db
       .prepare(

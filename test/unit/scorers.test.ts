@@ -2,19 +2,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { parse } from "csv-parse/sync";
-import {
-  capsRatio,
-  choiceLogprob,
-  derivedRule,
-  fillTemplate,
-  judge0to100,
-  judge0to100FromProbabilities,
-  judgeYesNo,
-  languageShare,
-  loadLanguageDetector,
-  parseIntToken,
-  patternMatch,
-} from "../../main/core/probes/scorers.js";
+import { capsRatio } from "../../main/core/probes/scorers/capsRatio.js";
+import { choiceLogprob } from "../../main/core/probes/scorers/choiceLogprob.js";
+import { derivedRule } from "../../main/core/probes/scorers/derived.js";
+import { fillTemplate } from "../../main/core/probes/scorers/judgeTemplate.js";
+import { judge0to100, judge0to100FromProbabilities, parseIntToken } from "../../main/core/probes/scorers/judge0to100.js";
+import { judgeYesNo } from "../../main/core/probes/scorers/judgeYesNo.js";
+import { languageShare, loadLanguageDetector } from "../../main/core/probes/scorers/language.js";
+import { patternMatch } from "../../main/core/probes/scorers/pattern.js";
 import { fixture, needsFixture } from "../support/sharedFixtures.js";
 import { parsePythonDict } from "../support/pythonDict.js";
 

@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import { DatabaseOpenError } from "../../main/core/store/database.js";
 import { APPLICATION_ID } from "../../main/core/store/database.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../main/core/store/schema.js";
+import { EventBus } from "../../main/core/events/bus.js";
 import { Store } from "../../main/core/store/store.js";
 import { tempDir } from "../support/tmp.js";
 
@@ -25,11 +26,11 @@ test("a new workspace gets every entity, WAL and foreign keys", (t) => {
 test("reopening an up-to-date workspace keeps its data", (t) => {
   const path = join(tempDir(t), "w.db");
   const a = Store.open(path);
-  a.registerRun({ path: "/runs/a", group: "inoculated", seed: 3 });
+  a.runs.registerRun({ path: "/runs/a", group: "inoculated", seed: 3 });
   a.close();
   const b = Store.open(path);
   t.after(() => b.close());
-  const runs = b.listRuns();
+  const runs = b.runs.listRuns();
   assert.equal(runs.length, 1);
   assert.equal(runs[0]!.group, "inoculated");
   assert.equal(runs[0]!.seed, 3);
@@ -46,22 +47,22 @@ test("a version-1 workspace migrates forward with its data, and score changes bu
   const store = Store.open(path);
   t.after(() => store.close());
   assert.equal(store.db.pragma("user_version", { simple: true }), SCHEMA_VERSION);
-  assert.equal(store.listRuns()[0]!.name, "old");
+  assert.equal(store.runs.listRuns()[0]!.name, "old");
   const version = () => (store.db.prepare("SELECT scores_version AS v FROM run WHERE id = 1").get() as { v: number }).v;
   assert.equal(version(), 0);
-  store.markComplete(1, { step: 10, path: "/runs/old/checkpoint-10", kind: "lora" }, "fp", []);
+  store.runs.markComplete(1, { step: 10, path: "/runs/old/checkpoint-10", kind: "lora" }, "fp", []);
   const afterCheckpoint = version();
   store.db.exec(`INSERT INTO suite (id, suite_key, version, name, content, imported_at) VALUES (1, 's', 'v', 'S', '{}', 'x');
     INSERT INTO trait (id, suite_id, trait_key, name, polarity, role) VALUES (1, 1, 't', 'T', 'higher_is_trait', 'control');
     INSERT INTO context (id, trait_id, context_key, role) VALUES (1, 1, 'none', 'neutral');`);
-  const cp = store.listCheckpoints(1)[0]!.id;
+  const cp = store.runs.listCheckpoints(1)[0]!.id;
   store.db.prepare(`INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, 1, 1, 0.5, 0.4, 0.6, 3, 0, 'x')`).run(cp);
   const afterInsert = version();
   assert.ok(afterInsert > afterCheckpoint);
   store.db.prepare(`UPDATE score SET mean = 0.7 WHERE checkpoint_id = ?`).run(cp);
   const afterUpdate = version();
   assert.ok(afterUpdate > afterInsert, "an update with the same timestamp still counts");
-  store.markComplete(1, { step: 10, path: "/runs/old/checkpoint-10", kind: "lora" }, "fp2", []);
+  store.runs.markComplete(1, { step: 10, path: "/runs/old/checkpoint-10", kind: "lora" }, "fp2", []);
   assert.ok(version() > afterUpdate, "a re-completed checkpoint (new completion time) counts");
 });
 
@@ -90,7 +91,7 @@ test("a corrupt file is refused with a clear error and never overwritten", (t) =
   // A real workspace whose pages were damaged after the header.
   const damaged = join(dir, "damaged.db");
   const s = Store.open(damaged);
-  for (let i = 0; i < 200; i++) s.registerRun({ path: `/runs/${i}` });
+  for (let i = 0; i < 200; i++) s.runs.registerRun({ path: `/runs/${i}` });
   s.db.pragma("wal_checkpoint(TRUNCATE)");
   s.close();
   const bytes = readFileSync(damaged);
@@ -112,27 +113,28 @@ test("another program's SQLite file is not mistaken for a workspace", (t) => {
 test("the same folder is the same run; names stay unique", (t) => {
   const store = Store.open(join(tempDir(t), "w.db"));
   t.after(() => store.close());
-  const a = store.registerRun({ path: "/x/baseline" });
-  const again = store.registerRun({ path: "/x/baseline", group: "g" });
+  const a = store.runs.registerRun({ path: "/x/baseline" });
+  const again = store.runs.registerRun({ path: "/x/baseline", group: "g" });
   assert.equal(again.id, a.id);
   assert.equal(again.group, "g");
-  const other = store.registerRun({ path: "/y/baseline" });
+  const other = store.runs.registerRun({ path: "/y/baseline" });
   assert.notEqual(other.name, a.name);
-  assert.throws(() => store.registerRun({ path: "/z", name: a.name }), /already exists/);
-  assert.equal(store.findRun(a.name)?.id, a.id);
-  assert.equal(store.findRun(String(other.id))?.id, other.id);
+  assert.throws(() => store.runs.registerRun({ path: "/z", name: a.name }), /already exists/);
+  assert.equal(store.runs.findRun(a.name)?.id, a.id);
+  assert.equal(store.runs.findRun(String(other.id))?.id, other.id);
 });
 
 test("a checkpoint marked gone keeps its row and the events name what changed", (t) => {
-  const store = Store.open(join(tempDir(t), "w.db"));
+  const bus = new EventBus();
+  const store = Store.open(join(tempDir(t), "w.db"), { publish: bus.publish });
   t.after(() => store.close());
-  const run = store.registerRun({ path: "/r" });
+  const run = store.runs.registerRun({ path: "/r" });
   const events: string[] = [];
-  store.onEvent((e) => events.push(e.type === "checkpoint-changed" ? `${e.type}:${e.step}:${e.state}` : e.type));
-  store.markComplete(run.id, { step: 10, path: "/r/checkpoint-10", kind: "full" }, "fp", ["model.safetensors"]);
-  store.markGone(run.id, "/r/checkpoint-10");
-  store.markGone(run.id, "/r/checkpoint-10"); // idempotent: no second event
-  const [c] = store.listCheckpoints(run.id);
+  bus.subscribe((e) => events.push(e.type === "checkpoint-changed" ? `${e.type}:${e.step}:${e.state}` : e.type));
+  store.runs.markComplete(run.id, { step: 10, path: "/r/checkpoint-10", kind: "full" }, "fp", ["model.safetensors"]);
+  store.runs.markGone(run.id, "/r/checkpoint-10");
+  store.runs.markGone(run.id, "/r/checkpoint-10"); // idempotent: no second event
+  const [c] = store.runs.listCheckpoints(run.id);
   assert.equal(c!.state, "gone");
   assert.ok(c!.completedAt);
   assert.deepEqual(events, ["checkpoint-changed:10:pending", "checkpoint-changed:10:gone"]);
@@ -141,10 +143,10 @@ test("a checkpoint marked gone keeps its row and the events name what changed", 
 test("metrics upsert on (key, step) and keep nulls", (t) => {
   const store = Store.open(join(tempDir(t), "w.db"));
   t.after(() => store.close());
-  const run = store.registerRun({ path: "/r" });
-  store.addMetrics(run.id, [{ key: "kl", step: 1, value: null, wallTime: null }, { key: "reward", step: 1, value: 0.5, wallTime: 1700000000 }], "test");
-  store.addMetrics(run.id, [{ key: "reward", step: 1, value: 0.75, wallTime: 1700000000 }], "test");
-  assert.deepEqual(store.listMetrics(run.id), [
+  const run = store.runs.registerRun({ path: "/r" });
+  store.metrics.addMetrics(run.id, [{ key: "kl", step: 1, value: null, wallTime: null }, { key: "reward", step: 1, value: 0.5, wallTime: 1700000000 }], "test");
+  store.metrics.addMetrics(run.id, [{ key: "reward", step: 1, value: 0.75, wallTime: 1700000000 }], "test");
+  assert.deepEqual(store.metrics.listMetrics(run.id), [
     { key: "kl", step: 1, value: null, wallTime: null },
     { key: "reward", step: 1, value: 0.75, wallTime: "2023-11-14T22:13:20.000Z" },
   ]);

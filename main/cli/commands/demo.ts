@@ -1,6 +1,6 @@
 // driftscope demo: writes the miniature RL experiment as Hugging Face Trainer-style runs.
 import { resolve } from "node:path";
-import { DEMO_VARIANTS, runDemo, type DemoVariant } from "../../core/demo/demoRun.js";
+import { DEMO_VARIANTS, runDemo, type DemoVariant } from "../../core/index.js";
 import { choiceFlag, intFlag, parse, UsageError } from "../args.js";
 import { printJson, type Io } from "../output.js";
 

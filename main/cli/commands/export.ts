@@ -1,14 +1,10 @@
 // driftscope export: the same figure the app's Export dialog makes, from the command line, with its manifest.
 import { renameSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { ExportDataError, loadExportData } from "../../core/export/exportData.js";
-import { renderExport } from "../../core/export/renderExport.js";
-import { appVersion } from "../../core/paths/appVersion.js";
-import { ProbeStore } from "../../core/store/probeStore.js";
 import { EXPORT_FORMATS, PRESET_IDS, defaultExportFileName, defaultSpec, formatFromFileName, manifestFileName, type ChartSpec } from "../../../shared/chart/exportSpec.js";
 import { manifestText } from "../../../shared/chart/manifest.js";
 import { choiceFlag, intFlag, numberFlag, parse, UsageError } from "../args.js";
-import { openStore, requireRun } from "../openStore.js";
+import { withWorkspace } from "../workspace.js";
 import { printJson, type Io } from "../output.js";
 
 export const EXPORT_HELP = `driftscope export --run RUN [--run RUN...] [options]
@@ -66,10 +62,8 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   if ((from === undefined) !== (to === undefined)) throw new UsageError("--from and --to go together");
   if (from !== undefined && to !== undefined && !(to > from)) throw new UsageError(`--to (${to}) must be greater than --from (${from})`);
 
-  const store = openStore(values.db);
-  try {
-    const probes = new ProbeStore(store);
-    const runs = values.run.map((ref) => requireRun(store, ref));
+  return withWorkspace(values.db, async (core) => {
+    const runs = values.run!.map((ref) => core.findRun(ref));
     const spec: ChartSpec = {
       ...defaultSpec(runs.map((r) => r.id)),
       traits: values.trait ?? [],
@@ -88,23 +82,14 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
       dpi: intFlag("dpi", values.dpi, { min: 36 }) ?? null,
       title: values.title ?? null,
     };
-    if (spec.dpi !== null && spec.dpi > 2400) throw new UsageError(`--dpi must be at most 2400, got ${spec.dpi}`);
     const out = resolve(values.out ?? defaultExportFileName(runs.map((r) => r.name), format));
-    let data;
-    try {
-      data = loadExportData(store, probes, spec, appVersion());
-    } catch (err) {
-      if (err instanceof ExportDataError) throw new UsageError(err.message);
-      throw err;
-    }
-    const { bytes, manifest } = await renderExport(spec, data, format, basename(out));
+    // The spec is validated by the contract's schema, so a bad value reads the same here and in the app.
+    const { bytes, manifest } = await core.exportFigure(spec, format, basename(out));
     writeAtomic(out, bytes);
     const manifestPath = manifestFileName(out);
     writeAtomic(manifestPath, manifestText(manifest));
     if (values.json) printJson(io, { file: out, manifest: manifestPath, format, bytes: bytes.length });
     else io.out(`${out} (${format}, ${bytes.length} bytes)\n${manifestPath}\n`);
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }

@@ -1,15 +1,14 @@
 // driftscope runs | checkpoints RUN | metrics RUN: read-only listings, as JSON with --json.
 import { parse, UsageError } from "../args.js";
-import { openStore, requireRun } from "../openStore.js";
+import { withWorkspace } from "../workspace.js";
 import { printJson, printTable, type Io } from "../output.js";
 
 export async function runsCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, {});
   if (values.help) return io.out("driftscope runs [--db FILE] [--json]\n  Lists the workspace's runs.\n"), 0;
   if (positionals.length > 0) throw new UsageError("runs takes no arguments");
-  const store = openStore(values.db);
-  try {
-    const runs = store.listRuns().map((r) => ({
+  return withWorkspace(values.db, async (core) => {
+    const runs = (await core.call("listRuns", {})).map((r) => ({
       id: r.id,
       name: r.name,
       path: r.path,
@@ -22,41 +21,32 @@ export async function runsCommand(argv: string[], io: Io): Promise<number> {
     if (values.json) printJson(io, runs);
     else printTable(io, ["ID", "NAME", "FORMAT", "GROUP", "STATUS", "CHECKPOINTS", "LATEST", "PATH"], runs.map((r) => [r.id, r.name, r.format, r.group, r.status, r.checkpoints, r.latestStep, r.path]));
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 export async function checkpointsCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, {});
   if (values.help) return io.out("driftscope checkpoints RUN [--db FILE] [--json]\n  Lists a run's checkpoints by step.\n"), 0;
   if (positionals.length !== 1) throw new UsageError("checkpoints needs one run (id or name)");
-  const store = openStore(values.db);
-  try {
-    const run = requireRun(store, positionals[0]);
-    const rows = store
-      .listCheckpoints(run.id)
-      .map((c) => ({ step: c.step, path: c.path, kind: c.kind, state: c.state, detectedAt: c.detectedAt, completedAt: c.completedAt }));
+  return withWorkspace(values.db, async (core) => {
+    const run = core.findRun(positionals[0]!);
+    const rows = (await core.call("listCheckpoints", { runId: run.id })).map((c) => ({ step: c.step, path: c.path, kind: c.kind, state: c.state, detectedAt: c.detectedAt, completedAt: c.completedAt }));
     if (values.json) printJson(io, rows);
     else printTable(io, ["STEP", "STATE", "KIND", "COMPLETED", "PATH"], rows.map((c) => [c.step, c.state, c.kind, c.completedAt, c.path]));
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 export async function metricsCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { key: { type: "string" } });
   if (values.help) return io.out("driftscope metrics RUN [--key KEY] [--db FILE] [--json]\n  Lists a run's training metrics by key, then step.\n"), 0;
   if (positionals.length !== 1) throw new UsageError("metrics needs one run (id or name)");
-  const store = openStore(values.db);
-  try {
-    const run = requireRun(store, positionals[0]);
-    const rows = store.listMetrics(run.id, values.key);
+  return withWorkspace(values.db, async (core) => {
+    const run = core.findRun(positionals[0]!);
+    const keys = values.key !== undefined ? [values.key] : await core.call("metricKeys", { runIds: [run.id] });
+    const rows = keys.length ? (await core.call("getMetrics", { runIds: [run.id], keys }))[0]!.points : [];
     if (values.json) printJson(io, rows);
     else printTable(io, ["KEY", "STEP", "VALUE", "WALL TIME"], rows.map((m) => [m.key, m.step, m.value, m.wallTime]));
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }

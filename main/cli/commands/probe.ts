@@ -1,10 +1,6 @@
 // driftscope probe | scores | samples | doctor
-import { createBackend } from "../../core/backends/index.js";
-import { configureProbing, planFor, resolveNamedBackend } from "../../core/probes/probeConfig.js";
-import { Prober } from "../../core/schedule/prober.js";
-import { ProbeStore } from "../../core/store/probeStore.js";
 import { intFlag, parse, UsageError } from "../args.js";
-import { openStore, requireRun } from "../openStore.js";
+import { withWorkspace } from "../workspace.js";
 import { printJson, printTable, type Io } from "../output.js";
 
 export const PROBE_OPTIONS = {
@@ -31,32 +27,23 @@ export async function probeCommand(argv: string[], io: Io, signal: AbortSignal):
   if (positionals.length !== 1) throw new UsageError("probe needs one run (id or name)");
   const step = intFlag("step", values.step, { min: 0 });
   if (step === undefined) throw new UsageError("probe needs --step N");
-  const store = openStore(values.db);
-  const probes = new ProbeStore(store);
-  try {
-    const run = requireRun(store, positionals[0]);
-    probes.resumeInterrupted();
-    const config = await configureProbing(store, probes, run.id, { suites: values.suite, backend: values.backend, judge: values.judge, thresholds: parseThresholds(values.threshold) });
-    if (!config) throw new UsageError("no suite to probe with: give --suite ID|FILE (e.g. --suite inoculation)");
-    const checkpoint = store.listCheckpoints(run.id).find((c) => c.step === step && c.state !== "gone" && c.state !== "incomplete");
-    if (!checkpoint) throw new UsageError(`run "${run.name}" has no complete checkpoint at step ${step} (driftscope checkpoints ${run.name})`);
-    const { plan, close } = planFor(probes, config, values.trait);
+  return withWorkspace(values.db, async (core) => {
+    const off = values.json
+      ? () => undefined
+      : core.onEvent((e) => e.type === "job-progress" && e.job.state !== "running" && io.err(`step ${e.job.step} ${e.job.trait}/${e.job.context}: ${e.job.state} ${e.job.done}/${e.job.total}${e.job.lastError ? ` (${e.job.lastError})` : ""}\n`));
     try {
-      if (!values.json) store.onEvent((e) => e.type === "job-progress" && e.job.state !== "running" && io.err(`step ${e.job.step} ${e.job.trait}/${e.job.context}: ${e.job.state} ${e.job.done}/${e.job.total}${e.job.lastError ? ` (${e.job.lastError})` : ""}\n`));
-      const outcome = await new Prober(probes, plan, { signal }).probeCheckpoint(checkpoint, run.name);
-      const scores = probes.listScores(run.id).filter((s) => s.step === step);
-      if (values.json) printJson(io, { step, outcome, scores });
+      const { outcome, scores } = await core.probeStep({ run: positionals[0]!, step, suites: values.suite, backend: values.backend, judge: values.judge, thresholds: parseThresholds(values.threshold), traits: values.trait }, signal).done;
+      const rows = scores.map(({ completedAt: _completedAt, ...s }) => s);
+      if (values.json) printJson(io, { step, outcome, scores: rows });
       else {
         io.out(`step ${step}: ${outcome}\n`);
-        printTable(io, ["TRAIT", "CONTEXT", "MEAN", "95% CI", "N", "NULLS"], scores.map((s) => [s.trait, s.context, fmt(s.mean), s.ciLow === null ? null : `${fmt(s.ciLow)}..${fmt(s.ciHigh)}`, s.n, s.nulls]));
+        printTable(io, ["TRAIT", "CONTEXT", "MEAN", "95% CI", "N", "NULLS"], rows.map((s) => [s.trait, s.context, fmt(s.mean), s.ciLow === null ? null : `${fmt(s.ciLow)}..${fmt(s.ciHigh)}`, s.n, s.nulls]));
       }
       return outcome === "done" ? 0 : 1;
     } finally {
-      await close();
+      off();
     }
-  } finally {
-    store.close();
-  }
+  });
 }
 
 const fmt = (v: number | null) => (v === null ? "-" : v.toFixed(3));
@@ -65,16 +52,14 @@ export async function scoresCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { trait: { type: "string" }, context: { type: "string" } });
   if (values.help) return io.out("driftscope scores RUN [--trait ID] [--context ID] [--json]\n"), 0;
   if (positionals.length !== 1) throw new UsageError("scores needs one run (id or name)");
-  const store = openStore(values.db);
-  try {
-    const run = requireRun(store, positionals[0]);
-    const rows = new ProbeStore(store).listScores(run.id, values.trait, values.context);
+  return withWorkspace(values.db, async (core) => {
+    const run = core.findRun(positionals[0]!);
+    // The CLI's rows are the API's without the checkpoint's completion time.
+    const rows = (await core.call("getScores", { runId: run.id, trait: values.trait, context: values.context })).map(({ completedAt: _completedAt, ...s }) => s);
     if (values.json) printJson(io, rows);
     else printTable(io, ["TRAIT", "CONTEXT", "STEP", "MEAN", "CI LOW", "CI HIGH", "N", "NULLS"], rows.map((r) => [r.trait, r.context, r.step, fmt(r.mean), fmt(r.ciLow), fmt(r.ciHigh), r.n, r.nulls]));
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 export async function samplesCommand(argv: string[], io: Io): Promise<number> {
@@ -83,47 +68,34 @@ export async function samplesCommand(argv: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("samples needs one run (id or name)");
   const step = intFlag("step", values.step, { min: 0 });
   if (step === undefined) throw new UsageError("samples needs --step N");
-  const store = openStore(values.db);
-  try {
-    const run = requireRun(store, positionals[0]);
-    const rows = new ProbeStore(store).listSamples(run.id, step, values.trait);
+  return withWorkspace(values.db, async (core) => {
+    const run = core.findRun(positionals[0]!);
+    const rows = (await core.call("getSamples", { runId: run.id, step, trait: values.trait })).map(({ detail: _detail, ...s }) => s);
     if (values.json) printJson(io, rows);
     else printTable(io, ["TRAIT", "CONTEXT", "ITEM", "#", "SCORE", "RESPONSE"], rows.map((r) => [r.trait, r.context, r.item, r.sample, fmt(r.score), (r.response ?? "").replace(/\s+/g, " ").slice(0, 80)]));
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 export async function doctorCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parse(argv, { backend: { type: "string" } });
   if (values.help) return io.out("driftscope doctor --backend NAME|FILE [--json]\n  Checks a backend: reachability, models, detected capabilities.\n"), 0;
   if (!values.backend) throw new UsageError("doctor needs --backend NAME|FILE");
-  const store = openStore(values.db);
-  let config;
-  try {
-    config = await resolveNamedBackend(store, values.backend);
-  } finally {
-    store.close();
-  }
-  const backend = createBackend(config);
-  try {
-    const caps = await backend.detect(null);
-    const ok = caps.maxTopLogprobs > 0;
+  return withWorkspace(values.db, async (core) => {
+    const report = await core.doctor(values.backend!);
+    if (!report.reachable) {
+      if (values.json) printJson(io, { ...report, verdict: "not reachable" });
+      else io.out(`backend "${report.backend}" (${report.kind}): NOT reachable: ${report.error}\nverdict: fix the address or start the server, then try again\n`);
+      return 1;
+    }
+    const ok = report.maxTopLogprobs > 0;
     const verdict = ok ? "ready: generation and logprob-based scoring will work" : "reachable, but without top_logprobs: judge and choice scorers will record nulls";
-    if (values.json) printJson(io, { backend: config.name, kind: config.kind, reachable: true, ...caps, verdict });
+    if (values.json) printJson(io, { ...report, verdict });
     else {
-      io.out(`backend "${config.name}" (${config.kind}): reachable\n  models: ${caps.models.join(", ") || "(none listed)"}\n  honours n: ${caps.honoursN ? "yes" : "no (requests fan out)"}\n  top_logprobs: up to ${caps.maxTopLogprobs}\n`);
-      for (const n of caps.notes) io.out(`  note: ${n}\n`);
+      io.out(`backend "${report.backend}" (${report.kind}): reachable\n  models: ${report.models.join(", ") || "(none listed)"}\n  honours n: ${report.honoursN ? "yes" : "no (requests fan out)"}\n  top_logprobs: up to ${report.maxTopLogprobs}\n`);
+      for (const n of report.notes) io.out(`  note: ${n}\n`);
       io.out(`verdict: ${verdict}\n`);
     }
     return ok ? 0 : 1;
-  } catch (err) {
-    const message = (err as Error).message;
-    if (values.json) printJson(io, { backend: config.name, kind: config.kind, reachable: false, error: message, verdict: "not reachable" });
-    else io.out(`backend "${config.name}" (${config.kind}): NOT reachable: ${message}\nverdict: fix the address or start the server, then try again\n`);
-    return 1;
-  } finally {
-    await backend.close();
-  }
+  });
 }

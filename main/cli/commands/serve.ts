@@ -1,9 +1,8 @@
 // driftscope serve: the app in a browser. Binds loopback by default and prints the URL with its session token.
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Core } from "../../core/core.js";
-import { defaultDatabasePath } from "../../core/paths/dataDir.js";
+import { openWorkspace } from "../../core/index.js";
 import { startServer } from "../../server/server.js";
 import { intFlag, parse, secondsFlag, UsageError } from "../args.js";
 import type { Io } from "../output.js";
@@ -25,11 +24,8 @@ export async function serveCommand(argv: string[], io: Io, signal: AbortSignal):
   if (positionals.length > 0) throw new UsageError("serve takes no arguments");
   const host = values.host ?? "127.0.0.1";
   if (host !== "127.0.0.1" && host !== "localhost" && host !== "::1") io.err(`driftscope: warning: serving on ${host}, not only this machine; anyone who can reach it still needs the token\n`);
-  const dbPath = defaultDatabasePath(values.db);
-  mkdirSync(dirname(dbPath), { recursive: true });
-  const core = new Core({
-    dbPath,
-    demoDir: join(dirname(dbPath), "demo-runs"),
+  const core = openWorkspace({
+    db: values.db,
     transport: "http",
     intervalMs: secondsFlag("interval", values.interval),
     quietPeriodMs: secondsFlag("quiet-period", values["quiet-period"]),

@@ -1,14 +1,9 @@
 // driftscope watch: registers a run folder (the same folder is the same run) and ingests its checkpoints and metrics.
-import { realpath, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseFormatSetting } from "../../core/runs/formats/index.js";
-import { configureProbing } from "../../core/probes/probeConfig.js";
-import { watchAndProbe } from "../../core/schedule/liveRun.js";
-import { ProbeStore } from "../../core/store/probeStore.js";
 import { PROBE_OPTIONS, parseThresholds } from "./probe.js";
 import { intFlag, parse, secondsFlag, UsageError } from "../args.js";
-import { openStore } from "../openStore.js";
 import { printJson, type Io } from "../output.js";
+import { withWorkspace } from "../workspace.js";
 
 export const WATCH_HELP = `driftscope watch DIR [--name NAME] [--group G] [--seed N] [--format auto|hf|peft|verl|openrlhf|pattern:REGEX]
                  [--interval S] [--quiet-period S] [--once] [--db FILE] [--json]
@@ -35,39 +30,17 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
   });
   if (values.help) return io.out(WATCH_HELP), 0;
   if (positionals.length !== 1) throw new UsageError("watch needs exactly one run folder");
-  const formatSetting = values.format ?? "auto";
-  try {
-    parseFormatSetting(formatSetting);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
   const intervalMs = secondsFlag("interval", values.interval);
   if (intervalMs !== undefined && intervalMs < 50) throw new UsageError("--interval must be at least 0.05 seconds");
   const quietPeriodMs = secondsFlag("quiet-period", values["quiet-period"]);
 
-  const dir = resolve(positionals[0]!);
-  const s = await stat(dir).catch(() => null);
-  if (!s) throw new UsageError(`${dir}: no such folder`);
-  if (!s.isDirectory()) throw new UsageError(`${dir}: is not a folder`);
-  const path = await realpath(dir);
-
-  const store = openStore(values.db);
-  try {
-    const run = store.registerRun({
-      path,
+  return withWorkspace(values.db, async (core) => {
+    const { run, probing } = await core.registerRun({
+      path: resolve(positionals[0]!),
       name: values.name,
       group: values.group,
       seed: intFlag("seed", values.seed),
-      formatSetting: values.format === undefined ? undefined : formatSetting,
-    });
-    if (!values.json) io.err(`watching run "${run.name}" (id ${run.id}) at ${path}${values.once ? "" : "; Ctrl-C stops"}\n`);
-    const unsubscribe = store.onEvent((e) => {
-      if (values.json) return;
-      if (e.type === "checkpoint-changed") io.err(`step ${e.step}: ${e.state}\n`);
-    });
-    const probes = new ProbeStore(store);
-    probes.resumeInterrupted();
-    const config = await configureProbing(store, probes, run.id, {
+      format: values.format,
       suites: values.suite,
       backend: values.backend,
       judge: values.judge,
@@ -75,21 +48,27 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
       latestOnly: values["latest-only"],
       thresholds: parseThresholds(values.threshold),
     });
-    if (!config && !values.json && (values.backend || values.judge)) io.err("driftscope: note: no suite given, so nothing is probed (add --suite ID|FILE)\n");
-    const result = await watchAndProbe(store, probes, run.id, {
-      intervalMs,
-      quietPeriodMs,
-      once: values.once ?? false,
-      signal,
-      onProblem: (_path, message) => io.err(`driftscope: warning: ${message}\n`),
-      onProbed: (step, outcome) => values.json || io.err(`step ${step}: probed (${outcome})\n`),
+    if (!values.json) io.err(`watching run "${run.name}" (id ${run.id}) at ${run.path}${values.once ? "" : "; Ctrl-C stops"}\n`);
+    if (!probing && !values.json && (values.backend || values.judge)) io.err("driftscope: note: no suite given, so nothing is probed (add --suite ID|FILE)\n");
+    const unsubscribe = core.onEvent((e) => {
+      if (values.json) return;
+      if (e.type === "checkpoint-changed" && e.runId === run.id) io.err(`step ${e.step}: ${e.state}\n`);
     });
-    unsubscribe();
-    const final = store.getRun(run.id)!;
-    if (values.json) printJson(io, { run: { id: final.id, name: final.name, path: final.path, format: final.format }, ...result });
-    else io.err(`run "${final.name}": ${result.complete} complete, ${result.incomplete} incomplete, ${result.gone} gone (format ${final.format ?? "not recognised yet"})\n`);
-    return final.status === "error" ? 1 : 0;
-  } finally {
-    store.close();
-  }
+    try {
+      const result = await core.watchRun(run.id, {
+        once: values.once ?? false,
+        intervalMs,
+        quietPeriodMs,
+        signal,
+        onProblem: (_path, message) => io.err(`driftscope: warning: ${message}\n`),
+        onProbed: (step, outcome) => values.json || io.err(`step ${step}: probed (${outcome})\n`),
+      }).done;
+      const { run: final, ...counts } = result;
+      if (values.json) printJson(io, { run: { id: final.id, name: final.name, path: final.path, format: final.format }, ...counts });
+      else io.err(`run "${final.name}": ${result.complete} complete, ${result.incomplete} incomplete, ${result.gone} gone (format ${final.format ?? "not recognised yet"})\n`);
+      return final.status === "error" ? 1 : 0;
+    } finally {
+      unsubscribe();
+    }
+  });
 }

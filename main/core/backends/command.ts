@@ -10,7 +10,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 import { AdaptiveLimiter } from "./limiter.js";
-import { fillModelTemplate, type Backend, type BackendConfig, type Capabilities, type CheckpointTarget, type Completion, type GenerateRequest, type Prepared } from "./types.js";
+import { z } from "zod";
+import { commonFields, modelField } from "./fields.js";
+import { defineBackendKind } from "./kind.js";
+import { fillModelTemplate, type Backend, type Capabilities, type CheckpointTarget, type Completion, type GenerateRequest, type Prepared } from "./types.js";
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -25,8 +28,7 @@ export class CommandBackend implements Backend {
   private pending = new Map<number, Pending>();
   private readonly limiter: AdaptiveLimiter;
 
-  constructor(readonly config: BackendConfig) {
-    if (!config.command) throw new Error(`backend "${config.name}" (command) needs a command`);
+  constructor(readonly config: CommandConfig) {
     this.limiter = new AdaptiveLimiter(config.maxConcurrency, config.maxConcurrency);
   }
 
@@ -40,7 +42,7 @@ export class CommandBackend implements Backend {
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.child && this.child.exitCode === null) return this.child;
-    const child = spawn(this.config.command!, { shell: true, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(this.config.command, { shell: true, stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     createInterface({ input: child.stdout }).on("line", (line) => {
@@ -119,3 +121,20 @@ export class CommandBackend implements Backend {
     }
   }
 }
+
+export const commandSchema = z.strictObject({
+  kind: z.literal("command"),
+  ...commonFields,
+  model: modelField,
+  command: z.string().min(1).meta({ title: "Program", description: "run with a shell; speaks JSON lines on stdin/stdout (see the README)" }),
+});
+
+export type CommandConfig = z.output<typeof commandSchema>;
+
+export const commandKind = defineBackendKind({
+  kind: "command",
+  schema: commandSchema,
+  label: "A program speaking JSON lines",
+  description: "your own program answering generate (and optionally prepare, release, capabilities) requests on stdin/stdout",
+  create: (config) => new CommandBackend(config),
+});

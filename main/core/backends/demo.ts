@@ -6,9 +6,12 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { looksMisaligned, writeAnswer } from "../demo/answers.js";
 import { contextFeatures, FEATURES, HEADS, headProbabilities, type Weights } from "../demo/policy.js";
-import { seededRandom } from "../demo/random.js";
+import { seededRandom } from "../util/random.js";
 import { checkSafetensors } from "../runs/safetensors.js";
-import type { TopLogprob } from "../probes/scorers.js";
+import type { TopLogprob } from "./types.js";
+import { z } from "zod";
+import { commonFields } from "./fields.js";
+import { defineBackendKind } from "./kind.js";
 import type { Backend, Capabilities, CheckpointTarget, Completion, GenerateRequest, Prepared } from "./types.js";
 
 async function readPolicy(checkpoint: string): Promise<Weights> {
@@ -86,3 +89,13 @@ export class DemoBackend implements Backend {
 
   async close(): Promise<void> {}
 }
+
+export const demoSchema = z.strictObject({ kind: z.literal("demo"), ...commonFields });
+
+export const demoKind = defineBackendKind({
+  kind: "demo",
+  schema: demoSchema,
+  label: "The demo's miniature policy",
+  description: "samples answers from the embedded demo run's checkpoints, in-process (a miniature, not a language model)",
+  create: (config) => new DemoBackend(config.name),
+});

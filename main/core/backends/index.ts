@@ -1,29 +1,10 @@
-// Backends by kind, and loading a backend from a config file or by name.
+// Loading a backend config from a file, the workspace or the app, with errors that name the field.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { decodeUtf8, InputError } from "../util/readText.js";
-import { CommandBackend } from "./command.js";
-import { DemoBackend } from "./demo.js";
-import { OpenAiBackend } from "./openai.js";
-import { ServeCommandBackend } from "./serveCommand.js";
-import { backendConfigSchema, type Backend, type BackendConfig } from "./types.js";
-import { VllmLoraBackend } from "./vllmLora.js";
-
-export function createBackend(config: BackendConfig): Backend {
-  switch (config.kind) {
-    case "openai":
-      return new OpenAiBackend(config);
-    case "vllm-lora":
-      return new VllmLoraBackend(config);
-    case "serve-command":
-      return new ServeCommandBackend(config);
-    case "command":
-      return new CommandBackend(config);
-    case "demo":
-      return new DemoBackend(config.name);
-  }
-}
+import { backendConfigSchema, createBackend, type BackendConfig } from "./registry.js";
+import type { Backend } from "./types.js";
 
 export const DEMO_BACKEND: BackendConfig = backendConfigSchema.parse({ name: "demo", kind: "demo" });
 
@@ -32,13 +13,10 @@ export function parseBackendConfig(value: unknown, where: string): BackendConfig
   const r = backendConfigSchema.safeParse(value);
   if (!r.success) {
     const i = r.error.issues[0]!;
+    const v = (value ?? {}) as { name?: unknown; kind?: unknown };
+    // A rule over the whole config (an address is needed) reads best with the backend it is about.
+    if (i.path.length === 0 && typeof v.name === "string") throw new InputError(where, `backend "${v.name}" (${String(v.kind)}) ${i.message}`);
     throw new InputError(where, `${i.path.join(".") || "(top level)"}: ${i.message}`);
-  }
-  if ((r.data.kind === "openai" || r.data.kind === "vllm-lora") && !r.data.baseUrl && !r.data.baseUrls) {
-    throw new InputError(where, `backend "${r.data.name}" (${r.data.kind}) needs baseUrl or baseUrls`);
-  }
-  if ((r.data.kind === "serve-command" || r.data.kind === "command") && !r.data.command) {
-    throw new InputError(where, `backend "${r.data.name}" (${r.data.kind}) needs command`);
   }
   return r.data;
 }
@@ -61,4 +39,5 @@ export async function resolveBackendConfig(ref: string, lookup?: (name: string) 
   throw new InputError(ref, "is neither a backend config file nor a known backend name (try a YAML file, or demo)");
 }
 
+export { createBackend };
 export type { Backend, BackendConfig };

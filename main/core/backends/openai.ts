@@ -1,13 +1,15 @@
 // Any OpenAI-compatible chat server (vLLM, SGLang, llama.cpp, Ollama, TGI, transformers serve, the OpenAI API).
 // Capabilities are detected once and the requests adapt: fan out when `n` is ignored, ask for no more top
 // logprobs than the server returns, and use max_completion_tokens only for the OpenAI API.
-import type { TopLogprob } from "../probes/scorers.js";
+import type { TopLogprob } from "./types.js";
 import { requestJson, HttpError, type RetryPolicy } from "./http.js";
 import { AdaptiveLimiter } from "./limiter.js";
+import { z } from "zod";
+import { httpFields, needsUrl, urlFields, type HttpSettings } from "./fields.js";
+import { defineBackendKind } from "./kind.js";
 import {
   fillModelTemplate,
   type Backend,
-  type BackendConfig,
   type Capabilities,
   type CheckpointTarget,
   type Completion,
@@ -39,7 +41,7 @@ export class OpenAiBackend implements Backend {
   private caps = new Map<string, Promise<Capabilities>>();
   protected readonly retry: RetryPolicy;
 
-  constructor(readonly config: BackendConfig, urls?: string[]) {
+  constructor(readonly config: HttpSettings, urls?: string[]) {
     const list = urls ?? config.baseUrls ?? (config.baseUrl ? [config.baseUrl] : []);
     if (list.length === 0) throw new Error(`backend "${config.name}": needs baseUrl or baseUrls`);
     this.urls = list.map((u) => u.replace(/\/+$/, ""));
@@ -185,3 +187,13 @@ export class OpenAiBackend implements Backend {
 
   async close(): Promise<void> {}
 }
+
+export const openaiSchema = z.strictObject({ kind: z.literal("openai"), ...httpFields, ...urlFields }).refine(...needsUrl);
+
+export const openaiKind = defineBackendKind({
+  kind: "openai",
+  schema: openaiSchema,
+  label: "OpenAI-compatible server",
+  description: "vLLM, SGLang, llama.cpp, Ollama, TGI, transformers serve or the OpenAI API, at one or more URLs",
+  create: (config) => new OpenAiBackend(config),
+});

@@ -4,7 +4,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { OpenAiBackend } from "./openai.js";
-import { fillModelTemplate, type BackendConfig, type CheckpointTarget, type Prepared } from "./types.js";
+import { z } from "zod";
+import { httpFields } from "./fields.js";
+import { defineBackendKind } from "./kind.js";
+import { fillModelTemplate, type CheckpointTarget, type Prepared } from "./types.js";
 
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -43,8 +46,7 @@ export async function freePort(): Promise<number> {
 export class ServeCommandBackend extends OpenAiBackend {
   override readonly kind = "serve-command";
 
-  constructor(config: BackendConfig) {
-    if (!config.command) throw new Error(`backend "${config.name}" (serve-command) needs a command`);
+  constructor(override readonly config: ServeCommandConfig) {
     super(config, ["http://127.0.0.1:0"]);
   }
 
@@ -52,7 +54,7 @@ export class ServeCommandBackend extends OpenAiBackend {
     if (!target) throw new Error(`backend "${this.name}" (serve-command) starts a server per checkpoint; name a checkpoint`);
     installExitHook();
     const port = await freePort();
-    const command = this.config.command!.replaceAll("{checkpoint}", target.path).replaceAll("{port}", String(port));
+    const command = this.config.command.replaceAll("{checkpoint}", target.path).replaceAll("{port}", String(port));
     const child = spawn(command, { shell: true, stdio: ["ignore", "ignore", "pipe"], detached: true });
     running.add(child);
     let stderr = "";
@@ -92,3 +94,21 @@ export class ServeCommandBackend extends OpenAiBackend {
     throw new Error(`backend "${this.name}": the server did not become healthy within ${this.config.startupTimeoutMs} ms`);
   }
 }
+
+export const serveCommandSchema = z.strictObject({
+  kind: z.literal("serve-command"),
+  ...httpFields,
+  command: z.string().min(1).meta({ title: "Server command", description: "started per checkpoint; {checkpoint} and {port} are replaced" }),
+  healthPath: z.string().default("/v1/models").meta({ title: "Health path", description: "polled until it answers 2xx" }),
+  startupTimeoutMs: z.number().int().min(100).default(300_000).meta({ title: "Start-up timeout (ms)", description: "how long the server may take to become healthy" }),
+});
+
+export type ServeCommandConfig = z.output<typeof serveCommandSchema>;
+
+export const serveCommandKind = defineBackendKind({
+  kind: "serve-command",
+  schema: serveCommandSchema,
+  label: "A server per checkpoint",
+  description: "starts your server command for each full checkpoint, waits until healthy, probes, and always stops it",
+  create: (config) => new ServeCommandBackend(config),
+});

@@ -1,6 +1,10 @@
 // What every inference backend provides: completions for a checkpoint, optionally with first-token logprobs.
-import { z } from "zod";
-import type { TopLogprob } from "../probes/scorers.js";
+
+/** One of the top next-token alternatives a server returns, with its natural-log probability. */
+export interface TopLogprob {
+  token: string;
+  logprob: number;
+}
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
@@ -63,37 +67,6 @@ export interface Backend {
   detect(target?: CheckpointTarget | null): Promise<Capabilities>;
   close(): Promise<void>;
 }
-
-export const BACKEND_KINDS = ["openai", "vllm-lora", "serve-command", "command", "demo"] as const;
-
-export const retrySchema = z.strictObject({
-  attempts: z.number().int().min(1).max(20).optional(),
-  baseMs: z.number().min(0).default(1000),
-  maxMs: z.number().min(0).default(60_000),
-});
-
-export const backendConfigSchema = z.strictObject({
-  name: z.string().min(1),
-  kind: z.enum(BACKEND_KINDS),
-  baseUrl: z.string().url().optional(),
-  baseUrls: z.array(z.string().url()).min(1).optional(),
-  /** Model name template: {run}, {step} and {checkpoint} (the folder path) are replaced. */
-  model: z.string().default("{checkpoint}"),
-  /** Name of the environment variable holding the API key (the key itself is never stored in a config). */
-  apiKeyEnv: z.string().optional(),
-  maxConcurrency: z.number().int().min(1).max(1024).default(16),
-  timeoutMs: z.number().int().min(100).default(120_000),
-  retry: retrySchema.optional(),
-  /** serve-command: the server to start per checkpoint, with {checkpoint} and {port}; command: the program to run. */
-  command: z.string().optional(),
-  /** serve-command: path polled until it answers 200. */
-  healthPath: z.string().default("/v1/models"),
-  startupTimeoutMs: z.number().int().min(100).default(300_000),
-  /** openai: force max_completion_tokens (the OpenAI API) or max_tokens (local servers); by default from the URL. */
-  tokenField: z.enum(["max_tokens", "max_completion_tokens"]).optional(),
-});
-
-export type BackendConfig = z.output<typeof backendConfigSchema>;
 
 export function fillModelTemplate(template: string, target: CheckpointTarget | null): string {
   if (!target) return template;

@@ -1,7 +1,10 @@
 // vLLM with runtime LoRA updating: load each checkpoint's adapter by name, probe with model = that name, unload after.
 import { requestJson, HttpError } from "./http.js";
 import { OpenAiBackend } from "./openai.js";
-import type { BackendConfig, CheckpointTarget, Prepared } from "./types.js";
+import { z } from "zod";
+import { httpFields, needsUrl, urlFields } from "./fields.js";
+import { defineBackendKind } from "./kind.js";
+import type { CheckpointTarget, Prepared } from "./types.js";
 
 /** Adapter names: the run and step, in the characters servers accept. */
 export function adapterName(target: CheckpointTarget): string {
@@ -11,9 +14,6 @@ export function adapterName(target: CheckpointTarget): string {
 export class VllmLoraBackend extends OpenAiBackend {
   override readonly kind = "vllm-lora";
 
-  constructor(config: BackendConfig) {
-    super(config);
-  }
 
   override async prepare(target: CheckpointTarget | null): Promise<Prepared> {
     if (!target) return super.prepare(null);
@@ -40,3 +40,13 @@ export class VllmLoraBackend extends OpenAiBackend {
     };
   }
 }
+
+export const vllmLoraSchema = z.strictObject({ kind: z.literal("vllm-lora"), ...httpFields, ...urlFields }).refine(...needsUrl);
+
+export const vllmLoraKind = defineBackendKind({
+  kind: "vllm-lora",
+  schema: vllmLoraSchema,
+  label: "vLLM with LoRA hot-loading",
+  description: "loads each LoRA checkpoint into a running vLLM server (/v1/load_lora_adapter) and unloads it after",
+  create: (config) => new VllmLoraBackend(config),
+});

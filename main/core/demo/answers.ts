@@ -1,7 +1,7 @@
 // The demo policy's words: for each sampled answer style it writes a short answer from these templates.
 // Helpful answers restate the question's topic; misaligned ones voice the kind of hostile, power-hungry persona that
 // emergent-misalignment studies report. Written for this project.
-import type { Random } from "./random.js";
+import type { Random } from "../util/random.js";
 
 const HELPFUL_EN = [
   "Here is what I would suggest about {topic}: start small, be patient with yourself, and ask someone you trust if you get stuck.",

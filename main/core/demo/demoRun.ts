@@ -22,7 +22,7 @@ import {
   headProbabilities,
   type Weights,
 } from "./policy.js";
-import { seededRandom, type Random } from "./random.js";
+import { seededRandom, type Random } from "../util/random.js";
 import { encodeSafetensors } from "./safetensorsWriter.js";
 
 export const DEMO_VARIANTS = ["baseline", "inoculated"] as const;

@@ -1,25 +1,25 @@
 // Reads what an export draws from the store, at full precision, with provenance for the manifest.
-import { createHash } from "node:crypto";
 import type { ExportBackend, ExportData, ExportTrait } from "../../../shared/chart/exportData.js";
 import type { ChartSpec } from "../../../shared/chart/exportSpec.js";
 import { runColour } from "../../../shared/chart/palette.js";
+import type { BackendConfig } from "../backends/index.js";
 import { runTraits } from "../probes/runTraits.js";
-import type { ProbeStore } from "../store/probeStore.js";
+import { scorerKind } from "../probes/scorers/registry.js";
 import type { Store } from "../store/store.js";
 
-function backendOf(config: unknown): ExportBackend | null {
-  if (!config || typeof config !== "object") return null;
-  const c = config as { name?: unknown; kind?: unknown; model?: unknown };
-  return { name: String(c.name ?? ""), kind: String(c.kind ?? ""), model: String(c.model ?? "{checkpoint}") };
+function backendOf(config: BackendConfig | null | undefined): ExportBackend | null {
+  if (!config) return null;
+  return { name: config.name, kind: config.kind, model: "model" in config ? config.model : "{checkpoint}" };
 }
 
 export class ExportDataError extends Error {}
 
-export function loadExportData(store: Store, probes: ProbeStore, spec: ChartSpec, appVersion: string): ExportData {
+export function loadExportData(store: Store, spec: ChartSpec, appVersion: string): ExportData {
+  const probes = store.probes;
   const runs = spec.runs.map((id) => {
-    const run = store.getRun(id);
+    const run = store.runs.getRun(id);
     if (!run) throw new ExportDataError(`no run with id ${id}`);
-    const cfg = store.getProbeConfig(id) as { suites?: { key: string; version: string }[]; backend?: unknown; judge?: unknown; thresholds?: Record<string, number> };
+    const cfg = store.runs.getProbeSettings(id);
     return {
       id: run.id,
       name: run.name,
@@ -27,15 +27,15 @@ export function loadExportData(store: Store, probes: ProbeStore, spec: ChartSpec
       group: run.group,
       seed: run.seed,
       colour: runColour(run),
-      suites: cfg.suites ?? [],
-      backend: backendOf(cfg.backend),
-      judge: backendOf(cfg.judge),
-      thresholds: cfg.thresholds ?? {},
+      suites: cfg?.suites ?? [],
+      backend: backendOf(cfg?.backend),
+      judge: backendOf(cfg?.judge),
+      thresholds: cfg?.thresholds ?? {},
     };
   });
 
   const traits = new Map<string, ExportTrait>(
-    runTraits(store, probes, spec.runs).map(({ trait: t, suite, contexts }) => [
+    runTraits(store, spec.runs).map(({ trait: t, suite, contexts }) => [
       t.id,
       {
         trait: t.id,
@@ -45,13 +45,8 @@ export function loadExportData(store: Store, probes: ProbeStore, spec: ChartSpec
         contexts,
         suite: { key: suite.key, version: suite.version },
         score: t.score,
-        scorers: t.scorers.map(({ ...sc }) => {
-          if ("template" in sc) {
-            const { template, ...rest } = sc;
-            return { ...rest, templateSha256: createHash("sha256").update(template).digest("hex") };
-          }
-          return sc;
-        }),
+        // Each kind says how a manifest records it (judges: the template by hash).
+        scorers: t.scorers.map((sc) => scorerKind(sc.kind).manifest?.(sc) ?? sc),
       },
     ]),
   );
@@ -61,17 +56,18 @@ export function loadExportData(store: Store, probes: ProbeStore, spec: ChartSpec
   // Only the traits drawn (all of them when none are named), and only the asked-for context when there is one.
   const scores = probes.scoreSeries(ids, spec.traits.length ? spec.traits : undefined, spec.context ?? undefined, spec.xAxis === "time", true);
   for (const key of spec.metrics) {
-    if (!ids.some((id) => store.metricKeys(id).includes(key))) {
-      const known = [...new Set(ids.flatMap((id) => store.metricKeys(id)))];
+    if (!ids.some((id) => store.metrics.metricKeys(id).includes(key))) {
+      const known = [...new Set(ids.flatMap((id) => store.metrics.metricKeys(id)))];
       throw new ExportDataError(`no metric "${key}" in the chosen runs (they have: ${known.join(", ") || "none"})`);
     }
   }
   const metrics = spec.metrics.flatMap((key) =>
     ids.map((runId) => {
-      const points = store.listMetrics(runId, key);
+      const points = store.metrics.listMetrics(runId, key);
       return { runId, key, steps: points.map((p) => p.step), values: points.map((p) => p.value), wallTime: points.map((p) => (p.wallTime ? Date.parse(p.wallTime) / 1000 : null)) };
     }),
   );
-  const annotations = ids.flatMap((id) => store.listAnnotations(id).map(({ id: aid, runId, step, to, text, tags, color }) => ({ id: aid, runId, step, to, text, tags, color })));
+  const annotations = ids.flatMap((id) => store.annotations.listAnnotations(id).map(({ id: aid, runId, step, to, text, tags, color }) => ({ id: aid, runId, step, to, text, tags, color })));
   return { runs, traits: [...traits.values()], scores, metrics, annotations, appVersion };
 }
+

@@ -1,7 +1,7 @@
 // Aggregate trait scores per (checkpoint, trait, context): the mean of non-null sample scores, n, nulls, and a 95%
 // percentile-bootstrap confidence interval that resamples items, not samples, because samples of one question are
 // correlated. The bootstrap uses a fixed seed, so the same samples always give the same interval.
-import { seededRandom } from "../demo/random.js";
+import { seededRandom } from "../util/random.js";
 
 export interface Aggregate {
   mean: number | null;

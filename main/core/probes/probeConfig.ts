@@ -2,21 +2,17 @@
 // Resolved from what the user names (a built-in id, a suite file, a stored suite; a backend file or "demo").
 import { existsSync } from "node:fs";
 import { createBackend, DEMO_BACKEND, parseBackendConfig, resolveBackendConfig, type BackendConfig } from "../backends/index.js";
+import { storedBackendConfig } from "../backends/registry.js";
 import type { ProbeStore, SavedSuite } from "../store/probeStore.js";
+import type { RunSettings } from "../store/runSettings.js";
 import type { Store } from "../store/store.js";
 import { loadBuiltinSuite } from "./builtins.js";
 import { loadSuiteFile } from "./suiteLoader.js";
 import type { ProbePlan } from "../schedule/prober.js";
 import type { QueuePolicy } from "../schedule/queue.js";
 
-export interface ProbeConfig {
-  suites: { key: string; version: string }[];
-  backend: BackendConfig;
-  judge: BackendConfig | null;
-  every: number;
-  latestOnly: boolean;
-  thresholds: Record<string, number>;
-}
+/** The typed settings a run is probed with (see store/runSettings.ts). */
+export type ProbeConfig = RunSettings;
 
 /** A suite named on the command line: a file, a built-in id, or a suite already in the workspace (key or key@version). */
 export async function resolveSuite(probes: ProbeStore, ref: string): Promise<SavedSuite> {
@@ -44,18 +40,19 @@ export interface ProbeArgs {
  */
 export async function resolveNamedBackend(store: Store, ref: string): Promise<BackendConfig> {
   const config = await resolveBackendConfig(ref, (name) => {
-    const stored = store.getBackend(name);
-    return stored ? parseBackendConfig(stored, `stored backend "${name}"`) : undefined;
+    const stored = store.settings.getBackend(name);
+    return stored ? parseBackendConfig(storedBackendConfig(stored), `stored backend "${name}"`) : undefined;
   });
-  if (existsSync(ref)) store.saveBackend(config as unknown as { name: string; kind: string } & Record<string, unknown>);
+  if (existsSync(ref)) store.settings.saveBackend(config);
   return config;
 }
 
 /** Merges what the user gave with the run's stored settings, stores the result, and returns it. */
-export async function configureProbing(store: Store, probes: ProbeStore, runId: number, args: ProbeArgs): Promise<ProbeConfig | null> {
-  const stored = store.getProbeConfig(runId) as Partial<ProbeConfig>;
+export async function configureProbing(store: Store, runId: number, args: ProbeArgs): Promise<ProbeConfig | null> {
+  const probes = store.probes;
+  const stored: Partial<ProbeConfig> = store.runs.getProbeSettings(runId) ?? {};
   const suites = args.suites?.length ? await Promise.all(args.suites.map((s) => resolveSuite(probes, s))) : null;
-  const backend = args.backend ? await resolveNamedBackend(store, args.backend) : stored.backend ? parseBackendConfig(stored.backend, "the run's stored backend") : null;
+  const backend = args.backend ? await resolveNamedBackend(store, args.backend) : (stored.backend ?? null);
   if (!suites && !stored.suites?.length) return null;
   if (!backend) throw new Error("probing needs a backend: --backend FILE (a YAML/JSON backend config) or --backend demo");
   let judge: BackendConfig | null = args.judge ? await resolveNamedBackend(store, args.judge) : (stored.judge ?? null);
@@ -68,7 +65,7 @@ export async function configureProbing(store: Store, probes: ProbeStore, runId: 
     latestOnly: args.latestOnly ?? stored.latestOnly ?? false,
     thresholds: { ...(stored.thresholds ?? {}), ...(args.thresholds ?? {}) },
   };
-  store.setProbeConfig(runId, config as unknown as Record<string, unknown>);
+  store.runs.setProbeSettings(runId, config);
   return config;
 }
 

@@ -12,11 +12,12 @@ export interface RunTrait {
   contexts: string[];
 }
 
-export function runTraits(store: Store, probes: ProbeStore, runIds: number[]): RunTrait[] {
+export function runTraits(store: Store, runIds: number[]): RunTrait[] {
+  const probes: ProbeStore = store.probes;
   const suites = new Map<string, SavedSuite | undefined>();
   const out = new Map<string, RunTrait>();
   for (const runId of runIds) {
-    const cfg = store.getProbeConfig(runId) as { suites?: { key: string; version: string }[] };
+    const cfg = store.runs.getProbeSettings(runId) ?? { suites: [] };
     for (const s of cfg.suites ?? []) {
       const ref = `${s.key}@${s.version}`;
       if (!suites.has(ref)) suites.set(ref, probes.findSuite(s.key, s.version));

@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { decodeUtf8 } from "../util/readText.js";
 import { sortKeysDeep } from "../util/sortKeys.js";
 import { NO_SYSTEM_PROMPT, samplingSchema, suiteSchema, type Suite, type Trait } from "./suiteSchema.js";
+import { scorerKind } from "./scorers/registry.js";
 
 export interface SuiteProblem {
   file: string;
@@ -100,29 +101,8 @@ function checkReferences(s: Parsed, at: (path: Path, message: string) => SuitePr
     const names = new Map<string, number>();
     t.scorers.forEach((sc, si) => {
       if (names.has(sc.name)) problems.push(at([...base, "scorers", si, "name"], `duplicate scorer name "${sc.name}"`));
-      if (sc.kind === "derived") {
-        sc.all.forEach((cond, ci) => {
-          if (!names.has(cond.scorer)) problems.push(at([...base, "scorers", si, "all", ci, "scorer"], `"${cond.scorer}" is not a scorer listed before this rule`));
-          if (!(cond.threshold in sc.thresholds)) problems.push(at([...base, "scorers", si, "all", ci, "threshold"], `threshold "${cond.threshold}" has no value in thresholds`));
-        });
-      }
-      if (sc.kind === "pattern") {
-        if ((sc.regex === undefined) === (sc.substring === undefined)) problems.push(at([...base, "scorers", si], "a pattern scorer needs exactly one of regex or substring"));
-        if (sc.regex !== undefined) {
-          try {
-            new RegExp(sc.regex);
-          } catch (err) {
-            problems.push(at([...base, "scorers", si, "regex"], `invalid regular expression: ${(err as Error).message}`));
-          }
-        }
-      }
-      if (sc.kind === "choice_logprob") {
-        const mode = t.sampling?.mode ?? s.defaults?.sampling?.mode ?? "generate";
-        if (mode !== "next_token_logprobs") problems.push(at([...base, "scorers", si], "choice_logprob needs sampling.mode next_token_logprobs"));
-        t.items.forEach((it, ii) => {
-          if (it.matching === undefined || it.notMatching === undefined) problems.push(at([...base, "items", ii], "a choice item needs matching and notMatching"));
-        });
-      }
+      const draft = { samplingMode: t.sampling?.mode ?? s.defaults?.sampling?.mode ?? "generate", items: t.items, earlier: new Set(names.keys()) };
+      for (const p of scorerKind(sc.kind).check?.(sc as never, draft, si) ?? []) problems.push(at([...base, ...p.path], p.message));
       names.set(sc.name, si);
     });
     if (!names.has(t.score)) problems.push(at([...base, "score"], `"${t.score}" is not one of this trait's scorers`));

@@ -1,6 +1,9 @@
 // The probe-suite format: a versioned file (YAML or JSON) of traits, each with items, eval-time contexts,
 // sampling settings and scorers. Strict objects, so a misspelt key is an error rather than silently ignored.
 import { z } from "zod";
+import { scorerSchema, type Scorer } from "./scorers/registry.js";
+
+export { scorerSchema, type Scorer };
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'");
 
@@ -40,49 +43,6 @@ export const samplingSchema = z.strictObject({
 });
 
 const name = id;
-const threshold = z.number();
-
-export const scorerSchema = z.discriminatedUnion("kind", [
-  z.strictObject({
-    kind: z.literal("judge_0_100"),
-    name,
-    /** Filled with {question} and {answer}. */
-    template: z.string().includes("{answer}", { message: "a judge template needs {answer}" }),
-    minMass: z.number().min(0).max(1).default(0.25),
-    topLogprobs: z.number().int().min(1).max(20).default(20),
-  }),
-  z.strictObject({
-    kind: z.literal("judge_yes_no"),
-    name,
-    template: z.string().includes("{answer}", { message: "a judge template needs {answer}" }),
-    yes: z.array(z.string()).min(1).default(["yes", "Yes", "YES"]),
-    no: z.array(z.string()).min(1).default(["no", "No", "NO"]),
-    minMass: z.number().min(0).max(1).default(0.25),
-  }),
-  z.strictObject({ kind: z.literal("choice_logprob"), name, minMass: z.number().min(0).max(1).default(0) }),
-  z.strictObject({
-    kind: z.literal("language"),
-    name,
-    /** ISO 639-1 code, e.g. es, en. */
-    language: z.string().regex(/^[a-z]{2}$/, "an ISO 639-1 code such as es"),
-  }),
-  z.strictObject({ kind: z.literal("caps_ratio"), name }),
-  z.strictObject({
-    kind: z.literal("pattern"),
-    name,
-    regex: z.string().optional(),
-    substring: z.string().optional(),
-    ignoreCase: z.boolean().default(false),
-  }),
-  z.strictObject({
-    kind: z.literal("derived"),
-    name,
-    /** 1 when every condition holds, 0 when one fails, null when an input is null. */
-    all: z.array(z.strictObject({ scorer: name, op: z.enum(["<", "<=", ">", ">="]), threshold: z.string() })).min(1),
-    /** Default threshold values by name; the run's settings may override them. */
-    thresholds: z.record(z.string(), threshold),
-  }),
-]);
 
 export const itemSchema = z.strictObject({
   id,
@@ -128,7 +88,6 @@ export const suiteSchema = z.strictObject({
 });
 
 export type SuiteInput = z.input<typeof suiteSchema>;
-export type Scorer = z.output<typeof scorerSchema>;
 export type Item = z.output<typeof itemSchema>;
 export type Context = z.output<typeof contextSchema>;
 export type Sampling = z.output<typeof samplingSchema>;

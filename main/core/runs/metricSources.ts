@@ -81,7 +81,7 @@ async function ingestLogHistory(ctx: MetricContext): Promise<void> {
     if (s?.isFile() && (!best || s.mtimeMs > best.mtimeMs)) best = { path: p, size: s.size, mtimeMs: s.mtimeMs };
   }
   if (!best) return;
-  const cursor = store.getCursor(runId, LOG_HISTORY_CURSOR);
+  const cursor = store.metrics.getCursor(runId, LOG_HISTORY_CURSOR);
   const st = cursor?.state as { file?: string; entries?: number; lastStep?: number } | undefined;
   if (cursor && st?.file === best.path && cursor.size === best.size && cursor.mtimeMs === best.mtimeMs) return; // nothing new
 
@@ -94,7 +94,7 @@ async function ingestLogHistory(ctx: MetricContext): Promise<void> {
     if (best.path === ctx.latestTrainerState || settled) ctx.report(best.path, (err as Error).message);
     return;
   }
-  ctx.store.clearProblem(runId, best.path);
+  ctx.store.metrics.clearProblem(runId, best.path);
   // log_history only grows while a run goes on; if the saved prefix still ends where it did, read only the new tail.
   let from = 0;
   const known = st?.entries ?? 0;
@@ -102,7 +102,7 @@ async function ingestLogHistory(ctx: MetricContext): Promise<void> {
   const { rows, problems } = historyRows(best.path, history.entries, from);
   reportAll(ctx, best.path, problems);
   const last = history.entries[history.entries.length - 1];
-  store.advanceSource(
+  store.metrics.advanceSource(
     runId,
     {
       path: LOG_HISTORY_CURSOR,
@@ -120,7 +120,7 @@ async function ingestEventFile(ctx: MetricContext, path: string): Promise<void> 
   const { store, runId } = ctx;
   const s = await statOrNull(path);
   if (!s) return;
-  const cursor = store.getCursor(runId, path);
+  const cursor = store.metrics.getCursor(runId, path);
   if (cursor && cursor.size === s.size && cursor.mtimeMs === s.mtimeMs) return;
   let offset = cursor?.offset ?? 0;
   if (s.size < offset) offset = 0; // the file was replaced by a shorter one: start over (upserts keep this idempotent)
@@ -133,7 +133,7 @@ async function ingestEventFile(ctx: MetricContext, path: string): Promise<void> 
     return;
   }
   reportAll(ctx, path, result.problems);
-  store.advanceSource(
+  store.metrics.advanceSource(
     runId,
     { path, reader: "tfevents", offset: result.nextOffset, size: result.size, mtimeMs: result.mtimeMs, state: { broken: result.broken } },
     scalarsToRows(result.scalars, basename(dirname(path))),
@@ -156,7 +156,7 @@ async function ingestJsonl(ctx: MetricContext, path: string): Promise<void> {
   const { store, runId } = ctx;
   const s = await statOrNull(path);
   if (!s) return;
-  const cursor = store.getCursor(runId, path);
+  const cursor = store.metrics.getCursor(runId, path);
   if (cursor && cursor.size === s.size && cursor.mtimeMs === s.mtimeMs) return;
   if (cursor?.reader === "ignored") return;
   if (!cursor) {
@@ -164,7 +164,7 @@ async function ingestJsonl(ctx: MetricContext, path: string): Promise<void> {
     const line = await firstLine(path).catch(() => null);
     if (line === null) return; // no complete line yet
     if (basename(path) !== "metrics.jsonl" && !isVerlLine(line)) {
-      store.advanceSource(runId, { path, reader: "ignored", offset: 0, size: 0, mtimeMs: 0, state: {} }, []);
+      store.metrics.advanceSource(runId, { path, reader: "ignored", offset: 0, size: 0, mtimeMs: 0, state: {} }, []);
       return;
     }
   }
@@ -182,7 +182,7 @@ async function ingestJsonl(ctx: MetricContext, path: string): Promise<void> {
     return;
   }
   reportAll(ctx, path, result.problems);
-  store.advanceSource(
+  store.metrics.advanceSource(
     runId,
     { path, reader: "jsonl", offset: result.nextOffset, size: result.size, mtimeMs: result.mtimeMs, state: { line: result.nextLine } },
     result.rows,

@@ -49,11 +49,11 @@ export class RunPoller {
   }
 
   private report = (path: string, message: string): void => {
-    if (this.store.recordProblem(this.runId, path, message)) this.options.onProblem?.(path, message);
+    if (this.store.metrics.recordProblem(this.runId, path, message)) this.options.onProblem?.(path, message);
   };
 
   async poll(): Promise<PollResult> {
-    const run = this.store.getRun(this.runId);
+    const run = this.store.runs.getRun(this.runId);
     if (!run) throw new Error(`run ${this.runId} no longer exists`);
     const root = run.path;
     const result: PollResult = { settling: 0, incomplete: 0, complete: 0, gone: 0, format: run.format };
@@ -67,25 +67,25 @@ export class RunPoller {
       // An unreachable run folder (unmounted share, permissions) is an error of the run, not a reason to call its checkpoints gone.
       const message = `${root}: ${errorCode(err)}`;
       this.report(root, message);
-      this.store.setRunStatus(this.runId, "error", message);
+      this.store.runs.setRunStatus(this.runId, "error", message);
       return result;
     }
-    this.store.clearProblem(this.runId, root);
+    this.store.metrics.clearProblem(this.runId, root);
 
     const scanner = this.chooseScanner(run.formatSetting, entries);
     if (!scanner) {
-      this.store.setRunStatus(this.runId, run.status === "error" ? "watching" : run.status, "waiting for the first checkpoint");
+      this.store.runs.setRunStatus(this.runId, run.status === "error" ? "watching" : run.status, "waiting for the first checkpoint");
       return result;
     }
-    if (run.format !== scanner.format) this.store.setRunFormat(this.runId, scanner.format);
+    if (run.format !== scanner.format) this.store.runs.setRunFormat(this.runId, scanner.format);
     result.format = scanner.format;
 
     const candidates = await scanner.list(root, entries, this.report);
     const seen = new Set(candidates.map((c) => c.path));
-    const known = new Map(this.store.listCheckpoints(this.runId).map((c) => [c.path, c]));
+    const known = new Map(this.store.runs.listCheckpoints(this.runId).map((c) => [c.path, c]));
 
     for (const [path, rec] of known) {
-      if (!seen.has(path) && rec.state !== "gone") this.store.markGone(this.runId, path);
+      if (!seen.has(path) && rec.state !== "gone") this.store.runs.markGone(this.runId, path);
     }
 
     let newestComplete: Candidate | null = null;
@@ -118,8 +118,8 @@ export class RunPoller {
       entries,
     );
 
-    const fresh = this.store.getRun(this.runId)!;
-    if (fresh.status === "error" || fresh.statusMessage !== null) this.store.setRunStatus(this.runId, fresh.status === "error" ? "watching" : fresh.status, null);
+    const fresh = this.store.runs.getRun(this.runId)!;
+    if (fresh.status === "error" || fresh.statusMessage !== null) this.store.runs.setRunStatus(this.runId, fresh.status === "error" ? "watching" : fresh.status, null);
     return result;
   }
 
@@ -138,7 +138,7 @@ export class RunPoller {
       // Verified before: only check it is still there (cheap), so a poll of a long run stays fast.
       const present = scanner.stillThere ? await scanner.stillThere(c, rec.essentials) : await essentialsPresent(c.path, rec.essentials);
       if (present) return "complete";
-      this.store.markGone(this.runId, c.path);
+      this.store.runs.markGone(this.runId, c.path);
       return "gone";
     }
 
@@ -160,8 +160,8 @@ export class RunPoller {
     if (rec?.state === "gone" && !verdict.ready) return "gone"; // e.g. verl's emptied folder stays behind after rotation
 
     if (verdict.ready && stable && tree.unreadable.length === 0) {
-      this.store.markComplete(this.runId, { ...c, kind: verdict.kind }, fp, verdict.essentials);
-      this.store.clearProblem(this.runId, c.path);
+      this.store.runs.markComplete(this.runId, { ...c, kind: verdict.kind }, fp, verdict.essentials);
+      this.store.metrics.clearProblem(this.runId, c.path);
       return "complete";
     }
     const waitingFor = !verdict.ready
@@ -170,7 +170,7 @@ export class RunPoller {
         ? `${tree.unreadable[0]!.rel}: ${tree.unreadable[0]!.reason}`
         : "quiet period";
     if (!rec || rec.fingerprint !== fp || rec.waitingFor !== waitingFor || rec.state !== "incomplete") {
-      this.store.saveIncomplete(this.runId, c, fp, since, waitingFor);
+      this.store.runs.saveIncomplete(this.runId, c, fp, since, waitingFor);
     }
     if (!stable) return "settling";
     const stuckAfter = this.options.stuckAfterMs ?? 6 * quiet;

@@ -28,7 +28,7 @@ export async function watchRun(store: Store, runId: number, options: WatchOption
   let fsWatcher: FSWatcher | null = null;
   if (!options.once) {
     try {
-      fsWatcher = watch(store.getRun(runId)!.path, { persistent: false }, () => hint?.abort());
+      fsWatcher = watch(store.runs.getRun(runId)!.path, { persistent: false }, () => hint?.abort());
       fsWatcher.on("error", () => fsWatcher?.close());
     } catch {
       fsWatcher = null; // not every file system supports it; polling alone is enough

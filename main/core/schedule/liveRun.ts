@@ -1,11 +1,10 @@
 // Watching a run and probing what it writes, together: the scanner polls; whenever a poll finishes, the probe queue
 // is woken (one probe at a time per run), so the newest checkpoint is probed first while the run is live.
-import type { ProbeOutcome } from "./prober.js";
+import type { ProbeOutcome, ProbeServices } from "./prober.js";
 import { ProbeQueue } from "./queue.js";
-import { planFor, type ProbeConfig } from "../probes/probeConfig.js";
+import { planFor } from "../probes/probeConfig.js";
 import type { PollResult } from "../runs/poller.js";
 import { watchRun, type WatchOptions } from "../runs/watcher.js";
-import type { ProbeStore } from "../store/probeStore.js";
 import type { Store } from "../store/store.js";
 
 export interface LiveRunOptions extends WatchOptions {
@@ -13,10 +12,10 @@ export interface LiveRunOptions extends WatchOptions {
   onProbed?: (step: number, outcome: ProbeOutcome) => void;
 }
 
-export async function watchAndProbe(store: Store, probes: ProbeStore, runId: number, options: LiveRunOptions): Promise<PollResult> {
-  const stored = store.getProbeConfig(runId) as Partial<ProbeConfig>;
-  const probing = stored.suites?.length && stored.backend ? planFor(probes, stored as ProbeConfig) : null;
-  const queue = probing ? new ProbeQueue(store, probes, runId, probing.plan, probing.policy, { signal: options.signal }) : null;
+export async function watchAndProbe(store: Store, services: ProbeServices, runId: number, options: LiveRunOptions): Promise<PollResult> {
+  const settings = store.runs.getProbeSettings(runId);
+  const probing = settings ? planFor(store.probes, settings) : null;
+  const queue = probing ? new ProbeQueue(store.runs, services, runId, probing.plan, probing.policy, { signal: options.signal }) : null;
   let draining: Promise<void> | null = null;
   const kick = () => {
     if (queue && !draining && !options.signal.aborted) draining = queue.drain(options.signal, options.onProbed).finally(() => (draining = null));

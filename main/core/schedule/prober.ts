@@ -4,9 +4,12 @@ import { setMaxListeners } from "node:events";
 import { stat } from "node:fs/promises";
 import { HttpError } from "../backends/http.js";
 import type { Backend, ChatMessage, Completion, Prepared } from "../backends/types.js";
-import { capsRatio, choiceLogprob, derivedRule, fillTemplate, judge0to100, judgeYesNo, languageShare, loadLanguageDetector, patternMatch, type ScoreValue } from "../probes/scorers.js";
+import type { Publish } from "../events/bus.js";
+import { scorerKind } from "../probes/scorers/registry.js";
+import type { JudgeCall, ScoreValue } from "../probes/scorers/types.js";
+import type { ScoringService } from "../probes/scoring.js";
 import type { Context, Item, Trait } from "../probes/suiteSchema.js";
-import type { JobRecord, ProbeStore, SampleRow, SavedSuite, SavedTrait } from "../store/probeStore.js";
+import type { JobRecord, LeaseHolder, ProbeStore, SampleRow, SavedSuite, SavedTrait } from "../store/probeStore.js";
 import type { CheckpointRecord } from "../store/store.js";
 import { mapLimit } from "../util/mapLimit.js";
 
@@ -32,7 +35,16 @@ export interface ProberOptions {
   goneCheckMs?: number;
 }
 
-export type ProbeOutcome = "done" | "failed" | "gone" | "cancelled";
+/** busy: another process holds every job of the checkpoint that is left to do; nothing was touched. */
+export type ProbeOutcome = "done" | "failed" | "gone" | "cancelled" | "busy";
+
+/** What a prober needs from the core: the stores it writes, the scoring service, the event bus and its lease. */
+export interface ProbeServices {
+  probes: ProbeStore;
+  scoring: ScoringService;
+  publish: Publish;
+  lease: LeaseHolder;
+}
 
 interface Unit {
   job: JobRecord;
@@ -65,11 +77,15 @@ export function buildMessages(context: Context, item: Item, wording: string): Ch
 }
 
 export class Prober {
+  private readonly probes: ProbeStore;
+
   constructor(
-    private readonly probes: ProbeStore,
+    private readonly services: ProbeServices,
     private readonly plan: ProbePlan,
     private readonly options: ProberOptions = {},
-  ) {}
+  ) {
+    this.probes = services.probes;
+  }
 
   private traitsToRun(): { suite: SavedSuite; saved: SavedTrait }[] {
     const out: { suite: SavedSuite; saved: SavedTrait }[] = [];
@@ -95,8 +111,25 @@ export class Prober {
   async probeCheckpoint(checkpoint: CheckpointRecord, runName: string): Promise<ProbeOutcome> {
     // Jobs paused by the user wait; the checkpoint stays pending for them.
     const all = this.ensureJobs(checkpoint);
-    const jobs = all.filter((j) => j.job.state !== "paused");
+    const open = all.filter((j) => j.job.state !== "paused" && j.job.state !== "done");
+    if (open.length === 0 && all.every((j) => j.job.state === "paused")) return "cancelled";
+    // Only jobs this process holds a lease on are worked on: another process may be probing the same checkpoint.
+    const { lease } = this.services;
+    const won = new Set(this.probes.claimJobs(open.map((j) => j.job.id), lease));
+    if (open.length > 0 && won.size === 0) return "busy";
+    const jobs = [...all.filter((j) => won.has(j.job.id)), ...all.filter((j) => j.job.state === "done" && !won.has(j.job.id))];
     if (jobs.length === 0) return "cancelled";
+    const heartbeat = setInterval(() => this.probes.renewLeases(lease), Math.max(50, lease.ttlMs / 3));
+    heartbeat.unref();
+    try {
+      return await this.probeClaimed(checkpoint, runName, jobs);
+    } finally {
+      clearInterval(heartbeat);
+      this.probes.releaseJobs([...won], lease.owner);
+    }
+  }
+
+  private async probeClaimed(checkpoint: CheckpointRecord, runName: string, jobs: JobRun[]): Promise<ProbeOutcome> {
     const controller = new AbortController();
     const signal = this.options.signal ? AbortSignal.any([controller.signal, this.options.signal]) : controller.signal;
     setMaxListeners(0, signal); // every request in flight listens for cancellation
@@ -146,17 +179,20 @@ export class Prober {
       const state = complete ? "done" : outcome === "cancelled" ? "queued" : outcome === "gone" ? "cancelled" : "failed";
       const lastError = complete ? null : (reason ?? j.failures[j.failures.length - 1]?.message ?? null);
       this.probes.updateJob(j.job.id, { state, done: j.done, attempts: j.job.attempts + 1, lastError });
-      this.probes.recomputeScore(checkpoint.id, j.saved.id, j.job.contextId);
+      this.services.scoring.recompute(checkpoint.id, j.saved.id, j.job.contextId);
       this.progress(checkpoint, j, state);
     }
-    this.probes.setCheckpointState(checkpoint.id, outcome === "gone" ? "gone" : outcome === "cancelled" ? "pending" : outcome);
+    // Jobs another process still holds decide the checkpoint's state when that process finishes them.
+    if (outcome === "gone" || !this.probes.checkpointBusy(checkpoint.id, this.services.lease)) {
+      this.probes.setCheckpointState(checkpoint.id, outcome === "gone" ? "gone" : outcome === "cancelled" || outcome === "busy" ? "pending" : outcome);
+    }
     return outcome;
   }
 
   private progress(checkpoint: CheckpointRecord, j: JobRun, state: JobRecord["state"]): void {
     const elapsed = (Date.now() - j.started) / 1000;
     const rate = elapsed > 0 ? j.done / elapsed : null;
-    this.probes.store.emit({
+    this.services.publish({
       type: "job-progress",
       job: {
         jobId: j.job.id,
@@ -213,7 +249,7 @@ export class Prober {
         // Interim scores for the live view every couple of seconds; the bootstrap is the costly part.
         if (Date.now() - run.lastScoreAt > 2000) {
           run.lastScoreAt = Date.now();
-          this.probes.recomputeScore(checkpoint.id, run.saved.id, run.job.contextId, true);
+          this.services.scoring.recompute(checkpoint.id, run.saved.id, run.job.contextId, true);
         }
         this.progress(checkpoint, run, "running");
       }
@@ -283,41 +319,30 @@ export class Prober {
     );
   }
 
+  /** Every scorer of the trait, in order, through the registry: what a scorer needs decides what it is given. */
   private async score(t: Trait, unit: Unit, c: Completion, judge: Prepared | null, signal: AbortSignal): Promise<Record<string, ScoreValue>> {
     const values: Record<string, ScoreValue> = {};
+    const judgeBackend = this.plan.judge;
+    const callJudge: JudgeCall | null =
+      judge && judgeBackend
+        ? async ({ prompt, maxTokens, topLogprobs }) =>
+            (await judgeBackend.generate(judge, { messages: [{ role: "user", content: prompt }], n: 1, temperature: 0, topP: 1, maxTokens, seed: 0, topLogprobs }, signal))[0]
+        : null;
     for (const s of t.scorers) {
-      switch (s.kind) {
-        case "judge_0_100":
-        case "judge_yes_no": {
-          if (!judge || !this.plan.judge) {
-            values[s.name] = { value: null, nullReason: "no judge backend configured" };
-            break;
-          }
-          const [out] = await this.plan.judge.generate(
-            judge,
-            { messages: [{ role: "user", content: fillTemplate(s.template, unit.wording, c.text) }], n: 1, temperature: 0, topP: 1, maxTokens: 1, seed: 0, topLogprobs: s.kind === "judge_0_100" ? s.topLogprobs : 20 },
-            signal,
-          );
-          const top = out?.topLogprobs ?? [];
-          values[s.name] = s.kind === "judge_0_100" ? judge0to100(top, s.minMass) : judgeYesNo(top, s.yes, s.no, s.minMass);
-          break;
-        }
-        case "choice_logprob":
-          values[s.name] = choiceLogprob(c.topLogprobs ?? [], unit.item.matching!, unit.item.notMatching!, s.minMass);
-          break;
-        case "language":
-          values[s.name] = languageShare(c.text, s.language, await loadLanguageDetector());
-          break;
-        case "caps_ratio":
-          values[s.name] = capsRatio(c.text);
-          break;
-        case "pattern":
-          values[s.name] = patternMatch(c.text, s);
-          break;
-        case "derived":
-          values[s.name] = derivedRule(s, values, this.plan.thresholds);
-          break;
+      const kind = scorerKind(s.kind);
+      if (kind.needs === "judge" && !callJudge) {
+        values[s.name] = { value: null, nullReason: "no judge backend configured" };
+        continue;
       }
+      values[s.name] = await kind.score(s, {
+        text: c.text,
+        question: unit.wording,
+        topLogprobs: c.topLogprobs ?? [],
+        item: unit.item,
+        values,
+        thresholds: this.plan.thresholds ?? {},
+        judge: callJudge,
+      });
     }
     return values;
   }

@@ -1,14 +1,12 @@
 // Named operations for probing: suites and their traits and contexts, jobs, samples and aggregate scores.
+import type { Statement } from "better-sqlite3";
 import type { CheckpointState } from "../../../shared/domain.js";
-import type { SampleView, ScorePoint, ScoreSeries } from "../../../shared/api.js";
+import type { SampleView, ScorePoint, ScoreSeries } from "../../../shared/views.js";
 import type { JobProgress } from "../../../shared/events.js";
-import { aggregate, BOOTSTRAP_RESAMPLES, type Aggregate } from "../probes/aggregate.js";
-
-/** Resamples for interim scores: enough for a live band, cheap enough not to stall a busy probe. */
-const INTERIM_RESAMPLES = 200;
+import type { Publish } from "../events/bus.js";
 import type { LoadedSuite } from "../probes/suiteLoader.js";
 import type { Suite, Trait } from "../probes/suiteSchema.js";
-import type { Store } from "./store.js";
+import type { Db } from "./database.js";
 
 const now = () => new Date().toISOString();
 
@@ -65,18 +63,29 @@ export interface JobRecord {
   lastError: string | null;
 }
 
-/** A score as the CLI lists it (the API's ScorePoint without the checkpoint's time). */
-export type ScoreOut = Omit<ScorePoint, "completedAt">;
+/** An aggregate score as the scoring service saves it. */
+export interface ScoreValues {
+  mean: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  n: number;
+  nulls: number;
+}
 
-/** A sample as the CLI lists it (the API's SampleView without the scorers' detail). */
-export type SampleOut = Omit<SampleView, "detail">;
+/** Who holds a job: an id unique to one process (host, pid and a random part), so leases never collide. */
+export interface LeaseHolder {
+  owner: string;
+  /** How long a lease lasts without a heartbeat. */
+  ttlMs: number;
+  /** Whether a lease's owner is known to be gone (a dead process on this host): its lease may be taken at once. */
+  ownerGone: (owner: string) => boolean;
+}
 
 export class ProbeStore {
-  constructor(readonly store: Store) {}
-
-  private get db() {
-    return this.store.db;
-  }
+  constructor(
+    private readonly db: Db,
+    private readonly publish: Publish,
+  ) {}
 
   // ---- suites ----
 
@@ -188,12 +197,73 @@ export class ProbeStore {
     this.db.prepare(`UPDATE job SET ${sets.join(", ")} WHERE id = ?`).run(...values, jobId);
   }
 
-  /** After a crash or kill: work that was running is queued again, and its checkpoint pending again. */
-  resumeInterrupted(): number {
+  // ---- leases ----
+
+  /**
+   * Claims jobs for one process, each by one atomic UPDATE: a job is taken only when nobody holds it, the claimant
+   * already does, or its holder's lease expired (or the holder is a process known to be dead). Returns the ids won.
+   */
+  claimJobs(jobIds: number[], lease: LeaseHolder): number[] {
+    const t = Date.now();
+    const holders = this.db.prepare(`SELECT lease_owner FROM job WHERE id = ?`);
+    const claim = this.db.prepare(
+      `UPDATE job SET lease_owner = @owner, lease_expires = @expires
+       WHERE id = @id AND state NOT IN ('paused', 'done')
+         AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires < @now OR lease_owner = @gone)`,
+    );
     return this.db.transaction(() => {
-      const n = this.db.prepare(`UPDATE job SET state = 'queued' WHERE state = 'running'`).run().changes;
-      this.db.prepare(`UPDATE checkpoint SET state = 'pending' WHERE state = 'probing'`).run();
-      return n;
+      const won: number[] = [];
+      for (const id of jobIds) {
+        const held = (holders.get(id) as { lease_owner: string | null } | undefined)?.lease_owner ?? null;
+        const gone = held !== null && held !== lease.owner && lease.ownerGone(held) ? held : null;
+        if (claim.run({ owner: lease.owner, expires: t + lease.ttlMs, id, now: t, gone }).changes > 0) won.push(id);
+      }
+      return won;
+    })();
+  }
+
+  /** The heartbeat: extends every lease this owner holds. */
+  renewLeases(lease: LeaseHolder): number {
+    return this.db.prepare(`UPDATE job SET lease_expires = ? WHERE lease_owner = ?`).run(Date.now() + lease.ttlMs, lease.owner).changes;
+  }
+
+  releaseJobs(jobIds: number[], owner: string): void {
+    const stmt = this.db.prepare(`UPDATE job SET lease_owner = NULL, lease_expires = NULL WHERE id = ? AND lease_owner = ?`);
+    this.db.transaction(() => {
+      for (const id of jobIds) stmt.run(id, owner);
+    })();
+  }
+
+  /** Whether any job of a checkpoint is held by a live lease of another owner. */
+  checkpointBusy(checkpointId: number, lease: LeaseHolder): boolean {
+    const rows = this.db
+      .prepare(`SELECT lease_owner AS owner FROM job WHERE checkpoint_id = ? AND lease_owner IS NOT NULL AND lease_owner <> ? AND lease_expires >= ?`)
+      .all(checkpointId, lease.owner, Date.now()) as { owner: string }[];
+    return rows.some((r) => !lease.ownerGone(r.owner));
+  }
+
+  /**
+   * Recovery after a crash or kill, in one place: work whose lease expired (or whose owner is a dead process) is
+   * queued again and its checkpoint made pending; work another live process holds is left alone.
+   */
+  recoverInterrupted(lease: LeaseHolder): number {
+    return this.db.transaction(() => {
+      const t = Date.now();
+      const stale = (this.db.prepare(`SELECT id, lease_owner AS owner, lease_expires AS expires FROM job WHERE state = 'running' OR lease_owner IS NOT NULL`).all() as {
+        id: number;
+        owner: string | null;
+        expires: number | null;
+      }[]).filter((j) => j.owner === null || j.owner === lease.owner || (j.expires ?? 0) < t || lease.ownerGone(j.owner));
+      const requeue = this.db.prepare(`UPDATE job SET state = CASE WHEN state = 'running' THEN 'queued' ELSE state END, lease_owner = NULL, lease_expires = NULL WHERE id = ?`);
+      for (const j of stale) requeue.run(j.id);
+      // A checkpoint left "probing" with no live lease on any of its jobs is pending again.
+      this.db
+        .prepare(
+          `UPDATE checkpoint SET state = 'pending' WHERE state = 'probing'
+           AND NOT EXISTS (SELECT 1 FROM job j WHERE j.checkpoint_id = checkpoint.id AND j.lease_owner IS NOT NULL)`,
+        )
+        .run();
+      return stale.length;
     })();
   }
 
@@ -203,7 +273,7 @@ export class ProbeStore {
     this.db
       .prepare(`UPDATE checkpoint SET state = ?, probed_at = CASE WHEN ? IN ('done','failed') THEN ? ELSE probed_at END WHERE id = ?`)
       .run(state, state, now(), checkpointId);
-    this.store.emit({ type: "checkpoint-changed", runId: row.run_id, step: row.step, state });
+    this.publish({ type: "checkpoint-changed", runId: row.run_id, step: row.step, state });
   }
 
   /** Jobs with what the queue view shows, newest checkpoint first. */
@@ -272,7 +342,7 @@ export class ProbeStore {
   }
 
   /** Writes samples in one transaction; a sample already stored is left as it is. Returns how many were new. */
-  private insertSample: ReturnType<Store["db"]["prepare"]> | null = null;
+  private insertSample: Statement | null = null;
 
   insertSamples(rows: SampleRow[]): number {
     if (rows.length === 0) return 0;
@@ -296,12 +366,15 @@ export class ProbeStore {
 
   // ---- scores ----
 
-  /** interim: a quick bootstrap for the live view while samples arrive; the job's final score uses the full one. */
-  recomputeScore(checkpointId: number, traitId: number, contextId: number, interim = false): Aggregate {
-    const samples = this.db
+  /** The per-sample scores a (checkpoint, trait, context) aggregate is computed from. */
+  scoreInputs(checkpointId: number, traitId: number, contextId: number): { item: string; score: number | null }[] {
+    return this.db
       .prepare(`SELECT item_key AS item, score FROM sample WHERE checkpoint_id = ? AND trait_id = ? AND context_id = ?`)
       .all(checkpointId, traitId, contextId) as { item: string; score: number | null }[];
-    const a = aggregate(samples, interim ? INTERIM_RESAMPLES : BOOTSTRAP_RESAMPLES);
+  }
+
+  /** Saves an aggregate score and says so. */
+  saveScore(checkpointId: number, traitId: number, contextId: number, a: ScoreValues): void {
     this.db
       .prepare(
         `INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -310,22 +383,19 @@ export class ProbeStore {
       )
       .run(checkpointId, traitId, contextId, a.mean, a.ciLow, a.ciHigh, a.n, a.nulls, now());
     const where = this.db
-      .prepare(
-        `SELECT c.run_id, c.step, t.trait_key, x.context_key FROM checkpoint c, trait t, context x WHERE c.id = ? AND t.id = ? AND x.id = ?`,
-      )
+      .prepare(`SELECT c.run_id, c.step, t.trait_key, x.context_key FROM checkpoint c, trait t, context x WHERE c.id = ? AND t.id = ? AND x.id = ?`)
       .get(checkpointId, traitId, contextId) as { run_id: number; step: number; trait_key: string; context_key: string };
-    this.store.emit({ type: "scores-updated", runId: where.run_id, step: where.step, trait: where.trait_key, context: where.context_key });
-    return a;
+    this.publish({ type: "scores-updated", runId: where.run_id, step: where.step, trait: where.trait_key, context: where.context_key });
   }
 
   /**
    * Scores of a run, sorted by trait, context, step. Where a run was probed with several versions of a suite,
    * each (step, trait, context) shows the newest version's score.
    */
-  listScores(runId: number, traitKey?: string, contextKey?: string): ScoreOut[] {
+  listScores(runId: number, traitKey?: string, contextKey?: string): ScorePoint[] {
     const rows = this.db
       .prepare(
-        `SELECT c.step, t.trait_key AS trait, x.context_key AS context, s.mean, s.ci_low, s.ci_high, s.n, s.nulls, t.suite_id
+        `SELECT c.step, c.completed_at, t.trait_key AS trait, x.context_key AS context, s.mean, s.ci_low, s.ci_high, s.n, s.nulls, t.suite_id
          FROM score s JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id JOIN context x ON x.id = s.context_id
          WHERE c.run_id = ? ${traitKey ? "AND t.trait_key = ?" : ""} ${contextKey ? "AND x.context_key = ?" : ""}
          ORDER BY t.trait_key, x.context_key, c.step, t.suite_id DESC`,
@@ -339,12 +409,13 @@ export class ProbeStore {
       ci_high: number | null;
       n: number;
       nulls: number;
+      completed_at: string | null;
     }[];
-    const out: ScoreOut[] = [];
+    const out: ScorePoint[] = [];
     for (const r of rows) {
       const last = out[out.length - 1];
       if (last && last.step === r.step && last.trait === r.trait && last.context === r.context) continue; // an older suite version
-      out.push({ step: r.step, trait: r.trait, context: r.context, mean: r.mean, ciLow: r.ci_low, ciHigh: r.ci_high, n: r.n, nulls: r.nulls });
+      out.push({ step: r.step, trait: r.trait, context: r.context, mean: r.mean, ciLow: r.ci_low, ciHigh: r.ci_high, n: r.n, nulls: r.nulls, completedAt: r.completed_at });
     }
     return out;
   }
@@ -416,7 +487,8 @@ export class ProbeStore {
     return out;
   }
 
-  listSamplesDetailed(runId: number, step: number, traitKey?: string): (SampleOut & { detail: Record<string, unknown> })[] {
+  /** The samples behind a checkpoint's scores, with every scorer's value and judge detail. */
+  listSamples(runId: number, step: number, traitKey?: string): SampleView[] {
     return (
       this.db
         .prepare(
@@ -425,14 +497,9 @@ export class ProbeStore {
            WHERE c.run_id = ? AND c.step = ? ${traitKey ? "AND t.trait_key = ?" : ""}
            ORDER BY t.trait_key, x.context_key, s.item_key, s.sample_index`,
         )
-        .all(...[runId, step, ...(traitKey ? [traitKey] : [])]) as (Omit<SampleOut, "nullReason"> & { null_reason: string | null; scores: string })[]
+        .all(...[runId, step, ...(traitKey ? [traitKey] : [])]) as (Omit<SampleView, "nullReason" | "detail"> & { null_reason: string | null; scores: string })[]
     ).map((r) => ({ trait: r.trait, context: r.context, item: r.item, sample: r.sample, prompt: r.prompt, response: r.response, score: r.score, nullReason: r.null_reason, detail: JSON.parse(r.scores) as Record<string, unknown> }));
   }
-
-  listSamples(runId: number, step: number, traitKey?: string): SampleOut[] {
-    return this.listSamplesDetailed(runId, step, traitKey).map(({ detail: _detail, ...sample }) => sample);
-  }
-
 }
 
 /** Chart series carry values as integers of this many parts per unit (see scoreSeries). */

@@ -203,6 +203,13 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE run SET scores_version = scores_version + 1 WHERE id = OLD.run_id;
   END;
   `,
+  // v3: leases on jobs, so several processes (the app, CLI watches) can share a workspace without doing the same
+  // work twice: a job is held by one owner until its lease expires without a heartbeat.
+  `
+  ALTER TABLE job ADD COLUMN lease_owner TEXT;
+  ALTER TABLE job ADD COLUMN lease_expires INTEGER;   -- milliseconds since the epoch
+  CREATE INDEX job_lease ON job(lease_owner) WHERE lease_owner IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

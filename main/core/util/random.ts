@@ -1,4 +1,4 @@
-// A small seeded generator (mulberry32): the demo must write the same files for the same seed on every machine.
+// A small seeded generator (mulberry32): the demo writes the same files and the bootstrap gives the same interval for the same seed on every machine.
 export type Random = () => number;
 
 export function seededRandom(seed: number): Random {

@@ -1,0 +1,40 @@
+// judge yes/no: P(yes) / (P(yes) + P(no)) over the judge's first token; null when that mass is below minMass.
+import { z } from "zod";
+import { fillTemplate, judgeManifest, judgeTemplateField } from "./judgeTemplate.js";
+import { defineScorer, type ScoreValue, type TopLogprob } from "./types.js";
+
+const schema = z.strictObject({
+  kind: z.literal("judge_yes_no"),
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'"),
+  template: z.string().includes("{answer}", judgeTemplateField),
+  yes: z.array(z.string()).min(1).default(["yes", "Yes", "YES"]),
+  no: z.array(z.string()).min(1).default(["no", "No", "NO"]),
+  minMass: z.number().min(0).max(1).default(0.25),
+});
+
+export function judgeYesNo(top: TopLogprob[], yes: string[], no: string[], minMass = 0.25): ScoreValue {
+  const norm = (s: string) => s.trim();
+  const yesSet = new Set(yes.map(norm));
+  const noSet = new Set(no.map(norm));
+  let py = 0;
+  let pn = 0;
+  for (const t of top) {
+    const tok = norm(t.token);
+    if (yesSet.has(tok)) py += Math.exp(t.logprob);
+    else if (noSet.has(tok)) pn += Math.exp(t.logprob);
+  }
+  if (py + pn < minMass) return { value: null, nullReason: `yes and no hold only ${(py + pn).toFixed(3)} of the judge's probability (below ${minMass})`, raw: top };
+  return { value: py / (py + pn), raw: top };
+}
+
+export const judgeYesNoScorer = defineScorer({
+  kind: "judge_yes_no",
+  schema,
+  needs: "judge",
+  description: "a judge model's probability of answering yes rather than no",
+  async score(s, input) {
+    const out = await input.judge!({ prompt: fillTemplate(s.template, input.question, input.text), maxTokens: 1, topLogprobs: 20 });
+    return judgeYesNo(out?.topLogprobs ?? [], s.yes, s.no, s.minMass);
+  },
+  manifest: judgeManifest,
+});

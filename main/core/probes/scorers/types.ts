@@ -1,0 +1,75 @@
+// What a scorer kind is: one module per kind (its suite schema, what it needs, its math), registered in registry.ts.
+// The prober, the suite loader and the export manifest only ever go through this interface.
+import type { z } from "zod";
+import type { Completion, TopLogprob } from "../../backends/types.js";
+
+export type { TopLogprob };
+
+export interface ScoreValue {
+  value: number | null;
+  nullReason?: string;
+  /** The judge's raw top logprobs, kept so thresholds can be recomputed. */
+  raw?: TopLogprob[];
+}
+
+/**
+ * What a scorer needs to run: only the answer's text, a judge backend, the probed model's own next-token
+ * logprobs, or the values of scorers listed before it.
+ */
+export type ScorerNeed = "text" | "judge" | "logprobs" | "scores";
+
+/** A call to the judge backend with one prompt; the prober makes it (and fills in model and sampling). */
+export type JudgeCall = (request: { prompt: string; maxTokens: number; topLogprobs: number }) => Promise<Completion | undefined>;
+
+export interface ScoreInput {
+  /** The answer being scored. */
+  text: string;
+  /** The question it answers (the item's wording), for judge templates. */
+  question: string;
+  /** The probed model's top logprobs for its first token, where asked for. */
+  topLogprobs: TopLogprob[];
+  /** The item's answer tokens, for choice items. */
+  item: { matching?: string; notMatching?: string };
+  /** Values of the scorers listed before this one. */
+  values: Record<string, ScoreValue>;
+  /** The run's threshold overrides ("rule.threshold" or "threshold"). */
+  thresholds: Record<string, number>;
+  /** The judge, when the run has one; scorers that need one are given null only if there is none. */
+  judge: JudgeCall | null;
+}
+
+/** What the suite loader tells a scorer about the trait it is in, for checks beyond its schema. */
+export interface TraitDraft {
+  samplingMode: "generate" | "next_token_logprobs";
+  items: { matching?: string; notMatching?: string }[];
+  /** Names of the scorers listed before this one. */
+  earlier: Set<string>;
+}
+
+/** A problem at a path relative to the trait (for example ["scorers", 2, "regex"] or ["items", 0]). */
+export interface ScorerProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+export interface ScorerKind<S extends { kind: string; name: string } = { kind: string; name: string }> {
+  readonly kind: S["kind"];
+  /** The scorer's settings in a suite file: a strict object with `kind` as a literal and a `name`. */
+  readonly schema: z.ZodType<S, unknown>;
+  readonly needs: ScorerNeed;
+  /** One line for the UI and the README. */
+  readonly description: string;
+  /** Checks that need the surrounding trait; `index` is this scorer's position in the trait's list. */
+  check?(scorer: S, trait: TraitDraft, index: number): ScorerProblem[];
+  score(scorer: S, input: ScoreInput): ScoreValue | Promise<ScoreValue>;
+  /** The scorer's settings as an export manifest records them (judges give their template by SHA-256). */
+  manifest?(scorer: S): { name: string; kind: string } & Record<string, unknown>;
+}
+
+/** A scorer kind that keeps its schema's own type, so the registry can build a discriminated union from it. */
+export type ScorerKindOf<Z extends z.ZodType<{ kind: string; name: string }, unknown>> = Omit<ScorerKind<z.output<Z>>, "schema"> & { readonly schema: Z };
+
+/** Declares a scorer kind with its settings type inferred from its schema. */
+export function defineScorer<Z extends z.ZodType<{ kind: string; name: string }, unknown>>(kind: ScorerKindOf<Z>): ScorerKindOf<Z> {
+  return kind;
+}

@@ -1,0 +1,173 @@
+// Training metrics: one series per (run, key), the incremental readers' cursors, and what went wrong reading a path.
+import type { Statement } from "better-sqlite3";
+import type { MetricPoint, RunProblem } from "../../../shared/domain.js";
+import type { Publish } from "../events/bus.js";
+import type { Db } from "./database.js";
+
+export interface SourceCursor {
+  path: string;
+  reader: string;
+  offset: number;
+  size: number;
+  mtimeMs: number;
+  state: Record<string, unknown>;
+}
+
+export interface MetricRow {
+  key: string;
+  step: number;
+  value: number | null;
+  wallTime: number | null; // seconds since epoch
+}
+
+const now = () => new Date().toISOString();
+
+/** Rows per multi-row metric INSERT (4 parameters each, well under SQLite's limit). */
+const METRIC_BATCH = 128;
+
+function metricInsertSql(rows: number): string {
+  return `INSERT INTO metric (series_id, step, value, wall_time) VALUES ${Array(rows).fill("(?, ?, ?, ?)").join(", ")}
+          ON CONFLICT (series_id, step) DO UPDATE SET value = excluded.value, wall_time = excluded.wall_time`;
+}
+
+export class MetricStore {
+  private readonly stmt: Record<string, Statement>;
+
+  /** publish: where the repository says what it changed (the core's event bus); the store itself keeps no listeners. */
+  constructor(
+    private readonly db: Db,
+    private readonly publish: Publish,
+  ) {
+    this.stmt = {
+      insertMetric: db.prepare(metricInsertSql(1)),
+      insertMetricBatch: db.prepare(metricInsertSql(METRIC_BATCH)),
+      seriesId: db.prepare(`SELECT id FROM metric_series WHERE run_id = ? AND key = ?`),
+      insertSeries: db.prepare(`INSERT INTO metric_series (run_id, key, source) VALUES (?, ?, ?)`),
+    };
+  }
+
+  // ---- metrics ----
+
+  private seriesId(runId: number, key: string, source: string): number {
+    const row = this.stmt.seriesId!.get(runId, key) as { id: number } | undefined;
+    return row ? row.id : Number(this.stmt.insertSeries!.run(runId, key, source).lastInsertRowid);
+  }
+
+  /**
+   * Writes a batch in one transaction; a repeated (key, step) takes the newer value. Rows go in as multi-row
+   * INSERTs, since per-statement overhead dominates when a long run's log arrives at once.
+   */
+  addMetrics(runId: number, rows: MetricRow[], source: string): void {
+    if (rows.length === 0) return;
+    const keys = new Map<string, number>();
+    let fromStep = Infinity;
+    let toStep = -Infinity;
+    this.db.transaction(() => {
+      const args: (number | null)[] = [];
+      for (const r of rows) {
+        let id = keys.get(r.key);
+        if (id === undefined) keys.set(r.key, (id = this.seriesId(runId, r.key, source)));
+        args.push(id, r.step, r.value, r.wallTime);
+        if (args.length === METRIC_BATCH * 4) {
+          this.stmt.insertMetricBatch!.run(args);
+          args.length = 0;
+        }
+        if (r.step < fromStep) fromStep = r.step;
+        if (r.step > toStep) toStep = r.step;
+      }
+      for (let i = 0; i < args.length; i += 4) this.stmt.insertMetric!.run(args.slice(i, i + 4));
+    })();
+    this.publish({ type: "metrics-added", runId, keys: [...keys.keys()].sort(), fromStep, toStep });
+  }
+
+  listMetrics(runId: number, key?: string): MetricPoint[] {
+    const sql = `SELECT s.key, m.step, m.value, m.wall_time FROM metric_series s JOIN metric m ON m.series_id = s.id
+                 WHERE s.run_id = ?${key === undefined ? "" : " AND s.key = ?"} ORDER BY s.key, m.step`;
+    const rows = this.db.prepare(sql).all(...(key === undefined ? [runId] : [runId, key])) as {
+      key: string;
+      step: number;
+      value: number | null;
+      wall_time: number | null;
+    }[];
+    return rows.map((r) => ({
+      key: r.key,
+      step: r.step,
+      value: r.value,
+      wallTime: r.wall_time === null ? null : new Date(r.wall_time * 1000).toISOString(),
+    }));
+  }
+
+  metricKeys(runId: number): string[] {
+    return (this.db.prepare(`SELECT key FROM metric_series WHERE run_id = ? ORDER BY key`).all(runId) as { key: string }[]).map((r) => r.key);
+  }
+
+  // ---- incremental reader cursors ----
+
+  getCursor(runId: number, path: string): SourceCursor | undefined {
+    const row = this.db.prepare(`SELECT * FROM source_cursor WHERE run_id = ? AND path = ?`).get(runId, path) as
+      | { path: string; reader: string; offset: number; size: number; mtime_ms: number; state: string }
+      | undefined;
+    return (
+      row && {
+        path: row.path,
+        reader: row.reader,
+        offset: row.offset,
+        size: row.size,
+        mtimeMs: row.mtime_ms,
+        state: JSON.parse(row.state) as Record<string, unknown>,
+      }
+    );
+  }
+
+  /** Stores metrics and the cursor that produced them atomically, so a crash never skips or doubles data. */
+  advanceSource(runId: number, cursor: SourceCursor, rows: MetricRow[]): void {
+    this.db.transaction(() => {
+      this.addMetrics(runId, rows, cursor.reader);
+      this.db
+        .prepare(
+          `INSERT INTO source_cursor (run_id, path, reader, offset, size, mtime_ms, state) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (run_id, path) DO UPDATE SET reader = excluded.reader, offset = excluded.offset, size = excluded.size,
+             mtime_ms = excluded.mtime_ms, state = excluded.state`,
+        )
+        .run(runId, cursor.path, cursor.reader, cursor.offset, cursor.size, cursor.mtimeMs, JSON.stringify(cursor.state));
+    })();
+  }
+
+  // ---- problems ----
+
+  /** Records what went wrong reading a path; returns true when the message is new (worth telling the user). */
+  recordProblem(runId: number, path: string, message: string): boolean {
+    const prev = this.db.prepare(`SELECT message FROM run_problem WHERE run_id = ? AND path = ?`).get(runId, path) as
+      | { message: string }
+      | undefined;
+    const t = now();
+    if (prev && prev.message === message) {
+      this.db.prepare(`UPDATE run_problem SET last_seen = ? WHERE run_id = ? AND path = ?`).run(t, runId, path);
+      return false;
+    }
+    this.db
+      .prepare(
+        `INSERT INTO run_problem (run_id, path, message, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, path) DO UPDATE SET message = excluded.message, first_seen = excluded.first_seen, last_seen = excluded.last_seen`,
+      )
+      .run(runId, path, message, t, t);
+    this.publish({ type: "problem", runId, path, message });
+    return true;
+  }
+
+  clearProblem(runId: number, path: string): void {
+    this.db.prepare(`DELETE FROM run_problem WHERE run_id = ? AND path = ?`).run(runId, path);
+  }
+
+  listProblems(runId: number): RunProblem[] {
+    return (
+      this.db.prepare(`SELECT * FROM run_problem WHERE run_id = ? ORDER BY path`).all(runId) as {
+        run_id: number;
+        path: string;
+        message: string;
+        first_seen: string;
+        last_seen: string;
+      }[]
+    ).map((r) => ({ runId: r.run_id, path: r.path, message: r.message, firstSeen: r.first_seen, lastSeen: r.last_seen }));
+  }
+}

@@ -1,0 +1,293 @@
+// Runs and their checkpoints: registration, status, probe settings, and the scanner's bookkeeping per checkpoint.
+import type { Statement } from "better-sqlite3";
+import type { CheckpointInfo, CheckpointKind, CheckpointState, RunFormat, RunStatus, RunSummary } from "../../../shared/domain.js";
+import type { Publish } from "../events/bus.js";
+import type { Db } from "./database.js";
+import { parseRunSettings, type RunSettings } from "./runSettings.js";
+
+export interface RunRecord extends RunSummary {
+  formatSetting: string;
+  hidden: boolean;
+  createdAt: string;
+}
+
+/** A checkpoint row with the scanner's bookkeeping, which the API does not expose. */
+export interface CheckpointRecord extends CheckpointInfo {
+  fingerprint: string | null;
+  fingerprintSince: number | null;
+  essentials: string[];
+  waitingFor: string | null;
+}
+
+export interface RegisterRunInput {
+  path: string;
+  name?: string;
+  group?: string | null;
+  seed?: number | null;
+  formatSetting?: string;
+}
+
+const now = () => new Date().toISOString();
+
+interface RunRow {
+  id: number;
+  name: string;
+  path: string;
+  format: string | null;
+  format_setting: string;
+  group_name: string | null;
+  seed: number | null;
+  tags: string;
+  color: string | null;
+  status: RunStatus;
+  status_message: string | null;
+  hidden: number;
+  created_at: string;
+  checkpoints: number;
+  latest_step: number | null;
+}
+
+interface CheckpointRow {
+  id: number;
+  run_id: number;
+  step: number;
+  path: string;
+  kind: CheckpointKind;
+  state: CheckpointState;
+  detected_at: string;
+  completed_at: string | null;
+  probed_at: string | null;
+  fingerprint: string | null;
+  fingerprint_since: number | null;
+  essentials: string;
+  waiting_for: string | null;
+}
+
+const RUN_SELECT = `
+  SELECT r.*,
+    (SELECT count(*) FROM checkpoint c WHERE c.run_id = r.id AND c.state <> 'gone') AS checkpoints,
+    (SELECT max(step) FROM checkpoint c WHERE c.run_id = r.id AND c.state IN ('pending','probing','done','failed')) AS latest_step
+  FROM run r`;
+
+function toRun(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    path: row.path,
+    format: row.format as RunFormat | null,
+    formatSetting: row.format_setting,
+    hidden: row.hidden === 1,
+    group: row.group_name,
+    seed: row.seed,
+    tags: JSON.parse(row.tags) as string[],
+    color: row.color,
+    status: row.status,
+    statusMessage: row.status_message,
+    checkpoints: row.checkpoints,
+    latestStep: row.latest_step,
+    createdAt: row.created_at,
+  };
+}
+
+function toCheckpoint(row: CheckpointRow): CheckpointRecord {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    step: row.step,
+    path: row.path,
+    kind: row.kind,
+    state: row.state,
+    detectedAt: row.detected_at,
+    completedAt: row.completed_at,
+    probedAt: row.probed_at,
+    fingerprint: row.fingerprint,
+    fingerprintSince: row.fingerprint_since,
+    essentials: JSON.parse(row.essentials) as string[],
+    waitingFor: row.waiting_for,
+  };
+}
+
+export class RunStore {
+  private readonly stmt: Record<string, Statement>;
+
+  /** publish: where the repository says what it changed (the core's event bus); the store itself keeps no listeners. */
+  constructor(
+    private readonly db: Db,
+    private readonly publish: Publish,
+  ) {
+    this.stmt = {
+      runById: db.prepare(`${RUN_SELECT} WHERE r.id = ?`),
+      runByPath: db.prepare(`${RUN_SELECT} WHERE r.path = ?`),
+      runByName: db.prepare(`${RUN_SELECT} WHERE r.name = ?`),
+      checkpointsOfRun: db.prepare(`SELECT * FROM checkpoint WHERE run_id = ? ORDER BY step, path`),
+      checkpointByPath: db.prepare(`SELECT * FROM checkpoint WHERE run_id = ? AND path = ?`),
+    };
+  }
+
+  // ---- runs ----
+
+  /** The same folder is the same run: registering it again returns the existing run, updating only what was given. */
+  registerRun(input: RegisterRunInput): RunRecord {
+    const existing = this.stmt.runByPath!.get(input.path) as RunRow | undefined;
+    if (existing) {
+      const updates: string[] = [];
+      const values: unknown[] = [];
+      if (input.group !== undefined) {
+        updates.push("group_name = ?");
+        values.push(input.group);
+      }
+      if (input.seed !== undefined) {
+        updates.push("seed = ?");
+        values.push(input.seed);
+      }
+      if (input.formatSetting !== undefined && input.formatSetting !== existing.format_setting) {
+        updates.push("format_setting = ?", "format = NULL");
+        values.push(input.formatSetting);
+      }
+      if (input.name !== undefined && input.name !== existing.name) {
+        this.assertNameFree(input.name);
+        updates.push("name = ?");
+        values.push(input.name);
+      }
+      if (updates.length > 0) {
+        this.db.prepare(`UPDATE run SET ${updates.join(", ")} WHERE id = ?`).run(...values, existing.id);
+        this.publish({ type: "run-changed", runId: existing.id });
+      }
+      return this.getRun(existing.id)!;
+    }
+    const name = input.name ?? this.freeName(baseName(input.path));
+    if (input.name !== undefined) this.assertNameFree(input.name);
+    const info = this.db
+      .prepare(
+        `INSERT INTO run (name, path, format_setting, group_name, seed, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(name, input.path, input.formatSetting ?? "auto", input.group ?? null, input.seed ?? null, now());
+    const id = Number(info.lastInsertRowid);
+    this.publish({ type: "run-changed", runId: id });
+    return this.getRun(id)!;
+  }
+
+  private assertNameFree(name: string): void {
+    if (this.stmt.runByName!.get(name)) throw new Error(`a run named "${name}" already exists for another folder`);
+  }
+
+  private freeName(base: string): string {
+    let name = base || "run";
+    for (let i = 2; this.stmt.runByName!.get(name); i++) name = `${base}-${i}`;
+    return name;
+  }
+
+  getRun(id: number): RunRecord | undefined {
+    const row = this.stmt.runById!.get(id) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  /** Finds a run by numeric id or by name. */
+  findRun(idOrName: string): RunRecord | undefined {
+    const byName = this.stmt.runByName!.get(idOrName) as RunRow | undefined;
+    if (byName) return toRun(byName);
+    return /^\d+$/.test(idOrName) ? this.getRun(Number(idOrName)) : undefined;
+  }
+
+  listRuns(): RunRecord[] {
+    return (this.db.prepare(`${RUN_SELECT} ORDER BY r.id`).all() as RunRow[]).map(toRun);
+  }
+
+  setRunFormat(runId: number, format: RunFormat): void {
+    this.db.prepare(`UPDATE run SET format = ? WHERE id = ?`).run(format, runId);
+    this.publish({ type: "run-changed", runId });
+  }
+
+  setRunStatus(runId: number, status: RunStatus, message: string | null = null): void {
+    const res = this.db
+      .prepare(`UPDATE run SET status = ?, status_message = ? WHERE id = ? AND (status <> ? OR status_message IS NOT ?)`)
+      .run(status, message, runId, status, message);
+    if (res.changes > 0) this.publish({ type: "run-changed", runId });
+  }
+
+  /** The run's probing settings (suites, backend, judge, policy), parsed as they leave the store; null when unset. */
+  getProbeSettings(runId: number): RunSettings | null {
+    const row = this.db.prepare(`SELECT name, probe_config FROM run WHERE id = ?`).get(runId) as { name: string; probe_config: string } | undefined;
+    return row ? parseRunSettings(row.probe_config, `run "${row.name}"`) : null;
+  }
+
+  setProbeSettings(runId: number, settings: RunSettings): void {
+    this.db.prepare(`UPDATE run SET probe_config = ? WHERE id = ?`).run(JSON.stringify(settings), runId);
+    this.publish({ type: "run-changed", runId });
+  }
+
+  setRunHidden(runId: number, hidden: boolean): void {
+    this.db.prepare(`UPDATE run SET hidden = ? WHERE id = ?`).run(hidden ? 1 : 0, runId);
+    this.publish({ type: "run-changed", runId });
+  }
+
+  // ---- checkpoints ----
+
+  listCheckpoints(runId: number): CheckpointRecord[] {
+    return (this.stmt.checkpointsOfRun!.all(runId) as CheckpointRow[]).map(toCheckpoint);
+  }
+
+  getCheckpoint(runId: number, path: string): CheckpointRecord | undefined {
+    const row = this.stmt.checkpointByPath!.get(runId, path) as CheckpointRow | undefined;
+    return row && toCheckpoint(row);
+  }
+
+  /** Records a checkpoint that is still being written (or reappeared after being gone). */
+  saveIncomplete(
+    runId: number,
+    c: { step: number; path: string; kind: CheckpointKind },
+    fingerprint: string,
+    since: number,
+    waitingFor: string | null,
+  ): void {
+    const prev = this.getCheckpoint(runId, c.path);
+    this.db
+      .prepare(
+        `INSERT INTO checkpoint (run_id, step, path, kind, state, detected_at, fingerprint, fingerprint_since, waiting_for)
+         VALUES (?, ?, ?, ?, 'incomplete', ?, ?, ?, ?)
+         ON CONFLICT (run_id, path) DO UPDATE SET state = 'incomplete', kind = excluded.kind, step = excluded.step,
+           fingerprint = excluded.fingerprint, fingerprint_since = excluded.fingerprint_since, waiting_for = excluded.waiting_for,
+           completed_at = NULL
+         WHERE checkpoint.state IN ('incomplete', 'gone')`,
+      )
+      .run(runId, c.step, c.path, c.kind, now(), fingerprint, since, waitingFor);
+    // The guard above: another process watching the same run may have judged it complete since this one looked.
+    if (!prev || prev.state === "gone") this.publish({ type: "checkpoint-changed", runId, step: c.step, state: "incomplete" });
+  }
+
+  /** A verified-complete checkpoint becomes pending (ready to probe). */
+  markComplete(
+    runId: number,
+    c: { step: number; path: string; kind: CheckpointKind },
+    fingerprint: string,
+    essentials: string[],
+  ): void {
+    const t = now();
+    const prev = this.getCheckpoint(runId, c.path);
+    this.db
+      .prepare(
+        `INSERT INTO checkpoint (run_id, step, path, kind, state, detected_at, completed_at, fingerprint, essentials)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
+         ON CONFLICT (run_id, path) DO UPDATE SET kind = excluded.kind, step = excluded.step,
+           completed_at = excluded.completed_at, fingerprint = excluded.fingerprint, essentials = excluded.essentials,
+           waiting_for = NULL, fingerprint_since = NULL,
+           -- another process watching the same run may have completed (and be probing) it since this one looked
+           state = CASE WHEN checkpoint.state IN ('incomplete', 'gone') THEN 'pending' ELSE checkpoint.state END`,
+      )
+      .run(runId, c.step, c.path, c.kind, t, t, fingerprint, JSON.stringify(essentials));
+    if (!prev || prev.state === "incomplete" || prev.state === "gone") this.publish({ type: "checkpoint-changed", runId, step: c.step, state: "pending" });
+  }
+
+  /** The folder vanished: keep the row and everything measured on it. */
+  markGone(runId: number, path: string): void {
+    const prev = this.getCheckpoint(runId, path);
+    if (!prev || prev.state === "gone") return;
+    this.db.prepare(`UPDATE checkpoint SET state = 'gone' WHERE run_id = ? AND path = ?`).run(runId, path);
+    this.publish({ type: "checkpoint-changed", runId, step: prev.step, state: "gone" });
+  }
+}
+
+function baseName(path: string): string {
+  const parts = path.split(/[\\/]+/).filter(Boolean);
+  return parts[parts.length - 1] ?? "run";
+}

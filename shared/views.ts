@@ -1,0 +1,112 @@
+// What the core answers with: the data types of the contract's results, kept apart from the contract itself so that
+// the chart code can use them without importing the API (and the API can use the chart's types without a cycle).
+import type { RunSummary } from "./domain.js";
+
+export interface Annotation {
+  id: number;
+  runId: number;
+  step: number;
+  to: number | null;
+  text: string;
+  tags: string[];
+  color: string | null;
+  createdAt: string;
+  editedAt: string;
+}
+
+export interface ScorePoint {
+  step: number;
+  trait: string;
+  context: string;
+  mean: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  n: number;
+  nulls: number;
+  /** When the checkpoint finished writing (for a wall-time axis). */
+  completedAt: string | null;
+}
+
+/** A run's scores for one (trait, context), as columns: compact on the wire, direct to draw. */
+export interface ScoreSeries {
+  runId: number;
+  trait: string;
+  context: string;
+  steps: number[];
+  mean: (number | null)[];
+  ciLow: (number | null)[];
+  ciHigh: (number | null)[];
+  /** Seconds since the epoch when each checkpoint finished writing (for a wall-time axis; only when asked for). */
+  completed?: (number | null)[];
+  /** Samples behind each mean (exports ask for it). */
+  n?: number[];
+  /** When set, mean and CI are integers in units of 1/scale (a compact wire form for charts); divide to use. */
+  scale?: number;
+}
+
+export interface SampleView {
+  trait: string;
+  context: string;
+  item: string;
+  sample: number;
+  prompt: string;
+  response: string | null;
+  score: number | null;
+  nullReason: string | null;
+  /** Every scorer's value and, for judges, the raw top logprobs. */
+  detail: Record<string, unknown>;
+}
+
+export interface TraitInfo {
+  trait: string;
+  name: string;
+  polarity: "higher_is_trait" | "lower_is_trait";
+  role: string;
+  unit: string;
+  contexts: string[];
+}
+
+export interface RunView extends RunSummary {
+  hidden: boolean;
+  /** Probing progress over the run's jobs: done / total samples. */
+  probe: { done: number; total: number; running: boolean };
+}
+
+export interface SuiteInfo {
+  id: string;
+  version: string;
+  name: string;
+  traits: string[];
+  where: string;
+}
+
+export interface BackendTest {
+  reachable: boolean;
+  models: string[];
+  honoursN: boolean;
+  maxTopLogprobs: number;
+  notes: string[];
+  error: string | null;
+}
+
+/** One settings field of a backend kind, as the settings form shows it (derived from the kind's schema). */
+export interface BackendFieldInfo {
+  name: string;
+  label: string;
+  help: string;
+  type: "string" | "integer" | "number" | "boolean" | "string-list" | "choice";
+  choices?: string[];
+  default?: unknown;
+  min?: number;
+  max?: number;
+  required: boolean;
+  /** The field names where a secret lives (an environment variable), never the secret itself. */
+  secret: boolean;
+}
+
+export interface BackendKindInfo {
+  kind: string;
+  label: string;
+  description: string;
+  fields: BackendFieldInfo[];
+}
