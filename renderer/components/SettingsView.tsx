@@ -1,11 +1,14 @@
-// Settings: test a backend connection (detected capabilities), validate suites with located errors, theme.
+// Settings: create, test and save backends of every kind (forms from the core's descriptions), validate and import
+// suites with located errors, theme.
 import { useState } from "react";
-import type { Api, ApiResults, BackendTest } from "../../shared/api.js";
+import type { Api, ApiResults } from "../../shared/api.js";
+import { BackendForm } from "./BackendForm.js";
 import { useLive } from "../useApi.js";
 
 export function SettingsView({ api, theme, setTheme }: { api: Api; theme: "light" | "dark"; setTheme: (t: "light" | "dark") => void }) {
-  const [backend, setBackend] = useState({ name: "my-server", kind: "openai", baseUrl: "http://127.0.0.1:8000", model: "" });
-  const [test, setTest] = useState<BackendTest | null>(null);
+  const kinds = useLive(api, () => api.listBackendKinds({}), () => false, []);
+  const backends = useLive(api, () => api.listBackends({}), () => false, []);
+  const [keyFor, setKeyFor] = useState("my-server");
   const [apiKey, setApiKey] = useState("");
   const [keyEnv, setKeyEnv] = useState<string | null>(null);
   const [suiteText, setSuiteText] = useState("");
@@ -30,20 +33,21 @@ export function SettingsView({ api, theme, setTheme }: { api: Api; theme: "light
         <input type="checkbox" aria-label="Dark theme" checked={theme === "dark"} onChange={(e) => setTheme(e.target.checked ? "dark" : "light")} /> dark
       </label>
       <h3>Backends</h3>
-      <div className="toolbar">
-        <select aria-label="Backend kind" value={backend.kind} onChange={(e) => setBackend({ ...backend, kind: e.target.value })}>
-          {["openai", "vllm-lora", "demo"].map((k) => (
-            <option key={k}>{k}</option>
-          ))}
-        </select>
-        <input aria-label="Base URL" value={backend.baseUrl} onChange={(e) => setBackend({ ...backend, baseUrl: e.target.value })} />
-        <input aria-label="Model" placeholder="model" value={backend.model} onChange={(e) => setBackend({ ...backend, model: e.target.value })} />
-        <button onClick={async () => setTest(await api.testBackend({ config: { ...backend, model: backend.model || undefined, ...(keyEnv ? { apiKeyEnv: keyEnv } : {}) } }))}>Test connection</button>
-      </div>
+      {kinds.data ? <BackendForm api={api} kinds={kinds.data} onSaved={() => backends.reload()} /> : null}
+      <ul data-testid="stored-backends">
+        {(backends.data ?? []).map((b) => (
+          <li key={b.name}>
+            <strong>{b.name}</strong> <span className="note">{b.kind}</span>
+          </li>
+        ))}
+      </ul>
       {api.desktop ? (
         <div className="toolbar">
+          <label>
+            API key for backend <input value={keyFor} onChange={(e) => setKeyFor(e.target.value)} />
+          </label>
           <input aria-label="API key" type="password" placeholder="API key (stored encrypted)" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />
-          <button disabled={!apiKey} onClick={async () => (setKeyEnv(await api.desktop!.setApiKey(backend.name, apiKey)), setApiKey(""))}>
+          <button disabled={!apiKey} onClick={async () => (setKeyEnv(await api.desktop!.setApiKey(keyFor, apiKey)), setApiKey(""))}>
             Save key
           </button>
           {keyEnv ? <span className="note">stored encrypted; backends use it through apiKeyEnv: {keyEnv}</span> : null}
@@ -51,22 +55,6 @@ export function SettingsView({ api, theme, setTheme }: { api: Api; theme: "light
       ) : (
         <p className="note">In the browser, API keys come from environment variables named by a backend's apiKeyEnv.</p>
       )}
-      {test ? (
-        <div data-testid="backend-test">
-          {test.reachable ? (
-            <span>
-              reachable · models: {test.models.join(", ") || "none listed"} · honours n: {test.honoursN ? "yes" : "no"} · top_logprobs up to {test.maxTopLogprobs}
-            </span>
-          ) : (
-            <span className="error">not reachable: {test.error}</span>
-          )}
-          {test.notes.map((n) => (
-            <div key={n} className="note">
-              {n}
-            </div>
-          ))}
-        </div>
-      ) : null}
       <h3>Suites</h3>
       <ul>
         {(suites.data ?? []).map((s) => (

@@ -110,7 +110,7 @@ export class RunPoller {
         runId: this.runId,
         root,
         checkpointDirs: seen,
-        latestTrainerState: scanner.format === "hf" && newestComplete ? join(newestComplete.path, "trainer_state.json") : null,
+        latestTrainerState: scanner.trainerStateOf && newestComplete ? scanner.trainerStateOf(newestComplete.path) : null,
         quietPeriodMs: this.options.quietPeriodMs,
         now: this.now(),
         report: this.report,

@@ -8,6 +8,8 @@ export const HF_CHECKPOINT = /^checkpoint-(\d+)$/;
 
 export const hfScanner: FormatScanner = {
   format: "hf",
+  detect: (entries) => entries.some((e) => HF_CHECKPOINT.test(e.name)),
+  trainerStateOf: (checkpointPath) => join(checkpointPath, "trainer_state.json"),
   async list(root, entries, report) {
     return await matchFolders(root, entries, HF_CHECKPOINT, report, "other");
   },

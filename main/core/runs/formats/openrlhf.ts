@@ -9,6 +9,7 @@ const TOKENIZER_FILES = ["tokenizer_config.json", "tokenizer.json", "tokenizer.m
 
 export const openrlhfScanner: FormatScanner = {
   format: "openrlhf",
+  detect: (entries) => entries.some((e) => /^global_step\d+(_hf)?$/.test(e.name) || e.name === "_actor"),
   async list(root, entries, report) {
     const out = [...(await matchFolders(root, entries, HF_EXPORT, report, "full")), ...(await matchFolders(root, entries, DEEPSPEED, report, "other"))];
     if (entries.some((e) => e.name === "_actor" && e.isDirectory())) {

@@ -13,6 +13,7 @@ function stepFromName(name: string): number {
 
 export const peftScanner: FormatScanner = {
   format: "peft",
+  detect: (entries) => entries.some((e) => e.name === "adapter_config.json" || e.name === "adapter_model.safetensors"),
   async list(root, entries) {
     const out: Candidate[] = [];
     if (entries.some((e) => ADAPTER_FILES.includes(e.name))) out.push({ step: stepFromName(root.split(/[\\/]/).pop() ?? ""), path: root, kind: "lora" });

@@ -23,6 +23,13 @@ export interface FormatScanner {
   list(root: string, rootEntries: Dirent[], report: Report): Promise<Candidate[]>;
   /** Checks the format's marker files and weights. Any missing file or parse error means "look again later". */
   verify(candidate: Candidate, tree: FileTree, root: string): Promise<Verdict>;
+  /**
+   * Whether a run folder's own entries show this layout (for format "auto"). Formats are asked in registry order,
+   * so a more specific layout is listed before a more general one.
+   */
+  detect?(rootEntries: Dirent[]): boolean;
+  /** Where the trainer's state (log_history) of a complete checkpoint is, if this format writes one there. */
+  trainerStateOf?(checkpointPath: string): string;
   /** Cheap test that a checkpoint verified earlier is still on disk; by default its essential top-level names exist. */
   stillThere?(candidate: Candidate, essentials: string[]): Promise<boolean>;
 }

@@ -10,6 +10,7 @@ const LATEST = "latest_checkpointed_iteration.txt";
 
 export const verlScanner: FormatScanner = {
   format: "verl",
+  detect: (entries) => entries.some((e) => /^global_step_\d+$/.test(e.name) || e.name === "latest_checkpointed_iteration.txt"),
   async list(root, entries, report) {
     return await matchFolders(root, entries, VERL_CHECKPOINT, report, "other");
   },
