@@ -5,7 +5,6 @@
 // far apart, or, at first sight, files whose newest mtime is already older than the quiet period.
 import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
 import { COMPLETE_STATES } from "../../../shared/domain.js";
 import type { CheckpointRecord, Store } from "../store/store.js";
 import { errorCode, fingerprint, walkFiles } from "./fileTree.js";
