@@ -325,12 +325,9 @@ export class Core {
     getInfo: async () => ({ version: appVersion(), transport: this.options.transport, dataPath: this.options.dbPath }),
     listRuns: async () => this.store.runs.listRuns().map((r) => this.runView(r)),
     addRun: async ({ path, name, group }) => {
-      const s = await stat(path).catch(() => null);
-      if (!s) throw new ApiError("bad-request", `${path}: no such folder`);
-      if (!s.isDirectory()) throw new ApiError("bad-request", `${path}: is not a folder`);
-      const run = this.store.runs.registerRun({ path: await realpath(path), name, group });
+      const { run } = await this.registerRun({ path, name, group });
       this.watchLoop(run.id);
-      return this.runView(this.store.runs.getRun(run.id)!);
+      return run;
     },
     setRunHidden: async ({ runId, hidden }) => {
       this.requireRun(runId);
