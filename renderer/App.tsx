@@ -1,6 +1,8 @@
 // The app: runs on the left; drift, checkpoint, queue and settings views on the right.
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Api } from "../shared/api.js";
+import { AlertBanner } from "./components/AlertBanner.js";
+import { AlertsView } from "./components/AlertsView.js";
 import { CheckpointView } from "./components/CheckpointView.js";
 import { DriftView } from "./components/DriftView.js";
 import { QueueView } from "./components/QueueView.js";
@@ -8,7 +10,9 @@ import { RunsSidebar } from "./components/RunsSidebar.js";
 import { SettingsView } from "./components/SettingsView.js";
 import { useLive } from "./useApi.js";
 
-type Tab = "drift" | "checkpoint" | "queue" | "settings";
+type Tab = "drift" | "checkpoint" | "queue" | "alerts" | "settings";
+
+const TAB_NAMES: Record<Tab, string> = { drift: "Drift", checkpoint: "Checkpoint", queue: "Queue", alerts: "Alerts", settings: "Settings" };
 
 export function App({ api }: { api: Api }) {
   const runs = useLive(api, () => api.listRuns({}), (e) => e.type === "run-changed" || e.type === "checkpoint-changed" || e.type === "job-progress", []);
@@ -57,17 +61,19 @@ export function App({ api }: { api: Api }) {
       <RunsSidebar api={api} runs={all} onChanged={runs.reload} />
       <main className="main">
         <nav className="tabs">
-          {(["drift", "checkpoint", "queue", "settings"] as Tab[]).map((t) => (
+          {(Object.keys(TAB_NAMES) as Tab[]).map((t) => (
             <button key={t} className={tab === t ? "active" : ""} onClick={() => setTab(t)} disabled={t === "checkpoint" && !selected}>
-              {t === "drift" ? "Drift" : t === "checkpoint" ? "Checkpoint" : t === "queue" ? "Queue" : "Settings"}
+              {TAB_NAMES[t]}
             </button>
           ))}
         </nav>
+        <AlertBanner api={api} onOpen={() => setTab("alerts")} />
         {tab === "drift" ? (
           <DriftView api={api} runs={visible} onOpen={openCheckpoint} />
         ) : null}
         {tab === "checkpoint" && selected && selectedRun ? <CheckpointView api={api} run={selectedRun} step={selected.step} onStep={(step) => setSelected({ ...selected, step })} /> : null}
         {tab === "queue" ? <QueueView api={api} runs={all} /> : null}
+        {tab === "alerts" ? <AlertsView api={api} runs={all} /> : null}
         {tab === "settings" ? <SettingsView api={api} theme={theme} setTheme={setTheme} /> : null}
       </main>
     </div>

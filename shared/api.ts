@@ -7,9 +7,9 @@ import { API_METHOD_NAMES, type ApiMethodName } from "./apiMethods.js";
 import type { CoreEvent, JobProgress } from "./events.js";
 import type { ExportData } from "./chart/exportData.js";
 import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from "./chart/exportSpec.js";
-import type { Annotation, BackendKindInfo, BackendTest, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+import type { AlertRule, Annotation, BackendKindInfo, BackendTest, FiredAlert, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
-export type { Annotation, BackendFieldInfo, BackendKindInfo, BackendTest, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, FiredAlert, BackendKindInfo, BackendTest, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
 const id = z.number().int().positive();
 const step = z.number().int().min(0);
@@ -40,6 +40,24 @@ export const chartSpecSchema = z.strictObject({
 const _specMatches: [z.output<typeof chartSpecSchema>] extends [ChartSpec] ? ([ChartSpec] extends [z.output<typeof chartSpecSchema>] ? true : false) : false = true;
 void _specMatches;
 
+const finite = z.number().finite();
+export const alertTargetSchema = z.discriminatedUnion("kind", [z.strictObject({ kind: z.literal("run"), runId: id }), z.strictObject({ kind: z.literal("group"), group: z.string().min(1).max(200) })]);
+export const alertSubjectSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("trait"), trait: z.string().min(1).max(200), context: z.string().min(1).max(200).nullable() }),
+  z.strictObject({ kind: z.literal("metric"), key: z.string().min(1).max(500) }),
+  z.strictObject({ kind: z.literal("health") }),
+]);
+export const alertConditionSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("above"), value: finite, ci: z.boolean() }),
+  z.strictObject({ kind: z.literal("below"), value: finite, ci: z.boolean() }),
+  z.strictObject({ kind: z.literal("jump"), value: finite.min(0), ci: z.boolean() }),
+  z.strictObject({ kind: z.literal("trend"), value: finite, window: z.number().int().min(2).max(1000) }),
+  z.strictObject({ kind: z.literal("null-rate"), value: finite.min(0).max(1) }),
+  z.strictObject({ kind: z.literal("stalled") }),
+  z.strictObject({ kind: z.literal("probe-failures") }),
+]);
+const alertRuleInput = { target: alertTargetSchema, subject: alertSubjectSchema, condition: alertConditionSchema };
+
 /** Argument schemas, one per call: the transports validate every argument against these before the core sees it. */
 export const apiSchemas = {
   getInfo: z.strictObject({}),
@@ -68,6 +86,12 @@ export const apiSchemas = {
   listBackends: z.strictObject({}),
   /** The core validates the config against its kind's schema (the renderer builds it from listBackendKinds). */
   saveBackend: z.strictObject({ config: z.record(z.string(), z.unknown()) }),
+  listAlertRules: z.strictObject({}),
+  /** Rules made in the app have no action: a program to run is set from the command line, on the machine itself. */
+  createAlertRule: z.strictObject(alertRuleInput),
+  updateAlertRule: z.strictObject({ id, ...alertRuleInput }),
+  deleteAlertRule: z.strictObject({ id }),
+  listFiredAlerts: z.strictObject({ runId: id.optional() }),
   getExportData: z.strictObject({ spec: chartSpecSchema }),
   renderExport: z.strictObject({ spec: chartSpecSchema, format: z.enum(EXPORT_FORMATS), fileName: z.string().min(1).max(255) }),
 } as const satisfies Record<ApiMethodName, z.ZodType>;
@@ -108,6 +132,11 @@ export interface ApiResults {
   /** Every backend stored in the workspace, as its settings (never an API key). */
   listBackends: ({ name: string; kind: string } & Record<string, unknown>)[];
   saveBackend: { name: string; kind: string } & Record<string, unknown>;
+  listAlertRules: AlertRule[];
+  createAlertRule: AlertRule;
+  updateAlertRule: AlertRule;
+  deleteAlertRule: { deleted: boolean };
+  listFiredAlerts: FiredAlert[];
   getExportData: ExportData;
   renderExport: RenderedFile;
 }

@@ -26,6 +26,11 @@ export const API_METHOD_NAMES = [
   "listBackendKinds",
   "listBackends",
   "saveBackend",
+  "listAlertRules",
+  "createAlertRule",
+  "updateAlertRule",
+  "deleteAlertRule",
+  "listFiredAlerts",
   "getExportData",
   "renderExport",
 ] as const;

@@ -1,5 +1,6 @@
 // What the core pushes when it writes: each event names what changed so a view refreshes only that.
 import type { CheckpointState } from "./domain.js";
+import type { FiredAlert } from "./views.js";
 
 export interface JobProgress {
   jobId: number;
@@ -25,6 +26,8 @@ export type CoreEvent =
   | { type: "problem"; runId: number; path: string; message: string }
   | { type: "job-progress"; job: JobProgress }
   | { type: "scores-updated"; runId: number; step: number; trait: string; context: string }
-  | { type: "annotation-changed"; runId: number; annotationId: number };
+  | { type: "annotation-changed"; runId: number; annotationId: number }
+  | { type: "alert-fired"; alert: FiredAlert }
+  | { type: "alerts-changed" };
 
 export type CoreEventListener = (event: CoreEvent) => void;

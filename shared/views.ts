@@ -110,3 +110,48 @@ export interface BackendKindInfo {
   description: string;
   fields: BackendFieldInfo[];
 }
+
+/** What an alert rule watches for (see main/core/alerts/conditions.ts for when each fires). */
+export type AlertCondition =
+  | { kind: "above"; value: number; ci: boolean }
+  | { kind: "below"; value: number; ci: boolean }
+  | { kind: "jump"; value: number; ci: boolean }
+  | { kind: "trend"; value: number; window: number }
+  | { kind: "null-rate"; value: number }
+  | { kind: "stalled" }
+  | { kind: "probe-failures" };
+
+/** A run (by id) or every run of a group (a condition of an experiment). */
+export type AlertTarget = { kind: "run"; runId: number } | { kind: "group"; group: string };
+
+/** The series a rule reads: a trait's score (in one context, or each context), a training metric, or run health. */
+export type AlertSubject = { kind: "trait"; trait: string; context: string | null } | { kind: "metric"; key: string } | { kind: "health" };
+
+export interface AlertRule {
+  id: number;
+  target: AlertTarget;
+  subject: AlertSubject;
+  condition: AlertCondition;
+  /** A program and its arguments, run without a shell on each firing; null for none. */
+  exec: string[] | null;
+  execTimeoutMs: number;
+  createdAt: string;
+}
+
+export interface FiredAlert {
+  id: number;
+  rule: number;
+  runId: number;
+  run: string;
+  step: number;
+  trait: string | null;
+  context: string | null;
+  metric: string | null;
+  value: number | null;
+  /** One line saying what happened, for banners and notifications. */
+  message: string;
+  firedAt: string;
+  annotationId: number | null;
+  /** The action's outcome: exit code (null if killed), signal, its output (truncated), when it ran. */
+  exec: { code: number | null; signal: string | null; output: string; timedOut: boolean } | null;
+}

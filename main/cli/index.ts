@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   annotations: async () => (await import("./commands/annotate.js")).annotationsCommand,
   serve: async () => (await import("./commands/serve.js")).serveCommand,
   export: async () => (await import("./commands/export.js")).exportCommand,
+  alerts: async () => (await import("./commands/alerts.js")).alertsCommand,
 };
 
 const SUMMARY = `Driftscope: watch RL fine-tuning runs and see how persona traits drift across checkpoints.
@@ -42,13 +43,14 @@ Commands:
   annotations  list a run's annotations
   serve        the app in a browser (loopback, token-protected); --demo starts the live demo
   export       a figure for a paper or slides (SVG, PNG, PDF) or its data (CSV, JSON), with a manifest
+  alerts       rules on drift and run health that annotate, notify and can run a program (add, list, fired, remove)
 
 `;
 
 /** The full help: the summary and each command's detailed options (loads every command's module). */
 export async function fullHelp(): Promise<string> {
-  const [demo, watch, suites, serve, exp] = await Promise.all([import("./commands/demo.js"), import("./commands/watch.js"), import("./commands/suites.js"), import("./commands/serve.js"), import("./commands/export.js")]);
-  return `${SUMMARY}\n${demo.DEMO_HELP}\n${watch.WATCH_HELP}\n${suites.SUITES_HELP}\n${serve.SERVE_HELP}\n${exp.EXPORT_HELP}`;
+  const [demo, watch, suites, serve, exp, alerts] = await Promise.all([import("./commands/demo.js"), import("./commands/watch.js"), import("./commands/suites.js"), import("./commands/serve.js"), import("./commands/export.js"), import("./commands/alerts.js")]);
+  return `${SUMMARY}\n${demo.DEMO_HELP}\n${watch.WATCH_HELP}\n${suites.SUITES_HELP}\n${serve.SERVE_HELP}\n${exp.EXPORT_HELP}\n${alerts.ALERTS_HELP}`;
 }
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

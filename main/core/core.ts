@@ -8,7 +8,9 @@ import { join, resolve } from "node:path";
 import type { ApiArgs, ApiMethod, ApiResults, RunView, TraitInfo } from "../../shared/api.js";
 import { ApiError, validateArgs } from "../../shared/api.js";
 import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
-import type { ScorePoint } from "../../shared/views.js";
+import type { AlertCondition, AlertRule, AlertSubject, AlertTarget, FiredAlert, ScorePoint } from "../../shared/views.js";
+import { resolveProgram } from "./alerts/action.js";
+import { AlertService } from "./alerts/alertService.js";
 import { createBackend, DEMO_BACKEND, parseBackendConfig, type BackendConfig } from "./backends/index.js";
 import { describeBackendKinds } from "./backends/describe.js";
 import { storedBackendConfig } from "./backends/registry.js";
@@ -44,6 +46,18 @@ export interface CoreOptions {
   transport: "electron" | "http" | "cli";
   /** How long this process's job leases last without a heartbeat (tests shorten it). */
   leaseTtlMs?: number;
+  /** How soon after a change the alert rules are evaluated. */
+  alertDebounceMs?: number;
+}
+
+/** An alert rule as the CLI states it: a run or group by name, and an optional action. */
+export interface AlertRuleRequest {
+  run?: string;
+  group?: string;
+  subject: AlertSubject;
+  condition: AlertCondition;
+  exec?: string[];
+  execTimeoutMs?: number;
 }
 
 type Handlers = { [K in ApiMethod]: (args: ApiArgs[K]) => Promise<ApiResults[K]> };
@@ -91,6 +105,7 @@ export class Core {
   private readonly lease: LeaseHolder;
   private readonly services: ProbeServices;
   private readonly scoreCache: ScoreSeriesCache;
+  private readonly alerts: AlertService;
   private readonly loops = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
   private demo: AbortController | null = null;
   private closed = false;
@@ -100,6 +115,8 @@ export class Core {
     this.lease = processLease(options.leaseTtlMs);
     this.services = { probes: this.store.probes, scoring: new ScoringService(this.store.probes), publish: this.bus.publish, lease: this.lease };
     this.scoreCache = new ScoreSeriesCache(this.store.probes);
+    this.alerts = new AlertService(this.store, this.bus.publish, { debounceMs: options.alertDebounceMs });
+    this.bus.subscribe((e) => this.alerts.onEvent(e));
     // The one place interrupted work is recovered: only jobs whose lease expired (or whose owner died) are taken over.
     this.store.probes.recoverInterrupted(this.lease);
   }
@@ -114,6 +131,8 @@ export class Core {
     this.demo?.abort();
     for (const loop of this.loops.values()) loop.controller.abort();
     await Promise.allSettled([...this.loops.values()].map((l) => l.done));
+    // What the last writes should fire, fires (and its actions finish) before the workspace closes.
+    await this.alerts.flush();
     this.store.close();
   }
 
@@ -179,6 +198,7 @@ export class Core {
       quietPeriodMs: options.quietPeriodMs ?? this.options.quietPeriodMs,
       onProblem: options.onProblem,
       onProbed: options.onProbed,
+      onPoll: () => this.alerts.schedule(runId), // health rules (a stalled run) are judged on every poll
     }).then((result) => ({ ...result, run: this.runView(this.store.runs.getRun(runId)!) }));
     return { done, cancel: () => controller.abort() };
   }
@@ -267,6 +287,38 @@ export class Core {
     return { bytes, manifest };
   }
 
+  /** Adds an alert rule; a program to run on firing must exist now, not be found missing at the first alert. */
+  addAlertRule(request: AlertRuleRequest): AlertRule {
+    if ((request.run === undefined) === (request.group === undefined)) throw new ApiError("bad-request", "an alert rule needs a run or a group (not both)");
+    const target: AlertTarget = request.run !== undefined ? { kind: "run", runId: this.findRun(request.run).id } : { kind: "group", group: request.group! };
+    if (request.exec !== undefined) {
+      if (request.exec.length === 0) throw new ApiError("bad-request", "--exec needs a program");
+      try {
+        resolveProgram(request.exec[0]!);
+      } catch (err) {
+        throw new ApiError("bad-request", (err as Error).message);
+      }
+    }
+    const valid = validateArgs("createAlertRule", { target, subject: request.subject, condition: request.condition });
+    checkRule(valid.subject, valid.condition);
+    return this.ruleAdded(this.store.alerts.addRule({ target: valid.target, subject: valid.subject, condition: valid.condition, exec: request.exec ?? null, execTimeoutMs: request.execTimeoutMs ?? 30_000 }));
+  }
+
+  /** A new or changed rule looks at what its runs already have (a crossing in the history fires too). */
+  private ruleAdded(rule: AlertRule): AlertRule {
+    for (const run of this.store.runs.listRuns()) if (rule.target.kind === "run" ? rule.target.runId === run.id : rule.target.group === run.group) this.alerts.schedule(run.id);
+    return rule;
+  }
+
+  removeAlertRule(id: number): boolean {
+    return this.store.alerts.removeRule(id);
+  }
+
+  /** What fired, for one run (id or name) or all. */
+  firedAlerts(run?: string): FiredAlert[] {
+    return this.store.alerts.listFired(run === undefined ? undefined : this.findRun(run).id);
+  }
+
   /** The desktop app's sealed API keys (never readable through the contract). */
   setSealedKey(name: string, sealed: Buffer): void {
     this.store.settings.setSealedKey(name, sealed);
@@ -294,6 +346,7 @@ export class Core {
       signal: controller.signal,
       intervalMs: this.options.intervalMs,
       quietPeriodMs: this.options.quietPeriodMs,
+      onPoll: () => this.alerts.schedule(runId),
     })
       .catch((err: Error) => this.store.runs.setRunStatus(runId, "error", err.message))
       .finally(() => this.loops.delete(runId));
@@ -432,6 +485,21 @@ export class Core {
         await backend.close();
       }
     },
+    listAlertRules: async () => this.store.alerts.listRules(),
+    createAlertRule: async ({ target, subject, condition }) => {
+      if (target.kind === "run") this.requireRun(target.runId);
+      checkRule(subject, condition);
+      return this.ruleAdded(this.store.alerts.addRule({ target, subject, condition, exec: null, execTimeoutMs: 30_000 }));
+    },
+    updateAlertRule: async ({ id, target, subject, condition }) => {
+      if (target.kind === "run") this.requireRun(target.runId);
+      checkRule(subject, condition);
+      const rule = this.store.alerts.updateRule(id, { target, subject, condition });
+      if (!rule) throw new ApiError("not-found", `no alert rule with id ${id}`);
+      return this.ruleAdded(rule);
+    },
+    deleteAlertRule: async ({ id }) => ({ deleted: this.store.alerts.removeRule(id) }),
+    listFiredAlerts: async ({ runId }) => this.store.alerts.listFired(runId === undefined ? undefined : this.requireRun(runId).id),
     listBackendKinds: async () => describeBackendKinds(),
     listBackends: async () => this.storedBackends(),
     saveBackend: async ({ config }) => {
@@ -445,6 +513,14 @@ export class Core {
       return parsed;
     },
   };
+}
+
+/** Health conditions go with the health subject; the null share only with a trait's scores. */
+function checkRule(subject: AlertSubject, condition: AlertCondition): void {
+  const health = condition.kind === "stalled" || condition.kind === "probe-failures";
+  if (health !== (subject.kind === "health")) throw new ApiError("bad-request", health ? `"${condition.kind}" is a run-health rule: it takes no trait or metric` : `"${condition.kind}" needs a trait or a metric to watch`);
+  if (condition.kind === "null-rate" && subject.kind !== "trait") throw new ApiError("bad-request", "a null-rate rule watches a trait's scores");
+  if ("ci" in condition && condition.ci && subject.kind === "metric") throw new ApiError("bad-request", "training metrics have no interval: drop the 95% interval option for a metric rule");
 }
 
 /** Errors from below become the contract's: bad input reads the same in the CLI and the app. */

@@ -6,7 +6,7 @@ import { Core, type CoreOptions } from "./core.js";
 import { defaultDatabasePath } from "./paths/dataDir.js";
 
 export { Core };
-export type { CoreOptions, DoctorReport, Handle, ProbeRequest, WatchOptions, WatchRequest, WatchResult } from "./core.js";
+export type { AlertRuleRequest, CoreOptions, DoctorReport, Handle, ProbeRequest, WatchOptions, WatchRequest, WatchResult } from "./core.js";
 export { DatabaseOpenError } from "./store/database.js";
 export { InputError } from "./util/readText.js";
 // The demo writes files only (no workspace), so it is a function rather than a Core method.

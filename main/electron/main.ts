@@ -94,6 +94,7 @@ app.whenReady().then(() => {
   core.onEvent((event) => {
     window?.webContents.send(EVENT_CHANNEL, event);
     if (event.type === "problem" && Notification.isSupported()) new Notification({ title: "Driftscope", body: event.message }).show();
+    if (event.type === "alert-fired" && Notification.isSupported()) new Notification({ title: "Driftscope alert", body: event.alert.message }).show();
   });
 
   Menu.setApplicationMenu(

@@ -37,6 +37,11 @@ const api = {
   listBackendKinds: call("listBackendKinds"),
   listBackends: call("listBackends"),
   saveBackend: call("saveBackend"),
+  listAlertRules: call("listAlertRules"),
+  createAlertRule: call("createAlertRule"),
+  updateAlertRule: call("updateAlertRule"),
+  deleteAlertRule: call("deleteAlertRule"),
+  listFiredAlerts: call("listFiredAlerts"),
 
   getExportData: call("getExportData"),
   renderExport: call("renderExport"),

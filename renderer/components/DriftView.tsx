@@ -2,6 +2,7 @@
 // sharing the x axis; annotations; smoothing that keeps raw points; zoom that survives live updates.
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { defaultSpec, type ChartSpec } from "../../shared/chart/exportSpec.js";
+import { AlertRuleForm, type RuleDraft } from "./AlertRuleForm.js";
 import { ExportDialog } from "./ExportDialog.js";
 import type { Annotation, Api, RunView, TraitInfo } from "../../shared/api.js";
 import { xExtent, type PanelAnnotation, type PanelSeries } from "../../shared/chart/DriftPanel.js";
@@ -27,6 +28,7 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
   const [draft, setDraft] = useState<{ runId: number; step: number; to: number | null } | null>(null);
   const [draftText, setDraftText] = useState("");
   const [exporting, setExporting] = useState(false);
+  const [alertDraft, setAlertDraft] = useState<RuleDraft | null>(null);
 
   const traits = useLive<TraitInfo[]>(api, async () => (ids.length ? api.listTraits({ runIds: ids }) : []), (e) => e.type === "run-changed", [idKey]);
   // One call for every visible run's scores, as columns.
@@ -79,8 +81,8 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
     [metrics.data, keys.join(","), xAxis, smoothing, runs], // keys compared by value
   );
   const traitPanels = useMemo(() => {
-    const panels: { title: string; unit: string; series: PanelSeries[] }[] = [];
-    if (layout === "multiples") for (const t of traitList) panels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing) });
+    const panels: { title: string; unit: string; series: PanelSeries[]; trait?: string; context?: string }[] = [];
+    if (layout === "multiples") for (const t of traitList) panels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing), trait: t.trait, context: ctx });
     if (layout === "overlay") {
       panels.push({
         title: `All traits · ${ctx}`,
@@ -88,7 +90,7 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
         series: traitList.flatMap((t, i) => scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dashed: i % 2 === 1 }))),
       });
     }
-    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, c, xAxis, smoothing) });
+    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, c, xAxis, smoothing), trait: t.trait, context: c });
     return panels;
   }, [layout, traitList, ctx, runs, scoreMap, xAxis, smoothing]);
 
@@ -205,12 +207,20 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
           <button onClick={() => setDraft(null)}>Cancel</button>
         </div>
       ) : null}
+      {alertDraft ? <AlertRuleForm api={api} runs={runs} traits={traitList} initial={alertDraft} onDone={() => setAlertDraft(null)} /> : null}
       {exporting && ids.length > 0 ? <ExportDialog api={api} runs={runs} traits={traitList} initial={exportSpec} onClose={() => setExporting(false)} /> : null}
       {scores.error ? <div className="error section">{scores.error}</div> : null}
       <div className="panels">
         {!scoresLoaded && ids.length > 0 ? <p className="note section">Loading scores…</p> : null}
         {(scoresLoaded ? traitPanels : []).map((p) => (
-          <InteractivePanel key={p.title} title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} />
+          <div className="panel-wrap" key={p.title}>
+            {p.trait && runs[0] ? (
+              <button className="panel-alert" aria-label={`Alert me when ${p.title} goes above…`} onClick={() => setAlertDraft({ target: { kind: "run", runId: runs[0]!.id }, subject: { kind: "trait", trait: p.trait!, context: p.context ?? null }, condition: { kind: "above", value: 0.5, ci: false } })}>
+                Alert…
+              </button>
+            ) : null}
+            <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} />
+          </div>
         ))}
         {scoresLoaded && traitPanels.length === 0 ? <p className="note section">No probe results yet: scores appear here as checkpoints are probed.</p> : null}
       </div>

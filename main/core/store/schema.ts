@@ -210,6 +210,36 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE job ADD COLUMN lease_expires INTEGER;   -- milliseconds since the epoch
   CREATE INDEX job_lease ON job(lease_owner) WHERE lease_owner IS NOT NULL;
   `,
+  // v4: alert rules and what they fired. A firing is unique per (rule, run, series, step), so a restart, or a second
+  // process watching the same run, never fires an old crossing again.
+  `
+  CREATE TABLE alert_rule (
+    id              INTEGER PRIMARY KEY,
+    target          TEXT NOT NULL,      -- JSON AlertTarget
+    subject         TEXT NOT NULL,      -- JSON AlertSubject
+    condition       TEXT NOT NULL,      -- JSON AlertCondition
+    exec            TEXT,               -- JSON [program, ...args], run without a shell
+    exec_timeout_ms INTEGER NOT NULL DEFAULT 30000,
+    created_at      TEXT NOT NULL
+  );
+  CREATE TABLE fired_alert (
+    id            INTEGER PRIMARY KEY,
+    rule_id       INTEGER NOT NULL REFERENCES alert_rule(id) ON DELETE CASCADE,
+    run_id        INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    series        TEXT NOT NULL,        -- trait/context, metric key, or the health rule
+    step          INTEGER NOT NULL,
+    trait         TEXT,
+    context       TEXT,
+    metric        TEXT,
+    value         REAL,
+    message       TEXT NOT NULL,
+    fired_at      TEXT NOT NULL,
+    annotation_id INTEGER REFERENCES annotation(id) ON DELETE SET NULL,
+    exec_result   TEXT,                 -- JSON {code, signal, output, timedOut}
+    UNIQUE (rule_id, run_id, series, step)
+  );
+  CREATE INDEX fired_alert_run ON fired_alert(run_id, step);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,6 +2,7 @@
 // Nothing outside this folder writes SQL.
 import type { Publish } from "../events/bus.js";
 import { NO_EVENTS } from "../events/bus.js";
+import { AlertStore } from "./alertStore.js";
 import { AnnotationStore } from "./annotationStore.js";
 import { openDatabase, type Db, type OpenOptions } from "./database.js";
 import { MetricStore } from "./metricStore.js";
@@ -23,6 +24,7 @@ export class Store {
   readonly annotations: AnnotationStore;
   readonly settings: SettingsStore;
   readonly probes: ProbeStore;
+  readonly alerts: AlertStore;
 
   constructor(
     readonly db: Db,
@@ -33,6 +35,7 @@ export class Store {
     this.annotations = new AnnotationStore(db, publish);
     this.settings = new SettingsStore(db);
     this.probes = new ProbeStore(db, publish);
+    this.alerts = new AlertStore(db, publish);
   }
 
   static open(path: string, options: StoreOptions = {}): Store {
