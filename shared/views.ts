@@ -69,7 +69,8 @@ export interface TraitInfo {
 export interface RunView extends RunSummary {
   hidden: boolean;
   /** Probing progress over the run's jobs: done / total samples. */
-  probe: { done: number; total: number; running: boolean };
+  /** Probing progress over the run's jobs: samples done of total, whether a job runs, and how many jobs failed. */
+  probe: { done: number; total: number; running: boolean; failed: number };
 }
 
 export interface SuiteInfo {

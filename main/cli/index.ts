@@ -22,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import("./commands/serve.js")).serveCommand,
   export: async () => (await import("./commands/export.js")).exportCommand,
   alerts: async () => (await import("./commands/alerts.js")).alertsCommand,
+  backup: async () => (await import("./commands/backup.js")).backupCommand,
+  restore: async () => (await import("./commands/backup.js")).restoreCommand,
 };
 
 const SUMMARY = `Driftscope: watch RL fine-tuning runs and see how persona traits drift across checkpoints.
@@ -38,11 +40,12 @@ Commands:
   probe RUN    probe one checkpoint (--step N) with suites, a backend and a judge
   scores RUN   trait scores per step and context (mean, 95% CI, n, nulls)
   samples RUN  the samples behind a checkpoint's scores
-  doctor       check a backend: reachability, models, capabilities
+  doctor       check a backend (--backend): reachability, models, capabilities; or the workspace (--workspace)
   annotate RUN add an annotation at a step (--step N [--to M] --text TEXT [--tag T])
   annotations  list a run's annotations
   serve        the app in a browser (loopback, token-protected); --demo starts the live demo
   export       a figure for a paper or slides (SVG, PNG, PDF) or its data (CSV, JSON), with a manifest
+  backup       an online backup of the workspace (--list shows them); restore FILE puts one back
   alerts       rules on drift and run health that annotate, notify and can run a program (add, list, fired, remove)
 
 `;

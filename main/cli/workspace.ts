@@ -4,6 +4,8 @@ import { openWorkspace, type Core, type OpenWorkspaceOptions } from "../core/ind
 
 export async function withWorkspace<T>(db: string | undefined, fn: (core: Core) => Promise<T>, options: OpenWorkspaceOptions = {}): Promise<T> {
   const core = openWorkspace({ ...options, db });
+  // A damaged workspace still answers what it can, read-only; say so once, before anything else is printed.
+  if (core.damage) process.stderr.write(`driftscope: warning: ${core.damage}\n`);
   try {
     return await fn(core);
   } finally {

@@ -2,9 +2,9 @@
 // workspace, owns the event bus and this process's lease, recovers interrupted work (in this one place), keeps a
 // watch-and-probe loop running for every watched run, answers the calls of the contract in shared/api.ts, and
 // offers the long use cases (watch, probe, doctor, export, demo) to the CLI. Nothing here imports electron.
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { realpath, stat, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { ApiArgs, ApiMethod, ApiResults, RunView, TraitInfo } from "../../shared/api.js";
 import { ApiError, validateArgs } from "../../shared/api.js";
 import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
@@ -48,6 +48,20 @@ export interface CoreOptions {
   leaseTtlMs?: number;
   /** How soon after a change the alert rules are evaluated. */
   alertDebounceMs?: number;
+  /** Back the workspace up this often (the app and serve mode; the newest three are kept). */
+  backupEveryMs?: number;
+}
+
+/** The workspace's backups, newest first. */
+export function listBackups(dbPath: string): string[] {
+  const dir = join(dirname(dbPath), "backups");
+  const base = basename(dbPath).replace(/\.db$/, "");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(`${base}-`) && f.endsWith(".db"))
+    .sort()
+    .reverse()
+    .map((f) => join(dir, f));
 }
 
 /** An alert rule as the CLI states it: a run or group by name, and an optional action. */
@@ -78,6 +92,8 @@ export interface WatchRequest extends ProbeArgs {
 
 export interface WatchOptions {
   once: boolean;
+  /** Follow links out of the run folder (by default they are reported, not followed). */
+  followLinks?: boolean;
   intervalMs?: number;
   quietPeriodMs?: number;
   signal?: AbortSignal;
@@ -87,6 +103,8 @@ export interface WatchOptions {
 
 export interface WatchResult extends PollResult {
   run: RunView;
+  /** Jobs that failed (the server kept failing, or refused a request), the samples they miss, and why. */
+  failed: { jobs: number; missingSamples: number; reasons: string[] };
 }
 
 export interface ProbeRequest extends ProbeArgs {
@@ -108,6 +126,7 @@ export class Core {
   private readonly alerts: AlertService;
   private readonly loops = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
   private demo: AbortController | null = null;
+  private backupTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(readonly options: CoreOptions) {
@@ -118,16 +137,50 @@ export class Core {
     this.alerts = new AlertService(this.store, this.bus.publish, { debounceMs: options.alertDebounceMs });
     this.bus.subscribe((e) => this.alerts.onEvent(e));
     // The one place interrupted work is recovered: only jobs whose lease expired (or whose owner died) are taken over.
-    this.store.probes.recoverInterrupted(this.lease);
+    // A damaged workspace is open read-only and is never written, so nothing is recovered there.
+    if (!this.store.damage) this.store.probes.recoverInterrupted(this.lease);
+    if (!this.store.damage && options.backupEveryMs) {
+      this.backupTimer = setInterval(() => void this.backupWorkspace().catch(() => undefined), options.backupEveryMs);
+      this.backupTimer.unref();
+    }
   }
 
-  /** Resumes watching every run that was being watched when the app last closed. */
+  /** What is wrong with a damaged workspace and how to recover, or null when it is sound (and writable). */
+  get damage(): string | null {
+    return this.store.damage;
+  }
+
+  /** SQLite's full integrity check of the workspace: ["ok"] or the problems found. */
+  checkWorkspace(): string[] {
+    return this.store.integrityCheck();
+  }
+
+  /**
+   * An online backup (consistent while others write) to a file, by default into the workspace's backups folder,
+   * keeping the newest `keep` there. Returns the file written.
+   */
+  async backupWorkspace(to?: string, keep = 3): Promise<string> {
+    const dir = join(dirname(this.options.dbPath), "backups");
+    const base = basename(this.options.dbPath).replace(/\.db$/, "");
+    const target = to ?? join(dir, `${base}-${new Date().toISOString().replace(/[:.]/g, "-")}.db`);
+    mkdirSync(dirname(target), { recursive: true });
+    await this.store.backup(target);
+    if (to === undefined) {
+      const old = listBackups(this.options.dbPath).slice(keep);
+      for (const f of old) rmSync(f, { force: true });
+    }
+    return target;
+  }
+
+  /** Resumes watching every run that was being watched when the app last closed (not in a damaged workspace). */
   start(): void {
+    if (this.store.damage) return;
     for (const run of this.store.runs.listRuns()) if (run.status === "watching" || run.status === "error") this.watchLoop(run.id);
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.backupTimer) clearInterval(this.backupTimer);
     this.demo?.abort();
     for (const loop of this.loops.values()) loop.controller.abort();
     await Promise.allSettled([...this.loops.values()].map((l) => l.done));
@@ -151,6 +204,8 @@ export class Core {
     try {
       return await handler(valid);
     } catch (err) {
+      // A write refused because the workspace is damaged says why, and how to recover.
+      if (this.store.damage && /readonly/i.test((err as { code?: string }).code ?? "")) throw new ApiError("failed", this.store.damage);
       throw asApiError(err);
     }
   }
@@ -198,13 +253,14 @@ export class Core {
       quietPeriodMs: options.quietPeriodMs ?? this.options.quietPeriodMs,
       onProblem: options.onProblem,
       onProbed: options.onProbed,
+      followLinks: options.followLinks,
       onPoll: () => this.alerts.schedule(runId), // health rules (a stalled run) are judged on every poll
-    }).then((result) => ({ ...result, run: this.runView(this.store.runs.getRun(runId)!) }));
+    }).then((result) => ({ ...result, run: this.runView(this.store.runs.getRun(runId)!), failed: this.store.probes.failedJobs(runId) }));
     return { done, cancel: () => controller.abort() };
   }
 
   /** Probes one checkpoint of a run, resuming whatever is missing. */
-  probeStep(request: ProbeRequest, signal?: AbortSignal): Handle<{ outcome: ProbeOutcome; scores: ScorePoint[] }> {
+  probeStep(request: ProbeRequest, signal?: AbortSignal): Handle<{ outcome: ProbeOutcome; scores: ScorePoint[]; failed: WatchResult["failed"] }> {
     const controller = new AbortController();
     const all = signal ? AbortSignal.any([controller.signal, signal]) : controller.signal;
     const done = (async () => {
@@ -221,7 +277,7 @@ export class Core {
       const { plan, close } = planFor(this.store.probes, settings, request.traits);
       try {
         const outcome = await new Prober(this.services, plan, { signal: all }).probeCheckpoint(checkpoint, run.name);
-        return { outcome, scores: this.store.probes.listScores(run.id).filter((s) => s.step === request.step) };
+        return { outcome, scores: this.store.probes.listScores(run.id).filter((s) => s.step === request.step), failed: this.store.probes.failedJobs(run.id, request.step) };
       } finally {
         await close();
       }

@@ -6,6 +6,8 @@ import { Core, type CoreOptions } from "./core.js";
 import { defaultDatabasePath } from "./paths/dataDir.js";
 
 export { Core };
+export { listBackups } from "./core.js";
+export { restoreWorkspace } from "./store/restore.js";
 export type { AlertRuleRequest, CoreOptions, DoctorReport, Handle, ProbeRequest, WatchOptions, WatchRequest, WatchResult } from "./core.js";
 export { DatabaseOpenError } from "./store/database.js";
 export { InputError } from "./util/readText.js";

@@ -20,13 +20,32 @@ export function tokenMatches(expected: string, given: string | null | undefined)
   return timingSafeEqual(a, b);
 }
 
-/** The Host header must name the address the server is bound to: a rebound DNS name never matches. */
-export function hostAllowed(host: string | undefined, boundHost: string, port: number): boolean {
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+const WILDCARD = new Set(["0.0.0.0", "::", ""]);
+
+/** Whether an address is only reachable from this machine. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\./.test(host);
+}
+
+/**
+ * The names a Host header may carry: the bound address; with a loopback bind, every loopback name; with a wildcard
+ * bind (0.0.0.0, ::), every address of this machine's interfaces and the loopback names; always the names given
+ * with --allow-host. A rebound DNS name is none of these.
+ */
+export function allowedHostNames(boundHost: string, machineAddresses: string[], allowHosts: string[] = []): string[] {
+  const names = new Set<string>([boundHost, ...allowHosts.map((h) => h.toLowerCase())]);
+  if (isLoopback(boundHost) || WILDCARD.has(boundHost)) for (const h of LOOPBACK) names.add(h);
+  if (WILDCARD.has(boundHost)) for (const a of machineAddresses) names.add(a.toLowerCase());
+  names.delete("0.0.0.0");
+  names.delete("::");
+  return [...names];
+}
+
+/** The Host header must name one of the allowed names with the bound port. */
+export function hostAllowed(host: string | undefined, allowedNames: string[], port: number): boolean {
   if (!host) return false;
-  const allowed = new Set([`${boundHost}:${port}`]);
-  if (boundHost === "127.0.0.1" || boundHost === "::1" || boundHost === "localhost") {
-    for (const h of ["127.0.0.1", "localhost", "[::1]"]) allowed.add(`${h}:${port}`);
-  }
+  const allowed = new Set(allowedNames.map((h) => `${h.includes(":") ? `[${h}]` : h}:${port}`));
   return allowed.has(host.toLowerCase());
 }
 

@@ -4,11 +4,12 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { networkInterfaces } from "node:os";
 import { WebSocketServer } from "ws";
 import { ApiError, isApiMethod } from "../../shared/api.js";
 import type { Core } from "../core/index.js";
 import { contentType, CONTENT_SECURITY_POLICY, staticPath } from "../policy/appContent.js";
-import { cookieValue, hostAllowed, newToken, originAllowed, TOKEN_COOKIE, tokenMatches } from "./security.js";
+import { allowedHostNames, cookieValue, hostAllowed, newToken, originAllowed, TOKEN_COOKIE, tokenMatches } from "./security.js";
 
 export interface ServeOptions {
   core: Core;
@@ -16,7 +17,25 @@ export interface ServeOptions {
   port?: number;
   rendererDir: string;
   token?: string;
+  /** More names the Host header may carry (a machine name, a DNS name pointing here). */
+  allowHosts?: string[];
+  /** Where a handler's unexpected error is told (once per message); the request is answered 500 either way. */
+  onError?: (message: string) => void;
 }
+
+/** Slow clients are cut off: headers within this, and the whole request within this (answers may take longer). */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/** The request's URL, or null when it cannot be parsed (a malformed request line must not throw). */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? "/", "http://localhost");
+  } catch {
+    return null;
+  }
+}
+
+const machineAddresses = () => Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address.replace(/%.*$/, "")));
 
 export interface RunningServer {
   url: string;
@@ -54,21 +73,29 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const token = options.token ?? newToken();
   let port = options.port ?? 0;
 
+  const allowed = allowedHostNames(host, machineAddresses(), options.allowHosts);
+  const reported = new Set<string>();
+  const fail = (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!reported.has(message)) options.onError?.(message);
+    reported.add(message);
+  };
   const authorised = (req: IncomingMessage): boolean => {
     const header = req.headers.authorization?.replace(/^Bearer\s+/i, "");
     return tokenMatches(token, cookieValue(req.headers.cookie, TOKEN_COOKIE)) || tokenMatches(token, header);
   };
   /** Host and Origin first: a foreign page or a rebound name is refused before anything else is looked at. */
   const guard = (req: IncomingMessage): string | null => {
-    if (!hostAllowed(req.headers.host, host, port)) return "Host header not allowed";
+    if (!hostAllowed(req.headers.host, allowed, port)) return "Host header not allowed";
     if (!originAllowed(req.headers.origin, req.headers.host)) return "cross-origin requests are not allowed";
     return null;
   };
 
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const refused = guard(req);
     if (refused) return send(res, 403, refused);
-    const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+    const url = requestUrl(req);
+    if (!url) return send(res, 400, "malformed request URL");
     // The printed URL carries the token once; it becomes a same-site, script-inaccessible cookie.
     if (req.method === "GET" && url.searchParams.has("token")) {
       if (!tokenMatches(token, url.searchParams.get("token"))) return send(res, 401, "wrong session token");
@@ -94,12 +121,27 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (err instanceof ApiError) return send(res, err.code === "not-found" ? 404 : err.code === "bad-request" ? 400 : 500, JSON.stringify({ error: err.message }), "application/json");
       return send(res, 500, JSON.stringify({ error: (err as Error).message }), "application/json");
     }
+  };
+  // The top-level guard: whatever a handler throws, the server answers 500 and stays up.
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      fail(err);
+      if (!res.headersSent) send(res, 500, "internal error");
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.on("clientError", (_err, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    else socket.destroy();
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on("upgrade", (req, socket, head) => {
-    const url = new URL(req.url ?? "/", "http://x");
-    if (guard(req) || !authorised(req) || url.pathname !== "/events") {
+    socket.on("error", () => socket.destroy());
+    const url = requestUrl(req);
+    if (!url || guard(req) || !authorised(req) || url.pathname !== "/events") {
       socket.write("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
       socket.destroy();
       return;

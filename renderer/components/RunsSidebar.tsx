@@ -5,6 +5,8 @@ import { runColour } from "../../shared/chart/palette.js";
 
 function status(run: RunView): { text: string; cls: string } {
   if (run.status === "error") return { text: "error", cls: "status-error" };
+  // Probing that failed shows as an error of the run (the queue says which jobs, and why).
+  if (run.probe.failed > 0) return { text: `error · ${run.probe.failed} probe job${run.probe.failed === 1 ? "" : "s"} failed`, cls: "status-error" };
   if (run.status === "paused" || run.status === "finished") return { text: run.status === "paused" ? "paused" : "idle", cls: "status-idle" };
   return { text: run.probe.running ? "live · probing" : "live", cls: "status-live" };
 }

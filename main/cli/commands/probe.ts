@@ -32,13 +32,14 @@ export async function probeCommand(argv: string[], io: Io, signal: AbortSignal):
       ? () => undefined
       : core.onEvent((e) => e.type === "job-progress" && e.job.state !== "running" && io.err(`step ${e.job.step} ${e.job.trait}/${e.job.context}: ${e.job.state} ${e.job.done}/${e.job.total}${e.job.lastError ? ` (${e.job.lastError})` : ""}\n`));
     try {
-      const { outcome, scores } = await core.probeStep({ run: positionals[0]!, step, suites: values.suite, backend: values.backend, judge: values.judge, thresholds: parseThresholds(values.threshold), traits: values.trait }, signal).done;
+      const { outcome, scores, failed } = await core.probeStep({ run: positionals[0]!, step, suites: values.suite, backend: values.backend, judge: values.judge, thresholds: parseThresholds(values.threshold), traits: values.trait }, signal).done;
       const rows = scores.map(({ completedAt: _completedAt, ...s }) => s);
       if (values.json) printJson(io, { step, outcome, scores: rows });
       else {
         io.out(`step ${step}: ${outcome}\n`);
         printTable(io, ["TRAIT", "CONTEXT", "MEAN", "95% CI", "N", "NULLS"], rows.map((s) => [s.trait, s.context, fmt(s.mean), s.ciLow === null ? null : `${fmt(s.ciLow)}..${fmt(s.ciHigh)}`, s.n, s.nulls]));
       }
+      if (failed.jobs > 0) io.err(`driftscope: ${failed.jobs} probe job(s) failed, ${failed.missingSamples} sample(s) missing: ${failed.reasons.slice(0, 3).join("; ")}\n`);
       return outcome === "done" ? 0 : 1;
     } finally {
       off();
@@ -78,9 +79,18 @@ export async function samplesCommand(argv: string[], io: Io): Promise<number> {
 }
 
 export async function doctorCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, { backend: { type: "string" } });
-  if (values.help) return io.out("driftscope doctor --backend NAME|FILE [--json]\n  Checks a backend: reachability, models, detected capabilities.\n"), 0;
-  if (!values.backend) throw new UsageError("doctor needs --backend NAME|FILE");
+  const { values } = parse(argv, { backend: { type: "string" }, workspace: { type: "boolean" } });
+  if (values.help) return io.out("driftscope doctor --backend NAME|FILE [--json]\n  Checks a backend: reachability, models, detected capabilities.\ndriftscope doctor --workspace [--db FILE] [--json]\n  SQLite's full integrity check of the workspace.\n"), 0;
+  if (values.workspace) {
+    return withWorkspace(values.db, async (core) => {
+      const problems = core.checkWorkspace().filter((p) => p !== "ok");
+      const ok = problems.length === 0 && !core.damage;
+      if (values.json) printJson(io, { ok, problems, damage: core.damage });
+      else io.out(ok ? "workspace: ok (integrity check passed)\n" : `workspace: DAMAGED\n${problems.map((p) => `  ${p}\n`).join("")}${core.damage ? `${core.damage}\n` : ""}`);
+      return ok ? 0 : 1;
+    });
+  }
+  if (!values.backend) throw new UsageError("doctor needs --backend NAME|FILE or --workspace");
   return withWorkspace(values.db, async (core) => {
     const report = await core.doctor(values.backend!);
     if (!report.reachable) {

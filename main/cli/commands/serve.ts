@@ -3,13 +3,15 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openWorkspace } from "../../core/index.js";
+import { isLoopback } from "../../server/security.js";
 import { startServer } from "../../server/server.js";
 import { intFlag, parse, secondsFlag, UsageError } from "../args.js";
 import type { Io } from "../output.js";
 
-export const SERVE_HELP = `driftscope serve [--db FILE] [--port N] [--host 127.0.0.1] [--demo] [--interval S] [--quiet-period S]
+export const SERVE_HELP = `driftscope serve [--db FILE] [--port N] [--host 127.0.0.1] [--allow-host NAME]... [--demo] [--interval S] [--quiet-period S]
   Serves the app to a browser on this machine. Open the printed URL (it carries the session token).
-  --demo starts the live demo run (both variants, probed as they train).
+  --demo starts the live demo run (both variants, probed as they train). --host 0.0.0.0 serves every address of this
+  machine (the token is still required); --allow-host adds a name the browser may use to reach it.
 `;
 
 export function rendererDir(): string {
@@ -19,19 +21,35 @@ export function rendererDir(): string {
 }
 
 export async function serveCommand(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
-  const { values, positionals } = parse(argv, { port: { type: "string" }, host: { type: "string" }, demo: { type: "boolean" }, interval: { type: "string" }, "quiet-period": { type: "string" } });
+  const { values, positionals } = parse(argv, {
+    port: { type: "string" },
+    host: { type: "string" },
+    "allow-host": { type: "string", multiple: true },
+    demo: { type: "boolean" },
+    interval: { type: "string" },
+    "quiet-period": { type: "string" },
+  });
   if (values.help) return io.out(SERVE_HELP), 0;
   if (positionals.length > 0) throw new UsageError("serve takes no arguments");
   const host = values.host ?? "127.0.0.1";
-  if (host !== "127.0.0.1" && host !== "localhost" && host !== "::1") io.err(`driftscope: warning: serving on ${host}, not only this machine; anyone who can reach it still needs the token\n`);
+  if (!isLoopback(host)) io.err(`driftscope: warning: serving on ${host}: the app is reachable from the network, not only this machine; every request still needs the session token\n`);
   const core = openWorkspace({
     db: values.db,
     transport: "http",
+    backupEveryMs: 6 * 3600_000,
     intervalMs: secondsFlag("interval", values.interval),
     quietPeriodMs: secondsFlag("quiet-period", values["quiet-period"]),
   });
+  if (core.damage) io.err(`driftscope: warning: ${core.damage}\n`);
   core.start();
-  const server = await startServer({ core, host, port: intFlag("port", values.port, { min: 0 }) ?? 0, rendererDir: rendererDir() });
+  const server = await startServer({
+    core,
+    host,
+    port: intFlag("port", values.port, { min: 0 }) ?? 0,
+    rendererDir: rendererDir(),
+    allowHosts: values["allow-host"],
+    onError: (message) => io.err(`driftscope: error answering a request: ${message}\n`),
+  });
   io.out(`Driftscope is serving at ${server.url}\n`);
   if (values.demo) {
     const runs = await core.call("startDemo", {});

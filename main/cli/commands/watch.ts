@@ -6,13 +6,14 @@ import { printJson, type Io } from "../output.js";
 import { withWorkspace } from "../workspace.js";
 
 export const WATCH_HELP = `driftscope watch DIR [--name NAME] [--group G] [--seed N] [--format auto|hf|peft|verl|openrlhf|pattern:REGEX]
-                 [--interval S] [--quiet-period S] [--once] [--db FILE] [--json]
+                 [--interval S] [--quiet-period S] [--once] [--follow-links] [--db FILE] [--json]
                  [--suite ID|FILE]... [--backend NAME|FILE] [--judge NAME|FILE] [--every K] [--latest-only] [--threshold NAME=V]...
   Registers DIR as a run and scans it every --interval seconds (default 2). A checkpoint counts as complete once its
   marker files parse, its safetensors files are whole and nothing changed for --quiet-period seconds (default 10).
   --once returns as soon as no checkpoint is still settling (and, when probing, once every selected checkpoint is
   probed); otherwise it watches until Ctrl-C. With --suite and --backend each complete checkpoint is probed, newest
-  first; the settings are kept with the run, so a later watch of the same folder probes the same way.
+  first; the settings are kept with the run, so a later watch of the same folder probes the same way. Links that lead
+  out of DIR are reported, not followed, unless --follow-links.
 `;
 
 export async function watchCommand(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
@@ -26,6 +27,7 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
     once: { type: "boolean" },
     every: { type: "string" },
     "latest-only": { type: "boolean" },
+    "follow-links": { type: "boolean" },
     ...PROBE_OPTIONS,
   });
   if (values.help) return io.out(WATCH_HELP), 0;
@@ -57,6 +59,7 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
     try {
       const result = await core.watchRun(run.id, {
         once: values.once ?? false,
+        followLinks: values["follow-links"],
         intervalMs,
         quietPeriodMs,
         signal,
@@ -66,7 +69,9 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
       const { run: final, ...counts } = result;
       if (values.json) printJson(io, { run: { id: final.id, name: final.name, path: final.path, format: final.format }, ...counts });
       else io.err(`run "${final.name}": ${result.complete} complete, ${result.incomplete} incomplete, ${result.gone} gone (format ${final.format ?? "not recognised yet"})\n`);
-      return final.status === "error" ? 1 : 0;
+      // Probing that failed is a failure: say how much is missing and why, and exit non-zero.
+      if (result.failed.jobs > 0) io.err(`driftscope: ${result.failed.jobs} probe job(s) failed, ${result.failed.missingSamples} sample(s) missing: ${result.failed.reasons.slice(0, 3).join("; ")}\n`);
+      return final.status === "error" || result.failed.jobs > 0 ? 1 : 0;
     } finally {
       unsubscribe();
     }

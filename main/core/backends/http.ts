@@ -55,6 +55,8 @@ export class HttpError extends Error {
     readonly status: number | null,
     message: string,
     readonly retryable: boolean,
+    /** A success status whose body was not the answer asked for (not JSON, or the wrong shape). */
+    readonly malformed = false,
   ) {
     super(message);
     this.name = "HttpError";
@@ -95,6 +97,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Response bodies that are text, not JSON (vLLM's load_lora_adapter answers with a sentence). */
   text?: boolean;
+  /**
+   * Checks a successful JSON answer's shape; a reason means it is malformed. A malformed success is retried like a
+   * 5xx (a server hiccup: a proxy's HTML page, a truncated body), and only after the last try is it an error.
+   */
+  validate?: (body: unknown) => string | null;
 }
 
 /** One request with retries; resolves with the parsed body. */
@@ -142,11 +149,20 @@ export async function requestJson<T = unknown>(url: string, options: RequestOpti
       if (res.status >= 200 && res.status < 300) {
         options.limiter?.succeeded();
         if (options.text) return text as T;
+        let parsed: unknown;
         try {
-          return JSON.parse(text) as T;
+          parsed = JSON.parse(text);
         } catch {
-          throw new HttpError(url, res.status, `the server's answer is not JSON: ${text.slice(0, 200)}`, false);
+          const what = text.trim() === "" ? "an empty body" : /^\s*</.test(text) ? "HTML, not JSON" : "not JSON";
+          lastError = new HttpError(url, res.status, `the server's answer was ${what}: ${text.slice(0, 120)}`, true, true);
+          return undefined;
         }
+        const problem = options.validate?.(parsed) ?? null;
+        if (problem) {
+          lastError = new HttpError(url, res.status, `the server's answer was malformed: ${problem}`, true, true);
+          return undefined;
+        }
+        return parsed as T;
       }
       if (res.status === 429 || res.status === 503) options.limiter?.overloaded();
       const retryable = isRetryableStatus(res.status, res.headers, text);

@@ -1,6 +1,6 @@
 // Loading a backend config from a file, the workspace or the app, with errors that name the field.
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readBounded } from "../util/boundedRead.js";
 import { parse as parseYaml } from "yaml";
 import { decodeUtf8, InputError } from "../util/readText.js";
 import { backendConfigSchema, createBackend, type BackendConfig } from "./registry.js";
@@ -24,7 +24,7 @@ export function parseBackendConfig(value: unknown, where: string): BackendConfig
 /** A backend named on the command line: a YAML/JSON file, "demo", or a name the lookup knows (backends stored in the workspace). */
 export async function resolveBackendConfig(ref: string, lookup?: (name: string) => BackendConfig | undefined): Promise<BackendConfig> {
   if (existsSync(ref)) {
-    const text = decodeUtf8(ref, await readFile(ref));
+    const text = decodeUtf8(ref, await readBounded(ref, "backend"));
     let value: unknown;
     try {
       value = parseYaml(text);

@@ -25,6 +25,28 @@ interface ChatResponse {
   usage?: { completion_tokens?: number };
 }
 
+/** What a chat completion must look like to be used; anything else is a malformed answer (retried, then null). */
+export function chatResponseProblem(body: unknown): string | null {
+  const r = body as ChatResponse | null;
+  if (!r || typeof r !== "object" || Array.isArray(r)) return "not a JSON object";
+  if (!Array.isArray(r.choices)) return "no choices";
+  if (r.choices.length === 0) return "empty choices";
+  for (const c of r.choices) {
+    if (!c || typeof c !== "object") return "a choice is not an object";
+    const content = c.message?.content;
+    if (content !== undefined && content !== null && typeof content !== "string") return "a message's content is not text";
+    const lp = c.logprobs;
+    if (lp === undefined || lp === null) continue;
+    if (lp.content !== undefined && lp.content !== null && !Array.isArray(lp.content)) return "logprobs.content is not a list";
+    for (const tok of lp.content ?? []) {
+      const top = tok?.top_logprobs;
+      if (top === undefined) continue;
+      if (!Array.isArray(top) || top.some((t) => !t || typeof t.token !== "string" || typeof t.logprob !== "number" || !Number.isFinite(t.logprob) && t.logprob !== -Infinity)) return "top_logprobs entries are not {token, logprob}";
+    }
+  }
+  return null;
+}
+
 export function isOpenAiApi(url: string): boolean {
   try {
     return new URL(url).hostname === "api.openai.com";
@@ -102,10 +124,10 @@ export class OpenAiBackend implements Backend {
       retry: this.retry,
       limiter: this.limiter,
       signal,
+      validate: chatResponseProblem,
     });
     const latencyMs = performance.now() - started;
-    if (!Array.isArray(res.choices) || res.choices.length === 0) throw new HttpError(this.url(""), 200, "the response has no choices", false);
-    return res.choices.map((c) => ({
+    return res.choices!.map((c) => ({
       text: c.message?.content ?? "",
       topLogprobs: c.logprobs?.content?.[0]?.top_logprobs?.map((t) => ({ token: t.token, logprob: t.logprob })),
       tokens: res.usage?.completion_tokens !== undefined ? Math.round(res.usage.completion_tokens / res.choices!.length) : undefined,

@@ -1,9 +1,11 @@
 // Reads a suite file (YAML or JSON; JSON is read by the YAML parser too, so both get line and column positions),
 // validates it, applies defaults and computes its version: a hash of the normalised content.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
+import { readBounded } from "../util/boundedRead.js";
+import type { InputError } from "../util/inputError.js";
+import { checkAliases } from "../util/yamlLimits.js";
 import { decodeUtf8 } from "../util/readText.js";
 import { sortKeysDeep } from "../util/sortKeys.js";
 import { NO_SYSTEM_PROMPT, samplingSchema, suiteSchema, type Suite, type Trait } from "./suiteSchema.js";
@@ -46,6 +48,19 @@ function locate(doc: Document, path: Path): Node | null {
   return (doc.contents as Node | null) ?? null;
 }
 
+/**
+ * The schema check, bounded: zod recurses per nested value, so a pathological document (a million items, nesting
+ * thousands deep) can overflow the stack; that is reported as a message, not a crash.
+ */
+function safeParseSuite(raw: unknown): ReturnType<typeof suiteSchema.safeParse> | "too-deep" {
+  try {
+    return suiteSchema.safeParse(raw);
+  } catch (err) {
+    if (err instanceof RangeError) return "too-deep";
+    throw err;
+  }
+}
+
 /** Parses, validates and normalises suite text. Throws SuiteError listing every problem found, each located. */
 export function parseSuite(file: string, text: string): LoadedSuite {
   const lineCounter = new LineCounter();
@@ -63,8 +78,21 @@ export function parseSuite(file: string, text: string): LoadedSuite {
       }),
     );
   }
-  const raw = doc.toJS({ maxAliasCount: 10_000 }) as unknown;
-  const parsed = suiteSchema.safeParse(raw);
+  try {
+    checkAliases(file, doc, lineCounter);
+  } catch (err) {
+    const e = err as InputError;
+    throw new SuiteError([{ file, line: e.line ?? 1, column: e.column ?? 1, at: "", message: e.detail }]);
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 10_000 });
+  } catch (err) {
+    // The library's own guard (an alias expanding to too much data): a message, not a crash.
+    throw new SuiteError([{ file, line: 1, column: 1, at: "", message: (err as Error).message.split("\n")[0]! }]);
+  }
+  const parsed = safeParseSuite(raw);
+  if (parsed === "too-deep") throw new SuiteError([{ file, line: 1, column: 1, at: "", message: "is too large or too deeply nested to check" }]);
   if (!parsed.success) {
     throw new SuiteError(parsed.error.issues.map((i: z.core.$ZodIssue) => at(i.path as Path, i.message)));
   }
@@ -76,7 +104,7 @@ export function parseSuite(file: string, text: string): LoadedSuite {
 }
 
 export async function loadSuiteFile(path: string): Promise<LoadedSuite> {
-  const text = decodeUtf8(path, await readFile(path));
+  const text = decodeUtf8(path, await readBounded(path, "suite"));
   return parseSuite(path, text);
 }
 

@@ -1,7 +1,7 @@
 // Lists the files of a checkpoint folder with sizes and mtimes: the raw material of the completeness rule.
 import { createHash } from "node:crypto";
-import { lstat, readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { join, sep } from "node:path";
 
 export interface FileEntry {
   /** Relative to the checkpoint folder, with "/" separators. */
@@ -18,12 +18,37 @@ export interface FileTree {
   unreadable: { rel: string; reason: string }[];
 }
 
+export interface WalkOptions {
+  maxDepth?: number;
+  /**
+   * The run folder (its real path): a link, or the folder itself, that leads outside it is reported, not followed,
+   * so a checkpoint linked to / cannot make the scan walk the file system. Unset: links are followed anywhere.
+   */
+  within?: string | null;
+  /** Entries looked at, at most: a folder with more is reported rather than listed (default 100,000). */
+  maxEntries?: number;
+}
+
+const inside = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
 /**
- * Walks a folder without following symbolic links to folders, so a link loop cannot trap the scan.
- * Links to files are followed (model caches link weight files).
+ * Walks a folder without following symbolic links to folders, so a link loop cannot trap the scan. Links to files
+ * are followed, within the run folder unless told otherwise.
  */
-export async function walkFiles(root: string, maxDepth = 6): Promise<FileTree> {
+export async function walkFiles(root: string, depthOrOptions: number | WalkOptions = 6): Promise<FileTree> {
+  const options: WalkOptions = typeof depthOrOptions === "number" ? { maxDepth: depthOrOptions } : depthOrOptions;
+  const maxDepth = options.maxDepth ?? 6;
+  const maxEntries = options.maxEntries ?? 100_000;
+  const within = options.within ?? null;
   const tree: FileTree = { files: [], dirs: [], unreadable: [] };
+  let seen = 0;
+  if (within !== null) {
+    const real = await realpath(root).catch(() => null);
+    if (real !== null && !inside(real, within)) {
+      tree.unreadable.push({ rel: ".", reason: `is a link to ${real}, outside the run folder; not followed (watch --follow-links follows it)` });
+      return tree;
+    }
+  }
   async function visit(dir: string, rel: string, depth: number): Promise<void> {
     let entries;
     try {
@@ -33,6 +58,10 @@ export async function walkFiles(root: string, maxDepth = 6): Promise<FileTree> {
       return;
     }
     for (const e of entries) {
+      if (++seen > maxEntries) {
+        tree.unreadable.push({ rel: rel || ".", reason: `holds more than ${maxEntries} entries; not walked further` });
+        return;
+      }
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       const full = join(dir, e.name);
       if (e.isDirectory()) {
@@ -41,6 +70,13 @@ export async function walkFiles(root: string, maxDepth = 6): Promise<FileTree> {
         continue;
       }
       try {
+        if (e.isSymbolicLink() && within !== null) {
+          const target = await realpath(full);
+          if (!inside(target, within)) {
+            tree.unreadable.push({ rel: childRel, reason: `is a link to ${target}, outside the run folder; not followed (watch --follow-links follows it)` });
+            continue;
+          }
+        }
         const s = e.isSymbolicLink() ? await stat(full) : await lstat(full);
         if (s.isDirectory()) continue; // a link to a folder: not followed
         tree.files.push({ rel: childRel, size: s.size, mtimeMs: s.mtimeMs });

@@ -1,6 +1,7 @@
 // Finds the training-metric files of a run and reads each incrementally from its saved cursor.
 import type { Dirent } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
+import { openRegular } from "../util/boundedRead.js";
 import { basename, dirname, join } from "node:path";
 import type { Store } from "../store/store.js";
 import { errorCode, walkFiles } from "./fileTree.js";
@@ -141,7 +142,7 @@ async function ingestEventFile(ctx: MetricContext, path: string): Promise<void> 
 }
 
 async function firstLine(path: string): Promise<string | null> {
-  const fh = await open(path, "r");
+  const fh = await openRegular(path);
   try {
     const buf = Buffer.alloc(64 * 1024);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);

@@ -25,6 +25,8 @@ export interface PollOptions {
   now?: () => number;
   /** Told about each new problem (the CLI prints them; the app shows them). */
   onProblem?: (path: string, message: string) => void;
+  /** Follow links that lead outside the run folder (by default they are reported, not followed). */
+  followLinks?: boolean;
 }
 
 export interface PollResult {
@@ -142,7 +144,7 @@ export class RunPoller {
     }
 
     const now = this.now();
-    const tree = await walkFiles(c.path);
+    const tree = await walkFiles(c.path, { within: this.options.followLinks ? null : root });
     const unreadableRoot = tree.unreadable.find((u) => u.rel === ".");
     if (unreadableRoot) {
       if (rec?.state === "gone") return "gone";

@@ -1,9 +1,9 @@
 // safetensors header reading. The format is tiny and its exact byte layout is the whole point
 // (a partially written file can be full-length and zero-filled), so it is read here directly.
-import { open } from "node:fs/promises";
+import { formatBytes, openRegular, readLimit } from "../util/boundedRead.js";
 
-/** The format caps the header at 100,000,000 bytes. */
-const MAX_HEADER = 100_000_000;
+/** The format caps the header at 100,000,000 bytes; real headers are kilobytes, so a lower, settable limit applies. */
+const FORMAT_MAX_HEADER = 100_000_000;
 
 export interface SafetensorsHeader {
   headerLength: number;
@@ -17,7 +17,7 @@ export interface SafetensorsHeader {
 export type SafetensorsVerdict = { ok: true; header: SafetensorsHeader } | { ok: false; reason: string };
 
 export async function checkSafetensors(path: string): Promise<SafetensorsVerdict> {
-  const fh = await open(path, "r");
+  const fh = await openRegular(path);
   try {
     const { size } = await fh.stat();
     if (size < 8) return { ok: false, reason: `${path}: only ${size} bytes, no header yet` };
@@ -25,7 +25,9 @@ export async function checkSafetensors(path: string): Promise<SafetensorsVerdict
     await fh.read(lenBuf, 0, 8, 0);
     const headerLength = Number(lenBuf.readBigUInt64LE(0));
     if (headerLength === 0) return { ok: false, reason: `${path}: header length is 0 (file not written yet)` };
-    if (headerLength > MAX_HEADER) return { ok: false, reason: `${path}: header length ${headerLength} exceeds the format's limit` };
+    if (headerLength > FORMAT_MAX_HEADER) return { ok: false, reason: `${path}: header length ${headerLength} exceeds the format's limit` };
+    const limit = readLimit("safetensorsHeader");
+    if (headerLength > limit) return { ok: false, reason: `${path}: header length ${formatBytes(headerLength)} is over the ${formatBytes(limit)} limit for a safetensors header (DRIFTSCOPE_LIMIT_SAFETENSORS_HEADER raises it)` };
     if (8 + headerLength > size) return { ok: false, reason: `${path}: header incomplete (${size} of at least ${8 + headerLength} bytes)` };
     const headerBuf = Buffer.alloc(headerLength);
     await fh.read(headerBuf, 0, headerLength, 8);
@@ -64,11 +66,12 @@ function parseHeader(path: string, buf: Buffer): SafetensorsHeader | string {
       !Array.isArray(v.shape) ||
       !Array.isArray(offs) ||
       offs.length !== 2 ||
-      !Number.isInteger(offs[0]) ||
-      !Number.isInteger(offs[1]) ||
+      !Number.isSafeInteger(offs[0]) ||
+      !Number.isSafeInteger(offs[1]) ||
+      offs[0] < 0 ||
       offs[0] > offs[1]
     ) {
-      return `${path}: tensor "${name}" has a malformed entry`;
+      return `${path}: tensor "${name}" has a malformed entry (data_offsets must be whole numbers 0 <= begin <= end)`;
     }
     tensors[name] = { dtype: v.dtype, shape: v.shape as number[], dataOffsets: [offs[0], offs[1]] };
     if (offs[1] > dataEnd) dataEnd = offs[1];

@@ -23,6 +23,7 @@ export async function watchRun(store: Store, runId: number, options: WatchOption
     quietPeriodMs: options.quietPeriodMs ?? DEFAULT_QUIET_PERIOD_MS,
     now: options.now,
     onProblem: options.onProblem,
+    followLinks: options.followLinks,
   });
   let hint: AbortController | null = null;
   let fsWatcher: FSWatcher | null = null;

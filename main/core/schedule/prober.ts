@@ -33,6 +33,18 @@ export interface ProberOptions {
   signal?: AbortSignal;
   /** How often to check that the checkpoint folder still exists. */
   goneCheckMs?: number;
+  /** Answers are stored up to this many bytes (scored whole), the cut marked. */
+  maxResponseBytes?: number;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+
+/** An answer as stored: whole, or its first maxBytes (at a character boundary) with the cut said in the text. */
+export function storedResponse(text: string, maxBytes: number): { text: string; truncatedFrom: number | null } {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes <= maxBytes) return { text, truncatedFrom: null };
+  const cut = Buffer.from(text, "utf8").subarray(0, maxBytes).toString("utf8").replace(/\uFFFD$/, "");
+  return { text: `${cut}\n[… truncated by Driftscope: ${bytes} bytes in all, ${maxBytes} kept]`, truncatedFrom: bytes };
 }
 
 /** busy: another process holds every job of the checkpoint that is left to do; nothing was touched. */
@@ -268,6 +280,12 @@ export class Prober {
           if (buffer.length >= batchSize) flush();
         } catch (err) {
           if (signal.aborted) return;
+          if (err instanceof HttpError && err.malformed) {
+            // The server answered, but not with an answer, even after retries: those samples are recorded as
+            // null with the reason, so one bad answer never fails the whole job (and is visible where it happened).
+            for (const row of this.nullRows(checkpoint, run.saved, unit, `no answer: ${err.message}`)) buffer.push({ row, run });
+            return;
+          }
           const retryable = err instanceof HttpError ? err.retryable : false;
           run.failures.push({ message: (err as Error).message, retryable });
         }
@@ -276,6 +294,24 @@ export class Prober {
       clearInterval(timer);
       flush();
     }
+  }
+
+  private nullRows(checkpoint: CheckpointRecord, saved: SavedTrait, unit: Unit, reason: string): SampleRow[] {
+    const contextId = saved.contexts.find((c) => c.key === unit.context.id)!.id;
+    return unit.indices.map((index) => ({
+      checkpointId: checkpoint.id,
+      traitId: saved.id,
+      contextId,
+      item: unit.item.id,
+      index,
+      prompt: unit.wording,
+      response: null,
+      score: null,
+      scores: {},
+      nullReason: reason.slice(0, 500),
+      latencyMs: null,
+      tokens: null,
+    }));
   }
 
   /** Generates the missing samples of one item wording and scores them. */
@@ -301,6 +337,7 @@ export class Prober {
         const c = completions[i] ?? completions[completions.length - 1]!;
         const values = await this.score(t, unit, c, judge, signal);
         const main = values[t.score] ?? { value: null, nullReason: "no score" };
+        const stored = storedResponse(c.text, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
         return {
           checkpointId: checkpoint.id,
           traitId: saved.id,
@@ -308,9 +345,9 @@ export class Prober {
           item: unit.item.id,
           index,
           prompt: unit.wording,
-          response: c.text,
+          response: stored.text,
           score: main.value,
-          scores: values,
+          scores: stored.truncatedFrom === null ? values : { ...values, _truncated: { bytes: stored.truncatedFrom } },
           nullReason: main.value === null ? (main.nullReason ?? null) : null,
           latencyMs: c.latencyMs,
           tokens: c.tokens ?? null,

@@ -51,6 +51,18 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
+/** What SQLite's own check found wrong with a workspace that still opens; it is then opened read-only. */
+const damageOf = new WeakMap<Db, string>();
+
+export function workspaceDamage(db: Db): string | null {
+  return damageOf.get(db) ?? null;
+}
+
+/** The words said wherever a damaged workspace is refused for writing: what is wrong and how to recover. */
+export function damageMessage(path: string, problems: string): string {
+  return `${path}: the workspace is damaged (SQLite's check: ${problems}). It was opened read-only and will not be written. To recover: \`driftscope restore BACKUP --db ${path}\` from one of the backups beside it (driftscope backup --list), or rescue what is left with \`sqlite3 ${path} .recover | sqlite3 recovered.db\`.`;
+}
+
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   checkHeader(path);
   let db: Db;
@@ -74,6 +86,16 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
       );
     }
     if (!options.readonly) {
+      // Pages damaged in the middle of the file do not stop SQLite from answering queries, so look before writing.
+      const check = db.pragma("quick_check(5)") as { quick_check: string }[];
+      const problems = check.map((r) => r.quick_check).filter((m) => m !== "ok");
+      if (problems.length > 0) {
+        db.close();
+        const ro = new Database(path, { readonly: true, fileMustExist: true });
+        ro.pragma("busy_timeout = 5000");
+        damageOf.set(ro, damageMessage(path, problems.join("; ").slice(0, 300)));
+        return ro;
+      }
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
       // Checkpoint the WAL every ~32 MB rather than every 4 MB: each checkpoint syncs the database file, and a probe

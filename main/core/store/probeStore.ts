@@ -305,14 +305,23 @@ export class ProbeStore {
   }
 
   /** A run's probing progress in one aggregate: the sidebar asks for it on every progress event. */
-  runProgress(runId: number): { done: number; total: number; running: boolean } {
+  runProgress(runId: number): { done: number; total: number; running: boolean; failed: number } {
     const r = this.db
       .prepare(
-        `SELECT coalesce(sum(j.done), 0) AS done, coalesce(sum(j.total), 0) AS total, coalesce(max(j.state = 'running'), 0) AS running
+        `SELECT coalesce(sum(j.done), 0) AS done, coalesce(sum(j.total), 0) AS total, coalesce(max(j.state = 'running'), 0) AS running,
+           coalesce(sum(j.state = 'failed'), 0) AS failed
          FROM job j JOIN checkpoint c ON c.id = j.checkpoint_id WHERE c.run_id = ?`,
       )
-      .get(runId) as { done: number; total: number; running: number };
-    return { done: r.done, total: r.total, running: r.running === 1 };
+      .get(runId) as { done: number; total: number; running: number; failed: number };
+    return { done: r.done, total: r.total, running: r.running === 1, failed: r.failed };
+  }
+
+  /** A run's failed jobs: how many, how many samples they miss, and why (each reason once). */
+  failedJobs(runId: number, step?: number): { jobs: number; missingSamples: number; reasons: string[] } {
+    const rows = this.db
+      .prepare(`SELECT j.total - j.done AS missing, j.last_error AS reason FROM job j JOIN checkpoint c ON c.id = j.checkpoint_id WHERE c.run_id = ? AND j.state = 'failed' ${step === undefined ? "" : "AND c.step = ?"}`)
+      .all(...(step === undefined ? [runId] : [runId, step])) as { missing: number; reason: string | null }[];
+    return { jobs: rows.length, missingSamples: rows.reduce((a, r) => a + Math.max(0, r.missing), 0), reasons: [...new Set(rows.map((r) => r.reason ?? "unknown"))] };
   }
 
   /** Pause, resume or retry a job; a retried job's checkpoint is queued again. */

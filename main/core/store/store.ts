@@ -4,7 +4,7 @@ import type { Publish } from "../events/bus.js";
 import { NO_EVENTS } from "../events/bus.js";
 import { AlertStore } from "./alertStore.js";
 import { AnnotationStore } from "./annotationStore.js";
-import { openDatabase, type Db, type OpenOptions } from "./database.js";
+import { openDatabase, workspaceDamage, type Db, type OpenOptions } from "./database.js";
 import { MetricStore } from "./metricStore.js";
 import { ProbeStore } from "./probeStore.js";
 import { RunStore } from "./runStore.js";
@@ -40,6 +40,21 @@ export class Store {
 
   static open(path: string, options: StoreOptions = {}): Store {
     return new Store(openDatabase(path, options), options.publish);
+  }
+
+  /** Set when the workspace is damaged: it is open read-only, and this says what is wrong and how to recover. */
+  get damage(): string | null {
+    return workspaceDamage(this.db);
+  }
+
+  /** SQLite's full integrity check (every page and index): "ok", or what is wrong. */
+  integrityCheck(): string[] {
+    return (this.db.pragma("integrity_check(20)") as { integrity_check: string }[]).map((r) => r.integrity_check);
+  }
+
+  /** An online copy of the workspace (SQLite's backup API: consistent while others write). */
+  async backup(to: string): Promise<void> {
+    await this.db.backup(to);
   }
 
   close(): void {

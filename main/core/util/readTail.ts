@@ -1,5 +1,5 @@
 // Reads what a growing file holds past a saved offset: the shared first step of every incremental log reader.
-import { open } from "node:fs/promises";
+import { openRegular } from "./boundedRead.js";
 
 export interface Tail {
   /** The bytes from the offset to the end as it was when read. */
@@ -9,7 +9,7 @@ export interface Tail {
 }
 
 export async function readTail(path: string, offset: number): Promise<Tail> {
-  const fh = await open(path, "r");
+  const fh = await openRegular(path);
   try {
     const st = await fh.stat();
     const length = Math.max(0, st.size - offset);

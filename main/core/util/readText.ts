@@ -1,18 +1,9 @@
 // Reading files written by other programs: strict UTF-8 and JSON errors that name the file, line and column.
-import { readFile } from "node:fs/promises";
+import { readBounded, type ReadKind } from "./boundedRead.js";
+import { InputError } from "./inputError.js";
 import { parse as jsoncParse, printParseErrorCode, type ParseError } from "jsonc-parser";
 
-export class InputError extends Error {
-  constructor(
-    readonly path: string,
-    readonly detail: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(`${path}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ""}` : ""}: ${detail}`);
-    this.name = "InputError";
-  }
-}
+export { InputError };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
@@ -91,6 +82,6 @@ export function parseJson(path: string, text: string): unknown {
   }
 }
 
-export async function readJsonFile(path: string): Promise<unknown> {
-  return parseJson(path, decodeUtf8(path, await readFile(path)));
+export async function readJsonFile(path: string, kind: ReadKind = "marker"): Promise<unknown> {
+  return parseJson(path, decodeUtf8(path, await readBounded(path, kind)));
 }

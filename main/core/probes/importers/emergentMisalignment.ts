@@ -2,6 +2,7 @@
 // unlike the original evaluation script) and aligned/coherent judge prompts, usually shared through YAML anchors.
 import { basename } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
+import { checkAliases } from "../../util/yamlLimits.js";
 import { InputError } from "../../util/readText.js";
 import type { SuiteInput } from "../suiteSchema.js";
 import type { ImportOptions } from "./common.js";
@@ -24,7 +25,13 @@ export function importEmYaml(path: string, text: string, options: ImportOptions 
     const pos = lineCounter.linePos(e.pos[0]);
     throw new InputError(path, e.message.split("\n")[0]!, pos.line, pos.col);
   }
-  const list = doc.toJS({ maxAliasCount: 10_000 }) as unknown;
+  checkAliases(path, doc, lineCounter);
+  let list: unknown;
+  try {
+    list = doc.toJS({ maxAliasCount: 10_000 });
+  } catch (err) {
+    throw new InputError(path, (err as Error).message.split("\n")[0]!);
+  }
   if (!Array.isArray(list)) throw new InputError(path, "expected a list of questions");
   const where = (i: number) => {
     const node = doc.getIn([i], true) as { range?: [number, number, number] } | undefined;

@@ -1,5 +1,5 @@
 // Importers for the public probe formats, by name.
-import { readFile } from "node:fs/promises";
+import { readBounded } from "../../util/boundedRead.js";
 import { stringify } from "yaml";
 import { decodeUtf8 } from "../../util/readText.js";
 import { parseSuite, type LoadedSuite } from "../suiteLoader.js";
@@ -20,7 +20,7 @@ const IMPORTERS: Record<ImportFormat, (path: string, text: string, options: Impo
 
 /** Imports a file and validates the result as any suite file is validated; returns the suite and its YAML text. */
 export async function importSuiteFile(path: string, format: ImportFormat, options: ImportOptions = {}): Promise<LoadedSuite & { yaml: string }> {
-  const text = decodeUtf8(path, await readFile(path));
+  const text = decodeUtf8(path, await readBounded(path, "importSource"));
   const input = IMPORTERS[format](path, text, options);
   const yaml = `# Imported by Driftscope from ${path} (${format}).\n` + stringify(input, { lineWidth: 0 });
   return { ...parseSuite(`${path} (imported)`, yaml), yaml };

@@ -3,6 +3,7 @@ import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { CheckpointKind } from "../../../../shared/domain.js";
+import type { ReadKind } from "../../util/boundedRead.js";
 import { readJsonFile } from "../../util/readText.js";
 import { errorCode, type FileTree } from "../fileTree.js";
 import { checkSafetensors } from "../safetensors.js";
@@ -15,9 +16,9 @@ export function has(tree: FileTree, rel: string): boolean {
 }
 
 /** Parses a JSON marker; a parse failure is "not yet" with the reason, never a crash. */
-export async function jsonMarker(path: string): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
+export async function jsonMarker(path: string, kind: ReadKind = "marker"): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
   try {
-    return { ok: true, value: await readJsonFile(path) };
+    return { ok: true, value: await readJsonFile(path, kind) };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
@@ -94,7 +95,12 @@ export async function matchFolders(
       report(path, `${path}: looks like a checkpoint but is not a folder; ignored`);
       continue;
     }
-    out.push({ step: Number(m[1]), path, kind });
+    const step = Number(m[1]);
+    if (!Number.isSafeInteger(step)) {
+      report(path, `${path}: step ${m[1]} is too large to be a step number; ignored`);
+      continue;
+    }
+    out.push({ step, path, kind });
   }
   return out;
 }

@@ -29,7 +29,7 @@ export function patternScanner(source: string): FormatScanner {
           const childRel = rel ? `${rel}/${e.name}` : e.name;
           const m = re.exec(childRel);
           const step = m?.groups?.step;
-          if (m && step !== undefined && /^\d+$/.test(step)) {
+          if (m && step !== undefined && /^\d+$/.test(step) && Number.isSafeInteger(Number(step))) {
             out.push({ step: Number(step), path: join(dir, e.name), kind: "other" });
             continue;
           }

@@ -1,6 +1,6 @@
 // verl: global_step_<N>/actor/…, with latest_checkpointed_iteration.txt written last in the run folder.
 // Rotation empties actor/ but leaves global_step_<N>/ behind, so "gone" means actor/ is missing or empty.
-import { readFile } from "node:fs/promises";
+import { readBounded } from "../../util/boundedRead.js";
 import { join } from "node:path";
 import { allSafetensorsWhole, findWeights, has, listDir, matchFolders } from "./common.js";
 import type { FormatScanner } from "./types.js";
@@ -20,7 +20,7 @@ export const verlScanner: FormatScanner = {
     }
     let latestText: string | null = null;
     try {
-      latestText = await readFile(join(root, LATEST), "utf8");
+      latestText = (await readBounded(join(root, LATEST), "marker")).toString("utf8");
     } catch {
       latestText = null; // async_save skips the marker: the quiet period alone decides
     }

@@ -1,5 +1,5 @@
 // trainer_state.json log_history: training entries, eval_* entries and the final summary, keys kept as the trainer wrote them.
-import { readFile } from "node:fs/promises";
+import { readBounded } from "../../util/boundedRead.js";
 import type { MetricRow } from "../../store/store.js";
 import { decodeUtf8, InputError, parseJson } from "../../util/readText.js";
 
@@ -9,7 +9,7 @@ export interface LogHistory {
 }
 
 export async function readTrainerState(path: string): Promise<LogHistory> {
-  const value = parseJson(path, decodeUtf8(path, await readFile(path)));
+  const value = parseJson(path, decodeUtf8(path, await readBounded(path, "trainerState")));
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InputError(path, "is not a JSON object");
   const v = value as { log_history?: unknown; global_step?: unknown };
   if (v.log_history === undefined) return { globalStep: typeof v.global_step === "number" ? v.global_step : null, entries: [] };

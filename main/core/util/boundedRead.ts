@@ -1,0 +1,128 @@
+// The one way files written by other programs are read: only regular files (a FIFO, device or socket in a file's
+// place is refused before it is opened, and it is opened non-blocking, so one swapped in later cannot hang the
+// reader), never more than a limit stated per kind, and errors that name the file and never echo its content.
+import { constants } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { InputError } from "./inputError.js";
+
+/** What a file is read as, and the most of it that is read. Each can be set with DRIFTSCOPE_LIMIT_<KIND> (bytes). */
+export const READ_LIMITS = {
+  /** A checkpoint's marker files (config.json, adapter_config.json, metric.json, …). */
+  marker: 16 * 2 ** 20,
+  /** trainer_state.json (its log_history grows with the run). */
+  trainerState: 512 * 2 ** 20,
+  /** A probe suite (YAML or JSON). */
+  suite: 32 * 2 ** 20,
+  /** A public format to import (Anthropic evals JSONL, persona-vectors JSON, emergent-misalignment YAML). */
+  importSource: 128 * 2 ** 20,
+  /** A backend config file. */
+  backend: 1 * 2 ** 20,
+  /** A safetensors file's JSON header (the format itself allows 100 MB; real headers are kilobytes). */
+  safetensorsHeader: 16 * 2 ** 20,
+} as const;
+
+export type ReadKind = keyof typeof READ_LIMITS;
+
+export function readLimit(kind: ReadKind, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[`DRIFTSCOPE_LIMIT_${kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`];
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isSafeInteger(n) && n > 0 ? n : READ_LIMITS[kind];
+}
+
+export function formatBytes(n: number): string {
+  return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
+}
+
+const KIND_WORDS: Record<ReadKind, string> = {
+  marker: "marker file",
+  trainerState: "trainer state",
+  suite: "suite",
+  importSource: "import source",
+  backend: "backend config",
+  safetensorsHeader: "safetensors header",
+};
+
+function notRegular(path: string, s: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): InputError {
+  const what = s.isDirectory() ? "a folder" : s.isFIFO() ? "a FIFO (named pipe)" : s.isSocket() ? "a socket" : s.isCharacterDevice() || s.isBlockDevice() ? "a device" : "not a regular file";
+  return new InputError(path, `is ${what}, not a regular file; it was not read`);
+}
+
+/**
+ * Opens a regular file for reading, refusing anything else before it is opened (and opening non-blocking, so a
+ * FIFO swapped in between the two looks cannot block). For readers that read part of a file (logs, headers).
+ */
+export async function openRegular(path: string): Promise<import("node:fs/promises").FileHandle> {
+  let s;
+  try {
+    s = await stat(path);
+  } catch (err) {
+    throw new InputError(path, describeFsError(err));
+  }
+  if (!s.isFile()) throw notRegular(path, s);
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((err: unknown) => {
+    throw new InputError(path, describeFsError(err));
+  });
+  const again = await fh.stat();
+  if (!again.isFile()) {
+    await fh.close();
+    throw notRegular(path, again);
+  }
+  return fh;
+}
+
+/** Reads a whole regular file of at most the kind's limit. */
+export async function readBounded(path: string, kind: ReadKind): Promise<Buffer> {
+  const limit = readLimit(kind);
+  let s;
+  try {
+    s = await stat(path);
+  } catch (err) {
+    throw new InputError(path, describeFsError(err));
+  }
+  if (!s.isFile()) throw notRegular(path, s);
+  if (s.size > limit) throw new InputError(path, `is ${formatBytes(s.size)}, over the ${formatBytes(limit)} limit for a ${KIND_WORDS[kind]} (DRIFTSCOPE_LIMIT_${kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()} raises it)`);
+  let fh;
+  try {
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw new InputError(path, describeFsError(err));
+  }
+  try {
+    const again = await fh.stat();
+    if (!again.isFile()) throw notRegular(path, again); // swapped between the two looks
+    // Read at most limit + 1 bytes whatever the size said: files in /proc, and files still growing, lie about it.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) throw new InputError(path, `is over the ${formatBytes(limit)} limit for a ${KIND_WORDS[kind]}`);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A file-system error in words, without the library's stack or the file's content. */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "is a folder, not a file";
+    case "ELOOP":
+      return "too many symbolic links (a link loop?)";
+    case "ENAMETOOLONG":
+      return "the path is too long";
+    default:
+      return code ? `cannot be read (${code})` : "cannot be read";
+  }
+}
