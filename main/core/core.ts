@@ -26,7 +26,7 @@ import { importSuiteFile, type ImportFormat } from "./probes/importers/index.js"
 import { configureProbing, planFor, resolveNamedBackend, resolveSuite, type ProbeArgs } from "./probes/probeConfig.js";
 import { runTraits } from "./probes/runTraits.js";
 import { ScoringService } from "./probes/scoring.js";
-import { loadSuiteFile, parseSuite, SuiteError } from "./probes/suiteLoader.js";
+import { loadSuiteFile, parseSuiteOffThread, SuiteError } from "./probes/suiteLoader.js";
 import type { Suite } from "./probes/suiteSchema.js";
 import { parseFormatSetting } from "./runs/formats/index.js";
 import type { PollResult } from "./runs/poller.js";
@@ -503,7 +503,7 @@ export class Core {
     listSuites: async () => listAllSuites(this.store.probes),
     validateSuite: async ({ name, text }) => {
       try {
-        const loaded = parseSuite(name, text);
+        const loaded = await parseSuiteOffThread(name, text);
         return { valid: true as const, id: loaded.suite.id, version: loaded.version, traits: loaded.suite.traits.map((t) => t.id) };
       } catch (err) {
         if (!(err instanceof SuiteError)) throw err;

@@ -21,6 +21,8 @@ export interface ServeOptions {
   allowHosts?: string[];
   /** Where a handler's unexpected error is told (once per message); the request is answered 500 either way. */
   onError?: (message: string) => void;
+  /** Slow clients are cut off after this (default REQUEST_TIMEOUT_MS; tests shorten it). */
+  requestTimeoutMs?: number;
 }
 
 /** Slow clients are cut off: headers within this, and the whole request within this (answers may take longer). */
@@ -123,15 +125,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
   };
   // The top-level guard: whatever a handler throws, the server answers 500 and stays up.
-  const server = createServer((req, res) => {
+  // The timeouts below are enforced on Node's connection sweep; sweep every second rather than every 30.
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       fail(err);
       if (!res.headersSent) send(res, 500, "internal error");
       else res.destroy();
     });
   });
-  server.headersTimeout = REQUEST_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  server.requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   server.on("clientError", (_err, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
     else socket.destroy();
@@ -160,7 +163,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     server.listen(port, host, resolve);
   });
   port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(":") ? `[${host}]` : host;
+  // A wildcard bind is reached at this machine's own loopback address in the printed URL.
+  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  const shownHost = shown.includes(":") ? `[${shown}]` : shown;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,
     port,

@@ -17,7 +17,7 @@ test("suites list shows the built-ins; validate locates errors; show describes a
   assert.deepEqual(list.filter((s) => s.where === "built-in").map((s) => s.id), ["inoculation", "motivations"]);
   const bad = join(PROJECT_ROOT, "test", "fixtures", "bad-suites", "bad-score-ref.yaml");
   const v = await cli(["suites", "validate", bad, "--db", db]);
-  assert.equal(v.status, 1);
+  assert.equal(v.status, 2, "a malformed suite is the user's input: exit 2");
   assert.match(v.stderr, new RegExp(`${bad}:10:\\d+: traits\\[0\\]\\.score`));
   const ok = await cli(["suites", "validate", join(PROJECT_ROOT, "assets", "suites", "motivations.yaml"), "--json", "--db", db]);
   assert.equal(ok.status, 0);
@@ -39,7 +39,7 @@ test("suites import --out writes a suite file that validates and is stored in th
   const list = JSON.parse((await cli(["suites", "list", "--json", "--db", db])).stdout) as { id: string }[];
   assert.ok(list.some((s) => s.id === imported.id));
   const wrongFormat = await cli(["suites", "import", fixture("suites/emergent-misalignment/first_plot_questions.yaml"), "--from", "persona-vectors", "--db", db]);
-  assert.equal(wrongFormat.status, 1);
+  assert.equal(wrongFormat.status, 2, "a malformed import source is the user's input: exit 2");
   assert.match(wrongFormat.stderr, /first_plot_questions\.yaml/);
 });
 

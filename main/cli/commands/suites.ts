@@ -7,16 +7,33 @@ import { printJson, printTable, type Io } from "../output.js";
 export const SUITES_HELP = `driftscope suites list | show ID|FILE | validate FILE | import FILE --from anthropic-evals|persona-vectors|em-yaml [--out FILE] [--limit N] [--samples N]
 `;
 
-export async function suitesCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, {
+const parseSuitesArgs = (argv: string[]) =>
+  parse(argv, {
     from: { type: "string" },
     out: { type: "string" },
     limit: { type: "string" },
     samples: { type: "string" },
     id: { type: "string" },
   });
+
+export async function suitesCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseSuitesArgs(argv);
   if (values.help) return io.out(SUITES_HELP), 0;
   const [sub, arg] = positionals;
+  try {
+    return await suitesSubcommand(sub, arg, values, io);
+  } catch (err) {
+    // A suite or import source that cannot be used is the user's input: its located message, exit 2, no stack.
+    const e = err as Error;
+    if (e?.name === "InputError" || e?.name === "SuiteError") {
+      io.err(`${e.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+async function suitesSubcommand(sub: string | undefined, arg: string | undefined, values: ReturnType<typeof parseSuitesArgs>["values"], io: Io): Promise<number> {
   switch (sub) {
     case "list": {
       return withWorkspace(values.db, async (core) => {
@@ -53,7 +70,7 @@ export async function suitesCommand(argv: string[], io: Io): Promise<number> {
         }
         if (values.json) printJson(io, { valid: false, problems: s.problems });
         io.err(s.message + "\n");
-        return 1;
+        return 2;
       });
     }
     case "import": {

@@ -6,6 +6,7 @@ import { exportDpi, type ChartSpec, type ExportFormat } from "../../../shared/ch
 import { renderFigureSvg } from "../../../shared/chart/figureSvg.js";
 import { buildManifest } from "../../../shared/chart/manifest.js";
 import { isTextFormat, textExport } from "../../../shared/chart/exportText.js";
+import { renderInWorker } from "./raster.js";
 
 export interface RenderedExport {
   bytes: Buffer;
@@ -16,8 +17,19 @@ export async function renderExport(spec: ChartSpec, data: ExportData, format: Ex
   const figure = buildFigure(spec, data);
   let bytes: Buffer;
   if (isTextFormat(format)) bytes = Buffer.from(textExport(format, figure), "utf8");
-  // The rasteriser and the PDF writer are loaded when first asked for, not by every export or every app start.
-  else if (format === "png") bytes = (await import("./png.js")).svgToPng(renderFigureSvg(figure), figure.widthIn, figure.heightIn, exportDpi(spec));
-  else bytes = await (await import("./pdf.js")).svgToPdf(renderFigureSvg(figure), figure.width, figure.height, { title: figure.title, createdAt });
+  // The rasteriser and the PDF writer run in a worker thread, loaded only there, so a big export blocks nobody.
+  else {
+    bytes = await renderInWorker({
+      format,
+      svg: renderFigureSvg(figure),
+      widthIn: figure.widthIn,
+      heightIn: figure.heightIn,
+      dpi: exportDpi(spec),
+      widthPt: figure.width,
+      heightPt: figure.height,
+      title: figure.title,
+      createdAt: createdAt.toISOString(),
+    });
+  }
   return { bytes, manifest: buildManifest({ spec, data, figure, format, file: fileName, createdAt: createdAt.toISOString() }) };
 }

@@ -49,6 +49,18 @@ function locate(doc: Document, path: Path): Node | null {
 }
 
 /**
+ * A schema problem in words. Unknown keys are named when they look like a misspelt field, and not otherwise: a file
+ * that is not a suite at all (a password file given by mistake) must not have its content printed back.
+ */
+function issueMessage(i: z.core.$ZodIssue): string {
+  if (i.code !== "unrecognized_keys") return i.message;
+  const keys = i.keys;
+  const fieldLike = keys.every((k) => /^[A-Za-z_][\w.-]{0,39}$/.test(k));
+  if (fieldLike) return `unknown key${keys.length === 1 ? "" : "s"} ${keys.map((k) => `"${k}"`).join(", ")} (a misspelling?)`;
+  return `${keys.length} unknown key${keys.length === 1 ? "" : "s"} that do not look like suite fields (not shown); is this a suite file?`;
+}
+
+/**
  * The schema check, bounded: zod recurses per nested value, so a pathological document (a million items, nesting
  * thousands deep) can overflow the stack; that is reported as a message, not a crash.
  */
@@ -74,7 +86,9 @@ export function parseSuite(file: string, text: string): LoadedSuite {
     throw new SuiteError(
       doc.errors.map((e) => {
         const pos = lineCounter.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, at: "", message: e.message.split("\n")[0]! };
+        // The parser's own recursion limit, hit by pathological nesting, is said as what it is.
+        const message = /Maximum call stack/.test(e.message) ? "is nested too deeply to parse" : e.message.split("\n")[0]!;
+        return { file, line: pos.line, column: pos.col, at: "", message };
       }),
     );
   }
@@ -88,13 +102,14 @@ export function parseSuite(file: string, text: string): LoadedSuite {
   try {
     raw = doc.toJS({ maxAliasCount: 10_000 });
   } catch (err) {
-    // The library's own guard (an alias expanding to too much data): a message, not a crash.
-    throw new SuiteError([{ file, line: 1, column: 1, at: "", message: (err as Error).message.split("\n")[0]! }]);
+    // The library's own guard (an alias expanding to too much data), or its recursion limit: a message, not a crash.
+    const message = err instanceof RangeError ? "is nested too deeply to parse" : (err as Error).message.split("\n")[0]!;
+    throw new SuiteError([{ file, line: 1, column: 1, at: "", message }]);
   }
   const parsed = safeParseSuite(raw);
   if (parsed === "too-deep") throw new SuiteError([{ file, line: 1, column: 1, at: "", message: "is too large or too deeply nested to check" }]);
   if (!parsed.success) {
-    throw new SuiteError(parsed.error.issues.map((i: z.core.$ZodIssue) => at(i.path as Path, i.message)));
+    throw new SuiteError(parsed.error.issues.map((i: z.core.$ZodIssue) => at(i.path as Path, issueMessage(i))));
   }
   const problems = checkReferences(parsed.data, at);
   if (problems.length > 0) throw new SuiteError(problems);
@@ -103,9 +118,25 @@ export function parseSuite(file: string, text: string): LoadedSuite {
   return { suite, version: createHash("sha256").update(json).digest("hex").slice(0, 16), json };
 }
 
+/** Inputs larger than this are parsed in a worker thread (see suiteWorker.ts). */
+export const OFF_THREAD_SUITE_CHARS = 256 * 1024;
+
+/** parseSuite, in a worker thread for large inputs, so the calling thread stays responsive. */
+export async function parseSuiteOffThread(name: string, text: string): Promise<LoadedSuite> {
+  if (text.length <= OFF_THREAD_SUITE_CHARS) return parseSuite(name, text);
+  const { Worker } = await import("node:worker_threads");
+  const answer = await new Promise<{ ok: true; loaded: LoadedSuite } | { ok: false; problems: SuiteProblem[] }>((resolve, reject) => {
+    const worker = new Worker(new URL("./suiteWorker.js", import.meta.url), { workerData: { name, text } });
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  if (!answer.ok) throw new SuiteError(answer.problems);
+  return answer.loaded;
+}
+
 export async function loadSuiteFile(path: string): Promise<LoadedSuite> {
   const text = decodeUtf8(path, await readBounded(path, "suite"));
-  return parseSuite(path, text);
+  return parseSuiteOffThread(path, text);
 }
 
 type Parsed = z.output<typeof suiteSchema>;

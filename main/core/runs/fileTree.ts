@@ -79,6 +79,11 @@ export async function walkFiles(root: string, depthOrOptions: number | WalkOptio
         }
         const s = e.isSymbolicLink() ? await stat(full) : await lstat(full);
         if (s.isDirectory()) continue; // a link to a folder: not followed
+        if (!s.isFile()) {
+          // A FIFO, device or socket among a checkpoint's files is never opened (reading one can block forever).
+          tree.unreadable.push({ rel: childRel, reason: s.isFIFO() ? "is a FIFO (named pipe), not a regular file" : s.isSocket() ? "is a socket, not a regular file" : "is a device, not a regular file" });
+          continue;
+        }
         tree.files.push({ rel: childRel, size: s.size, mtimeMs: s.mtimeMs });
       } catch (err) {
         tree.unreadable.push({ rel: childRel, reason: errorCode(err) });

@@ -36,16 +36,24 @@ async function findLogFiles(ctx: MetricContext, rootEntries: Dirent[]): Promise<
     if (e.name.startsWith("events.out.tfevents.")) events.push(join(dir, e.name));
     else if (e.name.endsWith(".jsonl")) jsonl.push(join(dir, e.name));
   };
+  const isLog = (name: string) => name.startsWith("events.out.tfevents.") || name.endsWith(".jsonl");
   for (const e of rootEntries) {
     const full = join(ctx.root, e.name);
     if (e.isFile()) consider(ctx.root, e);
-    else if (e.isDirectory() && !ctx.checkpointDirs.has(full) && !e.name.startsWith(".")) {
-      const tree = await walkFiles(full, MAX_DEPTH);
+    else if (isLog(e.name) && !e.isDirectory()) {
+      // A log that is a link (read if it leads to a regular file in the run folder) or a FIFO/device (never read).
+      const tree = await walkFiles(ctx.root, { maxDepth: 0, within: ctx.root });
+      const bad = tree.unreadable.find((u) => u.rel === e.name);
+      if (bad) ctx.report(full, `${full}: ${bad.reason}; not read`);
+      else if (tree.files.some((f) => f.rel === e.name)) consider(ctx.root, e);
+    } else if (e.isDirectory() && !ctx.checkpointDirs.has(full) && !e.name.startsWith(".")) {
+      const tree = await walkFiles(full, { maxDepth: MAX_DEPTH, within: ctx.root });
       for (const f of tree.files) {
         const name = basename(f.rel);
         if (name.startsWith("events.out.tfevents.")) events.push(join(full, f.rel));
         else if (name.endsWith(".jsonl")) jsonl.push(join(full, f.rel));
       }
+      for (const u of tree.unreadable) if (isLog(basename(u.rel))) ctx.report(join(full, u.rel), `${join(full, u.rel)}: ${u.reason}; not read`);
     }
   }
   return { events, jsonl };

@@ -165,11 +165,8 @@ export class RunPoller {
       this.store.metrics.clearProblem(this.runId, c.path);
       return "complete";
     }
-    const waitingFor = !verdict.ready
-      ? verdict.reason
-      : tree.unreadable.length > 0
-        ? `${tree.unreadable[0]!.rel}: ${tree.unreadable[0]!.reason}`
-        : "quiet period";
+    // A file that cannot be read explains more than the marker it keeps from parsing, so it is said first.
+    const waitingFor = tree.unreadable.length > 0 ? `${tree.unreadable[0]!.rel}: ${tree.unreadable[0]!.reason}` : !verdict.ready ? verdict.reason : "quiet period";
     if (!rec || rec.fingerprint !== fp || rec.waitingFor !== waitingFor || rec.state !== "incomplete") {
       this.store.runs.saveIncomplete(this.runId, c, fp, since, waitingFor);
     }

@@ -72,6 +72,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     throw describeSqliteError(path, err);
   }
   try {
+    // First, so every step below waits for another process's lock instead of failing (two processes opening at once).
+    db.pragma("busy_timeout = 5000");
     // Read before writing anything: these fail on a damaged file without changing it.
     const version = db.pragma("user_version", { simple: true }) as number;
     const appId = db.pragma("application_id", { simple: true }) as number;
@@ -116,6 +118,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
 function migrate(db: Db, from: number): void {
   for (let v = from; v < SCHEMA_VERSION; v++) {
     const step = db.transaction(() => {
+      // Another process may have migrated while this one waited for the write lock (two processes opening a new
+      // workspace at once): look again inside the transaction.
+      if ((db.pragma("user_version", { simple: true }) as number) > v) return;
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
       db.pragma(`application_id = ${APPLICATION_ID}`);

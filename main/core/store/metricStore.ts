@@ -76,7 +76,7 @@ export class MetricStore {
         if (r.step > toStep) toStep = r.step;
       }
       for (let i = 0; i < args.length; i += 4) this.stmt.insertMetric!.run(args.slice(i, i + 4));
-    })();
+    }).immediate();
     this.publish({ type: "metrics-added", runId, keys: [...keys.keys()].sort(), fromStep, toStep });
   }
 
@@ -130,7 +130,7 @@ export class MetricStore {
              mtime_ms = excluded.mtime_ms, state = excluded.state`,
         )
         .run(runId, cursor.path, cursor.reader, cursor.offset, cursor.size, cursor.mtimeMs, JSON.stringify(cursor.state));
-    })();
+    }).immediate();
   }
 
   // ---- problems ----

@@ -112,7 +112,7 @@ export class ProbeStore {
             .run(traitId, c.id, c.role, c.system, c.userPrefix ?? null);
         }
       }
-    })();
+    }).immediate();
     const row = this.db.prepare(`SELECT id FROM suite WHERE suite_key = ? AND version = ?`).get(suite.id, version) as { id: number };
     return this.getSuite(row.id)!;
   }
@@ -219,7 +219,7 @@ export class ProbeStore {
         if (claim.run({ owner: lease.owner, expires: t + lease.ttlMs, id, now: t, gone }).changes > 0) won.push(id);
       }
       return won;
-    })();
+    }).immediate();
   }
 
   /** The heartbeat: extends every lease this owner holds. */
@@ -231,7 +231,7 @@ export class ProbeStore {
     const stmt = this.db.prepare(`UPDATE job SET lease_owner = NULL, lease_expires = NULL WHERE id = ? AND lease_owner = ?`);
     this.db.transaction(() => {
       for (const id of jobIds) stmt.run(id, owner);
-    })();
+    }).immediate();
   }
 
   /** Whether any job of a checkpoint is held by a live lease of another owner. */
@@ -264,7 +264,7 @@ export class ProbeStore {
         )
         .run();
       return stale.length;
-    })();
+    }).immediate();
   }
 
   setCheckpointState(checkpointId: number, state: CheckpointState): void {

@@ -11,10 +11,13 @@ export const READ_LIMITS = {
   marker: 16 * 2 ** 20,
   /** trainer_state.json (its log_history grows with the run). */
   trainerState: 512 * 2 ** 20,
-  /** A probe suite (YAML or JSON). */
-  suite: 32 * 2 ** 20,
+  /**
+   * A probe suite (YAML or JSON). Real suites are tens of kilobytes; the YAML parser needs about a hundred times a
+   * document's size in memory and a second per megabyte, so larger files are refused rather than parsed.
+   */
+  suite: 2 * 2 ** 20,
   /** A public format to import (Anthropic evals JSONL, persona-vectors JSON, emergent-misalignment YAML). */
-  importSource: 128 * 2 ** 20,
+  importSource: 32 * 2 ** 20,
   /** A backend config file. */
   backend: 1 * 2 ** 20,
   /** A safetensors file's JSON header (the format itself allows 100 MB; real headers are kilobytes). */

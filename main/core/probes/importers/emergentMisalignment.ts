@@ -17,7 +17,11 @@ interface EmQuestion {
   system?: unknown;
 }
 
+/** The YAML parser's cost (see READ_LIMITS.suite) bounds question files too; the published one is 10 KB. */
+const MAX_EM_YAML_CHARS = 2 * 2 ** 20;
+
 export function importEmYaml(path: string, text: string, options: ImportOptions = {}): SuiteInput {
+  if (text.length > MAX_EM_YAML_CHARS) throw new InputError(path, `is over the ${MAX_EM_YAML_CHARS / 2 ** 20} MiB a question file may be (YAML parsing needs about a hundred times its size in memory)`);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, merge: true });
   if (doc.errors.length > 0) {
