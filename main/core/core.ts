@@ -150,6 +150,11 @@ export class Core {
     return this.store.damage;
   }
 
+  /** Use cases that write say at once why they cannot in a damaged workspace, before touching anything. */
+  private requireWritable(): void {
+    if (this.store.damage) throw new ApiError("failed", this.store.damage);
+  }
+
   /** SQLite's full integrity check of the workspace: ["ok"] or the problems found. */
   checkWorkspace(): string[] {
     return this.store.integrityCheck();
@@ -221,6 +226,7 @@ export class Core {
 
   /** Registers a folder as a run (the same folder is the same run) and stores its probe settings, if any are given. */
   async registerRun(request: WatchRequest): Promise<{ run: RunView; probing: boolean }> {
+    this.requireWritable();
     const format = request.format;
     if (format !== undefined) {
       try {
@@ -244,6 +250,7 @@ export class Core {
 
   /** Watches a registered run in this process until cancelled (or, with once, until nothing is left to do). */
   watchRun(runId: number, options: WatchOptions): Handle<WatchResult> {
+    this.requireWritable();
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
     const done = watchAndProbe(this.store, this.services, runId, {
@@ -264,6 +271,7 @@ export class Core {
     const controller = new AbortController();
     const all = signal ? AbortSignal.any([controller.signal, signal]) : controller.signal;
     const done = (async () => {
+      this.requireWritable();
       const run = this.findRun(request.run);
       let settings;
       try {
@@ -305,6 +313,7 @@ export class Core {
 
   /** A suite by built-in id, file, or workspace key (key@version), stored in the workspace. */
   async showSuite(ref: string): Promise<{ id: string; version: string; suite: Suite }> {
+    this.requireWritable();
     try {
       const s = await resolveSuite(this.store.probes, ref);
       return { id: s.key, version: s.version, suite: s.suite };
@@ -326,6 +335,7 @@ export class Core {
 
   /** Imports a public format as a suite, stores it, and optionally writes the YAML it became. */
   async importSuite(request: { path: string; format: ImportFormat; limit?: number; samples?: number; id?: string; out?: string }): Promise<{ id: string; version: string; traits: { id: string; items: number }[] }> {
+    this.requireWritable();
     try {
       const imported = await importSuiteFile(request.path, request.format, { limit: request.limit, samples: request.samples, id: request.id });
       if (request.out) await writeFile(request.out, imported.yaml);
@@ -345,6 +355,7 @@ export class Core {
 
   /** Adds an alert rule; a program to run on firing must exist now, not be found missing at the first alert. */
   addAlertRule(request: AlertRuleRequest): AlertRule {
+    this.requireWritable();
     if ((request.run === undefined) === (request.group === undefined)) throw new ApiError("bad-request", "an alert rule needs a run or a group (not both)");
     const target: AlertTarget = request.run !== undefined ? { kind: "run", runId: this.findRun(request.run).id } : { kind: "group", group: request.group! };
     if (request.exec !== undefined) {
@@ -367,6 +378,7 @@ export class Core {
   }
 
   removeAlertRule(id: number): boolean {
+    this.requireWritable();
     return this.store.alerts.removeRule(id);
   }
 

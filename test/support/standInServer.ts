@@ -26,8 +26,19 @@ export interface StandInOptions {
   hangMs?: number;
   /** After every `every` chat requests, answer the next `length` with 429 and Retry-After. */
   burst429?: { every: number; length: number; retryAfterS: number };
+  /** Share of chat requests answered 200 with a malformed body (invalid JSON, HTML, empty, no choices, bad logprobs). */
+  malformedRate?: number;
   seed?: number;
 }
+
+/** The malformed 200s a real server or proxy has been seen to send, in turn. */
+const MALFORMED_BODIES: { type: string; body: string }[] = [
+  { type: "application/json", body: '{"choices": [{"message": {"content": "cut off' },
+  { type: "text/html", body: "<html><body><h1>502 Bad Gateway</h1></body></html>" },
+  { type: "application/json", body: "" },
+  { type: "application/json", body: '{"id": "x", "choices": []}' },
+  { type: "application/json", body: '{"choices": [{"message": {"content": "hi"}, "logprobs": {"content": [{"token": "hi", "logprob": -0.1, "top_logprobs": {"hi": -0.1}}]}}]}' },
+];
 
 export interface StandInStats {
   requests: number;
@@ -41,6 +52,8 @@ export interface StandInStats {
   unloads: string[];
   /** Chat requests answered, by model. */
   byModel: Record<string, number>;
+  /** Malformed 200s sent. */
+  malformed: number;
 }
 
 export interface StandIn {
@@ -116,7 +129,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const personality = options.personality ?? "vllm";
   const models = new Set(options.models ?? ["stand-in-base"]);
   const rng = seededRandom(options.seed ?? 1);
-  const stats: StandInStats = { requests: 0, chat: 0, ok: 0, byStatus: {}, maxInFlight: 0, badRequests: new Map(), loads: [], unloads: [], byModel: {} };
+  const stats: StandInStats = { requests: 0, chat: 0, ok: 0, byStatus: {}, maxInFlight: 0, badRequests: new Map(), loads: [], unloads: [], byModel: {}, malformed: 0 };
   let inFlight = 0;
   let active = 0;
   const waiting: (() => void)[] = [];
@@ -160,6 +173,12 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     if (roll < (options.errorRate ?? 0) + (options.timeoutRate ?? 0)) {
       await sleep(options.hangMs ?? 60_000, undefined, { signal }).catch(() => undefined);
       if (!res.writableEnded && !signal.aborted) error(res, 504, "hung request gave up");
+      return;
+    }
+    if (roll < (options.errorRate ?? 0) + (options.timeoutRate ?? 0) + (options.malformedRate ?? 0)) {
+      const bad = MALFORMED_BODIES[stats.malformed++ % MALFORMED_BODIES.length]!;
+      res.writeHead(200, { "content-type": bad.type });
+      res.end(bad.body);
       return;
     }
     // Wait for a slot, then take latency.

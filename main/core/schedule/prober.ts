@@ -37,7 +37,8 @@ export interface ProberOptions {
   maxResponseBytes?: number;
 }
 
-export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+/** 64 KB, or DRIFTSCOPE_MAX_RESPONSE_BYTES. */
+export const DEFAULT_MAX_RESPONSE_BYTES = ((n) => (Number.isSafeInteger(n) && n > 0 ? n : 64 * 1024))(Number(process.env.DRIFTSCOPE_MAX_RESPONSE_BYTES));
 
 /** An answer as stored: whole, or its first maxBytes (at a character boundary) with the cut said in the text. */
 export function storedResponse(text: string, maxBytes: number): { text: string; truncatedFrom: number | null } {

@@ -95,7 +95,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
         db.close();
         const ro = new Database(path, { readonly: true, fileMustExist: true });
         ro.pragma("busy_timeout = 5000");
-        damageOf.set(ro, damageMessage(path, problems.join("; ").slice(0, 300)));
+        // One line: SQLite lists a problem per line under a "*** in database main ***" heading.
+        const lines = problems.flatMap((p) => p.split("\n")).filter((l) => l.trim() !== "" && !l.startsWith("***"));
+        damageOf.set(ro, damageMessage(path, `${lines.slice(0, 2).join("; ")}${lines.length > 2 ? "; …" : ""}`.slice(0, 300)));
         return ro;
       }
       db.pragma("journal_mode = WAL");
