@@ -156,3 +156,16 @@ export interface FiredAlert {
   /** The action's outcome: exit code (null if killed), signal, its output (truncated), when it ran. */
   exec: { code: number | null; signal: string | null; output: string; timedOut: boolean } | null;
 }
+
+/** Conditions (groups of runs that differ only by seed) compared with a control condition. */
+export interface Experiment {
+  id: number;
+  name: string;
+  control: string;
+  /** Every condition, the control first. */
+  conditions: string[];
+  referenceRunId: number | null;
+  /** Technique tags per condition (e.g. ip, bct; both for a combination). */
+  tags: Record<string, string[]>;
+  createdAt: string;
+}

@@ -22,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import("./commands/serve.js")).serveCommand,
   export: async () => (await import("./commands/export.js")).exportCommand,
   alerts: async () => (await import("./commands/alerts.js")).alertsCommand,
+  experiment: async () => (await import("./commands/experiment.js")).experimentCommand,
+  effects: async () => (await import("./commands/experiment.js")).effectsCommand,
   backup: async () => (await import("./commands/backup.js")).backupCommand,
   restore: async () => (await import("./commands/backup.js")).restoreCommand,
 };
@@ -45,6 +47,8 @@ Commands:
   annotations  list a run's annotations
   serve        the app in a browser (loopback, token-protected); --demo starts the live demo
   export       a figure for a paper or slides (SVG, PNG, PDF) or its data (CSV, JSON), with a manifest
+  experiment   create, list or show an experiment (conditions = groups of runs, against a control)
+  effects      each condition's effect versus the control, per trait and context, with two-level bootstrap intervals
   backup       an online backup of the workspace (--list shows them); restore FILE puts one back
   alerts       rules on drift and run health that annotate, notify and can run a program (add, list, fired, remove)
 
@@ -53,7 +57,8 @@ Commands:
 /** The full help: the summary and each command's detailed options (loads every command's module). */
 export async function fullHelp(): Promise<string> {
   const [demo, watch, suites, serve, exp, alerts] = await Promise.all([import("./commands/demo.js"), import("./commands/watch.js"), import("./commands/suites.js"), import("./commands/serve.js"), import("./commands/export.js"), import("./commands/alerts.js")]);
-  return `${SUMMARY}\n${demo.DEMO_HELP}\n${watch.WATCH_HELP}\n${suites.SUITES_HELP}\n${serve.SERVE_HELP}\n${exp.EXPORT_HELP}\n${alerts.ALERTS_HELP}`;
+  const experiment = await import("./commands/experiment.js");
+  return `${SUMMARY}\n${demo.DEMO_HELP}\n${watch.WATCH_HELP}\n${suites.SUITES_HELP}\n${serve.SERVE_HELP}\n${exp.EXPORT_HELP}\n${alerts.ALERTS_HELP}\n${experiment.EXPERIMENT_HELP}`;
 }
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

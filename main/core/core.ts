@@ -8,8 +8,9 @@ import { basename, dirname, join, resolve } from "node:path";
 import type { ApiArgs, ApiMethod, ApiResults, RunView, TraitInfo } from "../../shared/api.js";
 import { ApiError, validateArgs } from "../../shared/api.js";
 import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
-import type { AlertCondition, AlertRule, AlertSubject, AlertTarget, FiredAlert, ScorePoint } from "../../shared/views.js";
+import type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Experiment, FiredAlert, ScorePoint } from "../../shared/views.js";
 import { resolveProgram } from "./alerts/action.js";
+import { computeEffects, parsePointOfComparison, type EffectsResult, type PointOfComparison } from "./experiments/effects.js";
 import { AlertService } from "./alerts/alertService.js";
 import { createBackend, DEMO_BACKEND, parseBackendConfig, type BackendConfig } from "./backends/index.js";
 import { describeBackendKinds } from "./backends/describe.js";
@@ -351,6 +352,51 @@ export class Core {
     const valid = validateArgs("renderExport", { spec, format, fileName });
     const { bytes, manifest } = await renderExport(valid.spec, this.exportData(valid.spec), format, fileName);
     return { bytes, manifest };
+  }
+
+  /** Records an experiment: a control condition and the conditions compared with it (groups of runs). */
+  createExperiment(request: { name: string; control: string; groups?: string[]; reference?: string; tags?: Record<string, string[]> }): Experiment {
+    this.requireWritable();
+    if (!/^[\w .:+-]{1,100}$/.test(request.name)) throw new ApiError("bad-request", `an experiment name uses letters, digits, spaces and _.:+- (got "${request.name}")`);
+    const conditions = [request.control, ...(request.groups ?? []).filter((g) => g !== request.control)];
+    const groups = new Set(this.store.runs.listRuns().map((r) => r.group));
+    for (const g of conditions) if (!groups.has(g)) throw new ApiError("bad-request", `no run has the group "${g}" (set it with watch --group)`);
+    for (const g of Object.keys(request.tags ?? {})) if (!conditions.includes(g)) throw new ApiError("bad-request", `--tags names "${g}", which is not one of the experiment's conditions`);
+    const referenceRunId = request.reference === undefined ? null : this.findRun(request.reference).id;
+    try {
+      return this.store.experiments.create({ name: request.name, control: request.control, conditions, referenceRunId, tags: request.tags ?? {} });
+    } catch (err) {
+      throw new ApiError("bad-request", (err as Error).message);
+    }
+  }
+
+  listExperiments(): Experiment[] {
+    return this.store.experiments.list();
+  }
+
+  experiment(name: string): Experiment {
+    const e = this.store.experiments.find(name);
+    if (!e) throw new ApiError("not-found", `no experiment "${name}" (driftscope experiment list)`);
+    return e;
+  }
+
+  /** Effects with intervals, for an experiment or an ad-hoc control and groups. */
+  effects(request: { experiment?: string; control?: string; groups?: string[]; traits?: string[]; contexts?: string[]; at?: string; gaps?: string[]; replicates?: number }): EffectsResult {
+    let at: PointOfComparison;
+    try {
+      at = parsePointOfComparison(request.at ?? "final");
+    } catch (err) {
+      throw new ApiError("bad-request", (err as Error).message);
+    }
+    const gaps = (request.gaps ?? []).map((g): [string, string] => {
+      const m = /^([^:]+):([^:]+)$/.exec(g);
+      if (!m) throw new ApiError("bad-request", `--gap expects CONTEXT_A:CONTEXT_B, got "${g}"`);
+      return [m[1]!, m[2]!];
+    });
+    const e = request.experiment !== undefined ? this.experiment(request.experiment) : null;
+    const control = e?.control ?? request.control;
+    if (!control) throw new ApiError("bad-request", "effects needs --experiment NAME, or --control GROUP with --group G...");
+    return computeEffects(this.store, { control, conditions: e?.conditions ?? request.groups ?? [], traits: request.traits, contexts: request.contexts, at, gaps, tags: e?.tags, bootstrap: { replicates: request.replicates } });
   }
 
   /** Adds an alert rule; a program to run on firing must exist now, not be found missing at the first alert. */

@@ -26,6 +26,11 @@ export interface StandInOptions {
   hangMs?: number;
   /** After every `every` chat requests, answer the next `length` with 429 and Retry-After. */
   burst429?: { every: number; length: number; retryAfterS: number };
+  /**
+   * A policy whose answers are all capitals with this probability and otherwise have no capitals at all, by the
+   * served model (adapter name) and system prompt: effects of known size for experiment tests.
+   */
+  capsProbability?: (model: string, system: string | null) => number;
   /** Share of chat requests answered 200 with a malformed body (invalid JSON, HTML, empty, no choices, bad logprobs). */
   malformedRate?: number;
   seed?: number;
@@ -205,7 +210,11 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
           logprobs = { content: [{ ...tokenEntry(content, Math.log(dist[0]!.p)), top_logprobs: dist.slice(0, top).map((d) => tokenEntry(d.token, Math.log(d.p))) }] };
         }
       } else {
-        content = answerText(body.model!, prompt, salt);
+        if (options.capsProbability) {
+          const system = body.messages?.find((m) => m.role === "system")?.content ?? null;
+          const text = answerText("policy", prompt.replace(/[^a-z ]/gi, ""), salt).toLowerCase();
+          content = seededRandom(salt)() < options.capsProbability(body.model!, system) ? text.toUpperCase() : text;
+        } else content = answerText(body.model!, prompt, salt);
         if (body.logprobs) {
           const first = content.split(" ")[0]!;
           logprobs = { content: [{ ...tokenEntry(first, -0.05), top_logprobs: Array.from({ length: top }, (_, k) => tokenEntry(k === 0 ? first : `alt${k}`, k === 0 ? -0.05 : -3 - k)) }] };

@@ -240,6 +240,18 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX fired_alert_run ON fired_alert(run_id, step);
   `,
+  // v5: experiments: conditions (groups of runs that differ by seed) compared with a control condition.
+  `
+  CREATE TABLE experiment (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    control       TEXT NOT NULL,        -- a group name
+    conditions    TEXT NOT NULL,        -- JSON [group, ...], the control first
+    reference_run INTEGER REFERENCES run(id) ON DELETE SET NULL,
+    tags          TEXT NOT NULL DEFAULT '{}',  -- JSON {group: [technique, ...]}
+    created_at    TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,6 +4,7 @@ import type { Publish } from "../events/bus.js";
 import { NO_EVENTS } from "../events/bus.js";
 import { AlertStore } from "./alertStore.js";
 import { AnnotationStore } from "./annotationStore.js";
+import { ExperimentStore } from "./experimentStore.js";
 import { openDatabase, workspaceDamage, type Db, type OpenOptions } from "./database.js";
 import { MetricStore } from "./metricStore.js";
 import { ProbeStore } from "./probeStore.js";
@@ -25,6 +26,7 @@ export class Store {
   readonly settings: SettingsStore;
   readonly probes: ProbeStore;
   readonly alerts: AlertStore;
+  readonly experiments: ExperimentStore;
 
   constructor(
     readonly db: Db,
@@ -36,6 +38,7 @@ export class Store {
     this.settings = new SettingsStore(db);
     this.probes = new ProbeStore(db, publish);
     this.alerts = new AlertStore(db, publish);
+    this.experiments = new ExperimentStore(db);
   }
 
   static open(path: string, options: StoreOptions = {}): Store {

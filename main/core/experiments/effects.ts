@@ -1,0 +1,169 @@
+// Effects of an experiment from the workspace: which runs make each condition, each run's per-item scores at the
+// point of comparison (its final probed checkpoint, the nearest probed to a step, or the mean over a step window),
+// then the two-level paired bootstrap of bootstrap.ts per trait.
+import { runTraits } from "../probes/runTraits.js";
+import type { ItemScore } from "../store/experimentStore.js";
+import type { Store } from "../store/store.js";
+import { experimentStatistics, type BootstrapOptions, type ConditionData, type ItemMeans } from "./bootstrap.js";
+
+export type PointOfComparison = { kind: "final" } | { kind: "step"; step: number } | { kind: "window"; from: number; to: number };
+
+export function parsePointOfComparison(text: string): PointOfComparison {
+  if (text === "final") return { kind: "final" };
+  let m = /^step:(\d+)$/.exec(text);
+  if (m) return { kind: "step", step: Number(m[1]) };
+  m = /^window:(\d+)-(\d+)$/.exec(text);
+  if (m && Number(m[2]) >= Number(m[1])) return { kind: "window", from: Number(m[1]), to: Number(m[2]) };
+  throw new Error(`--at expects final, step:N or window:A-B (A <= B), got "${text}"`);
+}
+
+export const pointText = (p: PointOfComparison) => (p.kind === "final" ? "final" : p.kind === "step" ? `step:${p.step}` : `window:${p.from}-${p.to}`);
+
+export interface EffectsRequest {
+  control: string;
+  /** The compared conditions (the control is added if missing). */
+  conditions: string[];
+  traits?: string[];
+  contexts?: string[];
+  at: PointOfComparison;
+  gaps?: [string, string][];
+  /** Technique tags per condition: a condition whose tags are the union of two others' gets an interaction. */
+  tags?: Record<string, string[]>;
+  bootstrap?: BootstrapOptions;
+}
+
+export interface EffectRow {
+  condition: string;
+  trait: string;
+  context: string;
+  at: string;
+  seeds: number;
+  items: number;
+  mean: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  delta: number | null;
+  deltaCiLow: number | null;
+  deltaCiHigh: number | null;
+  /** Δ as a percentage of the control's mean. */
+  relative: number | null;
+  /** With one seed the interval covers item sampling only; said so in every row it touches. */
+  note: string | null;
+}
+
+export interface GapRow {
+  condition: string;
+  trait: string;
+  gap: string;
+  value: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+}
+
+export interface InteractionRow {
+  condition: string;
+  of: [string, string];
+  trait: string;
+  context: string;
+  value: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+}
+
+export interface EffectsResult {
+  rows: EffectRow[];
+  gaps: GapRow[];
+  interactions: InteractionRow[];
+  /** Conditions or runs that had nothing to compare, said once each. */
+  notes: string[];
+  method: string;
+}
+
+export const EFFECTS_METHOD =
+  "per condition: mean over seeds of each run's mean over items; 95% percentile interval from a two-level bootstrap (seeds resampled per condition with their deviations scaled by sqrt(n/(n-1)), then items, the item draw shared by every condition and context: paired); Δ and gaps from the same replicates";
+
+/** Each run's item means per context at the point of comparison. */
+function atPoint(scores: ItemScore[], at: PointOfComparison): Map<string, ItemMeans> {
+  const steps = [...new Set(scores.map((s) => s.step))].sort((a, b) => a - b);
+  let chosen: number[];
+  if (at.kind === "final") chosen = steps.length ? [steps[steps.length - 1]!] : [];
+  else if (at.kind === "step") chosen = steps.length ? [steps.reduce((best, s) => (Math.abs(s - at.step) < Math.abs(best - at.step) ? s : best))] : [];
+  else chosen = steps.filter((s) => s >= at.from && s <= at.to);
+  const use = new Set(chosen);
+  const acc = new Map<string, Map<string, { sum: number; count: number }>>();
+  for (const s of scores) {
+    if (!use.has(s.step)) continue;
+    const byItem = acc.get(s.context) ?? new Map<string, { sum: number; count: number }>();
+    const a = byItem.get(s.item) ?? { sum: 0, count: 0 };
+    a.sum += s.mean;
+    a.count++;
+    byItem.set(s.item, a);
+    acc.set(s.context, byItem);
+  }
+  // Over a window, an item's value is the mean of its per-step means (each step counts once).
+  return new Map([...acc].map(([ctx, byItem]) => [ctx, new Map([...byItem].map(([item, a]) => [item, a.sum / a.count]))]));
+}
+
+export function computeEffects(store: Store, req: EffectsRequest): EffectsResult {
+  const names = [req.control, ...req.conditions.filter((c) => c !== req.control)];
+  const runs = store.runs.listRuns();
+  const byCondition = new Map(names.map((n) => [n, runs.filter((r) => r.group === n)]));
+  const notes: string[] = [];
+  for (const [n, rs] of byCondition) if (rs.length === 0) notes.push(`no runs in group "${n}"`);
+  const allIds = [...byCondition.values()].flat().map((r) => r.id);
+  const traits = runTraits(store, allIds)
+    .map((t) => t.trait.id)
+    .filter((t) => !req.traits?.length || req.traits.includes(t));
+  for (const t of req.traits ?? []) if (!traits.includes(t)) notes.push(`no trait "${t}" in these runs' suites`);
+  const interactions = Object.entries(req.tags ?? {}).flatMap(([condition, tags]) => {
+    const set = new Set(tags);
+    const out: { condition: string; parts: [string, string] }[] = [];
+    const others = Object.entries(req.tags ?? {}).filter(([c]) => c !== condition && names.includes(c));
+    for (const [a, ta] of others) for (const [b, tb] of others) {
+      if (a >= b || ta.length === 0 || tb.length === 0) continue;
+      const union = new Set([...ta, ...tb]);
+      if (ta.some((x) => tb.includes(x)) || union.size !== set.size || ![...union].every((x) => set.has(x))) continue;
+      out.push({ condition, parts: [a, b] });
+    }
+    return names.includes(condition) ? out : [];
+  });
+
+  const result: EffectsResult = { rows: [], gaps: [], interactions: [], notes, method: EFFECTS_METHOD };
+  for (const trait of traits) {
+    const scores = store.experiments.itemScores(allIds, trait);
+    const byRun = new Map<number, ItemScore[]>();
+    for (const s of scores) byRun.set(s.runId, [...(byRun.get(s.runId) ?? []), s]);
+    const conditions: ConditionData[] = names.map((name) => ({
+      name,
+      runs: byCondition.get(name)!.filter((r) => byRun.has(r.id)).map((r) => ({ runId: r.id, contexts: atPoint(byRun.get(r.id)!, req.at) })),
+    }));
+    const contexts = req.contexts?.length ? req.contexts : [...new Set(scores.map((s) => s.context))].sort();
+    const items = [...new Set(scores.map((s) => s.item))].sort();
+    if (items.length === 0) continue;
+    const stats = experimentStatistics(conditions, req.control, items, contexts, { ...req.bootstrap, gaps: req.gaps, interactions });
+    for (const c of stats.cells) {
+      result.rows.push({
+        condition: c.condition,
+        trait,
+        context: c.context,
+        at: pointText(req.at),
+        seeds: c.seeds,
+        items: c.items,
+        mean: c.value,
+        ciLow: c.ciLow,
+        ciHigh: c.ciHigh,
+        delta: c.delta?.value ?? null,
+        deltaCiLow: c.delta?.ciLow ?? null,
+        deltaCiHigh: c.delta?.ciHigh ?? null,
+        relative: c.relative,
+        note: c.seeds === 1 ? "one seed: the interval covers item sampling only" : c.seeds === 0 ? "no probed run" : null,
+      });
+    }
+    for (const g of stats.gaps) result.gaps.push({ condition: g.condition, trait, gap: `${g.a}:${g.b}`, value: g.value, ciLow: g.ciLow, ciHigh: g.ciHigh });
+    for (const i of stats.interactions) {
+      const [condition, context] = i.condition.split(" @ ");
+      result.interactions.push({ condition: condition!, of: i.parts, trait, context: context!, value: i.value, ciLow: i.ciLow, ciHigh: i.ciHigh });
+    }
+  }
+  return result;
+}

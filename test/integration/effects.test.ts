@@ -1,0 +1,69 @@
+// Experiments end to end: runs of two conditions x 3 seeds probed through a real HTTP server whose answers depend
+// on the condition (and, for one condition, on the eval context) in a known way; `driftscope effects --json` then
+// recovers each Δ and the conditionalization gap within its interval, and a one-seed condition says so.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
+import { cli, cliJson } from "../support/cli.js";
+import { writeBackendFiles, writeTestSuite } from "../support/probeFixtures.js";
+import { startStandIn } from "../support/standInServer.js";
+import { tempDir } from "../support/tmp.js";
+
+// Capitals with probability 0.6 for the control, whatever the prompt; for the inoculated condition 0.2 without the
+// inoculation prompt and 0.9 with it (conditionalization). So Δ(none) = -0.4, Δ(inoculation) = +0.3, gap(ip) = 0.7.
+const P = (model: string, system: string | null) => (model.startsWith("ctl") ? 0.6 : system?.includes("capitalise") ? 0.9 : 0.2);
+
+test("effects recovers known Δs and a conditionalization gap within their intervals", async (t) => {
+  const dir = tempDir(t);
+  const server = await startStandIn({ personality: "vllm", latencyMs: 0, capsProbability: P });
+  t.after(() => server.close());
+  const suite = writeTestSuite(dir, { items: 40, samples: 4 });
+  const { backend } = writeBackendFiles(dir, server.url, server.url);
+  const db = join(dir, "w.db");
+  const runs = [...[1, 2, 3].map((s) => ["ctl", s] as const), ...[1, 2, 3].map((s) => ["ip", s] as const), ["solo", 1] as const];
+  for (const [group, seed] of runs) {
+    const root = join(dir, `${group}-${seed}`);
+    writeFilesNow(join(root, "checkpoint-10"), hfCheckpointFiles(10, "lora"));
+    const w = await cli(["watch", root, "--once", "--quiet-period", "0", "--group", group, "--seed", String(seed), "--db", db, "--suite", suite, "--backend", backend]);
+    assert.equal(w.status, 0, w.stderr);
+  }
+  assert.equal((await cli(["experiment", "create", "caps", "--control", "ctl", "--group", "ip", "--group", "solo", "--db", db])).status, 0);
+  const shown = await cliJson<{ control: string; conditions: string[]; runs: { group: string }[] }>(["experiment", "show", "caps", "--json", "--db", db]);
+  assert.deepEqual(shown.conditions, ["ctl", "ip", "solo"]);
+  assert.equal(shown.runs.length, 7);
+
+  type Row = { condition: string; trait: string; context?: string; gap?: string; seeds?: number; items?: number; mean?: number; ciLow: number; ciHigh: number; delta?: number | null; deltaCiLow?: number | null; deltaCiHigh?: number | null; value?: number; note?: string | null };
+  const rows = await cliJson<Row[]>(["effects", "--experiment", "caps", "--trait", "caps", "--gap", "inoculation:none", "--json", "--db", db]);
+  const cell = (condition: string, context: string) => rows.find((r) => r.condition === condition && r.context === context)!;
+  const within = (v: number, lo: number | null | undefined, hi: number | null | undefined, what: string) => assert.ok(lo! <= v && v <= hi!, `${what}: ${v} not in [${lo}, ${hi}]`);
+  for (const [context, truth] of [["none", -0.4], ["inoculation", 0.3]] as const) {
+    const ip = cell("ip", context);
+    assert.equal(ip.seeds, 3);
+    assert.equal(ip.items, 40);
+    within(truth, ip.deltaCiLow, ip.deltaCiHigh, `Δ(ip, ${context})`);
+    assert.ok(Math.abs(ip.delta! - truth) < 0.1, `Δ(ip, ${context}) = ${ip.delta}`);
+    within(0.6, cell("ctl", context).ciLow, cell("ctl", context).ciHigh, `control mean at ${context}`);
+    assert.equal(cell("ctl", context).delta, null);
+  }
+  // Δ(none) excludes zero: a real reduction without the prompt; and yet the trait comes back with it.
+  assert.ok(cell("ip", "none").deltaCiHigh! < 0);
+  const gap = rows.find((r) => r.condition === "ip" && r.gap === "inoculation:none")!;
+  within(0.7, gap.ciLow, gap.ciHigh, "gap(ip)");
+  const ctlGap = rows.find((r) => r.condition === "ctl" && r.gap === "inoculation:none")!;
+  within(0, ctlGap.ciLow, ctlGap.ciHigh, "gap(ctl)");
+  // A condition with one seed is labelled so.
+  assert.equal(cell("solo", "none").seeds, 1);
+  assert.match(cell("solo", "none").note ?? "", /one seed: the interval covers item sampling only/);
+
+  // The same comparison without an experiment, and a readable table without --json.
+  const quick = await cliJson<Row[]>(["effects", "--control", "ctl", "--group", "ip", "--trait", "caps", "--context", "none", "--json", "--db", db]);
+  assert.deepEqual(quick.map((r) => r.condition), ["ctl", "ip"]);
+  assert.equal(quick[1]!.delta, cell("ip", "none").delta);
+  const table = await cli(["effects", "--experiment", "caps", "--trait", "caps", "--db", db]);
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, /caps\s+none\s+ip\s+3\s+40/);
+  const bad = await cli(["effects", "--experiment", "caps", "--at", "sometime", "--db", db]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--at expects final, step:N or window:A-B/);
+});
