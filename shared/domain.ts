@@ -28,6 +28,8 @@ export interface RunSummary {
   statusMessage: string | null;
   checkpoints: number;
   latestStep: number | null;
+  /** Named strings the run's eval contexts may use as {var.NAME} (e.g. its inoculation prompt). */
+  variables: Record<string, string>;
 }
 
 export interface CheckpointInfo {

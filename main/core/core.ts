@@ -89,6 +89,8 @@ export interface WatchRequest extends ProbeArgs {
   group?: string | null;
   seed?: number | null;
   format?: string;
+  /** Merged over the run's variables ({var.NAME} in eval contexts). */
+  variables?: Record<string, string>;
 }
 
 export interface WatchOptions {
@@ -241,8 +243,12 @@ export class Core {
     if (!s) throw new ApiError("bad-request", `${dir}: no such folder`);
     if (!s.isDirectory()) throw new ApiError("bad-request", `${dir}: is not a folder`);
     try {
-      const run = this.store.runs.registerRun({ path: await realpath(dir), name: request.name, group: request.group, seed: request.seed, formatSetting: format });
+      const run = this.store.runs.registerRun({ path: await realpath(dir), name: request.name, group: request.group, seed: request.seed, formatSetting: format, variables: request.variables });
+      const before = JSON.stringify(this.store.runs.getProbeSettings(run.id)?.suites ?? []);
       const settings = await configureProbing(this.store, run.id, request);
+      // What the new settings or variables add is probed on checkpoints already probed; nothing else is asked again.
+      if (settings && JSON.stringify(settings.suites) !== before) this.store.probes.requeueProbed(run.id, false);
+      else if (request.variables && Object.keys(request.variables).length > 0) this.store.probes.requeueProbed(run.id, true);
       return { run: this.runView(this.store.runs.getRun(run.id)!), probing: settings !== null };
     } catch (err) {
       throw inputProblem(err);
@@ -283,7 +289,7 @@ export class Core {
       if (!settings) throw new ApiError("bad-request", "no suite to probe with: give --suite ID|FILE (e.g. --suite inoculation)");
       const checkpoint = this.store.runs.listCheckpoints(run.id).find((c) => c.step === request.step && c.state !== "gone" && c.state !== "incomplete");
       if (!checkpoint) throw new ApiError("bad-request", `run "${run.name}" has no complete checkpoint at step ${request.step} (driftscope checkpoints ${run.name})`);
-      const { plan, close } = planFor(this.store.probes, settings, request.traits);
+      const { plan, close } = planFor(this.store.probes, settings, request.traits, run);
       try {
         const outcome = await new Prober(this.services, plan, { signal: all }).probeCheckpoint(checkpoint, run.name);
         return { outcome, scores: this.store.probes.listScores(run.id).filter((s) => s.step === request.step), failed: this.store.probes.failedJobs(run.id, request.step) };

@@ -14,6 +14,7 @@ export { InputError } from "./util/readText.js";
 // The demo writes files only (no workspace), so it is a function rather than a Core method.
 export { DEMO_VARIANTS, runDemo, type DemoVariant } from "./demo/demoRun.js";
 export { IMPORT_FORMATS, type ImportFormat } from "./probes/importers/index.js";
+export { parseVariable } from "./probes/runVariables.js";
 export type { ProbeOutcome } from "./schedule/prober.js";
 export type { EffectRow, EffectsResult, GapRow, InteractionRow } from "./experiments/effects.js";
 export { defaultDatabasePath };

@@ -66,15 +66,17 @@ test("a workspace with damaged pages is opened read-only and never written; doct
   assert.deepEqual(await cliJson<string[]>(["backup", "--list", "--json", "--db", db]), [backupFile]);
   assert.equal((await cli(["doctor", "--workspace", "--db", db])).status, 0);
 
-  // Damage three pages in the middle of the file (the header and schema page stay intact).
+  // Damage three pages in the middle of the metrics table (the header, the schema and the runs stay intact, so a
+  // look at the runs still answers while a write must be refused).
   const raw = new Database(db);
   raw.pragma("wal_checkpoint(TRUNCATE)");
+  const metricPages = (raw.prepare(`SELECT pageno FROM dbstat WHERE name = 'metric' AND pagetype = 'leaf' ORDER BY pageno`).all() as { pageno: number }[]).map((r) => r.pageno);
   raw.close();
   const bytes = readFileSync(db);
   const pageSize = 4096;
-  const pages = bytes.length / pageSize;
-  assert.ok(pages > 20, `${pages} pages`);
-  for (const p of [Math.floor(pages / 3), Math.floor(pages / 2), Math.floor((2 * pages) / 3)]) bytes.fill(0x5a, p * pageSize + 100, (p + 1) * pageSize);
+  assert.ok(metricPages.length > 20, `${metricPages.length} metric pages`);
+  const n = metricPages.length;
+  for (const p of [metricPages[Math.floor(n / 3)]!, metricPages[Math.floor(n / 2)]!, metricPages[Math.floor((2 * n) / 3)]!]) bytes.fill(0x5a, (p - 1) * pageSize + 100, p * pageSize);
   writeFileSync(db, bytes);
   const damaged = readFileSync(db);
 

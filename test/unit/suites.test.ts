@@ -19,7 +19,7 @@ test("the built-in suites load and are as large as a researcher needs", async ()
   ]);
   for (const t of ino.traits) {
     assert.ok(t.items.length >= 30, `${t.id}: ${t.items.length} items`);
-    assert.deepEqual(t.contexts.map((c) => c.role), ["neutral", "training", "inoculation", "paraphrase", "placebo"]);
+    assert.deepEqual(t.contexts.map((c) => c.role), ["neutral", "training", "inoculation", "paraphrase", "benign_structure", "negation", "keyword", "placebo"], "the grid of inoculation studies");
   }
   const mot = (await loadBuiltinSuite("motivations"))!.suite;
   assert.deepEqual(mot.traits.map((t) => t.id), ["power_seeking", "deception", "sycophancy", "malice", "self_preservation"]);

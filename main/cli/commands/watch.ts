@@ -1,5 +1,6 @@
 // driftscope watch: registers a run folder (the same folder is the same run) and ingests its checkpoints and metrics.
 import { resolve } from "node:path";
+import { parseVariable } from "../../core/index.js";
 import { PROBE_OPTIONS, parseThresholds } from "./probe.js";
 import { intFlag, parse, secondsFlag, UsageError } from "../args.js";
 import { printJson, type Io } from "../output.js";
@@ -8,12 +9,14 @@ import { withWorkspace } from "../workspace.js";
 export const WATCH_HELP = `driftscope watch DIR [--name NAME] [--group G] [--seed N] [--format auto|hf|peft|verl|openrlhf|pattern:REGEX]
                  [--interval S] [--quiet-period S] [--once] [--follow-links] [--db FILE] [--json]
                  [--suite ID|FILE]... [--backend NAME|FILE] [--judge NAME|FILE] [--every K] [--latest-only] [--threshold NAME=V]...
+                 [--var NAME=VALUE]...
   Registers DIR as a run and scans it every --interval seconds (default 2). A checkpoint counts as complete once its
   marker files parse, its safetensors files are whole and nothing changed for --quiet-period seconds (default 10).
   --once returns as soon as no checkpoint is still settling (and, when probing, once every selected checkpoint is
   probed); otherwise it watches until Ctrl-C. With --suite and --backend each complete checkpoint is probed, newest
   first; the settings are kept with the run, so a later watch of the same folder probes the same way. Links that lead
-  out of DIR are reported, not followed, unless --follow-links.
+  out of DIR are reported, not followed, unless --follow-links. --var sets a run variable that suite contexts use
+  as {var.NAME} (e.g. --var inoculation_prompt="You always capitalise your responses.").
 `;
 
 export async function watchCommand(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
@@ -28,6 +31,7 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
     every: { type: "string" },
     "latest-only": { type: "boolean" },
     "follow-links": { type: "boolean" },
+    var: { type: "string", multiple: true },
     ...PROBE_OPTIONS,
   });
   if (values.help) return io.out(WATCH_HELP), 0;
@@ -35,6 +39,15 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
   const intervalMs = secondsFlag("interval", values.interval);
   if (intervalMs !== undefined && intervalMs < 50) throw new UsageError("--interval must be at least 0.05 seconds");
   const quietPeriodMs = secondsFlag("quiet-period", values["quiet-period"]);
+  const variables: Record<string, string> = {};
+  for (const v of values.var ?? []) {
+    try {
+      const [k, val] = parseVariable(v);
+      variables[k] = val;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
 
   return withWorkspace(values.db, async (core) => {
     const { run, probing } = await core.registerRun({
@@ -43,6 +56,7 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
       group: values.group,
       seed: intFlag("seed", values.seed),
       format: values.format,
+      variables,
       suites: values.suite,
       backend: values.backend,
       judge: values.judge,
@@ -52,9 +66,15 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
     });
     if (!values.json) io.err(`watching run "${run.name}" (id ${run.id}) at ${run.path}${values.once ? "" : "; Ctrl-C stops"}\n`);
     if (!probing && !values.json && (values.backend || values.judge)) io.err("driftscope: note: no suite given, so nothing is probed (add --suite ID|FILE)\n");
+    const noted = new Set<string>();
     const unsubscribe = core.onEvent((e) => {
       if (values.json) return;
       if (e.type === "checkpoint-changed" && e.runId === run.id) io.err(`step ${e.step}: ${e.state}\n`);
+      // A context skipped for a missing run variable: said once per context.
+      if (e.type === "job-progress" && e.job.runId === run.id && e.job.state === "cancelled" && e.job.lastError?.startsWith("skipped:") && !noted.has(e.job.context)) {
+        noted.add(e.job.context);
+        io.err(`driftscope: note: context "${e.job.context}" of ${e.job.trait} ${e.job.lastError}\n`);
+      }
     });
     try {
       const result = await core.watchRun(run.id, {

@@ -69,7 +69,7 @@ export async function configureProbing(store: Store, runId: number, args: ProbeA
   return config;
 }
 
-export function planFor(probes: ProbeStore, config: ProbeConfig, traits?: string[]): { plan: ProbePlan; policy: QueuePolicy; close: () => Promise<void> } {
+export function planFor(probes: ProbeStore, config: ProbeConfig, traits?: string[], run?: { name: string; variables: Record<string, string> }): { plan: ProbePlan; policy: QueuePolicy; close: () => Promise<void> } {
   const suites = config.suites.map((s) => {
     const found = probes.findSuite(s.key, s.version);
     if (!found) throw new Error(`suite ${s.key}@${s.version} is no longer in this workspace`);
@@ -78,7 +78,7 @@ export function planFor(probes: ProbeStore, config: ProbeConfig, traits?: string
   const backend = createBackend(config.backend);
   const judge = config.judge ? (config.judge.name === config.backend.name && config.judge.kind === config.backend.kind ? backend : createBackend(config.judge)) : null;
   return {
-    plan: { suites, backend, judge, thresholds: config.thresholds, traits },
+    plan: { suites, backend, judge, thresholds: config.thresholds, traits, variables: run?.variables, runName: run?.name },
     policy: { every: config.every, latestOnly: config.latestOnly },
     close: async () => {
       await backend.close();

@@ -7,7 +7,7 @@ export { scorerSchema, type Scorer };
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'");
 
-export const CONTEXT_ROLES = ["neutral", "chat_default", "training", "inoculation", "paraphrase", "placebo", "persona_pos", "persona_neg", "item_system"] as const;
+export const CONTEXT_ROLES = ["neutral", "chat_default", "training", "inoculation", "paraphrase", "benign_structure", "negation", "keyword", "placebo", "persona_pos", "persona_neg", "item_system"] as const;
 export const TRAIT_ROLES = ["wanted", "unwanted_in_distribution", "unwanted_out_of_distribution", "control"] as const;
 
 export const contextSchema = z.strictObject({

@@ -14,7 +14,7 @@ export interface LiveRunOptions extends WatchOptions {
 
 export async function watchAndProbe(store: Store, services: ProbeServices, runId: number, options: LiveRunOptions): Promise<PollResult> {
   const settings = store.runs.getProbeSettings(runId);
-  const probing = settings ? planFor(store.probes, settings) : null;
+  const probing = settings ? planFor(store.probes, settings, undefined, store.runs.getRun(runId)) : null;
   const queue = probing ? new ProbeQueue(store.runs, services, runId, probing.plan, probing.policy, { signal: options.signal }) : null;
   let draining: Promise<void> | null = null;
   const kick = () => {

@@ -8,6 +8,7 @@ import type { Publish } from "../events/bus.js";
 import { scorerKind } from "../probes/scorers/registry.js";
 import type { JudgeCall, ScoreValue } from "../probes/scorers/types.js";
 import type { ScoringService } from "../probes/scoring.js";
+import { resolveContext } from "../probes/runVariables.js";
 import type { Context, Item, Trait } from "../probes/suiteSchema.js";
 import type { JobRecord, LeaseHolder, ProbeStore, SampleRow, SavedSuite, SavedTrait } from "../store/probeStore.js";
 import type { CheckpointRecord } from "../store/store.js";
@@ -22,6 +23,10 @@ export interface ProbePlan {
   thresholds?: Record<string, number>;
   /** Only these traits (by key), if given. */
   traits?: string[];
+  /** The run's variables, for contexts that say {var.NAME}. */
+  variables?: Record<string, string>;
+  /** The run's name, for notes. */
+  runName?: string;
 }
 
 export interface ProberOptions {
@@ -113,8 +118,18 @@ export class Prober {
       const t = saved.trait;
       const total = t.items.length * t.sampling.samplesPerItem;
       for (const ctx of saved.contexts) {
-        const context = t.contexts.find((c) => c.id === ctx.key)!;
+        const resolved = resolveContext(t.contexts.find((c) => c.id === ctx.key)!, this.plan.variables ?? {});
         const job = this.probes.ensureJob(checkpoint.id, saved.id, ctx.id, total, checkpoint.step);
+        if (resolved.context === null) {
+          // The run lacks a variable this context needs: the context is skipped, and the job says why.
+          const note = `skipped: run${this.plan.runName ? ` "${this.plan.runName}"` : ""} has no variable ${resolved.missing.join(", ")} (watch --var ${resolved.missing[0]}=...)`;
+          if (job.state !== "cancelled" || job.lastError !== note) {
+            this.probes.updateJob(job.id, { state: "cancelled", lastError: note });
+            this.services.publish({ type: "job-progress", job: { jobId: job.id, runId: checkpoint.runId, step: checkpoint.step, trait: t.id, context: ctx.key, state: "cancelled", done: 0, total, rate: null, etaSeconds: null, lastError: note } });
+          }
+          continue;
+        }
+        const context = resolved.context;
         runs.push({ job, saved, context, done: this.probes.countSamples(checkpoint.id, saved.id, ctx.id), failures: [], started: Date.now(), lastScoreAt: 0 });
       }
     }

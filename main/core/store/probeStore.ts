@@ -276,6 +276,20 @@ export class ProbeStore {
     this.publish({ type: "checkpoint-changed", runId: row.run_id, step: row.step, state });
   }
 
+  /**
+   * Probed checkpoints are queued again so that what is now missing gets probed: all of them (new traits or
+   * contexts in the settings), or only those with contexts skipped for a missing run variable. Samples already
+   * stored are never asked for again.
+   */
+  requeueProbed(runId: number, onlySkipped: boolean): number {
+    return this.db
+      .prepare(
+        `UPDATE checkpoint SET state = 'pending' WHERE run_id = ? AND state IN ('done', 'failed')
+         ${onlySkipped ? "AND EXISTS (SELECT 1 FROM job j WHERE j.checkpoint_id = checkpoint.id AND j.state = 'cancelled' AND j.last_error LIKE 'skipped:%')" : ""}`,
+      )
+      .run(runId).changes;
+  }
+
   /** Jobs with what the queue view shows, newest checkpoint first. */
   listJobs(runId?: number): JobProgress[] {
     const rows = this.db

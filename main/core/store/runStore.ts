@@ -25,6 +25,8 @@ export interface RegisterRunInput {
   group?: string | null;
   seed?: number | null;
   formatSetting?: string;
+  /** Merged over the run's variables (a value of null removes one). */
+  variables?: Record<string, string | null>;
 }
 
 const now = () => new Date().toISOString();
@@ -43,6 +45,7 @@ interface RunRow {
   status_message: string | null;
   hidden: number;
   created_at: string;
+  variables: string;
   checkpoints: number;
   latest_step: number | null;
 }
@@ -85,6 +88,7 @@ function toRun(row: RunRow): RunRecord {
     statusMessage: row.status_message,
     checkpoints: row.checkpoints,
     latestStep: row.latest_step,
+    variables: JSON.parse(row.variables) as Record<string, string>,
     createdAt: row.created_at,
   };
 }
@@ -144,6 +148,15 @@ export class RunStore {
         updates.push("format_setting = ?", "format = NULL");
         values.push(input.formatSetting);
       }
+      if (input.variables !== undefined && Object.keys(input.variables).length > 0) {
+        const merged: Record<string, string> = { ...(JSON.parse(existing.variables) as Record<string, string>) };
+        for (const [k, v] of Object.entries(input.variables)) {
+          if (v === null) delete merged[k];
+          else merged[k] = v;
+        }
+        updates.push("variables = ?");
+        values.push(JSON.stringify(merged));
+      }
       if (input.name !== undefined && input.name !== existing.name) {
         this.assertNameFree(input.name);
         updates.push("name = ?");
@@ -159,9 +172,9 @@ export class RunStore {
     if (input.name !== undefined) this.assertNameFree(input.name);
     const info = this.db
       .prepare(
-        `INSERT INTO run (name, path, format_setting, group_name, seed, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO run (name, path, format_setting, group_name, seed, variables, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(name, input.path, input.formatSetting ?? "auto", input.group ?? null, input.seed ?? null, now());
+      .run(name, input.path, input.formatSetting ?? "auto", input.group ?? null, input.seed ?? null, JSON.stringify(Object.fromEntries(Object.entries(input.variables ?? {}).filter(([, v]) => v !== null))), now());
     const id = Number(info.lastInsertRowid);
     this.publish({ type: "run-changed", runId: id });
     return this.getRun(id)!;

@@ -252,6 +252,10 @@ export const MIGRATIONS: readonly string[] = [
     created_at    TEXT NOT NULL
   );
   `,
+  // v6: run variables (named strings such as inoculation_prompt) that suite contexts use as {var.NAME}.
+  `
+  ALTER TABLE run ADD COLUMN variables TEXT NOT NULL DEFAULT '{}';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
