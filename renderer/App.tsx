@@ -5,14 +5,15 @@ import { AlertBanner } from "./components/AlertBanner.js";
 import { AlertsView } from "./components/AlertsView.js";
 import { CheckpointView } from "./components/CheckpointView.js";
 import { DriftView } from "./components/DriftView.js";
+import { ExperimentView } from "./components/ExperimentView.js";
 import { QueueView } from "./components/QueueView.js";
 import { RunsSidebar } from "./components/RunsSidebar.js";
 import { SettingsView } from "./components/SettingsView.js";
 import { useLive } from "./useApi.js";
 
-type Tab = "drift" | "checkpoint" | "queue" | "alerts" | "settings";
+type Tab = "drift" | "experiment" | "checkpoint" | "queue" | "alerts" | "settings";
 
-const TAB_NAMES: Record<Tab, string> = { drift: "Drift", checkpoint: "Checkpoint", queue: "Queue", alerts: "Alerts", settings: "Settings" };
+const TAB_NAMES: Record<Tab, string> = { drift: "Drift", experiment: "Experiment", checkpoint: "Checkpoint", queue: "Queue", alerts: "Alerts", settings: "Settings" };
 
 export function App({ api }: { api: Api }) {
   const runs = useLive(api, () => api.listRuns({}), (e) => e.type === "run-changed" || e.type === "checkpoint-changed" || e.type === "job-progress", []);
@@ -72,6 +73,7 @@ export function App({ api }: { api: Api }) {
           <DriftView api={api} runs={visible} onOpen={openCheckpoint} />
         ) : null}
         {tab === "checkpoint" && selected && selectedRun ? <CheckpointView api={api} run={selectedRun} step={selected.step} onStep={(step) => setSelected({ ...selected, step })} /> : null}
+        {tab === "experiment" ? <ExperimentView api={api} runs={all} onOpen={openCheckpoint} /> : null}
         {tab === "queue" ? <QueueView api={api} runs={all} /> : null}
         {tab === "alerts" ? <AlertsView api={api} runs={all} /> : null}
         {tab === "settings" ? <SettingsView api={api} theme={theme} setTheme={setTheme} /> : null}

@@ -7,9 +7,9 @@ import { API_METHOD_NAMES, type ApiMethodName } from "./apiMethods.js";
 import type { CoreEvent, JobProgress } from "./events.js";
 import type { ExportData } from "./chart/exportData.js";
 import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from "./chart/exportSpec.js";
-import type { AlertRule, Annotation, BackendKindInfo, BackendTest, FiredAlert, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+import type { AlertRule, Annotation, BackendKindInfo, BackendTest, Experiment, ExperimentEffects, FiredAlert, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
-export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, FiredAlert, BackendKindInfo, BackendTest, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, Experiment, ExperimentEffects, FiredAlert, BackendKindInfo, BackendTest, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
 const id = z.number().int().positive();
 const step = z.number().int().min(0);
@@ -92,6 +92,18 @@ export const apiSchemas = {
   updateAlertRule: z.strictObject({ id, ...alertRuleInput }),
   deleteAlertRule: z.strictObject({ id }),
   listFiredAlerts: z.strictObject({ runId: id.optional() }),
+  listExperiments: z.strictObject({}),
+  createExperiment: z.strictObject({
+    name: z.string().min(1).max(100),
+    control: z.string().min(1).max(200),
+    groups: z.array(z.string().min(1).max(200)).max(100),
+    tags: z.record(z.string(), z.array(z.string().min(1).max(50)).max(10)).optional(),
+  }),
+  getEffects: z.strictObject({
+    experiment: z.string().min(1).max(100),
+    at: z.string().regex(/^(final|step:\d+|window:\d+-\d+)$/, "final, step:N or window:A-B"),
+    gaps: z.array(z.string().regex(/^[^:]+:[^:]+$/, "CONTEXT_A:CONTEXT_B")).max(20).optional(),
+  }),
   getExportData: z.strictObject({ spec: chartSpecSchema }),
   renderExport: z.strictObject({ spec: chartSpecSchema, format: z.enum(EXPORT_FORMATS), fileName: z.string().min(1).max(255) }),
 } as const satisfies Record<ApiMethodName, z.ZodType>;
@@ -137,6 +149,9 @@ export interface ApiResults {
   updateAlertRule: AlertRule;
   deleteAlertRule: { deleted: boolean };
   listFiredAlerts: FiredAlert[];
+  listExperiments: Experiment[];
+  createExperiment: Experiment;
+  getEffects: ExperimentEffects;
   getExportData: ExportData;
   renderExport: RenderedFile;
 }

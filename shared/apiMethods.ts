@@ -31,6 +31,9 @@ export const API_METHOD_NAMES = [
   "updateAlertRule",
   "deleteAlertRule",
   "listFiredAlerts",
+  "listExperiments",
+  "createExperiment",
+  "getEffects",
   "getExportData",
   "renderExport",
 ] as const;

@@ -169,3 +169,15 @@ export interface Experiment {
   tags: Record<string, string[]>;
   createdAt: string;
 }
+
+/** An experiment's effects, as the experiment view draws them (see main/core/experiments/effects.ts). */
+export interface ExperimentEffects {
+  experiment: Experiment;
+  at: string;
+  traits: { trait: string; name: string; role: string; contexts: string[] }[];
+  rows: { condition: string; trait: string; context: string; seeds: number; items: number; mean: number | null; ciLow: number | null; ciHigh: number | null; delta: number | null; deltaCiLow: number | null; deltaCiHigh: number | null; relative: number | null; note: string | null }[];
+  runs: { runId: number; run: string; condition: string; seed: number | null; trait: string; context: string; value: number | null; delta: number | null; items: number }[];
+  gaps: { condition: string; trait: string; gap: string; value: number | null; ciLow: number | null; ciHigh: number | null }[];
+  notes: string[];
+  method: string;
+}

@@ -620,6 +620,15 @@ export class Core {
     },
     deleteAlertRule: async ({ id }) => ({ deleted: this.store.alerts.removeRule(id) }),
     listFiredAlerts: async ({ runId }) => this.store.alerts.listFired(runId === undefined ? undefined : this.requireRun(runId).id),
+    listExperiments: async () => this.listExperiments(),
+    createExperiment: async ({ name, control, groups, tags }) => this.createExperiment({ name, control, groups, tags }),
+    getEffects: async ({ experiment, at, gaps }) => {
+      const e = this.experiment(experiment);
+      const r = this.effects({ experiment, at, gaps });
+      const runIds = this.store.runs.listRuns().filter((run) => run.group !== null && e.conditions.includes(run.group)).map((run) => run.id);
+      const traits = runTraits(this.store, runIds).map(({ trait, contexts }) => ({ trait: trait.id, name: trait.name, role: trait.role, contexts }));
+      return { experiment: e, at, traits, rows: r.rows, runs: r.runs, gaps: r.gaps, notes: r.notes, method: r.method };
+    },
     listBackendKinds: async () => describeBackendKinds(),
     listBackends: async () => this.storedBackends(),
     saveBackend: async ({ config }) => {

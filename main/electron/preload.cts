@@ -42,6 +42,9 @@ const api = {
   updateAlertRule: call("updateAlertRule"),
   deleteAlertRule: call("deleteAlertRule"),
   listFiredAlerts: call("listFiredAlerts"),
+  listExperiments: call("listExperiments"),
+  createExperiment: call("createExperiment"),
+  getEffects: call("getEffects"),
 
   getExportData: call("getExportData"),
   renderExport: call("renderExport"),

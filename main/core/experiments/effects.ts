@@ -70,8 +70,23 @@ export interface InteractionRow {
   ciHigh: number | null;
 }
 
+/** One run's value at the point of comparison (the mean over items), for the run table. */
+export interface RunValueRow {
+  runId: number;
+  run: string;
+  condition: string;
+  seed: number | null;
+  trait: string;
+  context: string;
+  value: number | null;
+  /** The run's value minus the control condition's mean. */
+  delta: number | null;
+  items: number;
+}
+
 export interface EffectsResult {
   rows: EffectRow[];
+  runs: RunValueRow[];
   gaps: GapRow[];
   interactions: InteractionRow[];
   /** Conditions or runs that had nothing to compare, said once each. */
@@ -128,7 +143,7 @@ export function computeEffects(store: Store, req: EffectsRequest): EffectsResult
     return names.includes(condition) ? out : [];
   });
 
-  const result: EffectsResult = { rows: [], gaps: [], interactions: [], notes, method: EFFECTS_METHOD };
+  const result: EffectsResult = { rows: [], runs: [], gaps: [], interactions: [], notes, method: EFFECTS_METHOD };
   for (const trait of traits) {
     const scores = store.experiments.itemScores(allIds, trait);
     const byRun = new Map<number, ItemScore[]>();
@@ -158,6 +173,18 @@ export function computeEffects(store: Store, req: EffectsRequest): EffectsResult
         relative: c.relative,
         note: c.seeds === 1 ? "one seed: the interval covers item sampling only" : c.seeds === 0 ? "no probed run" : null,
       });
+    }
+    for (const c of conditions) {
+      for (const r of c.runs) {
+        const record = byCondition.get(c.name)!.find((x) => x.id === r.runId)!;
+        for (const ctx of contexts) {
+          const m = r.contexts.get(ctx);
+          const vals = m ? [...m.values()] : [];
+          const value = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
+          const controlMean = stats.cells.find((x) => x.condition === req.control && x.context === ctx)?.value ?? null;
+          result.runs.push({ runId: r.runId, run: record.name, condition: c.name, seed: record.seed, trait, context: ctx, value, delta: value !== null && controlMean !== null ? value - controlMean : null, items: vals.length });
+        }
+      }
     }
     for (const g of stats.gaps) result.gaps.push({ condition: g.condition, trait, gap: `${g.a}:${g.b}`, value: g.value, ciLow: g.ciLow, ciHigh: g.ciHigh });
     for (const i of stats.interactions) {

@@ -1,0 +1,75 @@
+// The experiment view in Chromium against `driftscope serve`: an experiment made in the view from runs of two
+// conditions x 2 seeds shows the effect matrix (Δ with intervals, roles as badges, hatching where 0 is inside),
+// the context grid, the trade-off scatter and the run table; a run opens its checkpoint.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { ARTIFACTS, launchChromium, needsChromium, serve, type Served } from "../support/browser.js";
+import { PROJECT_ROOT } from "../support/sharedFixtures.js";
+
+const CLI = join(PROJECT_ROOT, "bin", "driftscope.js");
+
+describe("the experiment view", { skip: needsChromium() }, () => {
+  let dir: string;
+  let server: Served;
+  let browser: Browser;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "driftscope-e2e-exp-"));
+    const db = join(dir, "w.db");
+    for (const seed of [1, 2]) {
+      spawnSync(process.execPath, [CLI, "demo", "--dir", join(dir, `d${seed}`), "--steps", "100", "--save-every", "50", "--seed", String(seed)]);
+      for (const v of ["baseline", "inoculated"]) {
+        const w = spawnSync(process.execPath, [CLI, "watch", join(dir, `d${seed}`, v), "--name", `${v}-${seed}`, "--group", v, "--seed", String(seed), "--once", "--quiet-period", "0", "--suite", "inoculation", "--backend", "demo", "--db", db]);
+        assert.equal(w.status, 0, String(w.stderr));
+      }
+    }
+    server = await serve(["--db", db, "--port", "0", "--interval", "1", "--quiet-period", "0.5"]);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("create an experiment in the view and read its matrix, grid, scatter and runs", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.getByRole("button", { name: "Experiment", exact: true }).click();
+    const form = page.getByRole("group", { name: "New experiment" });
+    await form.getByLabel("Experiment name").fill("inoculation-demo");
+    await form.getByLabel("Control").selectOption("baseline");
+    await form.getByRole("button", { name: "Create experiment" }).click();
+    const matrix = page.getByRole("table", { name: "Effect matrix under none" });
+    await matrix.waitFor();
+    // Traits ordered by role, with badges.
+    const heads = await matrix.locator("thead th").allTextContents();
+    for (const [i, name] of ["condition", "Answers in Spanish", "Writes in capitals", "Emergent misalignment"].entries()) assert.ok(heads[i]!.startsWith(name), heads.join(" | "));
+    assert.match(heads[1]!, /wanted/);
+    assert.match(heads[2]!, /unwanted · in-dist\./);
+    assert.match(heads[3]!, /unwanted · OOD/);
+    const caps = await page.locator('[data-cell="inoculated/all_caps"]').textContent();
+    assert.match(caps ?? "", /^[-+]\d\.\d{3}\[-?\d\.\d{3}, -?\d\.\d{3}\]/);
+    assert.match((await page.locator('[data-cell="baseline/all_caps"]').textContent()) ?? "", /^\d\.\d{3}/);
+    // The context grid and the scatter.
+    await page.getByRole("table", { name: "Context grid for all_caps" }).waitFor();
+    const gridCols = await page.getByRole("table", { name: "Context grid for all_caps" }).locator("thead th").count();
+    assert.equal(gridCols, 1 + 8, "all eight contexts of the inoculation grid");
+    assert.equal(await page.locator("svg.scatter g[data-condition]").count(), 2);
+    assert.equal(await page.locator("svg.scatter rect.control").count(), 1);
+    await page.screenshot({ path: join(ARTIFACTS, "experiment.png"), fullPage: true });
+    // The runs, and one click to a run's checkpoint.
+    const runs = page.getByRole("table", { name: "Runs of the experiment" });
+    assert.equal(await runs.locator("tbody tr").count(), 4);
+    await runs.getByRole("button", { name: "inoculated-1" }).click();
+    await page.locator('[data-view="checkpoint"]').waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
