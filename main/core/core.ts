@@ -11,6 +11,7 @@ import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
 import type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Experiment, FiredAlert, ScorePoint } from "../../shared/views.js";
 import { resolveProgram } from "./alerts/action.js";
 import { computeEffects, parsePointOfComparison, type EffectsResult, type PointOfComparison } from "./experiments/effects.js";
+import { matrixCsv, matrixLatex } from "./experiments/matrixExport.js";
 import { AlertService } from "./alerts/alertService.js";
 import { createBackend, DEMO_BACKEND, parseBackendConfig, type BackendConfig } from "./backends/index.js";
 import { describeBackendKinds } from "./backends/describe.js";
@@ -403,6 +404,32 @@ export class Core {
     const control = e?.control ?? request.control;
     if (!control) throw new ApiError("bad-request", "effects needs --experiment NAME, or --control GROUP with --group G...");
     return computeEffects(this.store, { control, conditions: e?.conditions ?? request.groups ?? [], traits: request.traits, contexts: request.contexts, at, gaps, tags: e?.tags, bootstrap: { replicates: request.replicates } });
+  }
+
+  /** The effect matrix of an experiment as CSV or a LaTeX tabular, with a manifest saying how it was computed. */
+  exportMatrix(request: { experiment: string; context?: string; at?: string; format: "csv" | "tex" }): { text: string; manifest: Record<string, unknown> } {
+    const e = this.experiment(request.experiment);
+    const r = this.effects({ experiment: request.experiment, at: request.at });
+    const runIds = this.store.runs.listRuns().filter((run) => run.group !== null && e.conditions.includes(run.group));
+    const traits = runTraits(this.store, runIds.map((run) => run.id)).map(({ trait, suite }) => ({ trait: trait.id, name: trait.name, role: trait.role, suite: { key: suite.key, version: suite.version } }));
+    const contexts = [...new Set(r.rows.map((x) => x.context))];
+    const context = request.context ?? (contexts.includes("none") ? "none" : contexts[0]);
+    if (request.format === "tex" && (context === undefined || !contexts.includes(context))) throw new ApiError("bad-request", `no context "${context}" in this experiment's results (it has: ${contexts.join(", ") || "none"})`);
+    const text = request.format === "csv" ? matrixCsv(r, traits, request.context ?? null) : matrixLatex(r, traits, e.conditions, e.control, context!);
+    const manifest = {
+      what: `effect matrix of experiment "${e.name}"`,
+      experiment: e,
+      context: request.format === "csv" ? (request.context ?? "every context") : context,
+      at: r.rows[0]?.at ?? request.at ?? "final",
+      runs: runIds.map((run) => ({ id: run.id, name: run.name, path: run.path, group: run.group, seed: run.seed })),
+      traits,
+      statistics: r.method,
+      replicates: 2000,
+      notes: r.notes,
+      appVersion: appVersion(),
+      createdAt: new Date().toISOString(),
+    };
+    return { text, manifest };
   }
 
   /** Adds an alert rule; a program to run on firing must exist now, not be found missing at the first alert. */

@@ -2,6 +2,7 @@
 // on the condition (and, for one condition, on the eval context) in a known way; `driftscope effects --json` then
 // recovers each Δ and the conditionalization gap within its interval, and a one-seed condition says so.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
@@ -63,6 +64,26 @@ test("effects recovers known Δs and a conditionalization gap within their inter
   const table = await cli(["effects", "--experiment", "caps", "--trait", "caps", "--db", db]);
   assert.equal(table.status, 0, table.stderr);
   assert.match(table.stdout, /caps\s+none\s+ip\s+3\s+40/);
+  // The matrix for a paper: CSV with every number, and a booktabs tabular (checked structurally: no TeX here).
+  const csvFile = join(dir, "matrix.csv");
+  assert.equal((await cli(["export", "--experiment", "caps", "--out", csvFile, "--db", db])).status, 0);
+  const csv = readFileSync(csvFile, "utf8").trim().split("\n");
+  assert.equal(csv[0], "condition,trait,role,context,at,seeds,items,mean,ci_low,ci_high,delta,delta_ci_low,delta_ci_high,relative_percent,note");
+  const ipNone = csv.find((l) => l.startsWith("ip,caps,unwanted_in_distribution,none,"))!.split(",");
+  assert.equal(Number(ipNone[10]), cell("ip", "none").delta);
+  const manifest = JSON.parse(readFileSync(join(dir, "matrix.manifest.json"), "utf8")) as { experiment: { name: string }; runs: unknown[]; statistics: string };
+  assert.equal(manifest.experiment.name, "caps");
+  assert.equal(manifest.runs.length, 7);
+  assert.match(manifest.statistics, /two-level bootstrap/);
+  const texFile = join(dir, "matrix.tex");
+  assert.equal((await cli(["export", "--experiment", "caps", "--context", "none", "--out", texFile, "--db", db])).status, 0);
+  const tex = readFileSync(texFile, "utf8");
+  assert.match(tex, /\\begin\{tabular\}\{lc\}\n\\toprule\n/);
+  assert.match(tex, /\\midrule\n[\s\S]*\\bottomrule\n\\end\{tabular\}\n$/);
+  const body = tex.split("\\midrule\n")[1]!.split("\\bottomrule")[0]!.trim().split("\n");
+  assert.deepEqual(body.map((l) => l.split(" & ")[0]), ["ctl (control)", "ip", "solo"]);
+  for (const l of tex.split("\n").filter((x) => x.endsWith("\\\\"))) assert.equal(l.split(" & ").length, 2, l);
+  assert.match(body[1]!, /^ip & \$-0\.\d\d\$\$\^\\dagger\$ \{\\scriptsize \[\$-?0\.\d\d\$, \$-?0\.\d\d\$\]\} \\\\$/);
   const bad = await cli(["effects", "--experiment", "caps", "--at", "sometime", "--db", db]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--at expects final, step:N or window:A-B/);

@@ -21,7 +21,9 @@ export const EXPORT_HELP = `driftscope export --run RUN [--run RUN...] [options]
   --smoothing W          debiased EMA weight in [0, 1) drawn over the raw points
   --no-ci --no-annotations --no-group-means   leave those out
   --theme light|dark
-  --out FILE             where to write (a manifest goes beside it as NAME.manifest.json)`;
+  --out FILE             where to write (a manifest goes beside it as NAME.manifest.json)
+driftscope export --experiment NAME [--context C] [--at final|step:N|window:A-B] --format csv|tex [--out FILE]
+  the experiment's effect matrix: CSV (every context unless --context), or a LaTeX booktabs tabular of one context`;
 
 /** Writes beside the target and renames, so an interrupted export never leaves half a file under the real name. */
 function writeAtomic(path: string, bytes: Buffer | string): void {
@@ -49,10 +51,29 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
     "no-ci": { type: "boolean" },
     "no-annotations": { type: "boolean" },
     "no-group-means": { type: "boolean" },
+    experiment: { type: "string" },
+    view: { type: "string" },
+    at: { type: "string" },
     theme: { type: "string" },
     out: { type: "string" },
   });
   if (values.help) return io.out(EXPORT_HELP + "\n"), 0;
+  if (values.experiment !== undefined) {
+    // An experiment's effect matrix, as data (CSV) or a table for a paper (LaTeX booktabs).
+    if ((values.view ?? "matrix") !== "matrix") throw new UsageError(`--view: only "matrix" can be exported from the command line so far (got "${values.view}")`);
+    const format = choiceFlag("format", values.format ?? (values.out?.endsWith(".tex") ? "tex" : values.out?.endsWith(".csv") ? "csv" : undefined), ["csv", "tex"] as const);
+    if (!format) throw new UsageError("an experiment's matrix exports as --format csv or tex (or --out FILE.csv|FILE.tex)");
+    return withWorkspace(values.db, async (core) => {
+      const { text, manifest } = core.exportMatrix({ experiment: values.experiment!, context: values.context, at: values.at, format });
+      const out = resolve(values.out ?? `${values.experiment!.replace(/[^\w.-]+/g, "-")}-matrix.${format}`);
+      writeAtomic(out, text);
+      const manifestPath = manifestFileName(out);
+      writeAtomic(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
+      if (values.json) printJson(io, { file: out, manifest: manifestPath, format, bytes: Buffer.byteLength(text) });
+      else io.out(`${out} (${format})\n${manifestPath}\n`);
+      return 0;
+    });
+  }
   if (!values.run?.length) throw new UsageError("export needs at least one --run RUN (id or name)");
   const fromExt = values.out ? formatFromFileName(values.out) : null;
   if (values.out && !values.format && !fromExt) throw new UsageError(`cannot tell the format from "${values.out}": give --format (${EXPORT_FORMATS.join(", ")}) or an extension such as .svg`);
