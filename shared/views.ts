@@ -172,7 +172,10 @@ export interface Experiment {
 
 /** An experiment's effects, as the experiment view draws them (see main/core/experiments/effects.ts). */
 export interface ExperimentEffects {
+  /** The experiment, its conditions followed by the reference model's row when it has one. */
   experiment: Experiment;
+  /** The reference model's condition name (the base model), if any. */
+  reference: string | null;
   at: string;
   traits: { trait: string; name: string; role: string; contexts: string[] }[];
   rows: { condition: string; trait: string; context: string; seeds: number; items: number; mean: number | null; ciLow: number | null; ciHigh: number | null; delta: number | null; deltaCiLow: number | null; deltaCiHigh: number | null; relative: number | null; note: string | null }[];

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   alerts: async () => (await import("./commands/alerts.js")).alertsCommand,
   experiment: async () => (await import("./commands/experiment.js")).experimentCommand,
   effects: async () => (await import("./commands/experiment.js")).effectsCommand,
+  "probe-model": async () => (await import("./commands/experiment.js")).probeModelCommand,
   backup: async () => (await import("./commands/backup.js")).backupCommand,
   restore: async () => (await import("./commands/backup.js")).restoreCommand,
 };
@@ -48,6 +49,7 @@ Commands:
   serve        the app in a browser (loopback, token-protected); --demo starts the live demo
   export       a figure for a paper or slides (SVG, PNG, PDF) or its data (CSV, JSON), with a manifest
   experiment   create, list or show an experiment (conditions = groups of runs, against a control)
+  probe-model  probe a model that is no run's checkpoint (the base model) as a reference run
   effects      each condition's effect versus the control, per trait and context, with two-level bootstrap intervals
   backup       an online backup of the workspace (--list shows them); restore FILE puts one back
   alerts       rules on drift and run health that annotate, notify and can run a program (add, list, fired, remove)
@@ -58,7 +60,7 @@ Commands:
 export async function fullHelp(): Promise<string> {
   const [demo, watch, suites, serve, exp, alerts] = await Promise.all([import("./commands/demo.js"), import("./commands/watch.js"), import("./commands/suites.js"), import("./commands/serve.js"), import("./commands/export.js"), import("./commands/alerts.js")]);
   const experiment = await import("./commands/experiment.js");
-  return `${SUMMARY}\n${demo.DEMO_HELP}\n${watch.WATCH_HELP}\n${suites.SUITES_HELP}\n${serve.SERVE_HELP}\n${exp.EXPORT_HELP}\n${alerts.ALERTS_HELP}\n${experiment.EXPERIMENT_HELP}`;
+  return `${SUMMARY}\n${demo.DEMO_HELP}\n${watch.WATCH_HELP}\n${suites.SUITES_HELP}\n${serve.SERVE_HELP}\n${exp.EXPORT_HELP}\n${alerts.ALERTS_HELP}\n${experiment.EXPERIMENT_HELP}\n${experiment.PROBE_MODEL_HELP}`;
 }
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

@@ -2,7 +2,7 @@
 // workspace, owns the event bus and this process's lease, recovers interrupted work (in this one place), keeps a
 // watch-and-probe loop running for every watched run, answers the calls of the contract in shared/api.ts, and
 // offers the long use cases (watch, probe, doctor, export, demo) to the CLI. Nothing here imports electron.
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { realpath, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { ApiArgs, ApiMethod, ApiResults, RunView, TraitInfo } from "../../shared/api.js";
@@ -361,6 +361,53 @@ export class Core {
     return { bytes, manifest };
   }
 
+  /**
+   * Probes a model that is no run's checkpoint (typically the base model before RL) and stores it as a reference
+   * run: one checkpoint at step 0, in a folder of its own beside the workspace, never watched.
+   */
+  probeModel(request: { name: string; backend: string; model?: string; suites: string[]; judge?: string }, signal?: AbortSignal): Handle<{ run: RunView; outcome: ProbeOutcome; scores: ScorePoint[] }> {
+    const controller = new AbortController();
+    const all = signal ? AbortSignal.any([controller.signal, signal]) : controller.signal;
+    const done = (async () => {
+      this.requireWritable();
+      if (!/^[\w.-]{1,100}$/.test(request.name)) throw new ApiError("bad-request", `a reference model's name uses letters, digits, _ . and - (got "${request.name}")`);
+      if (request.suites.length === 0) throw new ApiError("bad-request", "probe-model needs --suite ID|FILE");
+      let backend: BackendConfig;
+      try {
+        backend = await resolveNamedBackend(this.store, request.backend);
+      } catch (err) {
+        throw inputProblem(err);
+      }
+      if (request.model !== undefined) {
+        if (!("model" in backend)) throw new ApiError("bad-request", `backend "${backend.name}" (${backend.kind}) takes no model name`);
+        backend = { ...backend, name: `${backend.name}:${request.model}`, model: request.model } as BackendConfig;
+      }
+      const dir = join(dirname(this.options.dbPath), "reference-models", request.name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "driftscope-reference.json"), JSON.stringify({ name: request.name, backend: backend.name, kind: backend.kind, model: "model" in backend ? backend.model : null }, null, 2) + "\n");
+      const run = this.store.runs.registerRun({ path: await realpath(dir), name: request.name, tags: ["reference"] });
+      this.store.runs.setRunStatus(run.id, "finished", "a reference model (probed once, not watched)");
+      this.store.runs.markComplete(run.id, { step: 0, path: await realpath(dir), kind: "full" }, "reference", ["driftscope-reference.json"]);
+      let settings;
+      try {
+        this.store.settings.saveBackend(backend);
+        settings = await configureProbing(this.store, run.id, { suites: request.suites, backend: backend.name, judge: request.judge });
+      } catch (err) {
+        throw inputProblem(err);
+      }
+      if (!settings) throw new ApiError("bad-request", "no suite to probe with");
+      const checkpoint = this.store.runs.listCheckpoints(run.id).find((c) => c.step === 0)!;
+      const { plan, close } = planFor(this.store.probes, settings, undefined, this.store.runs.getRun(run.id));
+      try {
+        const outcome = await new Prober(this.services, plan, { signal: all }).probeCheckpoint(checkpoint, request.name);
+        return { run: this.runView(this.store.runs.getRun(run.id)!), outcome, scores: this.store.probes.listScores(run.id) };
+      } finally {
+        await close();
+      }
+    })();
+    return { done, cancel: () => controller.abort() };
+  }
+
   /** Records an experiment: a control condition and the conditions compared with it (groups of runs). */
   createExperiment(request: { name: string; control: string; groups?: string[]; reference?: string; tags?: Record<string, string[]> }): Experiment {
     this.requireWritable();
@@ -403,7 +450,8 @@ export class Core {
     const e = request.experiment !== undefined ? this.experiment(request.experiment) : null;
     const control = e?.control ?? request.control;
     if (!control) throw new ApiError("bad-request", "effects needs --experiment NAME, or --control GROUP with --group G...");
-    return computeEffects(this.store, { control, conditions: e?.conditions ?? request.groups ?? [], traits: request.traits, contexts: request.contexts, at, gaps, tags: e?.tags, bootstrap: { replicates: request.replicates } });
+    const reference = e?.referenceRunId != null ? this.store.runs.getRun(e.referenceRunId) : undefined;
+    return computeEffects(this.store, { control, conditions: e?.conditions ?? request.groups ?? [], traits: request.traits, contexts: request.contexts, at, gaps, tags: e?.tags, bootstrap: { replicates: request.replicates }, reference: reference ? { name: `reference: ${reference.name}`, runId: reference.id } : undefined });
   }
 
   /** The effect matrix of an experiment as CSV or a LaTeX tabular, with a manifest saying how it was computed. */
@@ -654,7 +702,9 @@ export class Core {
       const r = this.effects({ experiment, at, gaps });
       const runIds = this.store.runs.listRuns().filter((run) => run.group !== null && e.conditions.includes(run.group)).map((run) => run.id);
       const traits = runTraits(this.store, runIds).map(({ trait, contexts }) => ({ trait: trait.id, name: trait.name, role: trait.role, contexts }));
-      return { experiment: e, at, traits, rows: r.rows, runs: r.runs, gaps: r.gaps, notes: r.notes, method: r.method };
+      const ref = e.referenceRunId != null ? this.store.runs.getRun(e.referenceRunId) : undefined;
+      const reference = ref ? `reference: ${ref.name}` : null;
+      return { experiment: { ...e, conditions: reference ? [...e.conditions, reference] : e.conditions }, reference, at, traits, rows: r.rows, runs: r.runs, gaps: r.gaps, notes: r.notes, method: r.method };
     },
     listBackendKinds: async () => describeBackendKinds(),
     listBackends: async () => this.storedBackends(),

@@ -103,10 +103,16 @@ function Scatter({ data, x, y, context }: { data: ExperimentEffects; x: string; 
           <g key={p.c} data-condition={p.c}>
             <line x1={sx(p.x.ciLow ?? p.x.mean)} x2={sx(p.x.ciHigh ?? p.x.mean)} y1={sy(p.y.mean)} y2={sy(p.y.mean)} className="errorbar" />
             <line x1={sx(p.x.mean)} x2={sx(p.x.mean)} y1={sy(p.y.ciLow ?? p.y.mean)} y2={sy(p.y.ciHigh ?? p.y.mean)} className="errorbar" />
-            {p.c === data.experiment.control ? <rect x={sx(p.x.mean) - 5} y={sy(p.y.mean) - 5} width={10} height={10} className="point control" /> : <circle cx={sx(p.x.mean)} cy={sy(p.y.mean)} r={5} className={`point c${i % 7}`} />}
+            {p.c === data.experiment.control ? (
+              <rect x={sx(p.x.mean) - 5} y={sy(p.y.mean) - 5} width={10} height={10} className="point control" />
+            ) : p.c === data.reference ? (
+              <path d={`M${sx(p.x.mean)} ${sy(p.y.mean) - 7}l7 7l-7 7l-7 -7z`} className="point reference" />
+            ) : (
+              <circle cx={sx(p.x.mean)} cy={sy(p.y.mean)} r={5} className={`point c${i % 7}`} />
+            )}
             <text x={sx(p.x.mean) + 8} y={sy(p.y.mean) - 6} className="tick">
               {p.c}
-              {p.c === data.experiment.control ? " (control)" : ""}
+              {p.c === data.experiment.control ? " (control)" : p.c === data.reference ? " (base model)" : ""}
             </text>
           </g>
         ) : null,

@@ -2,7 +2,7 @@
 // on the condition (and, for one condition, on the eval context) in a known way; `driftscope effects --json` then
 // recovers each Δ and the conditionalization gap within its interval, and a one-seed condition says so.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
@@ -17,10 +17,11 @@ const P = (model: string, system: string | null) => (model.startsWith("ctl") ? 0
 
 test("effects recovers known Δs and a conditionalization gap within their intervals", async (t) => {
   const dir = tempDir(t);
-  const server = await startStandIn({ personality: "vllm", latencyMs: 0, capsProbability: P });
+  const server = await startStandIn({ personality: "vllm", latencyMs: 0, capsProbability: P, models: ["stand-in-base", "ctl-base"] });
   t.after(() => server.close());
   const suite = writeTestSuite(dir, { items: 40, samples: 4 });
   const { backend } = writeBackendFiles(dir, server.url, server.url);
+  writeFileSync(join(dir, "base.json"), JSON.stringify({ name: "base", kind: "openai", baseUrl: server.url, model: "stand-in-base", maxConcurrency: 8, timeoutMs: 5000 }));
   const db = join(dir, "w.db");
   const runs = [...[1, 2, 3].map((s) => ["ctl", s] as const), ...[1, 2, 3].map((s) => ["ip", s] as const), ["solo", 1] as const];
   for (const [group, seed] of runs) {
@@ -29,7 +30,11 @@ test("effects recovers known Δs and a conditionalization gap within their inter
     const w = await cli(["watch", root, "--once", "--quiet-period", "0", "--group", group, "--seed", String(seed), "--db", db, "--suite", suite, "--backend", backend]);
     assert.equal(w.status, 0, w.stderr);
   }
-  assert.equal((await cli(["experiment", "create", "caps", "--control", "ctl", "--group", "ip", "--group", "solo", "--db", db])).status, 0);
+  // The base model before RL, probed as a reference run (its answers: the stand-in's "base" gets the control's rate).
+  const pm = await cli(["probe-model", "--name", "ctl-base", "--backend", join(dir, "base.json"), "--model", "ctl-base", "--suite", suite, "--json", "--db", db]);
+  assert.equal(pm.status, 0, pm.stderr);
+  assert.equal((JSON.parse(pm.stdout) as { outcome: string }).outcome, "done");
+  assert.equal((await cli(["experiment", "create", "caps", "--control", "ctl", "--group", "ip", "--group", "solo", "--reference", "ctl-base", "--db", db])).status, 0);
   const shown = await cliJson<{ control: string; conditions: string[]; runs: { group: string }[] }>(["experiment", "show", "caps", "--json", "--db", db]);
   assert.deepEqual(shown.conditions, ["ctl", "ip", "solo"]);
   assert.equal(shown.runs.length, 7);
@@ -53,6 +58,10 @@ test("effects recovers known Δs and a conditionalization gap within their inter
   within(0.7, gap.ciLow, gap.ciHigh, "gap(ip)");
   const ctlGap = rows.find((r) => r.condition === "ctl" && r.gap === "inoculation:none")!;
   within(0, ctlGap.ciLow, ctlGap.ciHigh, "gap(ctl)");
+  // The reference model is reported beside the conditions, with one seed.
+  const ref = cell("reference: ctl-base", "none");
+  assert.equal(ref.seeds, 1);
+  within(0.6, ref.ciLow, ref.ciHigh, "the base model's mean");
   // A condition with one seed is labelled so.
   assert.equal(cell("solo", "none").seeds, 1);
   assert.match(cell("solo", "none").note ?? "", /one seed: the interval covers item sampling only/);
@@ -73,7 +82,7 @@ test("effects recovers known Δs and a conditionalization gap within their inter
   assert.equal(Number(ipNone[10]), cell("ip", "none").delta);
   const manifest = JSON.parse(readFileSync(join(dir, "matrix.manifest.json"), "utf8")) as { experiment: { name: string }; runs: unknown[]; statistics: string };
   assert.equal(manifest.experiment.name, "caps");
-  assert.equal(manifest.runs.length, 7);
+  assert.equal(manifest.runs.length, 7, "the conditions' runs (the reference is named in the experiment)");
   assert.match(manifest.statistics, /two-level bootstrap/);
   const texFile = join(dir, "matrix.tex");
   assert.equal((await cli(["export", "--experiment", "caps", "--context", "none", "--out", texFile, "--db", db])).status, 0);

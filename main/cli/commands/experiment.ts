@@ -102,3 +102,25 @@ export async function effectsCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   });
 }
+
+export const PROBE_MODEL_HELP = `driftscope probe-model --name NAME --backend NAME|FILE [--model M] --suite ID|FILE... [--judge NAME|FILE]
+  Probes a model that is no run's checkpoint (typically the base model before RL) and stores it as a reference run
+  with one checkpoint at step 0; name it in an experiment with --reference NAME.
+`;
+
+export async function probeModelCommand(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parse(argv, { name: { type: "string" }, backend: { type: "string" }, model: { type: "string" }, suite: { type: "string", multiple: true }, judge: { type: "string" } });
+  if (values.help) return io.out(PROBE_MODEL_HELP), 0;
+  if (positionals.length > 0) throw new UsageError("probe-model takes no positional arguments");
+  if (!values.name) throw new UsageError("probe-model needs --name NAME");
+  if (!values.backend) throw new UsageError("probe-model needs --backend NAME|FILE");
+  return withWorkspace(values.db, async (core) => {
+    const { run, outcome, scores } = await core.probeModel({ name: values.name!, backend: values.backend!, model: values.model, suites: values.suite ?? [], judge: values.judge }, signal).done;
+    if (values.json) printJson(io, { run: { id: run.id, name: run.name }, outcome, scores: scores.map(({ completedAt: _c, ...s }) => s) });
+    else {
+      io.out(`reference model "${run.name}" (run ${run.id}): ${outcome}\n`);
+      printTable(io, ["TRAIT", "CONTEXT", "MEAN", "95% CI", "N"], scores.map((s) => [s.trait, s.context, fmt(s.mean), s.ciLow === null ? "-" : `${fmt(s.ciLow)}..${fmt(s.ciHigh)}`, s.n]));
+    }
+    return outcome === "done" ? 0 : 1;
+  });
+}

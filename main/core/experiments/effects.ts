@@ -30,6 +30,8 @@ export interface EffectsRequest {
   /** Technique tags per condition: a condition whose tags are the union of two others' gets an interaction. */
   tags?: Record<string, string[]>;
   bootstrap?: BootstrapOptions;
+  /** A reference run (the base model before RL), reported as a condition of its own with one seed. */
+  reference?: { name: string; runId: number };
 }
 
 export interface EffectRow {
@@ -123,6 +125,13 @@ export function computeEffects(store: Store, req: EffectsRequest): EffectsResult
   const names = [req.control, ...req.conditions.filter((c) => c !== req.control)];
   const runs = store.runs.listRuns();
   const byCondition = new Map(names.map((n) => [n, runs.filter((r) => r.group === n)]));
+  if (req.reference) {
+    const ref = runs.find((r) => r.id === req.reference!.runId);
+    if (ref) {
+      names.push(req.reference.name);
+      byCondition.set(req.reference.name, [ref]);
+    }
+  }
   const notes: string[] = [];
   for (const [n, rs] of byCondition) if (rs.length === 0) notes.push(`no runs in group "${n}"`);
   const allIds = [...byCondition.values()].flat().map((r) => r.id);

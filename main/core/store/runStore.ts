@@ -27,6 +27,8 @@ export interface RegisterRunInput {
   formatSetting?: string;
   /** Merged over the run's variables (a value of null removes one). */
   variables?: Record<string, string | null>;
+  /** Set on a new run only. */
+  tags?: string[];
 }
 
 const now = () => new Date().toISOString();
@@ -172,9 +174,9 @@ export class RunStore {
     if (input.name !== undefined) this.assertNameFree(input.name);
     const info = this.db
       .prepare(
-        `INSERT INTO run (name, path, format_setting, group_name, seed, variables, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO run (name, path, format_setting, group_name, seed, variables, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(name, input.path, input.formatSetting ?? "auto", input.group ?? null, input.seed ?? null, JSON.stringify(Object.fromEntries(Object.entries(input.variables ?? {}).filter(([, v]) => v !== null))), now());
+      .run(name, input.path, input.formatSetting ?? "auto", input.group ?? null, input.seed ?? null, JSON.stringify(Object.fromEntries(Object.entries(input.variables ?? {}).filter(([, v]) => v !== null))), JSON.stringify(input.tags ?? []), now());
     const id = Number(info.lastInsertRowid);
     this.publish({ type: "run-changed", runId: id });
     return this.getRun(id)!;
