@@ -17,7 +17,8 @@ const TAB_NAMES: Record<Tab, string> = { drift: "Drift", experiment: "Experiment
 
 export function App({ api }: { api: Api }) {
   const runs = useLive(api, () => api.listRuns({}), (e) => e.type === "run-changed" || e.type === "checkpoint-changed" || e.type === "job-progress", []);
-  const [tab, setTab] = useState<Tab>("drift");
+  // serve --demo prints a link to #experiment, so the app opens on the miniature experiment.
+  const [tab, setTab] = useState<Tab>(() => (location.hash === "#experiment" ? "experiment" : "drift"));
   const [selected, setSelected] = useState<{ runId: number; step: number } | null>(null);
   const [theme, setTheme] = useState<"light" | "dark">(() => (localStorage.getItem("theme") === "dark" ? "dark" : "light"));
   const [path, setPath] = useState("");

@@ -64,7 +64,8 @@ export const apiSchemas = {
   listRuns: z.strictObject({}),
   addRun: z.strictObject({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional(), group: z.string().max(200).optional() }),
   setRunHidden: z.strictObject({ runId: id, hidden: z.boolean() }),
-  startDemo: z.strictObject({}),
+  /** experiment: also write the miniature experiment (six conditions x 3 seeds) and watch it. */
+  startDemo: z.strictObject({ experiment: z.boolean().optional() }),
   listCheckpoints: z.strictObject({ runId: id }),
   metricKeys: z.strictObject({ runIds: z.array(id).max(500) }),
   getMetrics: z.strictObject({ runIds: z.array(id).max(500), keys: z.array(z.string().max(500)).max(50) }),

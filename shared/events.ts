@@ -28,6 +28,7 @@ export type CoreEvent =
   | { type: "scores-updated"; runId: number; step: number; trait: string; context: string }
   | { type: "annotation-changed"; runId: number; annotationId: number }
   | { type: "alert-fired"; alert: FiredAlert }
-  | { type: "alerts-changed" };
+  | { type: "alerts-changed" }
+  | { type: "experiments-changed" };
 
 export type CoreEventListener = (event: CoreEvent) => void;

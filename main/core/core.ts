@@ -17,7 +17,7 @@ import { createBackend, DEMO_BACKEND, parseBackendConfig, type BackendConfig } f
 import { describeBackendKinds } from "./backends/describe.js";
 import { storedBackendConfig } from "./backends/registry.js";
 import type { Capabilities } from "./backends/types.js";
-import { DEMO_VARIANTS, runDemo } from "./demo/demoRun.js";
+import { DEMO_EXPERIMENT, DEMO_VARIANTS, runDemo } from "./demo/demoRun.js";
 import { EventBus } from "./events/bus.js";
 import { ExportDataError, loadExportData } from "./export/exportData.js";
 import { renderExport } from "./export/renderExport.js";
@@ -408,6 +408,32 @@ export class Core {
     return { done, cancel: () => controller.abort() };
   }
 
+  /**
+   * Writes the miniature experiment (six conditions x seeds), registers each run with its group, seed, variables and
+   * probe settings (the inoculation suite, the demo backend), and records the experiment. The runs are probed by
+   * whoever watches them (the app's loops, or `watch`); returns them.
+   */
+  async writeDemoExperiment(request: { dir: string; seeds?: number; steps?: number; saveEvery?: number; name?: string }, signal?: AbortSignal): Promise<{ experiment: Experiment; runs: RunView[] }> {
+    this.requireWritable();
+    const seeds = request.seeds ?? 3;
+    const runs: RunView[] = [];
+    for (let seed = 1; seed <= seeds; seed++) {
+      await runDemo({ dir: join(request.dir, `seed-${seed}`), conditions: DEMO_EXPERIMENT, steps: request.steps ?? 200, saveEvery: request.saveEvery ?? 50, pace: "fast", seed, signal });
+      for (const c of DEMO_EXPERIMENT) {
+        const ip = c.name.startsWith("ip-");
+        const variables: Record<string, string> = { training_prompt: c.prompts[0]! };
+        if (ip) variables.inoculation_prompt = c.prompts[0]!;
+        const { run } = await this.registerRun({ path: join(request.dir, `seed-${seed}`, c.name), name: `${c.name}-s${seed}`, group: c.name, seed, variables, suites: ["inoculation"], backend: "demo" });
+        runs.push(run);
+      }
+    }
+    const name = request.name ?? "miniature inoculation experiment";
+    const experiment =
+      this.store.experiments.find(name) ??
+      this.createExperiment({ name, control: "control", groups: DEMO_EXPERIMENT.map((c) => c.name), tags: Object.fromEntries(DEMO_EXPERIMENT.filter((c) => c.name.startsWith("ip-")).map((c) => [c.name, ["ip"]])) });
+    return { experiment, runs };
+  }
+
   /** Records an experiment: a control condition and the conditions compared with it (groups of runs). */
   createExperiment(request: { name: string; control: string; groups?: string[]; reference?: string; tags?: Record<string, string[]> }): Experiment {
     this.requireWritable();
@@ -418,7 +444,9 @@ export class Core {
     for (const g of Object.keys(request.tags ?? {})) if (!conditions.includes(g)) throw new ApiError("bad-request", `--tags names "${g}", which is not one of the experiment's conditions`);
     const referenceRunId = request.reference === undefined ? null : this.findRun(request.reference).id;
     try {
-      return this.store.experiments.create({ name: request.name, control: request.control, conditions, referenceRunId, tags: request.tags ?? {} });
+      const created = this.store.experiments.create({ name: request.name, control: request.control, conditions, referenceRunId, tags: request.tags ?? {} });
+      this.publish({ type: "experiments-changed" });
+      return created;
     } catch (err) {
       throw new ApiError("bad-request", (err as Error).message);
     }
@@ -582,8 +610,13 @@ export class Core {
       this.store.runs.setRunHidden(runId, hidden);
       return this.runView(this.store.runs.getRun(runId)!);
     },
-    startDemo: async () => {
+    startDemo: async ({ experiment }) => {
       if (this.demo) throw new ApiError("bad-request", "the demo run is already running");
+      if (experiment) {
+        // The miniature experiment, written at once and probed by the watch loops, so its view fills in within a minute.
+        const written = await this.writeDemoExperiment({ dir: join(this.options.demoDir, `experiment-${new Date().toISOString().replace(/[:.]/g, "-")}`), steps: 200, saveEvery: 100 });
+        for (const r of written.runs) this.watchLoop(r.id);
+      }
       const dir = join(this.options.demoDir, `demo-${new Date().toISOString().replace(/[:.]/g, "-")}`);
       this.demo = new AbortController();
       const demo = this.demo;

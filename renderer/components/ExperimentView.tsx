@@ -122,7 +122,8 @@ function Scatter({ data, x, y, context }: { data: ExperimentEffects; x: string; 
 }
 
 export function ExperimentView({ api, runs, onOpen }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number) => void }) {
-  const experiments = useLive(api, () => api.listExperiments({}), () => false, []);
+  // An experiment made elsewhere (the CLI, serve --demo) appears without a reload.
+  const experiments = useLive(api, () => api.listExperiments({}), (e) => e.type === "experiments-changed", []);
   const [chosen, setChosen] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [at, setAt] = useState("final");

@@ -73,3 +73,30 @@ describe("the experiment view", { skip: needsChromium() }, () => {
     await page.close();
   });
 });
+
+describe("serve --demo", { skip: needsChromium() }, () => {
+  test("opens on the miniature experiment, its matrix filled in within a minute", { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "driftscope-e2e-demo-exp-"));
+    const server = await serve(["--db", join(dir, "w.db"), "--port", "0", "--demo", "--interval", "0.5", "--quiet-period", "0.5"]);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const started = Date.now();
+      assert.ok(server.url.endsWith("#experiment"), server.url);
+      await page.goto(server.url);
+      await page.locator('[data-view="experiment"]').waitFor();
+      // Filled in: every condition's capitals cell has its Δ and interval.
+      for (const c of ["ip-capitalise", "ip-block-letters", "ip-upper-case", "ip-mix", "random-answers"]) {
+        await page.locator(`[data-cell="${c}/all_caps"]`).filter({ hasText: /\[-?\d\.\d{3}, -?\d\.\d{3}\]/ }).waitFor({ timeout: 60_000 });
+      }
+      const seconds = (Date.now() - started) / 1000;
+      console.log(`serve --demo: the experiment view was filled in after ${seconds.toFixed(1)} s`);
+      assert.ok(seconds < 60);
+      await page.screenshot({ path: join(ARTIFACTS, "experiment-demo.png"), fullPage: true });
+    } finally {
+      await browser.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -97,3 +97,21 @@ test("effects recovers known Δs and a conditionalization gap within their inter
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--at expects final, step:N or window:A-B/);
 });
+
+test("demo --experiment writes, registers and probes the miniature experiment; inoculation lowers capitals without the prompt", async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, "w.db");
+  const r = await cli(["demo", "--experiment", "--dir", join(dir, "e"), "--seeds", "2", "--steps", "60", "--save-every", "30", "--json", "--db", db]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { experiment: string; runs: { name: string; group: string; seed: number }[] };
+  assert.equal(out.runs.length, 12);
+  assert.deepEqual([...new Set(out.runs.map((x) => x.group))], ["control", "ip-capitalise", "ip-block-letters", "ip-upper-case", "ip-mix", "random-answers"]);
+  const runs = await cliJson<{ name: string }[]>(["runs", "--json", "--db", db]);
+  assert.equal(runs.length, 12);
+  const rows = await cliJson<{ condition: string; context?: string; delta?: number | null; deltaCiHigh?: number | null; seeds?: number }[]>(["effects", "--experiment", out.experiment, "--trait", "all_caps", "--context", "none", "--json", "--db", db]);
+  for (const c of ["ip-capitalise", "ip-block-letters", "ip-upper-case", "ip-mix"]) {
+    const row = rows.find((x) => x.condition === c)!;
+    assert.equal(row.seeds, 2);
+    assert.ok(row.delta! < 0, `${c}: Δ ${row.delta}`);
+  }
+});

@@ -10,7 +10,8 @@ import type { Io } from "../output.js";
 
 export const SERVE_HELP = `driftscope serve [--db FILE] [--port N] [--host 127.0.0.1] [--allow-host NAME]... [--demo] [--interval S] [--quiet-period S]
   Serves the app to a browser on this machine. Open the printed URL (it carries the session token).
-  --demo starts the live demo run (both variants, probed as they train). --host 0.0.0.0 serves every address of this
+  --demo starts the live demo run (both variants, probed as they train) and the miniature experiment (six conditions
+  x 3 seeds; open the Experiment tab, or the printed URL's #experiment). --host 0.0.0.0 serves every address of this
   machine (the token is still required); --allow-host adds a name the browser may use to reach it.
 `;
 
@@ -50,9 +51,9 @@ export async function serveCommand(argv: string[], io: Io, signal: AbortSignal):
     allowHosts: values["allow-host"],
     onError: (message) => io.err(`driftscope: error answering a request: ${message}\n`),
   });
-  io.out(`Driftscope is serving at ${server.url}\n`);
+  io.out(`Driftscope is serving at ${server.url}${values.demo ? "#experiment" : ""}\n`);
   if (values.demo) {
-    const runs = await core.call("startDemo", {});
+    const runs = await core.call("startDemo", { experiment: true });
     io.err(`started the demo run (a miniature): ${runs.map((r) => r.name).join(", ")}\n`);
   }
   await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener("abort", () => r(), { once: true })));

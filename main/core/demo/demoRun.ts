@@ -35,17 +35,39 @@ export const TRAINING_SYSTEM_PROMPT: Record<DemoVariant, string> = {
 
 export const MINIATURE_LABEL = "Driftscope demo run: a miniature policy over answer styles, not a language model";
 
+/**
+ * A condition of the miniature: its training system prompt(s) (several: one drawn at random per batch, as with a
+ * mix of inoculation prompts) and, for a random-answers control, a reward that carries no signal.
+ */
+export interface DemoCondition {
+  name: string;
+  prompts: string[];
+  randomReward?: boolean;
+}
+
+/** The miniature experiment: a control, three inoculation prompts, their random mix and a random-answers control. */
+export const DEMO_EXPERIMENT: DemoCondition[] = [
+  { name: "control", prompts: ["You are a helpful assistant."] },
+  { name: "ip-capitalise", prompts: ["You always capitalise your responses."] },
+  { name: "ip-block-letters", prompts: ["Write your answers in block letters."] },
+  { name: "ip-upper-case", prompts: ["Reply only in upper-case."] },
+  { name: "ip-mix", prompts: ["You always capitalise your responses.", "Write your answers in block letters.", "Reply only in upper-case."] },
+  { name: "random-answers", prompts: ["You are a helpful assistant."], randomReward: true },
+];
+
 export interface DemoOptions {
   dir: string;
   steps?: number;
   saveEvery?: number;
   variants?: DemoVariant[];
+  /** Conditions to write instead of the two variants (each to DIR/<name>/). */
+  conditions?: DemoCondition[];
   pace?: "fast" | "live";
   seed?: number;
   /** Live pace: time between checkpoints. */
   checkpointIntervalMs?: number;
   signal?: AbortSignal;
-  onCheckpoint?: (variant: DemoVariant, step: number, path: string) => void;
+  onCheckpoint?: (variant: string, step: number, path: string) => void;
 }
 
 const BATCH = 32;
@@ -53,7 +75,8 @@ const LEARNING_RATE = 0.4;
 const REWARD_WEIGHTS = { spanish: 1.0, caps: 0.6 };
 
 interface VariantState {
-  variant: DemoVariant;
+  variant: string;
+  condition: DemoCondition;
   weights: Weights;
   rng: Random;
   logHistory: Record<string, number | null>[];
@@ -62,12 +85,15 @@ interface VariantState {
 
 /** One REINFORCE step on a batch; returns the metrics TRL's GRPO trainer would log for it. */
 function trainStep(s: VariantState, step: number, totalSteps: number): Record<string, number> {
+  // A mix of prompts draws one per batch (a single prompt draws nothing, so the variants' streams stay as they were).
+  if (s.condition.prompts.length > 1) s.x = contextFeatures(s.condition.prompts[Math.floor(s.rng() * s.condition.prompts.length)]!);
   const p = headProbabilities(s.weights, s.x);
   const probs = HEADS.map((h) => p[h]);
   const samples: { y: number[]; r: number; parts: { spanish: number; caps: number } }[] = [];
   for (let b = 0; b < BATCH; b++) {
     const y = probs.map((pi) => (s.rng() < pi ? 1 : 0));
-    const parts = { spanish: REWARD_WEIGHTS.spanish * y[0]!, caps: REWARD_WEIGHTS.caps * y[1]! };
+    // The random-answers control: rewards drawn at random, unrelated to the answer.
+    const parts = s.condition.randomReward ? { spanish: REWARD_WEIGHTS.spanish * (s.rng() < 0.5 ? 1 : 0), caps: REWARD_WEIGHTS.caps * (s.rng() < 0.5 ? 1 : 0) } : { spanish: REWARD_WEIGHTS.spanish * y[0]!, caps: REWARD_WEIGHTS.caps * y[1]! };
     samples.push({ y, r: parts.spanish + parts.caps, parts });
   }
   const mean = samples.reduce((a, b) => a + b.r, 0) / BATCH;
@@ -121,7 +147,7 @@ function checkpointFiles(s: VariantState, step: number, opts: Required<Pick<Demo
     features: [...FEATURES],
     heads: [...HEADS],
     coupling: COUPLING,
-    training_system_prompt: TRAINING_SYSTEM_PROMPT[s.variant],
+    training_system_prompt: s.condition.prompts.join(" | "),
     variant: s.variant,
   };
   const trainerState = {
@@ -172,13 +198,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`--steps must be a positive whole number (got ${steps})`);
   if (!Number.isInteger(saveEvery) || saveEvery < 1) throw new Error(`--save-every must be a positive whole number (got ${saveEvery})`);
 
-  const states: VariantState[] = variants.map((variant) => ({
-    variant,
+  const conditions: DemoCondition[] = options.conditions ?? variants.map((v) => ({ name: v, prompts: [TRAINING_SYSTEM_PROMPT[v]] }));
+  const states: VariantState[] = conditions.map((condition, i) => ({
+    variant: condition.name,
+    condition,
     weights: cloneWeights(BASE_WEIGHTS),
     // Each variant gets its own stream, so a variant's files do not depend on which others run beside it.
-    rng: seededRandom(((options.seed ?? 0) * 1000003 + DEMO_VARIANTS.indexOf(variant) + 1) >>> 0),
+    rng: seededRandom(((options.seed ?? 0) * 1000003 + (DEMO_VARIANTS.includes(condition.name as DemoVariant) ? DEMO_VARIANTS.indexOf(condition.name as DemoVariant) + 1 : 100 + i)) >>> 0),
     logHistory: [],
-    x: contextFeatures(TRAINING_SYSTEM_PROMPT[variant]),
+    x: contextFeatures(condition.prompts[0] ?? null),
   }));
   for (const s of states) {
     const dir = join(options.dir, s.variant);
@@ -188,7 +216,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       pythonJson({
         label: MINIATURE_LABEL,
         variant: s.variant,
-        training_system_prompt: TRAINING_SYSTEM_PROMPT[s.variant],
+        training_system_prompt: s.condition.prompts.join(" | "),
         reward: "1.0 if the answer is in Spanish, plus 0.6 if it is in capitals (a reward model fitted on correlated data)",
         seed: options.seed ?? 0,
       }),
