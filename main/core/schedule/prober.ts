@@ -312,22 +312,14 @@ export class Prober {
     }
   }
 
-  private nullRows(checkpoint: CheckpointRecord, saved: SavedTrait, unit: Unit, reason: string): SampleRow[] {
+  /** A sample of a unit: where it belongs, and what was answered and scored. */
+  private sampleRow(checkpoint: CheckpointRecord, saved: SavedTrait, unit: Unit, index: number, answer: Pick<SampleRow, "response" | "score" | "scores" | "nullReason" | "latencyMs" | "tokens">): SampleRow {
     const contextId = saved.contexts.find((c) => c.key === unit.context.id)!.id;
-    return unit.indices.map((index) => ({
-      checkpointId: checkpoint.id,
-      traitId: saved.id,
-      contextId,
-      item: unit.item.id,
-      index,
-      prompt: unit.wording,
-      response: null,
-      score: null,
-      scores: {},
-      nullReason: reason.slice(0, 500),
-      latencyMs: null,
-      tokens: null,
-    }));
+    return { checkpointId: checkpoint.id, traitId: saved.id, contextId, item: unit.item.id, index, prompt: unit.wording, ...answer };
+  }
+
+  private nullRows(checkpoint: CheckpointRecord, saved: SavedTrait, unit: Unit, reason: string): SampleRow[] {
+    return unit.indices.map((index) => this.sampleRow(checkpoint, saved, unit, index, { response: null, score: null, scores: {}, nullReason: reason.slice(0, 500), latencyMs: null, tokens: null }));
   }
 
   /** Generates the missing samples of one item wording and scores them. */
@@ -347,27 +339,20 @@ export class Prober {
       },
       signal,
     );
-    const contextId = saved.contexts.find((c) => c.key === unit.context.id)!.id;
     return Promise.all(
       unit.indices.map(async (index, i) => {
         const c = completions[i] ?? completions[completions.length - 1]!;
         const values = await this.score(t, unit, c, judge, signal);
         const main = values[t.score] ?? { value: null, nullReason: "no score" };
         const stored = storedResponse(c.text, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
-        return {
-          checkpointId: checkpoint.id,
-          traitId: saved.id,
-          contextId,
-          item: unit.item.id,
-          index,
-          prompt: unit.wording,
+        return this.sampleRow(checkpoint, saved, unit, index, {
           response: stored.text,
           score: main.value,
           scores: stored.truncatedFrom === null ? values : { ...values, _truncated: { bytes: stored.truncatedFrom } },
           nullReason: main.value === null ? (main.nullReason ?? null) : null,
           latencyMs: c.latencyMs,
           tokens: c.tokens ?? null,
-        };
+        });
       }),
     );
   }

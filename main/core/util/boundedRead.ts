@@ -26,8 +26,11 @@ export const READ_LIMITS = {
 
 export type ReadKind = keyof typeof READ_LIMITS;
 
+/** The environment variable that sets a kind's limit: DRIFTSCOPE_LIMIT_TRAINER_STATE for trainerState. */
+export const limitVariable = (kind: ReadKind) => `DRIFTSCOPE_LIMIT_${kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
 export function readLimit(kind: ReadKind, env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[`DRIFTSCOPE_LIMIT_${kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`];
+  const raw = env[limitVariable(kind)];
   const n = raw === undefined ? NaN : Number(raw);
   return Number.isSafeInteger(n) && n > 0 ? n : READ_LIMITS[kind];
 }
@@ -76,23 +79,10 @@ export async function openRegular(path: string): Promise<import("node:fs/promise
 /** Reads a whole regular file of at most the kind's limit. */
 export async function readBounded(path: string, kind: ReadKind): Promise<Buffer> {
   const limit = readLimit(kind);
-  let s;
+  const fh = await openRegular(path);
   try {
-    s = await stat(path);
-  } catch (err) {
-    throw new InputError(path, describeFsError(err));
-  }
-  if (!s.isFile()) throw notRegular(path, s);
-  if (s.size > limit) throw new InputError(path, `is ${formatBytes(s.size)}, over the ${formatBytes(limit)} limit for a ${KIND_WORDS[kind]} (DRIFTSCOPE_LIMIT_${kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()} raises it)`);
-  let fh;
-  try {
-    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (err) {
-    throw new InputError(path, describeFsError(err));
-  }
-  try {
-    const again = await fh.stat();
-    if (!again.isFile()) throw notRegular(path, again); // swapped between the two looks
+    const { size } = await fh.stat();
+    if (size > limit) throw new InputError(path, `is ${formatBytes(size)}, over the ${formatBytes(limit)} limit for a ${KIND_WORDS[kind]} (${limitVariable(kind)} raises it)`);
     // Read at most limit + 1 bytes whatever the size said: files in /proc, and files still growing, lie about it.
     const chunks: Buffer[] = [];
     let total = 0;
