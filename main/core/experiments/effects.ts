@@ -99,17 +99,18 @@ export interface EffectsResult {
 export const EFFECTS_METHOD =
   "per condition: mean over seeds of each run's mean over items; 95% percentile interval from a two-level bootstrap (seeds resampled per condition with their deviations scaled by sqrt(n/(n-1)), then items, the item draw shared by every condition and context: paired); Δ and gaps from the same replicates";
 
-/** Each run's item means per context at the point of comparison. */
-function atPoint(scores: ItemScore[], at: PointOfComparison): Map<string, ItemMeans> {
-  const steps = [...new Set(scores.map((s) => s.step))].sort((a, b) => a - b);
-  let chosen: number[];
-  if (at.kind === "final") chosen = steps.length ? [steps[steps.length - 1]!] : [];
-  else if (at.kind === "step") chosen = steps.length ? [steps.reduce((best, s) => (Math.abs(s - at.step) < Math.abs(best - at.step) ? s : best))] : [];
-  else chosen = steps.filter((s) => s >= at.from && s <= at.to);
-  const use = new Set(chosen);
+/** The steps a point of comparison reads from a run's scored steps. */
+export function stepsAt(steps: number[], at: PointOfComparison): number[] {
+  if (steps.length === 0) return [];
+  if (at.kind === "final") return [steps[steps.length - 1]!];
+  if (at.kind === "step") return [steps.reduce((best, s) => (Math.abs(s - at.step) < Math.abs(best - at.step) ? s : best))];
+  return steps.filter((s) => s >= at.from && s <= at.to);
+}
+
+/** Each run's item means per context over the chosen steps (over a window, each step counts once per item). */
+function itemMeans(scores: ItemScore[]): Map<string, ItemMeans> {
   const acc = new Map<string, Map<string, { sum: number; count: number }>>();
   for (const s of scores) {
-    if (!use.has(s.step)) continue;
     const byItem = acc.get(s.context) ?? new Map<string, { sum: number; count: number }>();
     const a = byItem.get(s.item) ?? { sum: 0, count: 0 };
     a.sum += s.mean;
@@ -117,7 +118,6 @@ function atPoint(scores: ItemScore[], at: PointOfComparison): Map<string, ItemMe
     byItem.set(s.item, a);
     acc.set(s.context, byItem);
   }
-  // Over a window, an item's value is the mean of its per-step means (each step counts once).
   return new Map([...acc].map(([ctx, byItem]) => [ctx, new Map([...byItem].map(([item, a]) => [item, a.sum / a.count]))]));
 }
 
@@ -154,12 +154,14 @@ export function computeEffects(store: Store, req: EffectsRequest): EffectsResult
 
   const result: EffectsResult = { rows: [], runs: [], gaps: [], interactions: [], notes, method: EFFECTS_METHOD };
   for (const trait of traits) {
-    const scores = store.experiments.itemScores(allIds, trait);
+    const scored = store.experiments.scoredSteps(allIds, trait);
+    const chosen = new Map([...scored].map(([runId, steps]) => [runId, stepsAt(steps, req.at)]));
+    const scores = store.experiments.itemScores(chosen, trait);
     const byRun = new Map<number, ItemScore[]>();
     for (const s of scores) byRun.set(s.runId, [...(byRun.get(s.runId) ?? []), s]);
     const conditions: ConditionData[] = names.map((name) => ({
       name,
-      runs: byCondition.get(name)!.filter((r) => byRun.has(r.id)).map((r) => ({ runId: r.id, contexts: atPoint(byRun.get(r.id)!, req.at) })),
+      runs: byCondition.get(name)!.filter((r) => byRun.has(r.id)).map((r) => ({ runId: r.id, contexts: itemMeans(byRun.get(r.id)!) })),
     }));
     const contexts = req.contexts?.length ? req.contexts : [...new Set(scores.map((s) => s.context))].sort();
     const items = [...new Set(scores.map((s) => s.item))].sort();

@@ -63,16 +63,33 @@ export class ExperimentStore {
     return this.db.prepare(`DELETE FROM experiment WHERE name = ?`).run(name).changes > 0;
   }
 
-  /** Per-item means of a trait's samples for the given runs, by run, step and context. */
-  itemScores(runIds: number[], traitKey: string): ItemScore[] {
-    if (runIds.length === 0) return [];
-    return this.db
+  /** The steps of each run that have scores for a trait (cheap: the score table, not the samples). */
+  scoredSteps(runIds: number[], traitKey: string): Map<number, number[]> {
+    const out = new Map<number, number[]>();
+    if (runIds.length === 0) return out;
+    const rows = this.db
       .prepare(
-        `SELECT c.run_id AS runId, c.step, x.context_key AS context, s.item_key AS item, avg(s.score) AS mean, count(s.score) AS n
-         FROM sample s JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id JOIN context x ON x.id = s.context_id
-         WHERE c.run_id IN (${runIds.map(() => "?").join(",")}) AND t.trait_key = ? AND s.score IS NOT NULL
-         GROUP BY c.run_id, c.step, x.context_key, s.item_key`,
+        `SELECT DISTINCT c.run_id AS runId, c.step FROM score s JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id
+         WHERE c.run_id IN (${runIds.map(() => "?").join(",")}) AND t.trait_key = ? AND s.n > 0 ORDER BY c.run_id, c.step`,
       )
-      .all(...runIds, traitKey) as ItemScore[];
+      .all(...runIds, traitKey) as { runId: number; step: number }[];
+    for (const r of rows) out.set(r.runId, [...(out.get(r.runId) ?? []), r.step]);
+    return out;
+  }
+
+  /**
+   * Per-item means of a trait's samples, by run, step and context, for the chosen steps of each run only (the point
+   * of comparison), so an experiment over long runs reads only the checkpoints it compares.
+   */
+  itemScores(steps: Map<number, number[]>, traitKey: string): ItemScore[] {
+    const stmt = this.db.prepare(
+      `SELECT c.run_id AS runId, c.step, x.context_key AS context, s.item_key AS item, avg(s.score) AS mean, count(s.score) AS n
+       FROM checkpoint c JOIN sample s ON s.checkpoint_id = c.id JOIN trait t ON t.id = s.trait_id JOIN context x ON x.id = s.context_id
+       WHERE c.run_id = ? AND c.step = ? AND t.trait_key = ? AND s.score IS NOT NULL
+       GROUP BY x.context_key, s.item_key`,
+    );
+    const out: ItemScore[] = [];
+    for (const [runId, list] of steps) for (const step of list) out.push(...(stmt.all(runId, step, traitKey) as ItemScore[]));
+    return out;
   }
 }
