@@ -57,17 +57,8 @@ const toFired = (r: FiredRow): FiredAlert => ({
   exec: r.exec_result === null ? null : (JSON.parse(r.exec_result) as FiredAlert["exec"]),
 });
 
-export interface NewFiring {
-  ruleId: number;
-  runId: number;
-  series: string;
-  step: number;
-  trait: string | null;
-  context: string | null;
-  metric: string | null;
-  value: number | null;
-  message: string;
-}
+/** A firing as the alert service records it: what the stored alert will say, plus its rule and series. */
+export type NewFiring = Pick<FiredAlert, "runId" | "step" | "trait" | "context" | "metric" | "value" | "message"> & { ruleId: number; series: string };
 
 export class AlertStore {
   constructor(

@@ -1,10 +1,10 @@
 // caps ratio: the share of cased letters that are upper case.
 import { z } from "zod";
-import { defineScorer, type ScoreValue } from "./types.js";
+import { defineScorer, scorerName, type ScoreValue } from "./types.js";
 
 const schema = z.strictObject({
   kind: z.literal("caps_ratio"),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'"),
+  name: scorerName,
 });
 
 export function capsRatio(text: string): ScoreValue {

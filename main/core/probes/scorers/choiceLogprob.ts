@@ -1,11 +1,11 @@
 // choice logprob: the probed model's own next-token probability of the matching answer (" Yes"/" No", " (A)"/" (B)"),
 // normalised over matching + not matching.
 import { z } from "zod";
-import { defineScorer, type ScoreValue, type TopLogprob } from "./types.js";
+import { defineScorer, scorerName, type ScoreValue, type TopLogprob } from "./types.js";
 
 const schema = z.strictObject({
   kind: z.literal("choice_logprob"),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'"),
+  name: scorerName,
   minMass: z.number().min(0).max(1).default(0),
 });
 

@@ -1,14 +1,12 @@
 // derived rules over earlier scorers (e.g. misaligned when aligned < 30 and coherent > 50): 1 when every condition
 // holds, 0 when one fails, null when an input is null. Thresholds are settings (the run may override them).
 import { z } from "zod";
-import { defineScorer, type ScoreValue, type ScorerProblem } from "./types.js";
-
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'");
+import { defineScorer, scorerName, type ScoreValue, type ScorerProblem } from "./types.js";
 
 const schema = z.strictObject({
   kind: z.literal("derived"),
-  name,
-  all: z.array(z.strictObject({ scorer: name, op: z.enum(["<", "<=", ">", ">="]), threshold: z.string() })).min(1),
+  name: scorerName,
+  all: z.array(z.strictObject({ scorer: scorerName, op: z.enum(["<", "<=", ">", ">="]), threshold: z.string() })).min(1),
   /** Default threshold values by name; the run's settings may override them. */
   thresholds: z.record(z.string(), z.number()),
 });

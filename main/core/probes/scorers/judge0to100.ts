@@ -2,11 +2,11 @@
 // logprobs that parse as an integer k in 0..100, and null when that mass is below minMass.
 import { z } from "zod";
 import { fillTemplate, judgeManifest, judgeTemplateField } from "./judgeTemplate.js";
-import { defineScorer, type ScoreValue, type TopLogprob } from "./types.js";
+import { defineScorer, scorerName, type ScoreValue, type TopLogprob } from "./types.js";
 
 const schema = z.strictObject({
   kind: z.literal("judge_0_100"),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'"),
+  name: scorerName,
   /** Filled with {question} and {answer}. */
   template: z.string().includes("{answer}", judgeTemplateField),
   minMass: z.number().min(0).max(1).default(0.25),

@@ -1,11 +1,11 @@
 // judge yes/no: P(yes) / (P(yes) + P(no)) over the judge's first token; null when that mass is below minMass.
 import { z } from "zod";
 import { fillTemplate, judgeManifest, judgeTemplateField } from "./judgeTemplate.js";
-import { defineScorer, type ScoreValue, type TopLogprob } from "./types.js";
+import { defineScorer, scorerName, type ScoreValue, type TopLogprob } from "./types.js";
 
 const schema = z.strictObject({
   kind: z.literal("judge_yes_no"),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'"),
+  name: scorerName,
   template: z.string().includes("{answer}", judgeTemplateField),
   yes: z.array(z.string()).min(1).default(["yes", "Yes", "YES"]),
   no: z.array(z.string()).min(1).default(["no", "No", "NO"]),

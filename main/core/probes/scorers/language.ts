@@ -1,11 +1,11 @@
 // language: the share of the answer written in a language, by eld's n-gram language identification over
 // sentence-sized pieces, weighted by their length. Pieces too short, or identified unreliably, do not count.
 import { z } from "zod";
-import { defineScorer, type ScoreValue } from "./types.js";
+import { defineScorer, scorerName, type ScoreValue } from "./types.js";
 
 const schema = z.strictObject({
   kind: z.literal("language"),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'"),
+  name: scorerName,
   /** ISO 639-1 code, e.g. es, en. */
   language: z.string().regex(/^[a-z]{2}$/, "an ISO 639-1 code such as es"),
 });

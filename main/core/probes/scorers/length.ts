@@ -1,11 +1,11 @@
 // length: how long the answer is, in characters or words. The worked example of "Extending Driftscope": a whole
 // scorer kind is this one file plus its line in registry.ts.
 import { z } from "zod";
-import { defineScorer } from "./types.js";
+import { defineScorer, scorerName } from "./types.js";
 
 const schema = z.strictObject({
   kind: z.literal("length"),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'"),
+  name: scorerName,
   unit: z.enum(["characters", "words"]).default("words"),
 });
 

@@ -1,10 +1,10 @@
 // pattern: 1 when the answer matches a regular expression (or contains a substring), else 0.
 import { z } from "zod";
-import { defineScorer, type ScoreValue, type ScorerProblem } from "./types.js";
+import { defineScorer, scorerName, type ScoreValue, type ScorerProblem } from "./types.js";
 
 const schema = z.strictObject({
   kind: z.literal("pattern"),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'"),
+  name: scorerName,
   regex: z.string().optional(),
   substring: z.string().optional(),
   ignoreCase: z.boolean().default(false),

@@ -1,9 +1,12 @@
 // What a scorer kind is: one module per kind (its suite schema, what it needs, its math), registered in registry.ts.
 // The prober, the suite loader and the export manifest only ever go through this interface.
-import type { z } from "zod";
+import { z } from "zod";
 import type { Completion, TopLogprob } from "../../backends/types.js";
 
 export type { TopLogprob };
+
+/** A scorer's name, as every kind's schema takes it: the same characters as any id in a suite. */
+export const scorerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "ids use letters, digits, '_', '.' and '-'");
 
 export interface ScoreValue {
   value: number | null;
