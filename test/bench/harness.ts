@@ -10,9 +10,23 @@ export async function median(times: number, fn: () => Promise<unknown> | unknown
   return samples[Math.floor(samples.length / 2)]!;
 }
 
+/** The median and the 95th percentile of `times` runs (nearest rank). */
+export async function measure(times: number, fn: () => Promise<unknown> | unknown): Promise<{ median: number; p95: number }> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  return { median: samples[Math.floor(samples.length / 2)]!, p95: samples[Math.min(samples.length - 1, Math.ceil(0.95 * samples.length) - 1)]! };
+}
+
 export interface Figure {
   name: string;
   ms: number;
+  /** The 95th percentile where the figure measured one. */
+  p95?: number;
   baselineName: string;
   baselineMs: number;
   /** Met when true; the text says what the target is. Absent for figures reported for information only. */
@@ -23,7 +37,7 @@ export function report(figures: Figure[]): void {
   for (const f of figures) {
     const ratio = f.ms / f.baselineMs;
     console.log(
-      `${f.name}: ${f.ms.toFixed(1)} ms; baseline (${f.baselineName}): ${f.baselineMs.toFixed(1)} ms; ratio ${ratio.toFixed(2)}x; ${f.target ? `target ${f.target.text}: ${f.target.met ? "met" : "NOT met"}` : "no target (for information)"}`,
+      `${f.name}: ${f.ms.toFixed(1)} ms${f.p95 !== undefined ? ` (p95 ${f.p95.toFixed(1)} ms)` : ""}; baseline (${f.baselineName}): ${f.baselineMs.toFixed(1)} ms; ratio ${ratio.toFixed(2)}x; ${f.target ? `target ${f.target.text}: ${f.target.met ? "met" : "NOT met"}` : "no target (for information)"}`,
     );
   }
 }

@@ -5,6 +5,7 @@ import { probeThroughputBench, sampleWriteBench } from "./probeBench.js";
 import { scanBench } from "./scanBench.js";
 import { uiBench } from "./uiBench.js";
 import { exportBench } from "./exportBench.js";
+import { effectsBench } from "./effectsBench.js";
 
 const only = process.argv[2];
 const benches: [string, () => Promise<Figure[]>][] = [
@@ -14,6 +15,7 @@ const benches: [string, () => Promise<Figure[]>][] = [
   ["samples", sampleWriteBench],
   ["ui", uiBench],
   ["export", exportBench],
+  ["effects", effectsBench],
 ];
 for (const [name, bench] of benches) {
   if (only && !name.includes(only)) continue;

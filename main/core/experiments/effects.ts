@@ -99,14 +99,6 @@ export interface EffectsResult {
 export const EFFECTS_METHOD =
   "per condition: mean over seeds of each run's mean over items; 95% percentile interval from a two-level bootstrap (seeds resampled per condition with their deviations scaled by sqrt(n/(n-1)), then items, the item draw shared by every condition and context: paired); Δ and gaps from the same replicates";
 
-/** The steps a point of comparison reads from a run's scored steps. */
-export function stepsAt(steps: number[], at: PointOfComparison): number[] {
-  if (steps.length === 0) return [];
-  if (at.kind === "final") return [steps[steps.length - 1]!];
-  if (at.kind === "step") return [steps.reduce((best, s) => (Math.abs(s - at.step) < Math.abs(best - at.step) ? s : best))];
-  return steps.filter((s) => s >= at.from && s <= at.to);
-}
-
 /** Each run's item means per context over the chosen steps (over a window, each step counts once per item). */
 function itemMeans(scores: ItemScore[]): Map<string, ItemMeans> {
   const acc = new Map<string, Map<string, { sum: number; count: number }>>();
@@ -153,12 +145,15 @@ export function computeEffects(store: Store, req: EffectsRequest): EffectsResult
   });
 
   const result: EffectsResult = { rows: [], runs: [], gaps: [], interactions: [], notes, method: EFFECTS_METHOD };
+  const scoresOf = store.experiments.itemScores(traits.map((traitKey) => ({ traitKey, steps: store.experiments.comparedSteps(allIds, traitKey, req.at) })));
   for (const trait of traits) {
-    const scored = store.experiments.scoredSteps(allIds, trait);
-    const chosen = new Map([...scored].map(([runId, steps]) => [runId, stepsAt(steps, req.at)]));
-    const scores = store.experiments.itemScores(chosen, trait);
+    const scores = scoresOf.get(trait)!;
     const byRun = new Map<number, ItemScore[]>();
-    for (const s of scores) byRun.set(s.runId, [...(byRun.get(s.runId) ?? []), s]);
+    for (const s of scores) {
+      const list = byRun.get(s.runId);
+      if (list) list.push(s);
+      else byRun.set(s.runId, [s]);
+    }
     const conditions: ConditionData[] = names.map((name) => ({
       name,
       runs: byCondition.get(name)!.filter((r) => byRun.has(r.id)).map((r) => ({ runId: r.id, contexts: itemMeans(byRun.get(r.id)!) })),

@@ -1,5 +1,6 @@
 // Experiments, and the per-item scores their statistics are computed from.
 import type { Experiment } from "../../../shared/views.js";
+import type Database from "better-sqlite3";
 import type { Db } from "./database.js";
 
 interface Row {
@@ -21,6 +22,9 @@ const toExperiment = (r: Row): Experiment => ({
   tags: JSON.parse(r.tags) as Record<string, string[]>,
   createdAt: r.created_at,
 });
+
+/** Which of a run's scored steps a comparison reads (the point of comparison, or every step for curves). */
+export type StepSelection = { kind: "final" } | { kind: "step"; step: number } | { kind: "window"; from: number; to: number } | { kind: "every" };
 
 /** A run's mean score per item at one step and context (non-null samples only), as the statistics read them. */
 export interface ItemScore {
@@ -63,33 +67,86 @@ export class ExperimentStore {
     return this.db.prepare(`DELETE FROM experiment WHERE name = ?`).run(name).changes > 0;
   }
 
-  /** The steps of each run that have scores for a trait (cheap: the score table, not the samples). */
-  scoredSteps(runIds: number[], traitKey: string): Map<number, number[]> {
+  /** The trait's ids across suite versions: the score and sample indexes lead with checkpoint, then trait id. */
+  private traitIds(traitKey: string): number[] {
+    return (this.db.prepare(`SELECT id FROM trait WHERE trait_key = ?`).all(traitKey) as { id: number }[]).map((r) => r.id);
+  }
+
+  /**
+   * The steps of each run a point of comparison reads for a trait, among the steps with scores for it: the last, the
+   * nearest to a step (the lower on a tie), those in a window, or all. A probed step is found through the checkpoint
+   * index and the score table's primary key (checkpoint, trait), so "final" and "step:N" cost a few index probes per
+   * run however long the runs are.
+   */
+  comparedSteps(runIds: number[], traitKey: string, at: StepSelection): Map<number, number[]> {
     const out = new Map<number, number[]>();
-    if (runIds.length === 0) return out;
-    const rows = this.db
-      .prepare(
-        `SELECT DISTINCT c.run_id AS runId, c.step FROM score s JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id
-         WHERE c.run_id IN (${runIds.map(() => "?").join(",")}) AND t.trait_key = ? AND s.n > 0 ORDER BY c.run_id, c.step`,
-      )
-      .all(...runIds, traitKey) as { runId: number; step: number }[];
-    for (const r of rows) out.set(r.runId, [...(out.get(r.runId) ?? []), r.step]);
+    const traitIds = this.traitIds(traitKey);
+    if (runIds.length === 0 || traitIds.length === 0) return out;
+    const scored = `EXISTS (SELECT 1 FROM score s WHERE s.checkpoint_id = c.id AND s.trait_id IN (${traitIds.map(() => "?").join(",")}) AND s.n > 0)`;
+    const one = (where: string, order: "ASC" | "DESC") =>
+      this.db.prepare(`SELECT c.step FROM checkpoint c WHERE c.run_id = ? AND ${where} AND ${scored} ORDER BY c.step ${order} LIMIT 1`).pluck();
+    const many = (where: string) => this.db.prepare(`SELECT DISTINCT c.step FROM checkpoint c WHERE c.run_id = ? AND ${where} AND ${scored} ORDER BY c.step`).pluck();
+    for (const runId of runIds) {
+      let steps: number[];
+      if (at.kind === "final") steps = [one("1", "DESC").get(runId, ...traitIds) as number | undefined].filter((x) => x !== undefined);
+      else if (at.kind === "step") {
+        const below = one("c.step <= ?", "DESC").get(runId, at.step, ...traitIds) as number | undefined;
+        const above = one("c.step >= ?", "ASC").get(runId, at.step, ...traitIds) as number | undefined;
+        const best = below === undefined ? above : above === undefined || at.step - below <= above - at.step ? below : above;
+        steps = best === undefined ? [] : [best];
+      } else if (at.kind === "window") steps = many("c.step BETWEEN ? AND ?").all(runId, at.from, at.to, ...traitIds) as number[];
+      else steps = many("1").all(runId, ...traitIds) as number[];
+      if (steps.length) out.set(runId, steps);
+    }
     return out;
   }
 
   /**
-   * Per-item means of a trait's samples, by run, step and context, for the chosen steps of each run only (the point
-   * of comparison), so an experiment over long runs reads only the checkpoints it compares.
+   * Per-item means of some traits' samples, by trait, run, step and context, for the chosen steps of each run only
+   * (the point of comparison), so an experiment over long runs reads only the checkpoints it compares. Each
+   * checkpoint is read once for every trait that compares it; (checkpoint, trait, context, item) leads the sample
+   * table's unique index, so the grouping follows the index and only the asked traits' rows are read.
    */
-  itemScores(steps: Map<number, number[]>, traitKey: string): ItemScore[] {
-    const stmt = this.db.prepare(
-      `SELECT c.run_id AS runId, c.step, x.context_key AS context, s.item_key AS item, avg(s.score) AS mean, count(s.score) AS n
-       FROM checkpoint c JOIN sample s ON s.checkpoint_id = c.id JOIN trait t ON t.id = s.trait_id JOIN context x ON x.id = s.context_id
-       WHERE c.run_id = ? AND c.step = ? AND t.trait_key = ? AND s.score IS NOT NULL
-       GROUP BY x.context_key, s.item_key`,
-    );
-    const out: ItemScore[] = [];
-    for (const [runId, list] of steps) for (const step of list) out.push(...(stmt.all(runId, step, traitKey) as ItemScore[]));
+  itemScores(requests: { traitKey: string; steps: Map<number, number[]> }[]): Map<string, ItemScore[]> {
+    const out = new Map<string, ItemScore[]>(requests.map((r) => [r.traitKey, []]));
+    const keyOfTrait = new Map<number, string>();
+    const wanted = new Map<string, { runId: number; step: number; traitIds: number[] }>();
+    for (const { traitKey, steps } of requests) {
+      const ids = this.traitIds(traitKey);
+      for (const id of ids) keyOfTrait.set(id, traitKey);
+      for (const [runId, list] of steps) {
+        for (const step of list) {
+          const k = `${runId}:${step}`;
+          const w = wanted.get(k) ?? { runId, step, traitIds: [] };
+          w.traitIds.push(...ids);
+          wanted.set(k, w);
+        }
+      }
+    }
+    const contextKey = new Map((this.db.prepare(`SELECT id, context_key AS key FROM context`).all() as { id: number; key: string }[]).map((r) => [r.id, r.key]));
+    const checkpoints = this.db.prepare(`SELECT id FROM checkpoint WHERE run_id = ? AND step = ?`).pluck();
+    const statements = new Map<number, Database.Statement<unknown[]>>();
+    const statement = (n: number) => {
+      let st = statements.get(n);
+      if (!st) {
+        st = this.db.prepare(
+          `SELECT s.trait_id AS traitId, s.context_id AS contextId, s.item_key AS item, avg(s.score) AS mean, count(s.score) AS n
+           FROM sample s WHERE s.checkpoint_id = ? AND s.trait_id IN (${Array.from({ length: n }, () => "?").join(",")}) AND s.score IS NOT NULL
+           GROUP BY s.trait_id, s.context_id, s.item_key`,
+        );
+        statements.set(n, st);
+      }
+      return st;
+    };
+    for (const { runId, step, traitIds } of wanted.values()) {
+      const ids = [...new Set(traitIds)];
+      for (const cp of checkpoints.all(runId, step) as number[]) {
+        // Rows as arrays (raw): a few hundred thousand of them for a large experiment.
+        for (const [traitId, contextId, item, mean, n] of statement(ids.length).raw().all(cp, ...ids) as [number, number, string, number, number][]) {
+          out.get(keyOfTrait.get(traitId)!)!.push({ runId, step, context: contextKey.get(contextId)!, item, mean, n });
+        }
+      }
+    }
     return out;
   }
 }
