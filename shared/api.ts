@@ -7,9 +7,9 @@ import { API_METHOD_NAMES, type ApiMethodName } from "./apiMethods.js";
 import type { CoreEvent, JobProgress } from "./events.js";
 import type { ExportData } from "./chart/exportData.js";
 import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from "./chart/exportSpec.js";
-import type { AlertRule, Annotation, BackendKindInfo, BackendTest, Experiment, ExperimentEffects, FiredAlert, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+import type { AlertRule, Annotation, BackendKindInfo, BackendTest, Experiment, ExperimentEffects, FiredAlert, GroupBand, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
-export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, Experiment, ExperimentEffects, FiredAlert, BackendKindInfo, BackendTest, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, Experiment, ExperimentEffects, FiredAlert, GroupBand, BackendKindInfo, BackendTest, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
 const id = z.number().int().positive();
 const step = z.number().int().min(0);
@@ -72,6 +72,8 @@ export const apiSchemas = {
   listTraits: z.strictObject({ runIds: z.array(id).max(500) }),
   getScores: z.strictObject({ runId: id, trait: z.string().max(200).optional(), context: z.string().max(200).optional() }),
   getScoreSeries: z.strictObject({ runIds: z.array(id).max(500), trait: z.string().max(200).optional(), context: z.string().max(200).optional(), times: z.boolean().optional() }),
+  /** The group means' bands of the runs' groups (two seeds or more), by the experiment statistics' bootstrap. */
+  getGroupBands: z.strictObject({ runIds: z.array(id).max(500), trait: z.string().max(200).optional(), context: z.string().max(200).optional() }),
   getSamples: z.strictObject({ runId: id, step, trait: z.string().max(200).optional() }),
   listAnnotations: z.strictObject({ runIds: z.array(id).max(500) }),
   createAnnotation: z.strictObject({ runId: id, step, to: step.nullable().optional(), text, tags: z.array(tag).max(20).optional(), color: color.optional() }),
@@ -102,7 +104,10 @@ export const apiSchemas = {
   }),
   getEffects: z.strictObject({
     experiment: z.string().min(1).max(100),
-    at: z.string().regex(/^(final|step:\d+|window:\d+-\d+)$/, "final, step:N or window:A-B"),
+    at: z.string().regex(/^(final|every|step:\d+|window:\d+-\d+)$/, "final, every, step:N or window:A-B"),
+    /** Only these traits / contexts (Δ over every step is asked for one panel at a time). */
+    traits: z.array(z.string().min(1).max(200)).max(100).optional(),
+    contexts: z.array(z.string().min(1).max(200)).max(100).optional(),
     gaps: z.array(z.string().regex(/^[^:]+:[^:]+$/, "CONTEXT_A:CONTEXT_B")).max(20).optional(),
   }),
   getExportData: z.strictObject({ spec: chartSpecSchema }),
@@ -130,6 +135,7 @@ export interface ApiResults {
   listTraits: TraitInfo[];
   getScores: ScorePoint[];
   getScoreSeries: ScoreSeries[];
+  getGroupBands: GroupBand[];
   getSamples: SampleView[];
   listAnnotations: Annotation[];
   createAnnotation: Annotation;

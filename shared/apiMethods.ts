@@ -12,6 +12,7 @@ export const API_METHOD_NAMES = [
   "listTraits",
   "getScores",
   "getScoreSeries",
+  "getGroupBands",
   "getSamples",
   "listAnnotations",
   "createAnnotation",

@@ -44,6 +44,22 @@ export interface ScoreSeries {
   scale?: number;
 }
 
+/**
+ * The band of a group's mean (its seeds) for one trait and context, step by step: the 95% interval of the two-level
+ * bootstrap the experiment view uses (seeds, then items), at the steps where two or more of the group's runs have
+ * per-item scores.
+ */
+export interface GroupBand {
+  group: string;
+  trait: string;
+  context: string;
+  steps: number[];
+  /** Runs (seeds) behind each step's band. */
+  seeds: number[];
+  ciLow: (number | null)[];
+  ciHigh: (number | null)[];
+}
+
 export interface SampleView {
   trait: string;
   context: string;
@@ -178,7 +194,8 @@ export interface ExperimentEffects {
   reference: string | null;
   at: string;
   traits: { trait: string; name: string; role: string; contexts: string[] }[];
-  rows: { condition: string; trait: string; context: string; seeds: number; items: number; mean: number | null; ciLow: number | null; ciHigh: number | null; delta: number | null; deltaCiLow: number | null; deltaCiHigh: number | null; relative: number | null; note: string | null }[];
+  /** `at` is the point of comparison, or with "every" the step (step:N) of the row. */
+  rows: { condition: string; trait: string; context: string; at: string; seeds: number; items: number; mean: number | null; ciLow: number | null; ciHigh: number | null; delta: number | null; deltaCiLow: number | null; deltaCiHigh: number | null; relative: number | null; note: string | null }[];
   runs: { runId: number; run: string; condition: string; seed: number | null; trait: string; context: string; value: number | null; delta: number | null; items: number }[];
   gaps: { condition: string; trait: string; gap: string; value: number | null; ciLow: number | null; ciHigh: number | null }[];
   notes: string[];

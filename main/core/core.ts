@@ -10,6 +10,7 @@ import { ApiError, validateArgs } from "../../shared/api.js";
 import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
 import type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Experiment, FiredAlert, ScorePoint } from "../../shared/views.js";
 import { resolveProgram } from "./alerts/action.js";
+import { computeGroupBands } from "./experiments/groupBands.js";
 import { computeEffects, parsePointOfComparison, type EffectsResult, type PointOfComparison } from "./experiments/effects.js";
 import { matrixCsv, matrixLatex } from "./experiments/matrixExport.js";
 import { AlertService } from "./alerts/alertService.js";
@@ -654,6 +655,10 @@ export class Core {
       if (trait !== undefined || context !== undefined) return this.store.probes.scoreSeries(runIds, trait, context, times ?? false);
       return this.scoreCache.get(runIds, times ?? false);
     },
+    getGroupBands: async ({ runIds, trait, context }) => {
+      for (const id of runIds) this.requireRun(id);
+      return computeGroupBands(this.store, runIds, { trait, context });
+    },
     getSamples: async ({ runId, step, trait }) => this.store.probes.listSamples(this.requireRun(runId).id, step, trait),
     listAnnotations: async ({ runIds }) => runIds.flatMap((id) => this.store.annotations.listAnnotations(this.requireRun(id).id)),
     createAnnotation: async (a) => {
@@ -730,9 +735,9 @@ export class Core {
     listFiredAlerts: async ({ runId }) => this.store.alerts.listFired(runId === undefined ? undefined : this.requireRun(runId).id),
     listExperiments: async () => this.listExperiments(),
     createExperiment: async ({ name, control, groups, tags }) => this.createExperiment({ name, control, groups, tags }),
-    getEffects: async ({ experiment, at, gaps }) => {
+    getEffects: async ({ experiment, at, gaps, traits: onlyTraits, contexts }) => {
       const e = this.experiment(experiment);
-      const r = this.effects({ experiment, at, gaps });
+      const r = this.effects({ experiment, at, gaps, traits: onlyTraits, contexts });
       const runIds = this.store.runs.listRuns().filter((run) => run.group !== null && e.conditions.includes(run.group)).map((run) => run.id);
       const traits = runTraits(this.store, runIds).map(({ trait, contexts }) => ({ trait: trait.id, name: trait.name, role: trait.role, contexts }));
       const ref = e.referenceRunId != null ? this.store.runs.getRun(e.referenceRunId) : undefined;

@@ -23,6 +23,7 @@ const api = {
   listTraits: call("listTraits"),
   getScores: call("getScores"),
   getScoreSeries: call("getScoreSeries"),
+  getGroupBands: call("getGroupBands"),
   getSamples: call("getSamples"),
   listAnnotations: call("listAnnotations"),
   createAnnotation: call("createAnnotation"),

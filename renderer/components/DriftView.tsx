@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { defaultSpec, type ChartSpec } from "../../shared/chart/exportSpec.js";
 import { AlertRuleForm, type RuleDraft } from "./AlertRuleForm.js";
 import { ExportDialog } from "./ExportDialog.js";
-import type { Annotation, Api, RunView, TraitInfo } from "../../shared/api.js";
+import type { Annotation, Api, GroupBand, RunView, TraitInfo } from "../../shared/api.js";
 import { xExtent, type PanelAnnotation, type PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { useLive } from "../useApi.js";
@@ -40,6 +40,18 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
     async () => ({ key: scoreKey, index: indexScores(ids.length ? await api.getScoreSeries({ runIds: ids, times: xAxis === "time" }) : []) }),
     (e) => (e.type === "scores-updated" || e.type === "checkpoint-changed") && runSet.has(e.runId),
     [idKey, xAxis],
+  );
+  // The group means' bands (two-level bootstrap over seeds and items), only when some group has two runs or more.
+  const grouped = useMemo(() => {
+    const count = new Map<string, number>();
+    for (const r of runs) if (r.group) count.set(r.group, (count.get(r.group) ?? 0) + 1);
+    return [...count.values()].some((n) => n >= 2);
+  }, [runs]);
+  const groupBands = useLive<GroupBand[]>(
+    api,
+    async () => (grouped && xAxis === "step" ? api.getGroupBands({ runIds: ids }) : []),
+    (e) => e.type === "scores-updated" && runSet.has(e.runId),
+    [idKey, xAxis, grouped],
   );
   const allKeys = useLive<string[]>(api, async () => (ids.length ? api.metricKeys({ runIds: ids }) : []), (e) => e.type === "metrics-added" && runSet.has(e.runId), [idKey]);
   const keys = metricKeys.filter((k) => allKeys.data?.includes(k));
@@ -82,17 +94,17 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
   );
   const traitPanels = useMemo(() => {
     const panels: { title: string; unit: string; series: PanelSeries[]; trait?: string; context?: string }[] = [];
-    if (layout === "multiples") for (const t of traitList) panels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing), trait: t.trait, context: ctx });
+    if (layout === "multiples") for (const t of traitList) panels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing, groupBands.data), trait: t.trait, context: ctx });
     if (layout === "overlay") {
       panels.push({
         title: `All traits · ${ctx}`,
         unit: "",
-        series: traitList.flatMap((t, i) => scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dashed: i % 2 === 1 }))),
+        series: traitList.flatMap((t, i) => scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing, groupBands.data).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dashed: i % 2 === 1 }))),
       });
     }
-    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, c, xAxis, smoothing), trait: t.trait, context: c });
+    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, c, xAxis, smoothing, groupBands.data), trait: t.trait, context: c });
     return panels;
-  }, [layout, traitList, ctx, runs, scoreMap, xAxis, smoothing]);
+  }, [layout, traitList, ctx, runs, scoreMap, xAxis, smoothing, groupBands.data]);
 
   const [lo, hi] = useMemo(() => xExtent([...traitPanels.map((p) => p.series), ...metricSeries.map(([, s]) => s)]), [traitPanels, metricSeries]);
   // Kept by value, so data arriving without moving the extent (annotations, metrics) does not redraw every panel.

@@ -5,6 +5,7 @@
 import { interpolateRgb, scaleLinear } from "d3";
 import { useMemo, useState } from "react";
 import type { Api, ExperimentEffects, RunView } from "../../shared/api.js";
+import { DeltaStepsChart, deltaSteps } from "../../shared/chart/DeltaStepsChart.js";
 import { useLive } from "../useApi.js";
 
 const ROLE_ORDER = ["wanted", "unwanted_in_distribution", "unwanted_out_of_distribution", "control"];
@@ -121,6 +122,22 @@ function Scatter({ data, x, y, context }: { data: ExperimentEffects; x: string; 
   );
 }
 
+/** Δ versus the control at every probed step, for the grid's trait under the matrix's context. */
+function DeltaOverSteps({ api, experiment, control, trait, traitName, context }: { api: Api; experiment: string; control: string; trait: string; traitName: string; context: string }) {
+  const steps = useLive(api, async () => (trait && context ? api.getEffects({ experiment, at: "every", traits: [trait], contexts: [context] }) : null), (e) => e.type === "scores-updated", [experiment, trait, context]);
+  const series = steps.data ? deltaSteps(steps.data.rows, control, trait, context) : [];
+  return (
+    <div className="delta-over-steps">
+      <h3>
+        Δ versus {control} across steps · {traitName} · {context}
+      </h3>
+      {steps.error ? <p className="error">{steps.error}</p> : null}
+      {steps.data && series.length === 0 ? <p className="note">No step has both the control and a compared condition probed yet.</p> : null}
+      {series.length ? <DeltaStepsChart title={`Δ ${traitName} versus ${control} · ${context}`} series={series} width={860} height={260} showTitle={false} /> : null}
+    </div>
+  );
+}
+
 export function ExperimentView({ api, runs, onOpen }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number) => void }) {
   // An experiment made elsewhere (the CLI, serve --demo) appears without a reload.
   const experiments = useLive(api, () => api.listExperiments({}), (e) => e.type === "experiments-changed", []);
@@ -226,7 +243,7 @@ export function ExperimentView({ api, runs, onOpen }: { api: Api; runs: RunView[
                     return (
                       <td
                         key={t.trait}
-                        className={`cell${zero ? " hatched" : ""}`}
+                        className={`cell${zero ? " hatched" : ""}${r?.delta != null && c !== data.experiment.control ? " tinted" : ""}`}
                         style={{ backgroundColor: cellColour(r?.delta ?? null, scale) }}
                         data-cell={`${c}/${t.trait}`}
                         tabIndex={0}
@@ -310,6 +327,8 @@ export function ExperimentView({ api, runs, onOpen }: { api: Api; runs: RunView[
               <Scatter data={data} x={wanted} y={trait} context={context} />
             </div>
           </div>
+
+          <DeltaOverSteps api={api} experiment={data.experiment.name} control={data.experiment.control} trait={trait} traitName={traits.find((t) => t.trait === trait)?.name ?? trait} context={context} />
 
           <h3>Runs · {trait} · {context}</h3>
           <table aria-label="Runs of the experiment">

@@ -1,8 +1,8 @@
 // Turning scores and metrics into chart series: one per run, plus a group mean with a band across runs (seeds).
-import type { RunView, ScoreSeries } from "../../shared/api.js";
+import type { GroupBand, RunView, ScoreSeries } from "../../shared/api.js";
 import type { PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { debiasedEma } from "../../shared/chart/smoothing.js";
-import { groupMeans } from "../../shared/chart/groupMeans.js";
+import { groupMeans, panelBands } from "../../shared/chart/groupMeans.js";
 import { runColour } from "../../shared/chart/palette.js";
 
 export type XAxis = "step" | "time";
@@ -15,7 +15,7 @@ export function indexScores(list: ScoreSeries[]): ScoreIndex {
   return new Map(list.map((s) => [scoreKey(s.runId, s.trait, s.context), s]));
 }
 
-export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, context: string, xAxis: XAxis, smoothing: number): PanelSeries[] {
+export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, context: string, xAxis: XAxis, smoothing: number, bands?: readonly GroupBand[]): PanelSeries[] {
   const out: PanelSeries[] = [];
   for (const run of runs) {
     const s = scores.get(scoreKey(run.id, trait, context));
@@ -32,6 +32,6 @@ export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, 
     if (pts.length === 0) continue;
     out.push({ key: `run:${run.id}`, label: run.name, colour: runColour(run), points: pts, smoothed: smoothing > 0 ? debiasedEma(pts.map((p) => p.y), smoothing) : undefined });
   }
-  if (xAxis === "step") out.push(...groupMeans(runs, out));
+  if (xAxis === "step") out.push(...groupMeans(runs, out, panelBands(bands, trait, context)));
   return out;
 }

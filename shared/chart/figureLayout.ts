@@ -5,7 +5,7 @@ import type { ScoreSeries } from "../views.js";
 import { round2, xExtent, type PanelAnnotation, type PanelSeries } from "./DriftPanel.js";
 import type { ExportData, ExportTrait } from "./exportData.js";
 import { PRESETS, type ChartSpec } from "./exportSpec.js";
-import { GROUP_COLOUR, groupMeans } from "./groupMeans.js";
+import { GROUP_COLOUR, groupMeans, panelBands } from "./groupMeans.js";
 import { debiasedEma } from "./smoothing.js";
 
 export const PT_PER_IN = 72;
@@ -84,7 +84,8 @@ export function timeOrigin(data: ExportData): number {
   return Number.isFinite(t0) ? t0 : 0;
 }
 
-function runSeries(spec: ChartSpec, data: ExportData, points: (runId: number) => PanelSeries["points"] | null, means: boolean): PanelSeries[] {
+/** `means`: the panel's trait and context when it draws group means (score panels), null for metric panels. */
+function runSeries(spec: ChartSpec, data: ExportData, points: (runId: number) => PanelSeries["points"] | null, means: { trait: string; context: string } | null): PanelSeries[] {
   const out: PanelSeries[] = [];
   for (const id of spec.runs) {
     const run = data.runs.find((r) => r.id === id);
@@ -92,7 +93,7 @@ function runSeries(spec: ChartSpec, data: ExportData, points: (runId: number) =>
     if (!run || !pts || pts.length === 0) continue;
     out.push({ key: `run:${id}`, label: run.name, colour: run.colour, points: pts, smoothed: spec.smoothing > 0 ? debiasedEma(pts.map((p) => p.y), spec.smoothing) : undefined });
   }
-  if (means && spec.groupMeans && spec.xAxis === "step") out.push(...groupMeans(data.runs, out));
+  if (means && spec.groupMeans && spec.xAxis === "step") out.push(...groupMeans(data.runs, out, panelBands(data.groupBands, means.trait, means.context)));
   return out;
 }
 
@@ -114,7 +115,7 @@ export function buildFigure(spec: ChartSpec, data: ExportData): FigureModel {
     const series = runSeries(spec, data, (id) => {
       const s = scoreIndex.get(`${id}\u0000${trait.trait}\u0000${context}`);
       return s ? scorePoints(spec, s, t0) : null;
-    }, true);
+    }, { trait: trait.trait, context });
     const title = trait.contexts.length > 1 || spec.context !== null ? `${trait.name} · ${context}` : trait.name;
     sources.push({ key: `score:${trait.trait}:${context}`, title, yLabel: trait.unit || "score", series, bands: spec.ci, source: { kind: "score", trait: trait.trait, context } });
   }
@@ -123,7 +124,7 @@ export function buildFigure(spec: ChartSpec, data: ExportData): FigureModel {
       const m = data.metrics.find((mm) => mm.runId === id && mm.key === key);
       if (!m) return null;
       return m.steps.map((step, i) => ({ x: spec.xAxis === "step" ? step : timeX(m.wallTime[i] ?? null, t0), y: m.values[i] ?? null, step })).filter((p) => inRange(spec, p.x));
-    }, false);
+    }, null);
     sources.push({ key: `metric:${key}`, title: key, yLabel: key, series, bands: false, source: { kind: "metric", key } });
   }
 

@@ -1,10 +1,18 @@
-// The mean across the runs of a group (seeds of one configuration) at each step they share, with a 95% band from
-// the spread across runs: drawn in the app and in exports from this one definition.
+// The mean across the runs of a group (seeds of one configuration) at each step they share, with the 95% band the
+// core computes by the experiment statistics' two-level bootstrap (GroupBand): drawn in the app and in exports from
+// this one definition. A mean ± 1.96·SD/√n band across two or three seeds is far too narrow (and leaves a share's
+// range), so without a bootstrap band for a step (no per-item scores) the mean is drawn with no band at all.
+import type { GroupBand } from "../views.js";
 import type { PanelSeries } from "./DriftPanel.js";
 
 export const GROUP_COLOUR = "#555555";
 
-export function groupMeans(runs: readonly { id: number; group: string | null }[], series: PanelSeries[]): PanelSeries[] {
+/** The bands of one panel's trait and context, by group. */
+export function panelBands(bands: readonly GroupBand[] | undefined, trait: string, context: string): Map<string, GroupBand> {
+  return new Map((bands ?? []).filter((b) => b.trait === trait && b.context === context).map((b) => [b.group, b]));
+}
+
+export function groupMeans(runs: readonly { id: number; group: string | null }[], series: PanelSeries[], bands: ReadonlyMap<string, GroupBand> = new Map()): PanelSeries[] {
   const groupOf = new Map(runs.map((r) => [`run:${r.id}`, r.group]));
   const byGroup = new Map<string, PanelSeries[]>();
   for (const s of series) {
@@ -18,21 +26,24 @@ export function groupMeans(runs: readonly { id: number; group: string | null }[]
   for (const [group, list] of byGroup) {
     if (list.length < 2) continue;
     const points = alignedSteps(list) ? meansByIndex(list) : meansByStep(list);
+    const band = bands.get(group);
+    const at = new Map(band?.steps.map((step, i) => [step, i]) ?? []);
+    for (const p of points) {
+      const i = at.get(p.x);
+      p.lo = i === undefined ? null : band!.ciLow[i]!;
+      p.hi = i === undefined ? null : band!.ciHigh[i]!;
+    }
     out.push({ key: `group:${group}`, label: `${group} (mean of ${list.length})`, colour: GROUP_COLOUR, points, dashed: true });
   }
   return out;
 }
 
-/** The mean and its 95% band from a step's values (two passes: exact where a running sum of squares cancels). */
+/** The mean of a step's values, where two or more runs have one. */
 function meanPoint(x: number, ys: number[], n: number): PanelSeries["points"][number] | null {
   if (n < 2) return null;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += ys[i]!;
-  const mean = sum / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (ys[i]! - mean) ** 2;
-  const half = (1.96 * Math.sqrt(ss / (n - 1))) / Math.sqrt(n);
-  return { x, y: mean, lo: mean - half, hi: mean + half };
+  return { x, y: sum / n, lo: null, hi: null };
 }
 
 // Seeds of one configuration are usually probed at the same steps: then values are read by index, with plain loops

@@ -32,7 +32,7 @@ export function buildManifest(args: { spec: ChartSpec; data: ExportData; figure:
     traits: traits.map(({ trait, context }) => ({ trait: trait.trait, name: trait.name, context, unit: trait.unit, polarity: trait.polarity, suite: trait.suite, score: trait.score, scorers: trait.scorers })),
     metrics: spec.metrics,
     annotations: spec.annotations ? figure.annotations.map((a) => ({ id: a.id, step: a.x, to: a.to, text: a.text })) : [],
-    statistics: { ci: "95% percentile bootstrap over items (fixed seed); items, not samples, are the unit", groupMean: "mean across the group's runs at shared steps; band ±1.96·sd/√k", smoothing: spec.smoothing > 0 ? `debiased EMA, weight ${spec.smoothing}` : "none" },
+    statistics: { ci: "95% percentile bootstrap over items (fixed seed); items, not samples, are the unit", groupMean: "mean across the group's runs at steps two or more share; band: 95% percentile interval of a two-level bootstrap (seeds scaled by sqrt(n/(n-1)), then items), 2000 replicates, fixed seed, where the runs have per-item scores; no band elsewhere", smoothing: spec.smoothing > 0 ? `debiased EMA, weight ${spec.smoothing}` : "none" },
   };
 }
 

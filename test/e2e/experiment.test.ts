@@ -63,6 +63,10 @@ describe("the experiment view", { skip: needsChromium() }, () => {
     assert.equal(gridCols, 1 + 8, "all eight contexts of the inoculation grid");
     assert.equal(await page.locator("svg.scatter g[data-condition]").count(), 2);
     assert.equal(await page.locator("svg.scatter rect.control").count(), 1);
+    // Δ versus the control across steps: the one compared condition, a point per probed step (demo: 50 and 100).
+    const deltaLine = page.locator('svg.delta-steps g[data-condition="inoculated"]');
+    await deltaLine.waitFor();
+    assert.equal(await deltaLine.locator("circle").count(), 2);
     await page.screenshot({ path: join(ARTIFACTS, "experiment.png"), fullPage: true });
     // The runs, and one click to a run's checkpoint.
     const runs = page.getByRole("table", { name: "Runs of the experiment" });
@@ -92,7 +96,23 @@ describe("serve --demo", { skip: needsChromium() }, () => {
       const seconds = (Date.now() - started) / 1000;
       console.log(`serve --demo: the experiment view was filled in after ${seconds.toFixed(1)} s`);
       assert.ok(seconds < 60);
-      await page.screenshot({ path: join(ARTIFACTS, "experiment-demo.png"), fullPage: true });
+      // Δ across steps for every compared condition (the reference has no steps to compare).
+      await page.locator("svg.delta-steps").waitFor({ timeout: 60_000 });
+      assert.ok((await page.locator("svg.delta-steps g[data-condition]").count()) >= 5);
+      // Screenshots at the two window sizes, light and dark.
+      for (const theme of ["light", "dark"] as const) {
+        await page.evaluate(`localStorage.setItem("theme", ${JSON.stringify(theme)})`);
+        for (const [w, h] of [[1440, 900], [1024, 700]] as const) {
+          await page.setViewportSize({ width: w, height: h });
+          await page.reload();
+          await page.locator('[data-cell="ip-mix/all_caps"]').filter({ hasText: /\[-?\d\.\d{3}, -?\d\.\d{3}\]/ }).waitFor({ timeout: 60_000 });
+          await page.locator("svg.delta-steps").waitFor({ timeout: 60_000 });
+          await page.screenshot({ path: join(ARTIFACTS, `experiment-demo-${w}x${h}-${theme}.png`), fullPage: true });
+          // The view scrolls inside the app's frame: the lower views get pictures of their own.
+          await page.locator(".experiment-pair").screenshot({ path: join(ARTIFACTS, `experiment-demo-grid-scatter-${w}x${h}-${theme}.png`) });
+          await page.locator(".delta-over-steps").screenshot({ path: join(ARTIFACTS, `experiment-demo-delta-steps-${w}x${h}-${theme}.png`) });
+        }
+      }
     } finally {
       await browser.close();
       await server.stop();

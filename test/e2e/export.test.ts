@@ -31,6 +31,8 @@ describe("exporting from the app", { skip }, () => {
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(server.url);
     await page.locator('[data-panel^="All caps"] canvas.series-layer[data-series-count]:not([data-series-count="0"])').waitFor({ timeout: 30_000 });
+    // The Export dialog takes the view as it is: wait for the metric panels too, so the spec includes them.
+    await page.locator('[data-panel="kl"] canvas.series-layer[data-series-count]:not([data-series-count="0"])').waitFor({ timeout: 30_000 });
   });
   after(async () => {
     await browser?.close();

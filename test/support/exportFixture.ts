@@ -48,6 +48,10 @@ export function buildExportDb(path: string): { runIds: number[] } {
   const probes = store.probes;
   const suite = probes.saveSuite(parseSuite("paperfig.yaml", SUITE), "test:paperfig");
   const insert = store.db.prepare(`INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, '2026-01-01T00:00:00Z')`);
+  // Per-item samples behind each mean (the group means' bootstrap bands read them): deviations that sum to zero, so
+  // the item's mean is the stored mean exactly.
+  const sample = store.db.prepare(`INSERT INTO sample (checkpoint_id, trait_id, context_id, item_key, sample_index, prompt, response, score, created_at) VALUES (?, ?, ?, ?, ?, 'q', 'a', ?, '2026-01-01T00:00:00Z')`);
+  const deviations = [-0.03, -0.01, 0.01, 0.03];
   const runIds: number[] = [];
   FIXTURE_RUNS.forEach((r, ri) => {
     const run = store.runs.registerRun({ path: `/experiments/${r.name}`, name: r.name, group: r.group, seed: r.seed });
@@ -71,6 +75,7 @@ export function buildExportDb(path: string): { runIds: number[] } {
             const m = fixtureMean(ri, ti, ci, cp.step);
             const half = 0.04 + 0.01 * ci;
             insert.run(cp.id, t.id, c.id, m, m - half, m + half, 64);
+            deviations.forEach((d, k) => sample.run(cp.id, t.id, c.id, ti === 0 ? "a" : "b", k, m + d));
           }),
         );
       }

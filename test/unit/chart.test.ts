@@ -66,7 +66,7 @@ test("the bucket summary used for very dense ranges keeps spikes and gaps like t
   }
 });
 
-test("group means: mean and 95% band across a group's runs per step, whether or not the runs share their steps", () => {
+test("group means: the mean across a group's runs per step, whether or not the runs share their steps; the band only from the core's bootstrap", () => {
   const runs = [
     { id: 1, group: "base" },
     { id: 2, group: "base" },
@@ -78,8 +78,9 @@ test("group means: mean and 95% band across a group's runs per step, whether or 
   assert.equal(aligned.length, 1, "one group; the ungrouped run is left out");
   const [m10, m20] = aligned[0]!.points;
   assert.ok(Math.abs(m10!.y! - 0.2) < 1e-12);
-  const half10 = (1.96 * 0.1) / Math.sqrt(3);
-  assert.ok(Math.abs(m10!.hi! - (0.2 + half10)) < 1e-12 && Math.abs(m10!.lo! - (0.2 - half10)) < 1e-12);
+  assert.ok(m10!.lo === null && m10!.hi === null, "no bootstrap band given: no band (never the mean ± 1.96·SD/√n of three seeds)");
+  const banded = groupMeans(runs, [s(1, [[10, 0.1], [20, 0.5]]), s(2, [[10, 0.3], [20, null]]), s(3, [[10, 0.2], [20, 0.7]])], new Map([["base", { group: "base", trait: "t", context: "c", steps: [20], seeds: [2], ciLow: [0.4], ciHigh: [0.8] }]]));
+  assert.deepEqual(banded[0]!.points.map((p) => [p.x, p.lo, p.hi]), [[10, null, null], [20, 0.4, 0.8]], "the band where the core has one, at its step");
   assert.ok(Math.abs(m20!.y! - 0.6) < 1e-12, "a null value is left out of its step");
   // The same values at steps that are not shared by every run give the same means where two or more runs have one.
   const ragged = groupMeans(runs, [s(1, [[10, 0.1], [20, 0.5], [30, 0.9]]), s(2, [[10, 0.3]]), s(3, [[10, 0.2], [20, 0.7]])]);

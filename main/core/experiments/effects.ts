@@ -2,22 +2,25 @@
 // point of comparison (its final probed checkpoint, the nearest probed to a step, or the mean over a step window),
 // then the two-level paired bootstrap of bootstrap.ts per trait.
 import { runTraits } from "../probes/runTraits.js";
-import type { ItemScore } from "../store/experimentStore.js";
+import type { ItemScore, StepSelection } from "../store/experimentStore.js";
+import type { RunRecord } from "../store/runStore.js";
 import type { Store } from "../store/store.js";
 import { experimentStatistics, type BootstrapOptions, type ConditionData, type ItemMeans } from "./bootstrap.js";
 
-export type PointOfComparison = { kind: "final" } | { kind: "step"; step: number } | { kind: "window"; from: number; to: number };
+/** final, step:N (nearest probed), window:A-B (mean over it), or every: one comparison per probed step (curves). */
+export type PointOfComparison = StepSelection;
 
 export function parsePointOfComparison(text: string): PointOfComparison {
   if (text === "final") return { kind: "final" };
+  if (text === "every") return { kind: "every" };
   let m = /^step:(\d+)$/.exec(text);
   if (m) return { kind: "step", step: Number(m[1]) };
   m = /^window:(\d+)-(\d+)$/.exec(text);
   if (m && Number(m[2]) >= Number(m[1])) return { kind: "window", from: Number(m[1]), to: Number(m[2]) };
-  throw new Error(`--at expects final, step:N or window:A-B (A <= B), got "${text}"`);
+  throw new Error(`--at expects final, step:N, window:A-B (A <= B) or every, got "${text}"`);
 }
 
-export const pointText = (p: PointOfComparison) => (p.kind === "final" ? "final" : p.kind === "step" ? `step:${p.step}` : `window:${p.from}-${p.to}`);
+export const pointText = (p: PointOfComparison) => (p.kind === "final" ? "final" : p.kind === "every" ? "every" : p.kind === "step" ? `step:${p.step}` : `window:${p.from}-${p.to}`);
 
 export interface EffectsRequest {
   control: string;
@@ -57,6 +60,8 @@ export interface GapRow {
   condition: string;
   trait: string;
   gap: string;
+  /** The point of comparison (with --at every, the step). */
+  at: string;
   value: number | null;
   ciLow: number | null;
   ciHigh: number | null;
@@ -64,6 +69,7 @@ export interface GapRow {
 
 export interface InteractionRow {
   condition: string;
+  at: string;
   of: [string, string];
   trait: string;
   context: string;
@@ -75,6 +81,7 @@ export interface InteractionRow {
 /** One run's value at the point of comparison (the mean over items), for the run table. */
 export interface RunValueRow {
   runId: number;
+  at: string;
   run: string;
   condition: string;
   seed: number | null;
@@ -148,55 +155,79 @@ export function computeEffects(store: Store, req: EffectsRequest): EffectsResult
   const scoresOf = store.experiments.itemScores(traits.map((traitKey) => ({ traitKey, steps: store.experiments.comparedSteps(allIds, traitKey, req.at) })));
   for (const trait of traits) {
     const scores = scoresOf.get(trait)!;
-    const byRun = new Map<number, ItemScore[]>();
-    for (const s of scores) {
-      const list = byRun.get(s.runId);
-      if (list) list.push(s);
-      else byRun.set(s.runId, [s]);
-    }
-    const conditions: ConditionData[] = names.map((name) => ({
-      name,
-      runs: byCondition.get(name)!.filter((r) => byRun.has(r.id)).map((r) => ({ runId: r.id, contexts: itemMeans(byRun.get(r.id)!) })),
-    }));
-    const contexts = req.contexts?.length ? req.contexts : [...new Set(scores.map((s) => s.context))].sort();
-    const items = [...new Set(scores.map((s) => s.item))].sort();
-    if (items.length === 0) continue;
-    const stats = experimentStatistics(conditions, req.control, items, contexts, { ...req.bootstrap, gaps: req.gaps, interactions });
-    for (const c of stats.cells) {
-      result.rows.push({
-        condition: c.condition,
-        trait,
-        context: c.context,
-        at: pointText(req.at),
-        seeds: c.seeds,
-        items: c.items,
-        mean: c.value,
-        ciLow: c.ciLow,
-        ciHigh: c.ciHigh,
-        delta: c.delta?.value ?? null,
-        deltaCiLow: c.delta?.ciLow ?? null,
-        deltaCiHigh: c.delta?.ciHigh ?? null,
-        relative: c.relative,
-        note: c.seeds === 1 ? "one seed: the interval covers item sampling only" : c.seeds === 0 ? "no probed run" : null,
-      });
-    }
-    for (const c of conditions) {
-      for (const r of c.runs) {
-        const record = byCondition.get(c.name)!.find((x) => x.id === r.runId)!;
-        for (const ctx of contexts) {
-          const m = r.contexts.get(ctx);
-          const vals = m ? [...m.values()] : [];
-          const value = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
-          const controlMean = stats.cells.find((x) => x.condition === req.control && x.context === ctx)?.value ?? null;
-          result.runs.push({ runId: r.runId, run: record.name, condition: c.name, seed: record.seed, trait, context: ctx, value, delta: value !== null && controlMean !== null ? value - controlMean : null, items: vals.length });
-        }
+    // Every step: one comparison per probed step, each over the runs probed at it (matched steps: the same step of
+    // every run, as trainers of one experiment save on the same schedule).
+    if (req.at.kind === "every") {
+      const byStep = new Map<number, ItemScore[]>();
+      for (const x of scores) {
+        const list = byStep.get(x.step);
+        if (list) list.push(x);
+        else byStep.set(x.step, [x]);
       }
-    }
-    for (const g of stats.gaps) result.gaps.push({ condition: g.condition, trait, gap: `${g.a}:${g.b}`, value: g.value, ciLow: g.ciLow, ciHigh: g.ciHigh });
-    for (const i of stats.interactions) {
-      const [condition, context] = i.condition.split(" @ ");
-      result.interactions.push({ condition: condition!, of: i.parts, trait, context: context!, value: i.value, ciLow: i.ciLow, ciHigh: i.ciHigh });
-    }
+      for (const step of [...byStep.keys()].sort((p, q) => p - q)) addComparison(result, trait, byStep.get(step)!, `step:${step}`, names, byCondition, req, interactions);
+    } else addComparison(result, trait, scores, pointText(req.at), names, byCondition, req, interactions);
   }
   return result;
 }
+
+/** One comparison of a trait (at one point, or one step of "every"): rows, run values, gaps and interactions. */
+function addComparison(
+  result: EffectsResult,
+  trait: string,
+  scores: ItemScore[],
+  at: string,
+  names: string[],
+  byCondition: Map<string, RunRecord[]>,
+  req: EffectsRequest,
+  interactions: { condition: string; parts: [string, string] }[],
+): void {
+  const byRun = new Map<number, ItemScore[]>();
+  for (const s of scores) {
+    const list = byRun.get(s.runId);
+    if (list) list.push(s);
+    else byRun.set(s.runId, [s]);
+  }
+  const conditions: ConditionData[] = names.map((name) => ({
+    name,
+    runs: byCondition.get(name)!.filter((r) => byRun.has(r.id)).map((r) => ({ runId: r.id, contexts: itemMeans(byRun.get(r.id)!) })),
+  }));
+  const contexts = req.contexts?.length ? req.contexts : [...new Set(scores.map((s) => s.context))].sort();
+  const items = [...new Set(scores.map((s) => s.item))].sort();
+  if (items.length === 0) return;
+  const stats = experimentStatistics(conditions, req.control, items, contexts, { ...req.bootstrap, gaps: req.gaps, interactions });
+  for (const c of stats.cells) {
+    result.rows.push({
+      condition: c.condition,
+      trait,
+      context: c.context,
+      at,
+      seeds: c.seeds,
+      items: c.items,
+      mean: c.value,
+      ciLow: c.ciLow,
+      ciHigh: c.ciHigh,
+      delta: c.delta?.value ?? null,
+      deltaCiLow: c.delta?.ciLow ?? null,
+      deltaCiHigh: c.delta?.ciHigh ?? null,
+      relative: c.relative,
+      note: c.seeds === 1 ? "one seed: the interval covers item sampling only" : c.seeds === 0 ? "no probed run" : null,
+    });
+  }
+  for (const c of conditions) {
+    for (const r of c.runs) {
+      const record = byCondition.get(c.name)!.find((x) => x.id === r.runId)!;
+      for (const ctx of contexts) {
+        const m = r.contexts.get(ctx);
+        const vals = m ? [...m.values()] : [];
+        const value = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
+        const controlMean = stats.cells.find((x) => x.condition === req.control && x.context === ctx)?.value ?? null;
+        result.runs.push({ runId: r.runId, at, run: record.name, condition: c.name, seed: record.seed, trait, context: ctx, value, delta: value !== null && controlMean !== null ? value - controlMean : null, items: vals.length });
+      }
+    }
+  }
+  for (const g of stats.gaps) result.gaps.push({ condition: g.condition, trait, at, gap: `${g.a}:${g.b}`, value: g.value, ciLow: g.ciLow, ciHigh: g.ciHigh });
+  for (const i of stats.interactions) {
+    const [condition, context] = i.condition.split(" @ ");
+    result.interactions.push({ condition: condition!, at, of: i.parts, trait, context: context!, value: i.value, ciLow: i.ciLow, ciHigh: i.ciHigh });
+  }
+  }

@@ -3,6 +3,7 @@ import type { ExportBackend, ExportData, ExportTrait } from "../../../shared/cha
 import type { ChartSpec } from "../../../shared/chart/exportSpec.js";
 import { runColour } from "../../../shared/chart/palette.js";
 import type { BackendConfig } from "../backends/index.js";
+import { computeGroupBands } from "../experiments/groupBands.js";
 import { runTraits } from "../probes/runTraits.js";
 import { scorerKind } from "../probes/scorers/registry.js";
 import type { Store } from "../store/store.js";
@@ -68,6 +69,12 @@ export function loadExportData(store: Store, spec: ChartSpec, appVersion: string
     }),
   );
   const annotations = ids.flatMap((id) => store.annotations.listAnnotations(id).map(({ id: aid, runId, step, to, text, tags, color }) => ({ id: aid, runId, step, to, text, tags, color })));
-  return { runs, traits: [...traits.values()], scores, metrics, annotations, appVersion };
+  // Group-mean bands only where they are drawn: step axis, group means on; one trait or context when the spec names one.
+  const groupBands =
+    spec.groupMeans && spec.xAxis === "step"
+      ? (spec.traits.length === 1 ? [spec.traits[0]] : [undefined]).flatMap((trait) => computeGroupBands(store, ids, { trait, context: spec.context ?? undefined }))
+          .filter((b) => spec.traits.length === 0 || spec.traits.includes(b.trait))
+      : [];
+  return { runs, traits: [...traits.values()], scores, metrics, annotations, groupBands, appVersion };
 }
 
