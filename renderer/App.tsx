@@ -74,7 +74,7 @@ export function App({ api }: { api: Api }) {
           <DriftView api={api} runs={visible} onOpen={openCheckpoint} />
         ) : null}
         {tab === "checkpoint" && selected && selectedRun ? <CheckpointView api={api} run={selectedRun} step={selected.step} onStep={(step) => setSelected({ ...selected, step })} /> : null}
-        {tab === "experiment" ? <ExperimentView api={api} runs={all} onOpen={openCheckpoint} /> : null}
+        {tab === "experiment" ? <ExperimentView api={api} runs={all} onOpen={openCheckpoint} theme={theme} /> : null}
         {tab === "queue" ? <QueueView api={api} runs={all} /> : null}
         {tab === "alerts" ? <AlertsView api={api} runs={all} /> : null}
         {tab === "settings" ? <SettingsView api={api} theme={theme} setTheme={setTheme} /> : null}

@@ -7,6 +7,7 @@ import { API_METHOD_NAMES, type ApiMethodName } from "./apiMethods.js";
 import type { CoreEvent, JobProgress } from "./events.js";
 import type { ExportData } from "./chart/exportData.js";
 import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from "./chart/exportSpec.js";
+import { EXPERIMENT_EXPORT_FORMATS, EXPERIMENT_VIEWS, type ExperimentExportFormat } from "./chart/experimentExportSpec.js";
 import type { AlertRule, Annotation, BackendKindInfo, BackendTest, Experiment, ExperimentEffects, FiredAlert, GroupBand, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
 export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, Experiment, ExperimentEffects, FiredAlert, GroupBand, BackendKindInfo, BackendTest, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
@@ -112,6 +113,19 @@ export const apiSchemas = {
   }),
   getExportData: z.strictObject({ spec: chartSpecSchema }),
   renderExport: z.strictObject({ spec: chartSpecSchema, format: z.enum(EXPORT_FORMATS), fileName: z.string().min(1).max(255) }),
+  /** One experiment view as a figure (SVG, PNG, PDF at a preset's width) or the effect matrix as CSV or LaTeX. */
+  renderExperimentExport: z.strictObject({
+    experiment: z.string().min(1).max(100),
+    view: z.enum(EXPERIMENT_VIEWS),
+    at: z.string().regex(/^(final|step:\d+|window:\d+-\d+)$/, "final, step:N or window:A-B").optional(),
+    context: z.string().min(1).max(200).optional(),
+    trait: z.string().min(1).max(200).optional(),
+    format: z.enum(EXPERIMENT_EXPORT_FORMATS),
+    preset: z.enum(PRESET_IDS).optional(),
+    theme: z.enum(["light", "dark"]).optional(),
+    dpi: z.number().int().min(36).max(1200).optional(),
+    fileName: z.string().min(1).max(255),
+  }),
 } as const satisfies Record<ApiMethodName, z.ZodType>;
 
 // Compile-time: every listed name has a schema and every schema a listed name.
@@ -161,6 +175,7 @@ export interface ApiResults {
   getEffects: ExperimentEffects;
   getExportData: ExportData;
   renderExport: RenderedFile;
+  renderExperimentExport: Omit<RenderedFile, "format"> & { format: ExperimentExportFormat };
 }
 
 /** A rendered export: the file's bytes (base64, so every transport carries it as text) and its manifest. */

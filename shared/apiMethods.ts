@@ -35,6 +35,7 @@ export const API_METHOD_NAMES = [
   "listExperiments",
   "createExperiment",
   "getEffects",
+  "renderExperimentExport",
   "getExportData",
   "renderExport",
 ] as const;

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { realpath, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import type { ApiArgs, ApiMethod, ApiResults, RunView, TraitInfo } from "../../shared/api.js";
+import type { ApiArgs, ApiMethod, ApiResults, ExperimentEffects, RunView, TraitInfo } from "../../shared/api.js";
 import { ApiError, validateArgs } from "../../shared/api.js";
 import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
 import type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Experiment, FiredAlert, ScorePoint } from "../../shared/views.js";
@@ -38,7 +38,11 @@ import { Prober, type ProbeOutcome, type ProbeServices } from "./schedule/prober
 import type { LeaseHolder } from "./store/probeStore.js";
 import { ScoreSeriesCache } from "./store/scoreSeriesCache.js";
 import { Store, type RunRecord } from "./store/store.js";
-import { MIME_TYPES, type ChartSpec, type ExportFormat } from "../../shared/chart/exportSpec.js";
+import { MIME_TYPES, PRESETS, type ChartSpec, type ExportFormat } from "../../shared/chart/exportSpec.js";
+import { EXPERIMENT_MIME_TYPES, type ExperimentExportFormat } from "../../shared/chart/experimentExportSpec.js";
+import { ROLE_ORDER, experimentFigure } from "../../shared/chart/experimentFigures.js";
+import { renderExperimentSvg } from "../../shared/chart/experimentSvg.js";
+import { renderInWorker } from "./export/raster.js";
 
 export interface CoreOptions {
   dbPath: string;
@@ -509,6 +513,71 @@ export class Core {
     return { text, manifest };
   }
 
+  /** The experiment view's data: effects with the experiment, its traits by role and the reference run's name. */
+  experimentEffects(request: { experiment: string; at: string; gaps?: string[]; traits?: string[]; contexts?: string[] }): ExperimentEffects {
+    const e = this.experiment(request.experiment);
+    const r = this.effects(request);
+    const runIds = this.store.runs.listRuns().filter((run) => run.group !== null && e.conditions.includes(run.group)).map((run) => run.id);
+    const traits = runTraits(this.store, runIds).map(({ trait, contexts }) => ({ trait: trait.id, name: trait.name, role: trait.role, contexts }));
+    const ref = e.referenceRunId != null ? this.store.runs.getRun(e.referenceRunId) : undefined;
+    const reference = ref ? `reference: ${ref.name}` : null;
+    return { experiment: { ...e, conditions: reference ? [...e.conditions, reference] : e.conditions }, reference, at: request.at, traits, rows: r.rows, runs: r.runs, gaps: r.gaps, notes: r.notes, method: r.method };
+  }
+
+  /**
+   * One experiment view as a file: the matrix, a trait's context grid, the trade-off scatter or Δ across steps as
+   * SVG, PNG or PDF at a preset's width, or the matrix as CSV or LaTeX; with its manifest.
+   */
+  async exportExperimentView(request: ApiArgs["renderExperimentExport"]): Promise<{ bytes: Buffer; manifest: Record<string, unknown>; format: ExperimentExportFormat; mimeType: string }> {
+    const { experiment, view, format } = validateArgs("renderExperimentExport", request);
+    const mimeType = EXPERIMENT_MIME_TYPES[format];
+    if (format === "csv" || format === "tex") {
+      if (view !== "matrix") throw new ApiError("bad-request", `the ${view} view exports as svg, png or pdf; csv and tex are the effect matrix's`);
+      const { text, manifest } = this.exportMatrix({ experiment, context: request.context, at: request.at, format });
+      return { bytes: Buffer.from(text, "utf8"), manifest: { ...manifest, view, format, file: request.fileName }, format, mimeType };
+    }
+    const at = view === "steps" ? "every" : (request.at ?? "final");
+    const data = this.experimentEffects({ experiment, at, gaps: [], traits: view === "steps" && request.trait ? [request.trait] : undefined });
+    const traits = [...data.traits].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
+    const seen = new Set(data.rows.map((r) => r.context));
+    const contexts = [...new Set(traits.flatMap((t) => t.contexts))].filter((c) => seen.has(c));
+    const context = request.context ?? (contexts.includes("none") ? "none" : contexts[0]);
+    if (context === undefined || !contexts.includes(context)) throw new ApiError("bad-request", `no context "${context ?? ""}" in this experiment's results (it has: ${contexts.join(", ") || "none"})`);
+    const trait = request.trait ?? traits.find((t) => t.role !== "wanted")?.trait ?? traits[0]?.trait;
+    if (trait === undefined || !traits.some((t) => t.trait === trait)) throw new ApiError("bad-request", `no trait "${trait ?? ""}" in this experiment (it has: ${traits.map((t) => t.trait).join(", ") || "none"})`);
+    const wanted = traits.find((t) => t.role === "wanted")?.trait ?? traits[0]!.trait;
+    const theme = request.theme ?? "light";
+    const preset = request.preset ?? "paper2";
+    const figure = experimentFigure(data, { view, context, trait, wanted, contexts, theme });
+    const { svg, widthIn, heightIn } = renderExperimentSvg(figure, PRESETS[preset].width);
+    const dpi = request.dpi ?? PRESETS[preset].dpi;
+    const bytes =
+      format === "svg"
+        ? Buffer.from(svg, "utf8")
+        : await renderInWorker({ format, svg, widthIn, heightIn, dpi, widthPt: widthIn * 72, heightPt: heightIn * 72, title: `${experiment}: ${view}`, createdAt: new Date().toISOString() });
+    const manifest = {
+      what: `${view} of experiment "${experiment}"`,
+      view,
+      format,
+      file: request.fileName,
+      experiment: data.experiment,
+      at: view === "steps" ? "every probed step" : at,
+      context,
+      trait: view === "matrix" ? null : trait,
+      wanted: view === "scatter" ? wanted : null,
+      preset,
+      widthIn,
+      heightIn: +heightIn.toFixed(4),
+      dpi: format === "png" ? dpi : null,
+      theme,
+      statistics: data.method,
+      notes: data.notes,
+      appVersion: appVersion(),
+      createdAt: new Date().toISOString(),
+    };
+    return { bytes, manifest, format, mimeType };
+  }
+
   /** Adds an alert rule; a program to run on firing must exist now, not be found missing at the first alert. */
   addAlertRule(request: AlertRuleRequest): AlertRule {
     this.requireWritable();
@@ -735,14 +804,10 @@ export class Core {
     listFiredAlerts: async ({ runId }) => this.store.alerts.listFired(runId === undefined ? undefined : this.requireRun(runId).id),
     listExperiments: async () => this.listExperiments(),
     createExperiment: async ({ name, control, groups, tags }) => this.createExperiment({ name, control, groups, tags }),
-    getEffects: async ({ experiment, at, gaps, traits: onlyTraits, contexts }) => {
-      const e = this.experiment(experiment);
-      const r = this.effects({ experiment, at, gaps, traits: onlyTraits, contexts });
-      const runIds = this.store.runs.listRuns().filter((run) => run.group !== null && e.conditions.includes(run.group)).map((run) => run.id);
-      const traits = runTraits(this.store, runIds).map(({ trait, contexts }) => ({ trait: trait.id, name: trait.name, role: trait.role, contexts }));
-      const ref = e.referenceRunId != null ? this.store.runs.getRun(e.referenceRunId) : undefined;
-      const reference = ref ? `reference: ${ref.name}` : null;
-      return { experiment: { ...e, conditions: reference ? [...e.conditions, reference] : e.conditions }, reference, at, traits, rows: r.rows, runs: r.runs, gaps: r.gaps, notes: r.notes, method: r.method };
+    getEffects: async ({ experiment, at, gaps, traits, contexts }) => this.experimentEffects({ experiment, at, gaps, traits, contexts }),
+    renderExperimentExport: async (request) => {
+      const { bytes, manifest, format, mimeType } = await this.exportExperimentView(request);
+      return { fileName: request.fileName, format, mimeType, base64: bytes.toString("base64"), manifest };
     },
     listBackendKinds: async () => describeBackendKinds(),
     listBackends: async () => this.storedBackends(),

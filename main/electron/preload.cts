@@ -46,6 +46,7 @@ const api = {
   listExperiments: call("listExperiments"),
   createExperiment: call("createExperiment"),
   getEffects: call("getEffects"),
+  renderExperimentExport: call("renderExperimentExport"),
 
   getExportData: call("getExportData"),
   renderExport: call("renderExport"),

@@ -2,24 +2,15 @@
 // per context: Δ with its interval, hatched where the interval includes 0), the context grid of one trait (the
 // "leaky backdoor" grid), the trade-off scatter of the wanted against an unwanted trait, and the run table; a run
 // opens its checkpoint and samples. Numbers come from the core's two-level bootstrap (getEffects).
-import { interpolateRgb, scaleLinear } from "d3";
 import { useMemo, useState } from "react";
 import type { Api, ExperimentEffects, RunView } from "../../shared/api.js";
 import { DeltaStepsChart, deltaSteps } from "../../shared/chart/DeltaStepsChart.js";
+import { EXPERIMENT_EXPORT_FORMATS, type ExperimentExportFormat, type ExperimentView as ExperimentViewName } from "../../shared/chart/experimentExportSpec.js";
+import { ROLE_BADGE, ROLE_ORDER, TradeoffScatter, cellColour, fmt } from "../../shared/chart/experimentFigures.js";
+import { PRESETS, PRESET_IDS, type PresetId } from "../../shared/chart/exportSpec.js";
+import { manifestText } from "../../shared/chart/manifest.js";
+import { saveExport } from "../saveFile.js";
 import { useLive } from "../useApi.js";
-
-const ROLE_ORDER = ["wanted", "unwanted_in_distribution", "unwanted_out_of_distribution", "control"];
-const ROLE_BADGE: Record<string, string> = { wanted: "wanted", unwanted_in_distribution: "unwanted · in-dist.", unwanted_out_of_distribution: "unwanted · OOD", control: "control" };
-const fmt = (v: number | null | undefined, d = 3) => (v === null || v === undefined ? "–" : v.toFixed(d));
-// Okabe-Ito blue through white to vermillion: readable with the common colour-vision deficiencies.
-const toBlue = interpolateRgb("#ffffff", "#0072B2");
-const toRed = interpolateRgb("#ffffff", "#D55E00");
-
-function cellColour(delta: number | null, scale: number): string {
-  if (delta === null || scale === 0) return "transparent";
-  const t = Math.min(1, Math.abs(delta) / scale) * 0.8;
-  return delta < 0 ? toBlue(t) : toRed(t);
-}
 
 function NewExperiment({ api, runs, onCreated }: { api: Api; runs: RunView[]; onCreated: (name: string) => void }) {
   const groups = [...new Set(runs.map((r) => r.group).filter((g): g is string => g !== null))];
@@ -66,59 +57,61 @@ function NewExperiment({ api, runs, onCreated }: { api: Api; runs: RunView[]; on
   );
 }
 
-function Scatter({ data, x, y, context }: { data: ExperimentEffects; x: string; y: string; context: string }) {
-  const W = 420;
-  const H = 320;
-  const m = { l: 56, r: 16, t: 14, b: 44 };
-  const points = data.experiment.conditions.map((c) => ({
-    c,
-    x: data.rows.find((r) => r.condition === c && r.trait === x && r.context === context),
-    y: data.rows.find((r) => r.condition === c && r.trait === y && r.context === context),
-  }));
-  const xs = points.flatMap((p) => [p.x?.ciLow, p.x?.ciHigh]).filter((v): v is number => typeof v === "number");
-  const ys = points.flatMap((p) => [p.y?.ciLow, p.y?.ciHigh]).filter((v): v is number => typeof v === "number");
-  const sx = scaleLinear().domain([Math.min(0, ...xs), Math.max(1e-9, ...xs)]).nice().range([m.l, W - m.r]);
-  const sy = scaleLinear().domain([Math.min(0, ...ys), Math.max(1e-9, ...ys)]).nice().range([H - m.b, m.t]);
+/** Downloads one experiment view (or the matrix as data), drawn by the core from the same figure code as the CLI's. */
+function ExportExperiment({ api, experiment, at, context, trait, theme }: { api: Api; experiment: string; at: string; context: string; trait: string; theme: "light" | "dark" }) {
+  const [view, setView] = useState<ExperimentViewName>("matrix");
+  const [format, setFormat] = useState<ExperimentExportFormat>("svg");
+  const [preset, setPreset] = useState<PresetId>("paper2");
+  const [status, setStatus] = useState("");
+  const formats = EXPERIMENT_EXPORT_FORMATS.filter((f) => view === "matrix" || (f !== "csv" && f !== "tex"));
+  const chosen = formats.includes(format) ? format : "svg";
+  const download = async () => {
+    const fileName = `${experiment.replace(/[^\w.-]+/g, "-")}-${view}.${chosen}`;
+    setStatus("Exporting…");
+    try {
+      const r = await api.renderExperimentExport({ experiment, view, format: chosen, at: at === "every" ? undefined : at, context, trait, preset, theme, fileName });
+      const where = await saveExport(api, { fileName, mimeType: r.mimeType, base64: r.base64, manifest: manifestText(r.manifest) });
+      setStatus(where === null ? "Cancelled." : where === "downloaded" ? `Downloaded ${fileName} and its manifest.` : `Saved ${where} and its manifest.`);
+    } catch (err) {
+      setStatus(`Export failed: ${(err as Error).message}`);
+    }
+  };
   return (
-    <svg width={W} height={H} role="img" aria-label={`Trade-off: ${x} against ${y} under ${context}`} className="scatter">
-      <line x1={m.l} x2={W - m.r} y1={H - m.b} y2={H - m.b} className="axis" />
-      <line x1={m.l} x2={m.l} y1={m.t} y2={H - m.b} className="axis" />
-      {sx.ticks(5).map((t) => (
-        <text key={`x${t}`} x={sx(t)} y={H - m.b + 14} textAnchor="middle" className="tick">
-          {t}
-        </text>
-      ))}
-      {sy.ticks(5).map((t) => (
-        <text key={`y${t}`} x={m.l - 6} y={sy(t) + 4} textAnchor="end" className="tick">
-          {t}
-        </text>
-      ))}
-      <text x={(m.l + W - m.r) / 2} y={H - 8} textAnchor="middle" className="label">
-        {x} (wanted)
-      </text>
-      <text transform={`translate(14 ${(m.t + H - m.b) / 2}) rotate(-90)`} textAnchor="middle" className="label">
-        {y}
-      </text>
-      {points.map((p, i) =>
-        p.x?.mean != null && p.y?.mean != null ? (
-          <g key={p.c} data-condition={p.c}>
-            <line x1={sx(p.x.ciLow ?? p.x.mean)} x2={sx(p.x.ciHigh ?? p.x.mean)} y1={sy(p.y.mean)} y2={sy(p.y.mean)} className="errorbar" />
-            <line x1={sx(p.x.mean)} x2={sx(p.x.mean)} y1={sy(p.y.ciLow ?? p.y.mean)} y2={sy(p.y.ciHigh ?? p.y.mean)} className="errorbar" />
-            {p.c === data.experiment.control ? (
-              <rect x={sx(p.x.mean) - 5} y={sy(p.y.mean) - 5} width={10} height={10} className="point control" />
-            ) : p.c === data.reference ? (
-              <path d={`M${sx(p.x.mean)} ${sy(p.y.mean) - 7}l7 7l-7 7l-7 -7z`} className="point reference" />
-            ) : (
-              <circle cx={sx(p.x.mean)} cy={sy(p.y.mean)} r={5} className={`point c${i % 7}`} />
-            )}
-            <text x={sx(p.x.mean) + 8} y={sy(p.y.mean) - 6} className="tick">
-              {p.c}
-              {p.c === data.experiment.control ? " (control)" : p.c === data.reference ? " (base model)" : ""}
-            </text>
-          </g>
-        ) : null,
-      )}
-    </svg>
+    <div className="toolbar" role="group" aria-label="Export an experiment view">
+      <label>
+        View
+        <select aria-label="Export view" value={view} onChange={(e) => setView(e.target.value as ExperimentViewName)}>
+          <option value="matrix">effect matrix</option>
+          <option value="grid">context grid</option>
+          <option value="scatter">trade-off scatter</option>
+          <option value="steps">Δ across steps</option>
+        </select>
+      </label>
+      <label>
+        Format
+        <select aria-label="Export view format" value={chosen} onChange={(e) => setFormat(e.target.value as ExperimentExportFormat)}>
+          {formats.map((f) => (
+            <option key={f} value={f}>
+              {f.toUpperCase()}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Preset
+        <select aria-label="Export view preset" value={preset} onChange={(e) => setPreset(e.target.value as PresetId)}>
+          {PRESET_IDS.map((p) => (
+            <option key={p} value={p}>
+              {PRESETS[p].label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button onClick={() => void download()}>Export view</button>
+      <span className="note" role="status">
+        {status}
+      </span>
+    </div>
   );
 }
 
@@ -138,7 +131,7 @@ function DeltaOverSteps({ api, experiment, control, trait, traitName, context }:
   );
 }
 
-export function ExperimentView({ api, runs, onOpen }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number) => void }) {
+export function ExperimentView({ api, runs, onOpen, theme }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number) => void; theme: "light" | "dark" }) {
   // An experiment made elsewhere (the CLI, serve --demo) appears without a reload.
   const experiments = useLive(api, () => api.listExperiments({}), (e) => e.type === "experiments-changed", []);
   const [chosen, setChosen] = useState<string | null>(null);
@@ -215,6 +208,7 @@ export function ExperimentView({ api, runs, onOpen }: { api: Api; runs: RunView[
               {n}
             </p>
           ))}
+          <ExportExperiment api={api} experiment={data.experiment.name} at={at} context={context} trait={trait} theme={theme} />
           <h3>
             Effect matrix · {context} · Δ versus {data.experiment.control}
           </h3>
@@ -324,7 +318,7 @@ export function ExperimentView({ api, runs, onOpen }: { api: Api; runs: RunView[
             </div>
             <div>
               <h3>Trade-off · {context}</h3>
-              <Scatter data={data} x={wanted} y={trait} context={context} />
+              <TradeoffScatter data={data} x={wanted} y={trait} context={context} />
             </div>
           </div>
 

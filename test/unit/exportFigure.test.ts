@@ -1,7 +1,7 @@
 // Exported figures: SVG snapshots with numbers normalised (as Observable Plot's tests do), what each option puts in
 // or leaves out, the size of a long line, and the tables' numbers against the store.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -15,9 +15,8 @@ import { buildFigure } from "../../shared/chart/figureLayout.js";
 import { figureRows } from "../../shared/chart/table.js";
 import { buildExportDb, FIXTURE_RUNS, FIXTURE_STEPS, fixtureMean } from "../support/exportFixture.js";
 import { buildScoresDb } from "../support/scoresDb.js";
-import { PROJECT_ROOT } from "../support/sharedFixtures.js";
+import { matchesSnapshot } from "../support/snapshot.js";
 
-const SNAPSHOTS = join(PROJECT_ROOT, "test", "snapshots");
 let dir: string;
 let store: Store;
 let runIds: number[];
@@ -34,26 +33,6 @@ after(() => {
 
 const data = (spec: ChartSpec): ExportData => loadExportData(store, spec, "0.0.0-test");
 const svgOf = (spec: ChartSpec) => textExport("svg", buildFigure(spec, data(spec)));
-
-/** Rounds every number with two or more decimals to one place, so a last-digit float difference does not fail a snapshot. */
-function normalise(svg: string): string {
-  return svg.replace(/-?\d+\.\d{2,}/g, (m) => {
-    const r = Number(Number(m).toFixed(1));
-    return String(Object.is(r, -0) ? 0 : r);
-  });
-}
-
-/** Compares with test/snapshots/NAME.svg; UPDATE_SNAPSHOTS=1 rewrites it. A missing snapshot fails. */
-function matchesSnapshot(name: string, svg: string): void {
-  const file = join(SNAPSHOTS, `${name}.svg`);
-  const actual = normalise(svg);
-  if (process.env.UPDATE_SNAPSHOTS === "1") {
-    mkdirSync(SNAPSHOTS, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  assert.ok(existsSync(file), `no snapshot ${file} (run the tests once with UPDATE_SNAPSHOTS=1 and look at it)`);
-  assert.equal(actual, readFileSync(file, "utf8"), `${name}.svg differs from its snapshot`);
-}
 
 const SPECS: Record<string, (ids: number[]) => ChartSpec> = {
   "paper1-ci-annotations": (ids) => ({ ...defaultSpec(ids), preset: "paper1", metrics: ["reward"] }),

@@ -2,6 +2,7 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { EXPORT_FORMATS, PRESET_IDS, defaultExportFileName, defaultSpec, formatFromFileName, manifestFileName, type ChartSpec } from "../../../shared/chart/exportSpec.js";
+import { EXPERIMENT_EXPORT_FORMATS, EXPERIMENT_VIEWS } from "../../../shared/chart/experimentExportSpec.js";
 import { manifestText } from "../../../shared/chart/manifest.js";
 import { choiceFlag, intFlag, numberFlag, parse, UsageError } from "../args.js";
 import { withWorkspace } from "../workspace.js";
@@ -22,8 +23,11 @@ export const EXPORT_HELP = `driftscope export --run RUN [--run RUN...] [options]
   --no-ci --no-annotations --no-group-means   leave those out
   --theme light|dark
   --out FILE             where to write (a manifest goes beside it as NAME.manifest.json)
-driftscope export --experiment NAME [--context C] [--at final|step:N|window:A-B] --format csv|tex [--out FILE]
-  the experiment's effect matrix: CSV (every context unless --context), or a LaTeX booktabs tabular of one context`;
+driftscope export --experiment NAME [--view matrix|grid|scatter|steps] [--context C] [--trait T] [--at final|step:N|window:A-B]
+                  --format svg|png|pdf|csv|tex [--preset P] [--dpi N] [--theme light|dark] [--out FILE]
+  an experiment view as a figure at the preset's width: the effect matrix (default), a trait's context grid, the
+  trade-off scatter (the wanted trait against --trait) or Δ versus the control across steps (--trait); the matrix
+  also as CSV (every context unless --context) or a LaTeX booktabs tabular of one context`;
 
 /** Writes beside the target and renames, so an interrupted export never leaves half a file under the real name. */
 function writeAtomic(path: string, bytes: Buffer | string): void {
@@ -59,18 +63,23 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   });
   if (values.help) return io.out(EXPORT_HELP + "\n"), 0;
   if (values.experiment !== undefined) {
-    // An experiment's effect matrix, as data (CSV) or a table for a paper (LaTeX booktabs).
-    if ((values.view ?? "matrix") !== "matrix") throw new UsageError(`--view: only "matrix" can be exported from the command line so far (got "${values.view}")`);
-    const format = choiceFlag("format", values.format ?? (values.out?.endsWith(".tex") ? "tex" : values.out?.endsWith(".csv") ? "csv" : undefined), ["csv", "tex"] as const);
-    if (!format) throw new UsageError("an experiment's matrix exports as --format csv or tex (or --out FILE.csv|FILE.tex)");
+    // An experiment view as a figure (SVG, PNG, PDF), or its effect matrix as data (CSV) or for a paper (LaTeX).
+    const view = choiceFlag("view", values.view, EXPERIMENT_VIEWS) ?? "matrix";
+    const ext = values.out ? /\.([A-Za-z]+)$/.exec(values.out)?.[1]?.toLowerCase() : undefined;
+    const format = choiceFlag("format", values.format ?? EXPERIMENT_EXPORT_FORMATS.find((f) => f === ext), EXPERIMENT_EXPORT_FORMATS);
+    if (!format) throw new UsageError(`an experiment view exports as --format ${EXPERIMENT_EXPORT_FORMATS.join(", ")} (or --out FILE with one of those extensions)`);
+    const preset = choiceFlag("preset", values.preset, PRESET_IDS);
+    const theme = choiceFlag("theme", values.theme, ["light", "dark"] as const);
+    const dpi = intFlag("dpi", values.dpi, { min: 36 });
+    if ((values.trait?.length ?? 0) > 1) throw new UsageError("an experiment view takes one --trait (the grid's, the scatter's y, or the Δ chart's)");
     return withWorkspace(values.db, async (core) => {
-      const { text, manifest } = core.exportMatrix({ experiment: values.experiment!, context: values.context, at: values.at, format });
-      const out = resolve(values.out ?? `${values.experiment!.replace(/[^\w.-]+/g, "-")}-matrix.${format}`);
-      writeAtomic(out, text);
+      const out = resolve(values.out ?? `${values.experiment!.replace(/[^\w.-]+/g, "-")}-${view}.${format}`);
+      const { bytes, manifest } = await core.exportExperimentView({ experiment: values.experiment!, view, format, context: values.context, at: values.at, trait: values.trait?.[0], preset, theme, dpi, fileName: basename(out) });
+      writeAtomic(out, bytes);
       const manifestPath = manifestFileName(out);
       writeAtomic(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
-      if (values.json) printJson(io, { file: out, manifest: manifestPath, format, bytes: Buffer.byteLength(text) });
-      else io.out(`${out} (${format})\n${manifestPath}\n`);
+      if (values.json) printJson(io, { file: out, manifest: manifestPath, view, format, bytes: bytes.length });
+      else io.out(`${out} (${view}, ${format})\n${manifestPath}\n`);
       return 0;
     });
   }
