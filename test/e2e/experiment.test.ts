@@ -3,11 +3,11 @@
 // the context grid, the trade-off scatter and the run table; a run opens its checkpoint.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
+import type { Browser, Download } from "playwright-core";
 import { ARTIFACTS, launchChromium, needsChromium, serve, type Served } from "../support/browser.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
 
@@ -68,6 +68,21 @@ describe("the experiment view", { skip: needsChromium() }, () => {
     await deltaLine.waitFor();
     assert.equal(await deltaLine.locator("circle").count(), 2);
     await page.screenshot({ path: join(ARTIFACTS, "experiment.png"), fullPage: true });
+    // Export a view from the app: the same bytes as the command line's for the same view.
+    const exportBar = page.getByRole("group", { name: "Export an experiment view" });
+    await exportBar.getByLabel("Export view", { exact: true }).selectOption("grid");
+    await exportBar.getByLabel("Export view format").selectOption("svg");
+    const downloads: Download[] = [];
+    const both = new Promise<void>((resolve) => page.on("download", (d) => (downloads.push(d), downloads.length === 2 && resolve())));
+    await exportBar.getByRole("button", { name: "Export view" }).click();
+    await both;
+    const file = downloads.find((d) => d.suggestedFilename().endsWith(".svg"))!;
+    assert.equal(file.suggestedFilename(), "inoculation-demo-grid.svg");
+    await file.saveAs(join(dir, "app-grid.svg"));
+    const cliOut = join(dir, "cli-grid.svg");
+    const r = spawnSync(process.execPath, [CLI, "export", "--db", join(dir, "w.db"), "--experiment", "inoculation-demo", "--view", "grid", "--trait", "all_caps", "--context", "none", "--out", cliOut]);
+    assert.equal(r.status, 0, String(r.stderr));
+    assert.ok(readFileSync(join(dir, "app-grid.svg")).equals(readFileSync(cliOut)), "the app's SVG is the CLI's");
     // The runs, and one click to a run's checkpoint.
     const runs = page.getByRole("table", { name: "Runs of the experiment" });
     assert.equal(await runs.locator("tbody tr").count(), 4);
