@@ -10,7 +10,7 @@ import { ApiError, validateArgs } from "../../shared/api.js";
 import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
 import type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Experiment, FiredAlert, ScorePoint } from "../../shared/views.js";
 import { resolveProgram } from "./alerts/action.js";
-import { computeGroupBands } from "./experiments/groupBands.js";
+import { GroupBandCache } from "./experiments/groupBandCache.js";
 import { computeEffects, parsePointOfComparison, type EffectsResult, type PointOfComparison } from "./experiments/effects.js";
 import { matrixCsv, matrixLatex } from "./experiments/matrixExport.js";
 import { AlertService } from "./alerts/alertService.js";
@@ -132,6 +132,7 @@ export class Core {
   private readonly lease: LeaseHolder;
   private readonly services: ProbeServices;
   private readonly scoreCache: ScoreSeriesCache;
+  private readonly bandCache: GroupBandCache;
   private readonly alerts: AlertService;
   private readonly loops = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
   private demo: AbortController | null = null;
@@ -143,6 +144,7 @@ export class Core {
     this.lease = processLease(options.leaseTtlMs);
     this.services = { probes: this.store.probes, scoring: new ScoringService(this.store.probes), publish: this.bus.publish, lease: this.lease };
     this.scoreCache = new ScoreSeriesCache(this.store.probes);
+    this.bandCache = new GroupBandCache(this.store);
     this.alerts = new AlertService(this.store, this.bus.publish, { debounceMs: options.alertDebounceMs });
     this.bus.subscribe((e) => this.alerts.onEvent(e));
     // The one place interrupted work is recovered: only jobs whose lease expired (or whose owner died) are taken over.
@@ -726,7 +728,7 @@ export class Core {
     },
     getGroupBands: async ({ runIds, trait, context }) => {
       for (const id of runIds) this.requireRun(id);
-      return computeGroupBands(this.store, runIds, { trait, context });
+      return this.bandCache.get(runIds, { trait, context });
     },
     getSamples: async ({ runId, step, trait }) => this.store.probes.listSamples(this.requireRun(runId).id, step, trait),
     listAnnotations: async ({ runIds }) => runIds.flatMap((id) => this.store.annotations.listAnnotations(this.requireRun(id).id)),

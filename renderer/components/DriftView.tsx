@@ -41,18 +41,6 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
     (e) => (e.type === "scores-updated" || e.type === "checkpoint-changed") && runSet.has(e.runId),
     [idKey, xAxis],
   );
-  // The group means' bands (two-level bootstrap over seeds and items), only when some group has two runs or more.
-  const grouped = useMemo(() => {
-    const count = new Map<string, number>();
-    for (const r of runs) if (r.group) count.set(r.group, (count.get(r.group) ?? 0) + 1);
-    return [...count.values()].some((n) => n >= 2);
-  }, [runs]);
-  const groupBands = useLive<GroupBand[]>(
-    api,
-    async () => (grouped && xAxis === "step" ? api.getGroupBands({ runIds: ids }) : []),
-    (e) => e.type === "scores-updated" && runSet.has(e.runId),
-    [idKey, xAxis, grouped],
-  );
   const allKeys = useLive<string[]>(api, async () => (ids.length ? api.metricKeys({ runIds: ids }) : []), (e) => e.type === "metrics-added" && runSet.has(e.runId), [idKey]);
   const keys = metricKeys.filter((k) => allKeys.data?.includes(k));
   const metrics = useLive(
@@ -66,6 +54,19 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
   const traitList = useMemo(() => traits.data ?? [], [traits.data]);
   const contexts = [...new Set(traitList.flatMap((t) => t.contexts))];
   const ctx = contexts.includes(context) ? context : (contexts[0] ?? "none");
+  // The group means' bands (two-level bootstrap over seeds and items), only when some group has two runs or more.
+  const grouped = useMemo(() => {
+    const count = new Map<string, number>();
+    for (const r of runs) if (r.group) count.set(r.group, (count.get(r.group) ?? 0) + 1);
+    return [...count.values()].some((n) => n >= 2);
+  }, [runs]);
+  const groupBands = useLive<GroupBand[]>(
+    api,
+    // One context unless every context is drawn: the bands of contexts not shown are not computed.
+    async () => (grouped && xAxis === "step" ? api.getGroupBands({ runIds: ids, context: layout === "contexts" ? undefined : ctx }) : []),
+    (e) => e.type === "scores-updated" && runSet.has(e.runId),
+    [idKey, xAxis, grouped, layout, ctx],
+  );
   // Stale scores of other runs are fine to keep showing while new ones load (no flicker when a run is shown or
   // hidden); an empty first answer is not.
   const scoresLoaded = scores.data !== undefined && (scores.data.key === scoreKey || scores.data.index.size > 0);

@@ -95,7 +95,7 @@ test("effects recovers known Δs and a conditionalization gap within their inter
   assert.match(body[1]!, /^ip & \$-0\.\d\d\$\$\^\\dagger\$ \{\\scriptsize \[\$-?0\.\d\d\$, \$-?0\.\d\d\$\]\} \\\\$/);
   const bad = await cli(["effects", "--experiment", "caps", "--at", "sometime", "--db", db]);
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /--at expects final, step:N or window:A-B/);
+  assert.match(bad.stderr, /--at expects final, step:N, window:A-B \(A <= B\) or every, got "sometime"/);
 });
 
 test("demo --experiment writes, registers and probes the miniature experiment; inoculation lowers capitals without the prompt", async (t) => {

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import test from "node:test";
 import { computeEffects } from "../../main/core/experiments/effects.js";
+import { GroupBandCache } from "../../main/core/experiments/groupBandCache.js";
 import { computeGroupBands } from "../../main/core/experiments/groupBands.js";
 import { Store } from "../../main/core/store/store.js";
 import { buildExperimentDb } from "../support/experimentDb.js";
@@ -56,6 +57,30 @@ test("effects --at every: one comparison per probed step, each the same as effec
     }
     const d = every.rows.find((r) => r.condition === "condition1" && r.at === "step:20")!;
     assert.ok(d.deltaCiLow! <= d.delta! && d.delta! <= d.deltaCiHigh!);
+  } finally {
+    store.close();
+  }
+});
+
+test("group bands are reused while the runs' scores are unchanged and recomputed when a score arrives", (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, "w.db");
+  buildExperimentDb(db, { conditions: 1, seeds: 2, traits: 1, contexts: 1, checkpoints: 2, items: 6, sampledSteps: "every", score: ({ seed, item }) => ((item + seed) % 4) / 4 });
+  const store = Store.open(db);
+  try {
+    const cache = new GroupBandCache(store);
+    const ids = store.runs.listRuns().map((r) => r.id);
+    const first = cache.get(ids, {});
+    assert.equal(cache.get([...ids].reverse(), {}), first, "the same runs in another order: the cached bands");
+    // A new checkpoint with scores and samples for one run changes its fingerprint.
+    store.runs.markComplete(ids[0]!, { step: 30, path: "/experiment/c0-s0/checkpoint-30", kind: "lora" }, "fp", []);
+    const cp = store.runs.listCheckpoints(ids[0]!).find((c) => c.step === 30)!;
+    const trait = store.db.prepare(`SELECT id FROM trait LIMIT 1`).pluck().get() as number;
+    const context = store.db.prepare(`SELECT id FROM context LIMIT 1`).pluck().get() as number;
+    store.db.prepare(`INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, 0.5, 0.4, 0.6, 1, 0, 'y')`).run(cp.id, trait, context);
+    const second = cache.get(ids, {});
+    assert.notEqual(second, first, "recomputed after a score was written");
+    assert.deepEqual(second, first, "the new step has one run only: no new band point");
   } finally {
     store.close();
   }

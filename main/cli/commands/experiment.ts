@@ -8,7 +8,7 @@ driftscope experiment list [--json] | show NAME [--json]
   A run's group is its condition (watch --group). --tags names each condition's techniques (ip, bct, ...): a
   condition whose tags are the union of two others' gets their interaction.
 driftscope effects (--experiment NAME | --control GROUP --group G...) [--trait T]... [--context C]...
-                   [--at final|step:N|window:A-B] [--gap A:B]... [--replicates N] [--json]
+                   [--at final|step:N|window:A-B|every] [--gap A:B]... [--replicates N] [--json]
   Per condition, trait and context: the mean over seeds with a 95% interval from a two-level paired bootstrap
   (seeds, then items shared by every condition), Δ versus the control with its interval, and for each --gap the
   score under context A minus under B. With one seed an interval covers item sampling only, and says so.
