@@ -7,9 +7,10 @@ import type { Api, ExperimentEffects, RunView } from "../../shared/api.js";
 import { DeltaStepsChart, deltaSteps } from "../../shared/chart/DeltaStepsChart.js";
 import { EXPERIMENT_EXPORT_FORMATS, type ExperimentExportFormat, type ExperimentView as ExperimentViewName } from "../../shared/chart/experimentExportSpec.js";
 import { ROLE_BADGE, ROLE_ORDER, TradeoffScatter, cellColour, fmt } from "../../shared/chart/experimentFigures.js";
-import { PRESETS, PRESET_IDS, type PresetId } from "../../shared/chart/exportSpec.js";
+import type { PresetId } from "../../shared/chart/exportSpec.js";
 import { manifestText } from "../../shared/chart/manifest.js";
 import { saveExport } from "../saveFile.js";
+import { PresetSelect } from "./PresetSelect.js";
 import { useLive } from "../useApi.js";
 
 function NewExperiment({ api, runs, onCreated }: { api: Api; runs: RunView[]; onCreated: (name: string) => void }) {
@@ -97,16 +98,7 @@ function ExportExperiment({ api, experiment, at, context, trait, theme }: { api:
           ))}
         </select>
       </label>
-      <label>
-        Preset
-        <select aria-label="Export view preset" value={preset} onChange={(e) => setPreset(e.target.value as PresetId)}>
-          {PRESET_IDS.map((p) => (
-            <option key={p} value={p}>
-              {PRESETS[p].label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <PresetSelect label="Export view preset" value={preset} onChange={setPreset} />
       <button onClick={() => void download()}>Export view</button>
       <span className="note" role="status">
         {status}

@@ -5,12 +5,13 @@
 import { useEffect, useMemo, useState } from "react";
 import type { Api, RunView, TraitInfo } from "../../shared/api.js";
 import type { ExportData } from "../../shared/chart/exportData.js";
-import { defaultExportFileName, EXPORT_FORMATS, exportDpi, MIME_TYPES, PRESET_IDS, PRESETS, type ChartSpec, type ExportFormat } from "../../shared/chart/exportSpec.js";
+import { defaultExportFileName, EXPORT_FORMATS, exportDpi, MIME_TYPES, PRESETS, type ChartSpec, type ExportFormat } from "../../shared/chart/exportSpec.js";
 import { buildFigure, defaultTitle } from "../../shared/chart/figureLayout.js";
 import { Figure } from "../../shared/chart/Figure.js";
 import { buildManifest, manifestText } from "../../shared/chart/manifest.js";
 import { useLive } from "../useApi.js";
 import { saveExport, utf8ToBase64 } from "../saveFile.js";
+import { PresetSelect } from "./PresetSelect.js";
 
 export interface ExportDialogProps {
   api: Api;
@@ -94,16 +95,7 @@ export function ExportDialog({ api, runs, traits, initial, onClose }: ExportDial
               ))}
             </select>
           </label>
-          <label>
-            Preset
-            <select aria-label="Export preset" value={spec.preset} onChange={(e) => setSpec((s) => ({ ...s, preset: e.target.value as ChartSpec["preset"], width: null, height: null }))}>
-              {PRESET_IDS.map((p) => (
-                <option key={p} value={p}>
-                  {PRESETS[p].label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <PresetSelect label="Export preset" value={spec.preset} onChange={(preset) => setSpec((s) => ({ ...s, preset, width: null, height: null }))} />
           <label>
             Width (in)
             <input aria-label="Export width" type="number" min={1} max={100} step={0.1} value={spec.width ?? preset.width} onChange={(e) => set("width", Number(e.target.value) > 0 ? Number(e.target.value) : null)} />

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { computeEffects } from "../../main/core/experiments/effects.js";
 import { Store } from "../../main/core/store/store.js";
 import { buildExperimentDb } from "../support/experimentDb.js";
-import { measure, type Figure } from "./harness.js";
+import { measure, summarise, type Figure } from "./harness.js";
 
 const CONDITIONS = 20;
 const SEEDS = 5;
@@ -41,8 +41,7 @@ async function coldMeasure(times: number, db: string, fn: (store: Store) => unkn
       store.close();
     }
   }
-  samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)]!, p95: samples[samples.length - 1]! };
+  return summarise(samples);
 }
 
 export async function effectsBench(): Promise<Figure[]> {

@@ -1,16 +1,15 @@
 // Benchmark helpers: repeat, take the median, and report each figure beside a baseline measured in the same run.
 export async function median(times: number, fn: () => Promise<unknown> | unknown): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)]!;
+  return (await measure(times, fn)).median;
 }
 
-/** The median and the 95th percentile of `times` runs (nearest rank). */
+/** The median and the 95th percentile (nearest rank) of some timings. */
+export function summarise(samples: number[]): { median: number; p95: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)]!, p95: s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)]! };
+}
+
+/** The median and the 95th percentile of `times` runs. */
 export async function measure(times: number, fn: () => Promise<unknown> | unknown): Promise<{ median: number; p95: number }> {
   const samples: number[] = [];
   for (let i = 0; i < times; i++) {
@@ -18,8 +17,7 @@ export async function measure(times: number, fn: () => Promise<unknown> | unknow
     await fn();
     samples.push(performance.now() - t);
   }
-  samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)]!, p95: samples[Math.min(samples.length - 1, Math.ceil(0.95 * samples.length) - 1)]! };
+  return summarise(samples);
 }
 
 export interface Figure {
