@@ -40,7 +40,7 @@ import { ScoreSeriesCache } from "./store/scoreSeriesCache.js";
 import { Store, type RunRecord } from "./store/store.js";
 import { MIME_TYPES, PRESETS, type ChartSpec, type ExportFormat } from "../../shared/chart/exportSpec.js";
 import { EXPERIMENT_MIME_TYPES, type ExperimentExportFormat } from "../../shared/chart/experimentExportSpec.js";
-import { ROLE_ORDER, experimentFigure } from "../../shared/chart/experimentFigures.js";
+import { experimentContexts, experimentFigure, orderedTraits } from "../../shared/chart/experimentFigures.js";
 import { renderExperimentSvg } from "../../shared/chart/experimentSvg.js";
 import { renderInWorker } from "./export/raster.js";
 
@@ -540,9 +540,8 @@ export class Core {
     }
     const at = view === "steps" ? "every" : (request.at ?? "final");
     const data = this.experimentEffects({ experiment, at, gaps: [], traits: view === "steps" && request.trait ? [request.trait] : undefined });
-    const traits = [...data.traits].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
-    const seen = new Set(data.rows.map((r) => r.context));
-    const contexts = [...new Set(traits.flatMap((t) => t.contexts))].filter((c) => seen.has(c));
+    const traits = orderedTraits(data);
+    const contexts = experimentContexts(data);
     const context = request.context ?? (contexts.includes("none") ? "none" : contexts[0]);
     if (context === undefined || !contexts.includes(context)) throw new ApiError("bad-request", `no context "${context ?? ""}" in this experiment's results (it has: ${contexts.join(", ") || "none"})`);
     const trait = request.trait ?? traits.find((t) => t.role !== "wanted")?.trait ?? traits[0]?.trait;

@@ -6,7 +6,7 @@ import { useMemo, useState } from "react";
 import type { Api, ExperimentEffects, RunView } from "../../shared/api.js";
 import { DeltaStepsChart, deltaSteps } from "../../shared/chart/DeltaStepsChart.js";
 import { EXPERIMENT_EXPORT_FORMATS, type ExperimentExportFormat, type ExperimentView as ExperimentViewName } from "../../shared/chart/experimentExportSpec.js";
-import { ROLE_BADGE, ROLE_ORDER, TradeoffScatter, cellColour, fmt } from "../../shared/chart/experimentFigures.js";
+import { ROLE_BADGE, TradeoffScatter, cellColour, experimentContexts, fmt, orderedTraits } from "../../shared/chart/experimentFigures.js";
 import type { PresetId } from "../../shared/chart/exportSpec.js";
 import { manifestText } from "../../shared/chart/manifest.js";
 import { saveExport } from "../saveFile.js";
@@ -132,13 +132,8 @@ export function ExperimentView({ api, runs, onOpen, theme }: { api: Api; runs: R
   const name = chosen ?? experiments.data?.[0]?.name ?? null;
   const effects = useLive<ExperimentEffects | null>(api, async () => (name ? api.getEffects({ experiment: name, at, gaps: ["inoculation:none"] }) : null), (e) => e.type === "scores-updated", [name, at]);
   const data = effects.data ?? null;
-  const traits = useMemo(() => [...(data?.traits ?? [])].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role)), [data]);
-  // In the suite's own order (no system prompt first), not alphabetically.
-  const contexts = useMemo(() => {
-    const seen = new Set(data?.rows.map((r) => r.context) ?? []);
-    const ordered = [...new Set((data?.traits ?? []).flatMap((t) => t.contexts))].filter((c) => seen.has(c));
-    return [...ordered, ...[...seen].filter((c) => !ordered.includes(c))];
-  }, [data]);
+  const traits = useMemo(() => (data ? orderedTraits(data) : []), [data]);
+  const contexts = useMemo(() => (data ? experimentContexts(data) : []), [data]);
   const [ctx, setCtx] = useState<string | null>(null);
   const context = ctx && contexts.includes(ctx) ? ctx : (contexts.includes("none") ? "none" : contexts[0]) ?? "";
   const [gridTrait, setGridTrait] = useState<string | null>(null);

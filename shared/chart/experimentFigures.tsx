@@ -32,7 +32,15 @@ const THEMES: Record<Theme, { bg: string; ink: string; line: string }> = {
 
 type Row = ExperimentEffects["rows"][number];
 const rowOf = (data: ExperimentEffects, c: string, t: string, x: string): Row | undefined => data.rows.find((r) => r.condition === c && r.trait === t && r.context === x);
-const orderedTraits = (data: ExperimentEffects) => [...data.traits].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
+/** The experiment's traits by role: wanted, unwanted in distribution, unwanted out of distribution, control. */
+export const orderedTraits = (data: Pick<ExperimentEffects, "traits">) => [...data.traits].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
+
+/** The contexts that have results, in the suites' own order (no system prompt first), not alphabetically. */
+export function experimentContexts(data: Pick<ExperimentEffects, "rows" | "traits">): string[] {
+  const seen = new Set(data.rows.map((r) => r.context));
+  const ordered = [...new Set(data.traits.flatMap((t) => t.contexts))].filter((c) => seen.has(c));
+  return [...ordered, ...[...seen].filter((c) => !ordered.includes(c))];
+}
 const FONT = "DejaVu Sans, Arial, Helvetica, sans-serif";
 
 /** Table-like figures: a label column, then cells of two lines (value, interval). */
