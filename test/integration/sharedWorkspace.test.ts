@@ -4,6 +4,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
+import { createBackend, parseBackendConfig } from "../../main/core/backends/index.js";
+import { resolveSuite } from "../../main/core/probes/probeConfig.js";
+import { RunPoller } from "../../main/core/runs/poller.js";
+import { Prober } from "../../main/core/schedule/prober.js";
+import { Store } from "../../main/core/store/store.js";
+import { probeServices } from "../support/probeServices.js";
 import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
 import { cli } from "../support/cli.js";
 import { writeBackendFiles, writeTestSuite } from "../support/probeFixtures.js";
@@ -54,4 +60,36 @@ test("two watch processes on one run and workspace never ask the same prompt twi
   assert.deepEqual(states, [{ state: "done", n: STEPS.length }]);
   const leased = (d.prepare(`SELECT count(*) AS n FROM job WHERE lease_owner IS NOT NULL`).get() as { n: number }).n;
   assert.equal(leased, 0, "both released their leases");
+});
+
+// The race the two processes above can hit, made deterministic: B lists the checkpoint while A is probing it, and
+// looks at its jobs only after A has finished them. B must not load the model again nor report the step as probed.
+test("a checkpoint another process finished after it was chosen is not loaded or counted again", async (t) => {
+  const dir = tempDir(t);
+  const policy = await startStandIn({ personality: "vllm", latencyMs: 1 });
+  t.after(() => policy.close());
+  const root = join(dir, "run");
+  writeFilesNow(join(root, "checkpoint-10"), hfCheckpointFiles(10, "lora"));
+  const store = Store.open(join(dir, "w.db"));
+  t.after(() => store.close());
+  const run = store.runs.registerRun({ path: root });
+  await new RunPoller(store, run.id, { quietPeriodMs: 0 }).poll();
+  const suite = await resolveSuite(store.probes, writeTestSuite(dir, { items: 2, samples: 1 }));
+  const backend = createBackend(parseBackendConfig({ name: "p", kind: "vllm-lora", baseUrl: policy.url, maxConcurrency: 2 }, "t"));
+  const judge = createBackend(parseBackendConfig({ name: "j", kind: "openai", baseUrl: policy.url, model: "stand-in-base", maxConcurrency: 2 }, "t"));
+  const plan = { suites: [suite], backend, judge };
+  const a = new Prober(probeServices(store), plan);
+  const b = new Prober(probeServices(store), plan); // a second lease holder, as a second process has
+  const chosenByB = store.runs.listCheckpoints(run.id)[0]!;
+  assert.equal(await a.probeCheckpoint(chosenByB, run.name), "done");
+  assert.deepEqual(policy.stats.loads, ["run-step10"]);
+  assert.equal(await b.probeCheckpoint(chosenByB, run.name), "busy", "someone else's work, not probed again");
+  assert.deepEqual(policy.stats.loads, ["run-step10"], "no second load");
+
+  // A process that finished every job but stopped before settling the checkpoint: the next one settles it, still
+  // without loading the model.
+  store.probes.setCheckpointState(chosenByB.id, "probing");
+  assert.equal(await b.probeCheckpoint(chosenByB, run.name), "done");
+  assert.equal(store.probes.checkpointState(chosenByB.id), "done");
+  assert.deepEqual(policy.stats.loads, ["run-step10"]);
 });

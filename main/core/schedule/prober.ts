@@ -147,6 +147,7 @@ export class Prober {
     if (open.length > 0 && won.size === 0) return "busy";
     const jobs = [...all.filter((j) => won.has(j.job.id)), ...all.filter((j) => j.job.state === "done" && !won.has(j.job.id))];
     if (jobs.length === 0) return "cancelled";
+    if (won.size === 0) return this.settleFinished(checkpoint, jobs);
     const heartbeat = setInterval(() => this.probes.renewLeases(lease), Math.max(50, lease.ttlMs / 3));
     heartbeat.unref();
     try {
@@ -155,6 +156,17 @@ export class Prober {
       clearInterval(heartbeat);
       this.probes.releaseJobs([...won], lease.owner);
     }
+  }
+
+  /**
+   * Every job is done and none needed this process: another process finished the checkpoint between this one
+   * choosing it and looking at its jobs. No model is loaded; the checkpoint is only settled if that process stopped
+   * before doing so, and otherwise reported as someone else's ("busy"), so it is not counted as probed twice.
+   */
+  private settleFinished(checkpoint: CheckpointRecord, jobs: JobRun[]): ProbeOutcome {
+    const now = this.probes.checkpointState(checkpoint.id);
+    if (now === "done" || this.probes.checkpointBusy(checkpoint.id, this.services.lease)) return "busy";
+    return this.finish(checkpoint, jobs, "done", null);
   }
 
   private async probeClaimed(checkpoint: CheckpointRecord, runName: string, jobs: JobRun[]): Promise<ProbeOutcome> {

@@ -267,6 +267,11 @@ export class ProbeStore {
     }).immediate();
   }
 
+  /** A checkpoint's state as stored now (another process may have changed it since it was listed). */
+  checkpointState(checkpointId: number): CheckpointState | null {
+    return ((this.db.prepare(`SELECT state FROM checkpoint WHERE id = ?`).get(checkpointId) as { state: CheckpointState } | undefined)?.state) ?? null;
+  }
+
   setCheckpointState(checkpointId: number, state: CheckpointState): void {
     const row = this.db.prepare(`SELECT run_id, step, state FROM checkpoint WHERE id = ?`).get(checkpointId) as { run_id: number; step: number; state: string } | undefined;
     if (!row || row.state === state) return;
