@@ -15,6 +15,8 @@ export function printJson(io: Io, value: unknown): void {
 
 export function printTable(io: Io, headers: string[], rows: (string | number | null)[][]): void {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? "-" : String(c))))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  // A loop, not Math.max(...column): spreading a column of 125,000 rows overflows the call stack.
+  const widths = headers.map((h) => h.length);
+  for (const r of cells) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, r[i]!.length);
   for (const r of cells) io.out(r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd() + "\n");
 }

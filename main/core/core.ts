@@ -11,6 +11,7 @@ import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
 import type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Experiment, FiredAlert, ScorePoint } from "../../shared/views.js";
 import { resolveProgram } from "./alerts/action.js";
 import { GroupBandCache } from "./experiments/groupBandCache.js";
+import { EffectsPool } from "./experiments/effectsPool.js";
 import { computeEffects, parsePointOfComparison, type EffectsResult, type PointOfComparison } from "./experiments/effects.js";
 import { matrixCsv, matrixLatex } from "./experiments/matrixExport.js";
 import { AlertService } from "./alerts/alertService.js";
@@ -134,6 +135,8 @@ export class Core {
   private readonly scoreCache: ScoreSeriesCache;
   private readonly bandCache: GroupBandCache;
   private readonly alerts: AlertService;
+  /** Statistics workers for large experiments' effects, started on first use. */
+  private readonly effectsPool = new EffectsPool();
   private readonly loops = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
   private demo: AbortController | null = null;
   private backupTimer: NodeJS.Timeout | null = null;
@@ -202,6 +205,7 @@ export class Core {
     await Promise.allSettled([...this.loops.values()].map((l) => l.done));
     // What the last writes should fire, fires (and its actions finish) before the workspace closes.
     await this.alerts.flush();
+    await this.effectsPool.close();
     this.store.close();
   }
 
@@ -470,7 +474,7 @@ export class Core {
   }
 
   /** Effects with intervals, for an experiment or an ad-hoc control and groups. */
-  effects(request: { experiment?: string; control?: string; groups?: string[]; traits?: string[]; contexts?: string[]; at?: string; gaps?: string[]; replicates?: number }): EffectsResult {
+  effects(request: { experiment?: string; control?: string; groups?: string[]; traits?: string[]; contexts?: string[]; at?: string; gaps?: string[]; replicates?: number }): Promise<EffectsResult> {
     let at: PointOfComparison;
     try {
       at = parsePointOfComparison(request.at ?? "final");
@@ -486,13 +490,13 @@ export class Core {
     const control = e?.control ?? request.control;
     if (!control) throw new ApiError("bad-request", "effects needs --experiment NAME, or --control GROUP with --group G...");
     const reference = e?.referenceRunId != null ? this.store.runs.getRun(e.referenceRunId) : undefined;
-    return computeEffects(this.store, { control, conditions: e?.conditions ?? request.groups ?? [], traits: request.traits, contexts: request.contexts, at, gaps, tags: e?.tags, bootstrap: { replicates: request.replicates }, reference: reference ? { name: `reference: ${reference.name}`, runId: reference.id } : undefined });
+    return computeEffects(this.store, { control, conditions: e?.conditions ?? request.groups ?? [], traits: request.traits, contexts: request.contexts, at, gaps, tags: e?.tags, bootstrap: { replicates: request.replicates }, reference: reference ? { name: `reference: ${reference.name}`, runId: reference.id } : undefined }, this.effectsPool);
   }
 
   /** The effect matrix of an experiment as CSV or a LaTeX tabular, with a manifest saying how it was computed. */
-  exportMatrix(request: { experiment: string; context?: string; at?: string; format: "csv" | "tex" }): { text: string; manifest: Record<string, unknown> } {
+  async exportMatrix(request: { experiment: string; context?: string; at?: string; format: "csv" | "tex" }): Promise<{ text: string; manifest: Record<string, unknown> }> {
     const e = this.experiment(request.experiment);
-    const r = this.effects({ experiment: request.experiment, at: request.at });
+    const r = await this.effects({ experiment: request.experiment, at: request.at });
     const runIds = this.store.runs.listRuns().filter((run) => run.group !== null && e.conditions.includes(run.group));
     const traits = runTraits(this.store, runIds.map((run) => run.id)).map(({ trait, suite }) => ({ trait: trait.id, name: trait.name, role: trait.role, suite: { key: suite.key, version: suite.version } }));
     const contexts = [...new Set(r.rows.map((x) => x.context))];
@@ -516,9 +520,9 @@ export class Core {
   }
 
   /** The experiment view's data: effects with the experiment, its traits by role and the reference run's name. */
-  experimentEffects(request: { experiment: string; at: string; gaps?: string[]; traits?: string[]; contexts?: string[] }): ExperimentEffects {
+  async experimentEffects(request: { experiment: string; at: string; gaps?: string[]; traits?: string[]; contexts?: string[] }): Promise<ExperimentEffects> {
     const e = this.experiment(request.experiment);
-    const r = this.effects(request);
+    const r = await this.effects(request);
     const runIds = this.store.runs.listRuns().filter((run) => run.group !== null && e.conditions.includes(run.group)).map((run) => run.id);
     const traits = runTraits(this.store, runIds).map(({ trait, contexts }) => ({ trait: trait.id, name: trait.name, role: trait.role, contexts }));
     const ref = e.referenceRunId != null ? this.store.runs.getRun(e.referenceRunId) : undefined;
@@ -535,11 +539,11 @@ export class Core {
     const mimeType = EXPERIMENT_MIME_TYPES[format];
     if (format === "csv" || format === "tex") {
       if (view !== "matrix") throw new ApiError("bad-request", `the ${view} view exports as svg, png or pdf; csv and tex are the effect matrix's`);
-      const { text, manifest } = this.exportMatrix({ experiment, context: request.context, at: request.at, format });
+      const { text, manifest } = await this.exportMatrix({ experiment, context: request.context, at: request.at, format });
       return { bytes: Buffer.from(text, "utf8"), manifest: { ...manifest, view, format, file: request.fileName }, format, mimeType };
     }
     const at = view === "steps" ? "every" : (request.at ?? "final");
-    const data = this.experimentEffects({ experiment, at, gaps: [], traits: view === "steps" && request.trait ? [request.trait] : undefined });
+    const data = await this.experimentEffects({ experiment, at, gaps: [], traits: view === "steps" && request.trait ? [request.trait] : undefined });
     const traits = orderedTraits(data);
     const contexts = experimentContexts(data);
     const context = request.context ?? (contexts.includes("none") ? "none" : contexts[0]);

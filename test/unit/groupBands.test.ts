@@ -10,7 +10,7 @@ import { Store } from "../../main/core/store/store.js";
 import { buildExperimentDb } from "../support/experimentDb.js";
 import { tempDir } from "../support/tmp.js";
 
-test("group bands: per step, the two-level bootstrap interval of the group's seeds, equal to effects at that step", (t) => {
+test("group bands: per step, the two-level bootstrap interval of the group's seeds, equal to effects at that step", async (t) => {
   const dir = tempDir(t);
   const db = join(dir, "w.db");
   // A share: each item answered 0 or 1, differing by seed, item and step.
@@ -26,14 +26,14 @@ test("group bands: per step, the two-level bootstrap interval of the group's see
     for (const b of bands) {
       assert.deepEqual(b.steps, [10, 20, 30]);
       assert.deepEqual(b.seeds, [3, 3, 3]);
-      b.steps.forEach((step, i) => {
-        const row = computeEffects(store, { control: "condition0", conditions: [], at: { kind: "step", step } }).rows.find((r) => r.context === b.context)!;
+      for (const [i, step] of b.steps.entries()) {
+        const row = (await computeEffects(store, { control: "condition0", conditions: [], at: { kind: "step", step } })).rows.find((r) => r.context === b.context)!;
         assert.equal(b.ciLow[i], row.ciLow, `step ${step} ${b.context}: the same lower bound as effects`);
         assert.equal(b.ciHigh[i], row.ciHigh);
         assert.ok(b.ciLow[i]! <= row.mean! && row.mean! <= b.ciHigh[i]!);
         assert.ok(b.ciLow[i]! >= 0 && b.ciHigh[i]! <= 1, "a share's band stays in [0, 1]");
         assert.ok(b.ciHigh[i]! > b.ciLow[i]!, "seeds and items that differ give a band of some width");
-      });
+      }
     }
     assert.deepEqual(computeGroupBands(store, ids, { context: "ctx1" }).map((b) => b.context), ["ctx1"]);
     assert.deepEqual(computeGroupBands(store, lone.map((r) => r.id)), []);
@@ -42,16 +42,16 @@ test("group bands: per step, the two-level bootstrap interval of the group's see
   }
 });
 
-test("effects --at every: one comparison per probed step, each the same as effects at that step", (t) => {
+test("effects --at every: one comparison per probed step, each the same as effects at that step", async (t) => {
   const dir = tempDir(t);
   const db = join(dir, "w.db");
   buildExperimentDb(db, { conditions: 2, seeds: 2, traits: 1, contexts: 1, checkpoints: 3, items: 8, sampledSteps: "every", score: ({ seed, item, step, condition }) => ((item * 7 + seed * 3 + step + condition * 5) % 10) / 10 });
   const store = Store.open(db);
   try {
-    const every = computeEffects(store, { control: "condition0", conditions: ["condition1"], at: { kind: "every" }, gaps: [] });
+    const every = await computeEffects(store, { control: "condition0", conditions: ["condition1"], at: { kind: "every" }, gaps: [] });
     assert.deepEqual([...new Set(every.rows.map((r) => r.at))], ["step:10", "step:20", "step:30"]);
     for (const step of [10, 20, 30]) {
-      const one = computeEffects(store, { control: "condition0", conditions: ["condition1"], at: { kind: "step", step } });
+      const one = await computeEffects(store, { control: "condition0", conditions: ["condition1"], at: { kind: "step", step } });
       const pick = (rows: typeof one.rows) => rows.filter((r) => r.at === `step:${step}`).map(({ at: _at, ...rest }) => rest);
       assert.deepEqual(pick(every.rows), pick(one.rows), `step ${step}`);
     }

@@ -75,7 +75,7 @@ export async function effectsCommand(argv: string[], io: Io): Promise<number> {
   if (positionals.length > 0) throw new UsageError("effects takes no positional arguments");
   if (values.experiment !== undefined && values.control !== undefined) throw new UsageError("give --experiment or --control, not both");
   return withWorkspace(values.db, async (core) => {
-    const r = core.effects({ experiment: values.experiment, control: values.control, groups: values.group, traits: values.trait, contexts: values.context, at: values.at, gaps: values.gap, replicates: intFlag("replicates", values.replicates, { min: 100 }) });
+    const r = await core.effects({ experiment: values.experiment, control: values.control, groups: values.group, traits: values.trait, contexts: values.context, at: values.at, gaps: values.gap, replicates: intFlag("replicates", values.replicates, { min: 100 }) });
     for (const n of r.notes) io.err(`driftscope: note: ${n}\n`);
     if (values.json) {
       printJson(io, [

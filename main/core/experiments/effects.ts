@@ -2,10 +2,11 @@
 // point of comparison (its final probed checkpoint, the nearest probed to a step, or the mean over a step window),
 // then the two-level paired bootstrap of bootstrap.ts per trait.
 import { runTraits } from "../probes/runTraits.js";
-import type { ItemScore, StepSelection } from "../store/experimentStore.js";
-import type { RunRecord } from "../store/runStore.js";
+import type { StepSelection } from "../store/experimentStore.js";
 import type { Store } from "../store/store.js";
-import { experimentStatistics, type BootstrapOptions, type ConditionData, type ItemMeans } from "./bootstrap.js";
+import type { BootstrapOptions } from "./bootstrap.js";
+import type { EffectsPool } from "./effectsPool.js";
+import { traitEffects, type TraitJob } from "./traitEffects.js";
 
 /** final, step:N (nearest probed), window:A-B (mean over it), or every: one comparison per probed step (curves). */
 export type PointOfComparison = StepSelection;
@@ -20,7 +21,7 @@ export function parsePointOfComparison(text: string): PointOfComparison {
   throw new Error(`--at expects final, step:N, window:A-B (A <= B) or every, got "${text}"`);
 }
 
-export const pointText = (p: PointOfComparison) => (p.kind === "final" ? "final" : p.kind === "every" ? "every" : p.kind === "step" ? `step:${p.step}` : `window:${p.from}-${p.to}`);
+export { pointText } from "./traitEffects.js";
 
 export interface EffectsRequest {
   control: string;
@@ -106,21 +107,12 @@ export interface EffectsResult {
 export const EFFECTS_METHOD =
   "per condition: mean over seeds of each run's mean over items; 95% percentile interval from a two-level bootstrap (seeds resampled per condition with their deviations scaled by sqrt(n/(n-1)), then items, the item draw shared by every condition and context: paired); Δ and gaps from the same replicates";
 
-/** Each run's item means per context over the chosen steps (over a window, each step counts once per item). */
-function itemMeans(scores: ItemScore[]): Map<string, ItemMeans> {
-  const acc = new Map<string, Map<string, { sum: number; count: number }>>();
-  for (const s of scores) {
-    const byItem = acc.get(s.context) ?? new Map<string, { sum: number; count: number }>();
-    const a = byItem.get(s.item) ?? { sum: 0, count: 0 };
-    a.sum += s.mean;
-    a.count++;
-    byItem.set(s.item, a);
-    acc.set(s.context, byItem);
-  }
-  return new Map([...acc].map(([ctx, byItem]) => [ctx, new Map([...byItem].map(([item, a]) => [item, a.sum / a.count]))]));
-}
-
-export function computeEffects(store: Store, req: EffectsRequest): EffectsResult {
+/**
+ * The effects of an experiment. Each trait is one job (its scores and bootstrap); with a pool the jobs run on
+ * statistics workers in parallel, and without one (or when the pool judges the work too small to be worth it) here,
+ * one after another. The rows are the same either way, in the same order: by trait, as the suites list them.
+ */
+export async function computeEffects(store: Store, req: EffectsRequest, pool?: EffectsPool): Promise<EffectsResult> {
   const names = [req.control, ...req.conditions.filter((c) => c !== req.control)];
   const runs = store.runs.listRuns();
   const byCondition = new Map(names.map((n) => [n, runs.filter((r) => r.group === n)]));
@@ -134,6 +126,7 @@ export function computeEffects(store: Store, req: EffectsRequest): EffectsResult
   const notes: string[] = [];
   for (const [n, rs] of byCondition) if (rs.length === 0) notes.push(`no runs in group "${n}"`);
   const allIds = [...byCondition.values()].flat().map((r) => r.id);
+  pool?.warm(allIds.length, req.bootstrap?.replicates);
   const traits = runTraits(store, allIds)
     .map((t) => t.trait.id)
     .filter((t) => !req.traits?.length || req.traits.includes(t));
@@ -151,83 +144,25 @@ export function computeEffects(store: Store, req: EffectsRequest): EffectsResult
     return names.includes(condition) ? out : [];
   });
 
-  const result: EffectsResult = { rows: [], runs: [], gaps: [], interactions: [], notes, method: EFFECTS_METHOD };
-  const scoresOf = store.experiments.itemScores(traits.map((traitKey) => ({ traitKey, steps: store.experiments.comparedSteps(allIds, traitKey, req.at) })));
-  for (const trait of traits) {
-    const scores = scoresOf.get(trait)!;
-    // Every step: one comparison per probed step, each over the runs probed at it (matched steps: the same step of
-    // every run, as trainers of one experiment save on the same schedule).
-    if (req.at.kind === "every") {
-      const byStep = new Map<number, ItemScore[]>();
-      for (const x of scores) {
-        const list = byStep.get(x.step);
-        if (list) list.push(x);
-        else byStep.set(x.step, [x]);
-      }
-      for (const step of [...byStep.keys()].sort((p, q) => p - q)) addComparison(result, trait, byStep.get(step)!, `step:${step}`, names, byCondition, req, interactions);
-    } else addComparison(result, trait, scores, pointText(req.at), names, byCondition, req, interactions);
-  }
-  return result;
-}
-
-/** One comparison of a trait (at one point, or one step of "every"): rows, run values, gaps and interactions. */
-function addComparison(
-  result: EffectsResult,
-  trait: string,
-  scores: ItemScore[],
-  at: string,
-  names: string[],
-  byCondition: Map<string, RunRecord[]>,
-  req: EffectsRequest,
-  interactions: { condition: string; parts: [string, string] }[],
-): void {
-  const byRun = new Map<number, ItemScore[]>();
-  for (const s of scores) {
-    const list = byRun.get(s.runId);
-    if (list) list.push(s);
-    else byRun.set(s.runId, [s]);
-  }
-  const conditions: ConditionData[] = names.map((name) => ({
-    name,
-    runs: byCondition.get(name)!.filter((r) => byRun.has(r.id)).map((r) => ({ runId: r.id, contexts: itemMeans(byRun.get(r.id)!) })),
+  const jobs: TraitJob[] = traits.map((trait) => ({
+    trait,
+    steps: store.experiments.comparedSteps(allIds, trait, req.at),
+    at: req.at,
+    names,
+    byCondition,
+    control: req.control,
+    contexts: req.contexts,
+    gaps: req.gaps,
+    interactions,
+    bootstrap: req.bootstrap,
   }));
-  const contexts = req.contexts?.length ? req.contexts : [...new Set(scores.map((s) => s.context))].sort();
-  const items = [...new Set(scores.map((s) => s.item))].sort();
-  if (items.length === 0) return;
-  const stats = experimentStatistics(conditions, req.control, items, contexts, { ...req.bootstrap, gaps: req.gaps, interactions });
-  for (const c of stats.cells) {
-    result.rows.push({
-      condition: c.condition,
-      trait,
-      context: c.context,
-      at,
-      seeds: c.seeds,
-      items: c.items,
-      mean: c.value,
-      ciLow: c.ciLow,
-      ciHigh: c.ciHigh,
-      delta: c.delta?.value ?? null,
-      deltaCiLow: c.delta?.ciLow ?? null,
-      deltaCiHigh: c.delta?.ciHigh ?? null,
-      relative: c.relative,
-      note: c.seeds === 1 ? "one seed: the interval covers item sampling only" : c.seeds === 0 ? "no probed run" : null,
-    });
-  }
-  for (const c of conditions) {
-    for (const r of c.runs) {
-      const record = byCondition.get(c.name)!.find((x) => x.id === r.runId)!;
-      for (const ctx of contexts) {
-        const m = r.contexts.get(ctx);
-        const vals = m ? [...m.values()] : [];
-        const value = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
-        const controlMean = stats.cells.find((x) => x.condition === req.control && x.context === ctx)?.value ?? null;
-        result.runs.push({ runId: r.runId, at, run: record.name, condition: c.name, seed: record.seed, trait, context: ctx, value, delta: value !== null && controlMean !== null ? value - controlMean : null, items: vals.length });
-      }
-    }
-  }
-  for (const g of stats.gaps) result.gaps.push({ condition: g.condition, trait, at, gap: `${g.a}:${g.b}`, value: g.value, ciLow: g.ciLow, ciHigh: g.ciHigh });
-  for (const i of stats.interactions) {
-    const [condition, context] = i.condition.split(" @ ");
-    result.interactions.push({ condition: condition!, at, of: i.parts, trait, context: context!, value: i.value, ciLow: i.ciLow, ciHigh: i.ciHigh });
-  }
-  }
+  const parts = pool?.worthIt(jobs) ? await pool.run(store, jobs) : jobs.map((job) => traitEffects(store.experiments, job));
+  return {
+    rows: parts.flatMap((p) => p.rows),
+    runs: parts.flatMap((p) => p.runs),
+    gaps: parts.flatMap((p) => p.gaps),
+    interactions: parts.flatMap((p) => p.interactions),
+    notes,
+    method: EFFECTS_METHOD,
+  };
+}
