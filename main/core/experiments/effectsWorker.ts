@@ -2,18 +2,28 @@
 // the workspace that stays open between messages.
 import Database from "better-sqlite3";
 import { parentPort } from "node:worker_threads";
-import { ExperimentStore } from "../store/experimentStore.js";
-import { experimentStatistics, type ConditionData } from "./bootstrap.js";
+import { ExperimentStore, type ItemScore } from "../store/experimentStore.js";
+import type { RunRecord } from "../store/runStore.js";
 import { traitEffects, type TraitJob } from "./traitEffects.js";
 
-// A small experiment first, while the core is still planning: the engine optimises the bootstrap's loops on it, so
-// the first real trait does not run them unoptimised at full size (that made a cold request half again as slow).
-const items = Array.from({ length: 20 }, (_, i) => `i${i}`);
-const warmUp: ConditionData[] = Array.from({ length: 3 }, (_, c) => ({
-  name: `c${c}`,
-  runs: Array.from({ length: 3 }, (_, r) => ({ runId: c * 3 + r, contexts: new Map(["a", "b"].map((ctx) => [ctx, new Map(items.map((item, i) => [item, ((i * 7 + r * 3 + c) % 10) / 10]))])) })),
-}));
-experimentStatistics(warmUp, "c0", items, ["a", "b"]);
+// A small experiment first, while the core is still planning: the engine optimises the code a trait runs through on
+// it (the item means, the bootstrap's loops, the rows), so the first real trait does not run unoptimised at full size.
+function warmUp(): void {
+  const scores: ItemScore[] = [];
+  const byCondition = new Map<string, RunRecord[]>();
+  for (let c = 0; c < 4; c++) {
+    const runs: RunRecord[] = [];
+    for (let r = 0; r < 3; r++) {
+      const runId = c * 3 + r;
+      runs.push({ id: runId, name: `r${runId}`, seed: r } as RunRecord);
+      for (const context of ["a", "b"]) for (let i = 0; i < 20; i++) scores.push({ runId, step: 1, context, item: `i${i}`, mean: ((i * 7 + r * 3 + c) % 10) / 10, n: 1 });
+    }
+    byCondition.set(`c${c}`, runs);
+  }
+  const fake = { itemScores: () => new Map([["t", scores]]) } as unknown as ExperimentStore;
+  traitEffects(fake, { trait: "t", steps: new Map(), at: { kind: "final" }, names: [...byCondition.keys()], byCondition, control: "c0", interactions: [] });
+}
+warmUp();
 
 let open: { path: string; db: Database.Database; experiments: ExperimentStore } | null = null;
 
