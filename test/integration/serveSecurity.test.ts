@@ -134,6 +134,46 @@ describe("serve mode security", () => {
     ws.close();
   });
 
+  test("a cookie that is not exactly the token is refused, on HTTP and on the WebSocket; a valid one from a foreign Origin or Host too", async () => {
+    assert.ok(cookie, "the cookie test ran first");
+    const value = decodeURIComponent(cookie.split("=")[1]!);
+    const wrong = [
+      `${value.slice(0, -1)}${value.endsWith("A") ? "B" : "A"}`, // same length, last character differs
+      value.slice(0, -1), // one short
+      `${value}A`, // one long
+      value.toUpperCase() === value ? value.toLowerCase() : value.toUpperCase(), // case differs
+      "",
+      "x".repeat(4096),
+      "%E0%A4%A", // a malformed escape
+    ];
+    const call = (headers: Record<string, string>) => send(server.port, "/api/listRuns", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{}" });
+    for (const v of wrong) {
+      const c = `driftscope_token=${v}`;
+      assert.equal((await call({ host, cookie: c })).status, 401, `HTTP, cookie ${JSON.stringify(v.slice(0, 40))}`);
+      assert.equal((await send(server.port, "/", { headers: { host, cookie: c } })).status, 401, `page, cookie ${JSON.stringify(v.slice(0, 40))}`);
+      assert.equal((await call({ host, authorization: `Bearer ${v}` })).status, 401, `bearer ${JSON.stringify(v.slice(0, 40))}`);
+    }
+    // The right value under another cookie name, or a second cookie that is wrong before the right one, is no token.
+    assert.equal((await call({ host, cookie: `other=${value}` })).status, 401);
+    // A valid cookie with a foreign Origin or a foreign Host.
+    assert.equal((await call({ host, cookie, origin: "http://evil.example" })).status, 403);
+    assert.equal((await call({ host, cookie, origin: `http://${host}.evil.example` })).status, 403);
+    assert.equal((await call({ host: `evil.example:${server.port}`, cookie })).status, 403);
+    assert.equal((await call({ host, cookie })).status, 200, "and the valid cookie alone still works");
+
+    const upgrade = (headers: Record<string, string>) =>
+      new Promise<number | "open">((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers, setHost: false } as WebSocket.ClientOptions);
+        ws.on("open", () => (ws.close(), resolve("open")));
+        ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on("error", () => resolve(0));
+      });
+    for (const v of wrong) assert.equal(await upgrade({ host, cookie: `driftscope_token=${v}`, origin: `http://${host}` }), 403, `WebSocket, cookie ${JSON.stringify(v.slice(0, 40))}`);
+    assert.equal(await upgrade({ host, cookie, origin: "http://evil.example" }), 403, "WebSocket, foreign Origin");
+    assert.equal(await upgrade({ host: `evil.example:${server.port}`, cookie, origin: `http://evil.example:${server.port}` }), 403, "WebSocket, foreign Host");
+    assert.equal(await upgrade({ host, cookie, origin: `http://${host}` }), "open", "WebSocket, the valid cookie from our origin");
+  });
+
   test("token comparison is exact", () => {
     assert.equal(tokenMatches("abc", "abc"), true);
     assert.equal(tokenMatches("abc", "abd"), false);
