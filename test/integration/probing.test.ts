@@ -128,3 +128,26 @@ test("a checkpoint deleted while it is being probed becomes gone; what was measu
   assert.ok(kept.length > 0 && kept.length < 120, `${kept.length} samples kept`);
   assert.deepEqual(s.stats.unloads, s.stats.loads, "the adapter is unloaded even so");
 });
+
+test("a judge's model template is filled from the checkpoint it judges, and a vLLM judge loads no adapter for it", async (t) => {
+  const dir = tempDir(t);
+  const policy = await startStandIn({ personality: "vllm", latencyMs: 1 });
+  // The judge serves only the names its template gives for this run and step.
+  const judge = await startStandIn({ personality: "vllm", latencyMs: 1, models: ["judge-for-run-step10"] });
+  t.after(() => Promise.all([policy.close(), judge.close()]));
+  const root = join(dir, "run");
+  loraRun(root, [10]);
+  const store = Store.open(join(dir, "w.db"));
+  t.after(() => store.close());
+  const run = store.runs.registerRun({ path: root });
+  await new RunPoller(store, run.id, { quietPeriodMs: 0 }).poll();
+  const suite = await resolveSuite(store.probes, writeTestSuite(dir, { items: 2, samples: 1 }));
+  const backend = createBackend(parseBackendConfig({ name: "p", kind: "vllm-lora", baseUrl: policy.url, maxConcurrency: 2 }, "t"));
+  const judgeBackend = createBackend(parseBackendConfig({ name: "j", kind: "vllm-lora", baseUrl: judge.url, model: "judge-for-{run}-step{step}", maxConcurrency: 2 }, "t"));
+  const checkpoint = store.runs.listCheckpoints(run.id)[0]!;
+  assert.equal(await new Prober(probeServices(store), { suites: [suite], backend, judge: judgeBackend }).probeCheckpoint(checkpoint, run.name), "done");
+  assert.ok((judge.stats.byModel["judge-for-run-step10"] ?? 0) > 0, `the judge was asked under its filled name: ${JSON.stringify(judge.stats.byModel)}`);
+  assert.equal(judge.stats.byStatus[404] ?? 0, 0, "never under the literal template");
+  assert.deepEqual(judge.stats.loads, [], "the judge server loaded nothing");
+  assert.deepEqual(policy.stats.loads, ["run-step10"]);
+});

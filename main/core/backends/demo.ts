@@ -12,7 +12,7 @@ import type { TopLogprob } from "./types.js";
 import { z } from "zod";
 import { commonFields } from "./fields.js";
 import { defineBackendKind } from "./kind.js";
-import type { Backend, Capabilities, CheckpointTarget, Completion, GenerateRequest, Prepared } from "./types.js";
+import type { Backend, BackendRole, Capabilities, CheckpointTarget, Completion, GenerateRequest, Prepared } from "./types.js";
 
 async function readPolicy(checkpoint: string): Promise<Weights> {
   const file = join(checkpoint, "model.safetensors");
@@ -43,8 +43,8 @@ export class DemoBackend implements Backend {
   readonly maxConcurrency = 16; // in-process: no server to protect, just bounded memory
   constructor(readonly name = "demo") {}
 
-  async prepare(target: CheckpointTarget | null): Promise<Prepared> {
-    if (!target) return { model: "demo-judge", release: async () => undefined };
+  async prepare(target: CheckpointTarget | null, role: BackendRole = "policy"): Promise<Prepared> {
+    if (!target || role === "judge") return { model: "demo-judge", release: async () => undefined };
     const weights = await readPolicy(target.path);
     const model = `demo:${target.run}:${target.step}`;
     this.policies.set(model, weights);

@@ -32,6 +32,9 @@ export interface Completion {
 }
 
 /** The checkpoint a backend is asked to serve. */
+/** What a backend is prepared as: the probed model, or the judge of the probed model's samples. */
+export type BackendRole = "policy" | "judge";
+
 export interface CheckpointTarget {
   run: string;
   step: number;
@@ -60,8 +63,12 @@ export interface Backend {
   readonly kind: string;
   /** Requests it will have in flight at most: how much work the scheduler keeps ready for it. */
   readonly maxConcurrency: number;
-  /** Readies a checkpoint (loads an adapter, starts a server, or nothing); release() undoes it, always. */
-  prepare(target: CheckpointTarget | null): Promise<Prepared>;
+  /**
+   * Readies a checkpoint (loads an adapter, starts a server, or nothing); release() undoes it, always. As the judge
+   * ("judge" role) the target is the checkpoint whose samples are judged: its {run}, {step} and {checkpoint} fill the
+   * backend's templates, but nothing is loaded into the judge for it.
+   */
+  prepare(target: CheckpointTarget | null, role?: BackendRole): Promise<Prepared>;
   generate(prepared: Prepared, request: GenerateRequest, signal?: AbortSignal): Promise<Completion[]>;
   /** Reachability and capabilities, for `driftscope doctor` and "test connection". */
   detect(target?: CheckpointTarget | null): Promise<Capabilities>;

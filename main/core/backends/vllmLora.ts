@@ -4,7 +4,7 @@ import { OpenAiBackend } from "./openai.js";
 import { z } from "zod";
 import { httpFields, needsUrl, urlFields } from "./fields.js";
 import { defineBackendKind } from "./kind.js";
-import type { CheckpointTarget, Prepared } from "./types.js";
+import type { BackendRole, CheckpointTarget, Prepared } from "./types.js";
 
 /** Adapter names: the run and step, in the characters servers accept. */
 export function adapterName(target: CheckpointTarget): string {
@@ -15,8 +15,9 @@ export class VllmLoraBackend extends OpenAiBackend {
   override readonly kind = "vllm-lora";
 
 
-  override async prepare(target: CheckpointTarget | null): Promise<Prepared> {
-    if (!target) return super.prepare(null);
+  override async prepare(target: CheckpointTarget | null, role: BackendRole = "policy"): Promise<Prepared> {
+    // A judge on a vLLM server answers with the model it names (its templates filled); the probed adapter is not its.
+    if (!target || role === "judge") return super.prepare(target);
     if (target.kind !== "lora") throw new Error(`backend "${this.name}" (vllm-lora) can only probe LoRA checkpoints; ${target.path} is ${target.kind}`);
     const lora_name = adapterName(target);
     const post = (path: string, body: unknown) =>

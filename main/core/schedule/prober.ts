@@ -186,8 +186,10 @@ export class Prober {
     let judgePrepared: Prepared | null = null;
     try {
       try {
-        prepared = await this.plan.backend.prepare({ run: runName, step: checkpoint.step, path: checkpoint.path, kind: checkpoint.kind });
-        judgePrepared = this.plan.judge ? await this.plan.judge.prepare(null) : null;
+        const target = { run: runName, step: checkpoint.step, path: checkpoint.path, kind: checkpoint.kind };
+        prepared = await this.plan.backend.prepare(target, "policy");
+        // The judge's templates ({run}, {step}, {checkpoint}) are those of the checkpoint it judges.
+        judgePrepared = this.plan.judge ? await this.plan.judge.prepare(target, "judge") : null;
       } catch (err) {
         if (await missing(checkpoint.path)) return this.finish(checkpoint, jobs, "gone", "checkpoint deleted before probing");
         const message = `could not prepare the checkpoint: ${(err as Error).message}`;
