@@ -153,14 +153,17 @@ describe("the app in a browser", { skip }, () => {
     const heading = page.locator('[data-view="checkpoint"] h3');
     const stepShown = async () => Number(/step (\d+)/.exec((await heading.textContent()) ?? "")?.[1]);
     await page.locator('[data-view="checkpoint"] h3').click(); // focus the page, not a field
+    // Each key press is followed by waiting for the heading to change (an event, with a generous deadline for a
+    // loaded machine), not by a fixed delay.
+    const press = async (key: "ArrowRight" | "ArrowLeft") => {
+      const before = await stepShown();
+      await page.keyboard.press(key);
+      await heading.filter({ hasNotText: new RegExp(`step ${before}\\b`) }).waitFor({ timeout: 15_000 });
+      return stepShown();
+    };
     const start = await stepShown();
-    await page.keyboard.press(annotatedStep >= start ? "ArrowRight" : "ArrowLeft");
-    for (let i = 0; i < 20 && (await stepShown()) === start; i++) await page.waitForTimeout(50);
-    assert.notEqual(await stepShown(), start);
-    for (let i = 0; i < 30 && (await stepShown()) !== annotatedStep; i++) {
-      await page.keyboard.press((await stepShown()) < annotatedStep ? "ArrowRight" : "ArrowLeft");
-      await page.waitForTimeout(60);
-    }
+    assert.notEqual(await press(annotatedStep >= start ? "ArrowRight" : "ArrowLeft"), start);
+    for (let i = 0; i < 30 && (await stepShown()) !== annotatedStep; i++) await press((await stepShown()) < annotatedStep ? "ArrowRight" : "ArrowLeft");
     assert.equal(await stepShown(), annotatedStep);
     await page.getByRole("button", { name: "Edit annotation reward hacking starts?" }).click();
     await page.getByLabel("Annotation tags").fill("reward-hacking, check");
