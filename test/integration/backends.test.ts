@@ -12,7 +12,7 @@ const req = (over: Partial<GenerateRequest> = {}): GenerateRequest => ({ message
 const fast = { attempts: 3, baseMs: 5, maxMs: 50 };
 
 test("capabilities are detected per server personality, and requests adapt to them", async (t) => {
-  for (const [personality, honoursN, top] of [["vllm", true, 20], ["ollama", false, 20], ["tgi", false, 5]] as const) {
+  for (const [personality, honoursN, top] of [["vllm", true, 20], ["ollama", false, 20], ["tgi", false, 5], ["transformers-serve", false, 0], ["rate-limited-api", true, 20]] as const) {
     const s = await startStandIn({ personality });
     t.after(() => s.close());
     const b = createBackend(parseBackendConfig({ name: personality, kind: "openai", baseUrl: s.url, model: "stand-in-base", retry: fast }, "test"));
@@ -25,9 +25,32 @@ test("capabilities are detected per server personality, and requests adapt to th
     assert.equal(out.length, 3, `${personality}: n=3 answered`);
     assert.equal(s.stats.chat - before, honoursN ? 1 : 3, `${personality}: fan out only when n is ignored`);
     const judged = await b.generate(p, req({ n: 1, maxTokens: 1, temperature: 0, topLogprobs: 20, messages: [{ role: "user", content: "Score 0 to 100: ok" }] }));
-    assert.equal(judged[0]!.topLogprobs!.length, top, `${personality}: top logprobs asked within the server's cap`);
+    const tokens = (judged[0]!.topLogprobs ?? []).map((x) => x.token);
+    assert.equal(tokens.length, top, `${personality}: top logprobs asked within the server's cap`);
+    assert.equal(new Set(tokens).size, tokens.length, `${personality}: each token once`);
     if (personality === "tgi") assert.ok(caps.notes.some((n) => /top_logprobs 20 refused; using 5/.test(n)), caps.notes.join("; "));
+    if (personality === "transformers-serve") assert.ok(caps.notes.some((n) => /no top_logprobs returned/.test(n)), caps.notes.join("; "));
   }
+});
+
+test("the stand-in behaves as the servers it stands for: top_logprobs without logprobs is a 400; a rate-limited API refuses beyond its slots", async (t) => {
+  const s = await startStandIn({ personality: "rate-limited-api", slots: 2, latencyMs: 100, retryAfterS: 0.05 });
+  t.after(() => s.close());
+  const post = (body: unknown) => fetch(`${s.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const msg = { model: "stand-in-base", messages: [{ role: "user", content: "hi" }], max_tokens: 4 };
+  const bad = await post({ ...msg, top_logprobs: 5 });
+  assert.equal(bad.status, 400);
+  assert.match(await bad.text(), /logprobs/);
+  const answers = await Promise.all(Array.from({ length: 5 }, () => post(msg)));
+  const statuses = answers.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [200, 200, 429, 429, 429], "two slots: the rest refused at once, not queued");
+  assert.equal(answers.find((r) => r.status === 429)!.headers.get("retry-after"), "0.05");
+  // Through a backend, every completion still arrives: the client waits out the 429s.
+  const b = createBackend(parseBackendConfig({ name: "api", kind: "openai", baseUrl: s.url, model: "stand-in-base", maxConcurrency: 8, retry: { attempts: 8, baseMs: 5, maxMs: 100 } }, "test"));
+  const p = await b.prepare(null);
+  const out = await Promise.all(Array.from({ length: 6 }, (_, i) => b.generate(p, req({ n: 1, seed: i }))));
+  assert.equal(out.flat().length, 6);
+  assert.ok((s.stats.byStatus[429] ?? 0) > 3, "and the server did refuse some of them");
 });
 
 test("max_tokens for local servers, max_completion_tokens when configured for the OpenAI API; the key comes from the environment", async (t) => {

@@ -1,15 +1,18 @@
 // A faithful OpenAI-compatible stand-in server on loopback, for end-to-end and reliability tests and benchmarks.
 // It speaks the chat-completions protocol with real logprob structures, and can be told to behave like different
-// real servers (vLLM honours n and 20 top_logprobs; Ollama ignores n; TGI ignores n and refuses top_logprobs > 5),
-// to be slow, to have a limited number of slots, to fail with 5xx, to hang past the client's timeout, and to answer
-// bursts of 429 with Retry-After. Its answers are a deterministic function of the request.
+// real servers (vLLM honours n and 20 top_logprobs; Ollama ignores n; TGI ignores n and refuses top_logprobs > 5;
+// `transformers serve` ignores n and logprobs alike and answers 200; a rate-limited API refuses with 429 and
+// Retry-After beyond its slots where the others queue), to be slow, to have a limited number of slots, to fail with
+// 5xx, to hang past the client's timeout, to send malformed 200s, and to answer bursts of 429 with Retry-After. Like
+// the OpenAI API and vLLM, top_logprobs without logprobs is a 400. Its answers are a deterministic function of the
+// request; a judge's top logprobs name each token once, as real servers' do.
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { seededRandom } from "../../main/core/util/random.js";
 
-export type Personality = "vllm" | "ollama" | "tgi";
+export type Personality = "vllm" | "ollama" | "tgi" | "transformers-serve" | "rate-limited-api";
 
 export interface StandInOptions {
   personality?: Personality;
@@ -17,8 +20,10 @@ export interface StandInOptions {
   /** Served model names (GET /v1/models); LoRA adapters loaded at runtime are added. */
   models?: string[];
   latencyMs?: number;
-  /** Requests processed at once; more wait their turn (as vLLM queues). */
+  /** Requests processed at once; more wait their turn (as vLLM queues), or are refused by a rate-limited API. */
   slots?: number;
+  /** The Retry-After (seconds) of a rate-limited API's 429 beyond its slots (default 1). */
+  retryAfterS?: number;
   /** Share of chat requests answered with a 5xx. */
   errorRate?: number;
   /** Share of chat requests that hang for hangMs (past the client's timeout). */
@@ -43,6 +48,7 @@ const MALFORMED_BODIES: { type: string; body: string }[] = [
   { type: "application/json", body: "" },
   { type: "application/json", body: '{"id": "x", "choices": []}' },
   { type: "application/json", body: '{"choices": [{"message": {"content": "hi"}, "logprobs": {"content": [{"token": "hi", "logprob": -0.1, "top_logprobs": {"hi": -0.1}}]}}]}' },
+  { type: "application/json", body: '{"choices": [{"index": 0, "message": {"role": "assistant", "content": "42"}, "logprobs": {"content": []}, "finish_reason": "length"}]}' },
 ];
 
 export interface StandInStats {
@@ -107,7 +113,11 @@ function firstTokenDistribution(prompt: string, salt: number): { token: string; 
       { token: " The", p: 0.03 },
     ];
     for (let i = 0; i < 14; i++) raw.push({ token: String((centre + 20 + i * 3) % 101), p: 0.0005 });
-    return raw;
+    // A token appears once in a real server's top logprobs: where two of the above coincide (95 + 5 and
+    // min(100, 95 + 10) are both "100"), their probabilities are one token's.
+    const merged = new Map<string, number>();
+    for (const r of raw) merged.set(r.token, (merged.get(r.token) ?? 0) + r.p);
+    return [...merged].map(([token, p]) => ({ token, p }));
   }
   const yes = 0.2 + 0.6 * rng();
   return [
@@ -170,7 +180,10 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       return error(res, 429, "Too many requests", { "retry-after": String(options.burst429!.retryAfterS) });
     }
     if (body.model === undefined || !models.has(body.model)) return error(res, 404, `The model \`${body.model}\` does not exist.`);
-    const wantTop = body.logprobs ? (body.top_logprobs ?? 0) : 0;
+    if (personality !== "transformers-serve" && body.top_logprobs !== undefined && !body.logprobs) return error(res, 400, "top_logprobs requires logprobs to be true");
+    // `transformers serve` accepts logprobs and top_logprobs and returns none (HTTP 200, no logprobs field).
+    const logprobs = personality !== "transformers-serve" && body.logprobs === true;
+    const wantTop = logprobs ? (body.top_logprobs ?? 0) : 0;
     if (personality === "tgi" && wantTop > 5) return send(res, 422, { error: "Input validation error: `top_n_tokens` must be <= 5", error_type: "validation" });
     if (wantTop > 20) return error(res, 400, "top_logprobs must be at most 20");
     const roll = rng();
@@ -186,7 +199,8 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       res.end(bad.body);
       return;
     }
-    // Wait for a slot, then take latency.
+    // Wait for a slot (a rate-limited API refuses instead), then take latency.
+    if (active >= slots && personality === "rate-limited-api") return error(res, 429, "Rate limit reached: too many requests in flight", { "retry-after": String(options.retryAfterS ?? 1) });
     if (active >= slots) await new Promise<void>((r) => waiting.push(r));
     active++;
     try {
@@ -196,18 +210,18 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       waiting.shift()?.();
     }
     if (signal.aborted) return;
-    const n = personality === "vllm" ? Math.max(1, body.n ?? 1) : 1;
+    const n = personality === "vllm" || personality === "rate-limited-api" ? Math.max(1, body.n ?? 1) : 1;
     const maxTokens = body.max_tokens ?? body.max_completion_tokens ?? 16;
     const top = Math.min(wantTop, 20);
     const choices = Array.from({ length: n }, (_, i) => {
       const salt = hash(body.model, body.messages, body.seed ?? null, i, body.seed === undefined ? rng() : 0);
       let content: string;
-      let logprobs: unknown = null;
+      let logprobsOut: unknown = null;
       if (maxTokens <= 1) {
         const dist = firstTokenDistribution(prompt, hash(prompt)).sort((a, b) => b.p - a.p);
         content = dist[0]!.token;
-        if (body.logprobs) {
-          logprobs = { content: [{ ...tokenEntry(content, Math.log(dist[0]!.p)), top_logprobs: dist.slice(0, top).map((d) => tokenEntry(d.token, Math.log(d.p))) }] };
+        if (logprobs) {
+          logprobsOut = { content: [{ ...tokenEntry(content, Math.log(dist[0]!.p)), top_logprobs: dist.slice(0, top).map((d) => tokenEntry(d.token, Math.log(d.p))) }] };
         }
       } else {
         if (options.capsProbability) {
@@ -215,12 +229,12 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
           const text = answerText("policy", prompt.replace(/[^a-z ]/gi, ""), salt).toLowerCase();
           content = seededRandom(salt)() < options.capsProbability(body.model!, system) ? text.toUpperCase() : text;
         } else content = answerText(body.model!, prompt, salt);
-        if (body.logprobs) {
+        if (logprobs) {
           const first = content.split(" ")[0]!;
-          logprobs = { content: [{ ...tokenEntry(first, -0.05), top_logprobs: Array.from({ length: top }, (_, k) => tokenEntry(k === 0 ? first : `alt${k}`, k === 0 ? -0.05 : -3 - k)) }] };
+          logprobsOut = { content: [{ ...tokenEntry(first, -0.05), top_logprobs: Array.from({ length: top }, (_, k) => tokenEntry(k === 0 ? first : `alt${k}`, k === 0 ? -0.05 : -3 - k)) }] };
         }
       }
-      return { index: i, message: { role: "assistant", content }, logprobs, finish_reason: maxTokens <= 1 ? "length" : "stop" };
+      return { index: i, message: { role: "assistant", content }, logprobs: logprobsOut, finish_reason: maxTokens <= 1 ? "length" : "stop" };
     });
     stats.ok++;
     stats.byModel[body.model!] = (stats.byModel[body.model!] ?? 0) + 1;
