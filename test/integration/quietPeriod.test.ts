@@ -1,0 +1,90 @@
+// The completeness rule, clause by clause, on a clock the test moves and mtimes it sets: a checkpoint is complete
+// when its scanner says it is whole and its listing (every file's name, size and mtime) has not changed for the
+// quiet period. A change of any one of those restarts the period; a marker written last but torn keeps it
+// incomplete however long it sits; a full-length file of zeros is not whole.
+import assert from "node:assert/strict";
+import { readFileSync, renameSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { RunPoller } from "../../main/core/runs/poller.js";
+import { Store } from "../../main/core/store/store.js";
+import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
+import { tempDir } from "../support/tmp.js";
+
+const QUIET = 1000;
+/** A fixed moment, in whole seconds so mtimes set through utimes read back exactly. */
+const T0 = 2_000_000_000_000;
+
+function setup(t: Parameters<typeof tempDir>[0]) {
+  const dir = tempDir(t);
+  const root = join(dir, "run");
+  const cp = join(root, "checkpoint-10");
+  writeFilesNow(cp, [...hfCheckpointFiles(10, "lora"), { name: "extra.txt", text: "notes\n" }]);
+  // Every file written "at" T0 + 500: within the quiet period of the polls below, so only the listing's history
+  // decides (a checkpoint whose newest file is older than the quiet period at first sight is complete at once).
+  const all = ["README.md", "adapter_model.safetensors", "adapter_config.json", "tokenizer_config.json", "training_args.bin", "trainer_state.json", "extra.txt"];
+  for (const f of all) utimesSync(join(cp, f), (T0 + 500) / 1000, (T0 + 500) / 1000);
+  const store = Store.open(join(dir, "w.db"));
+  t.after(() => store.close());
+  const run = store.runs.registerRun({ path: root });
+  const pollAt = (ms: number) => new RunPoller(store, run.id, { quietPeriodMs: QUIET, now: () => T0 + ms }).poll();
+  const state = () => store.runs.listCheckpoints(run.id).find((c) => c.step === 10)?.state;
+  return { cp, pollAt, state };
+}
+
+const changes: [string, (cp: string) => void][] = [
+  ["its size", (cp) => (writeFileSync(join(cp, "extra.txt"), "notes, longer now\n"), utimesSync(join(cp, "extra.txt"), (T0 + 500) / 1000, (T0 + 500) / 1000))],
+  ["its name", (cp) => (renameSync(join(cp, "extra.txt"), join(cp, "extra-2.txt")), utimesSync(join(cp, "extra-2.txt"), (T0 + 500) / 1000, (T0 + 500) / 1000))],
+  ["its mtime", (cp) => utimesSync(join(cp, "extra.txt"), (T0 + 600) / 1000, (T0 + 600) / 1000)],
+];
+
+for (const [what, change] of changes) {
+  test(`a file whose ${what.replace("its ", "")} changes during the quiet period restarts it`, async (t) => {
+    const { cp, pollAt, state } = setup(t);
+    await pollAt(100); // first seen: the period starts at T0 + 100
+    assert.equal(state(), "incomplete");
+    change(cp);
+    await pollAt(900); // changed: the period starts again at T0 + 900
+    assert.equal(state(), "incomplete");
+    await pollAt(1200); // 1100 ms after first sight, only 300 ms after the change
+    assert.equal(state(), "incomplete", `a change of ${what} restarted the quiet period`);
+    await pollAt(1950); // 1050 ms after the change
+    assert.equal(state(), "pending", "complete once the changed listing sat still for the quiet period");
+  });
+}
+
+test("with no change, the quiet period from first sight is enough", async (t) => {
+  const { pollAt, state } = setup(t);
+  await pollAt(100);
+  await pollAt(900);
+  assert.equal(state(), "incomplete");
+  await pollAt(1150);
+  assert.equal(state(), "pending");
+});
+
+test("a marker written last but torn keeps the checkpoint incomplete however long it sits, until it is whole", async (t) => {
+  const { cp, pollAt, state } = setup(t);
+  const marker = join(cp, "trainer_state.json");
+  const whole = readFileSync(marker, "utf8");
+  truncateSync(marker, Math.floor(whole.length / 2));
+  await pollAt(100);
+  await pollAt(60_000);
+  assert.equal(state(), "incomplete", "a torn trainer_state.json is not a checkpoint that finished saving");
+  writeFileSync(marker, whole);
+  utimesSync(marker, (T0 + 60_000) / 1000, (T0 + 60_000) / 1000);
+  await pollAt(60_100);
+  assert.equal(state(), "incomplete", "whole now, and the quiet period starts again");
+  await pollAt(61_200);
+  assert.equal(state(), "pending");
+});
+
+test("a full-length safetensors file of zeros (its size set before any bytes) is not whole", async (t) => {
+  const { cp, pollAt, state } = setup(t);
+  const weights = join(cp, "adapter_model.safetensors");
+  const size = statSync(weights).size;
+  writeFileSync(weights, Buffer.alloc(size));
+  utimesSync(weights, (T0 + 500) / 1000, (T0 + 500) / 1000);
+  await pollAt(100);
+  await pollAt(60_000);
+  assert.equal(state(), "incomplete");
+});
