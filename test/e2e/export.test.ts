@@ -10,6 +10,7 @@ import type { Browser, Download, Page } from "playwright-core";
 import { ARTIFACTS, launchChromium, needsChromium, serve, type Served } from "../support/browser.js";
 import { cli } from "../support/cli.js";
 import { buildExportDb, FIXTURE_RUNS } from "../support/exportFixture.js";
+import { matchesPicture, SCREENSHOT } from "../support/pictures.js";
 
 const skip = needsChromium();
 
@@ -62,6 +63,14 @@ describe("exporting from the app", { skip }, () => {
   }
 
   const cliSpec = ["--context", "neutral", "--metric", "reward", "--metric", "kl", ...FIXTURE_RUNS.flatMap((r) => ["--run", r.name])];
+
+  test("the drift view's panels are the pictures they should be (compared with references)", async () => {
+    // The fixture workspace is fixed data, so its panels draw the same every time; the mouse is kept off them.
+    await page.mouse.move(0, 0);
+    for (const [name, selector] of [["drift-panel-all-caps", '[data-panel^="All caps"]'], ["drift-panel-kl", '[data-panel="kl"]']] as const) {
+      matchesPicture(name, await page.locator(selector).first().screenshot({ animations: "disabled" }), SCREENSHOT);
+    }
+  });
 
   test("Ctrl+E opens the Export dialog with a preview drawn by the export's own component", async () => {
     await page.keyboard.press("Control+e");

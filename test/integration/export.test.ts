@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { PNG } from "pngjs";
+import { EXACT_RENDER, matchesPicture } from "../support/pictures.js";
+import { PROJECT_ROOT } from "../support/sharedFixtures.js";
 import { BAND_OPACITY, RANGE_OPACITY } from "../../shared/chart/DriftPanel.js";
 import type { buildManifest } from "../../shared/chart/manifest.js";
 import type { TableRow } from "../../shared/chart/table.js";
@@ -57,6 +59,23 @@ test("PNG: exactly inches x DPI pixels, the DPI recorded, and not blank", async 
   for (let i = 0; i < png.data.length; i += 4) if (png.data[i]! < 200 || png.data[i + 1]! < 200 || png.data[i + 2]! < 200) inked++;
   const share = inked / (png.width * png.height);
   assert.ok(share > 0.02 && share < 0.6, `${(share * 100).toFixed(1)}% of the pixels are drawn`);
+  // And it is the picture it should be: compared with its reference (resvg and the bundled font draw it the same
+  // everywhere, so only anti-aliasing may differ).
+  matchesPicture("export-paper1-200dpi", bytes, EXACT_RENDER);
+});
+
+test("a picture comparison fails on a blank image and on a garbled one", () => {
+  const reference = PNG.sync.read(readFileSync(join(PROJECT_ROOT, "test", "pictures", "export-paper1-200dpi.png")));
+  const blank = new PNG({ width: reference.width, height: reference.height });
+  blank.data.fill(255);
+  assert.throws(() => matchesPicture("export-paper1-200dpi", PNG.sync.write(blank), EXACT_RENDER), /of the pixels differ from the reference/);
+  // Garbled: the top half moved 9 pixels to the right (panels, lines and text all shifted).
+  const shifted = new PNG({ width: reference.width, height: reference.height });
+  reference.data.copy(shifted.data);
+  const row = reference.width * 4;
+  for (let y = 0; y < reference.height / 2; y++) reference.data.copy(shifted.data, y * row + 36, y * row, (y + 1) * row - 36);
+  assert.throws(() => matchesPicture("export-paper1-200dpi", PNG.sync.write(shifted), EXACT_RENDER), /of the pixels differ from the reference/);
+  assert.doesNotThrow(() => matchesPicture("export-paper1-200dpi", PNG.sync.write(reference), EXACT_RENDER));
 });
 
 test("PDF: one page of the preset's size, with the title, panel titles and axis labels as text", async () => {
