@@ -116,6 +116,24 @@ test("vllm-lora loads each checkpoint's adapter by name and unloads it after, al
   await assert.rejects(be.prepare({ ...target, kind: "full" }), /can only probe LoRA checkpoints/);
 });
 
+test("serve-command health: /health, /v1/models or any 2xx, the next path on 404 or 500, a timeout that says what each answered", async () => {
+  const program = join(PROJECT_ROOT, "dist", "test", "support", "healthServer.js");
+  const start = (answers: string[], extra: Record<string, unknown> = {}, args = "") =>
+    createBackend(
+      parseBackendConfig({ name: "srv", kind: "serve-command", command: `${JSON.stringify(process.execPath)} ${program} --port {port} ${answers.map((a) => `--answer ${a}`).join(" ")} ${args}`, model: "m", startupTimeoutMs: 3000, ...extra }, "test"),
+    ).prepare({ run: "r", step: 1, path: "/tmp", kind: "full" });
+  // transformers serve: /health 200, /v1/models 500 without a cache folder; a configured /v1/models falls back.
+  await (await start(["/health=200", "/v1/models=500"], { healthPath: "/v1/models" })).release();
+  // No /health (404), /v1/models answers.
+  await (await start(["/v1/models=200"])).release();
+  // A path of the user's own, answering 204.
+  await (await start(["/ready=204"], { healthPath: "/ready" })).release();
+  // Loading (503) for a while, then healthy: waited for, not skipped.
+  await (await start(["/health=200"], {}, "--ready-after 500")).release();
+  // Never healthy: the message names every path tried and its answer.
+  await assert.rejects(start(["/health=404", "/v1/models=500"]), /did not become healthy within 3000 ms; tried \/health \(HTTP 404: Not Found\), \/v1\/models \(HTTP 500: CacheNotFound: no Hugging Face cache\)/);
+});
+
 /** pgrep exits 1 when nothing matches; any other failure (pgrep missing) must fail the test, not pass it. */
 function processAlive(pattern: string): boolean {
   try {

@@ -81,25 +81,55 @@ export class ServeCommandBackend extends OpenAiBackend {
 
   private async waitHealthy(base: string, child: ChildProcess, stderr: () => string): Promise<void> {
     const deadline = Date.now() + this.config.startupTimeoutMs;
+    const paths = healthPaths(this.config.healthPath);
+    const answers = new Map<string, string>();
     for (let delay = 50; Date.now() < deadline; delay = Math.min(delay * 2, 1000)) {
       if (child.exitCode !== null) throw new Error(`backend "${this.name}": the server command exited with code ${child.exitCode} before it was healthy. Its last output: ${stderr().trim() || "(none)"}`);
-      try {
-        const res = await fetch(`${base}${this.config.healthPath}`, { signal: AbortSignal.timeout(2000) });
-        if (res.ok) return;
-      } catch {
-        // not listening yet
+      for (const path of paths) {
+        let verdict: HealthVerdict;
+        try {
+          const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(2000) });
+          verdict = healthVerdict(res.status);
+          answers.set(path, `HTTP ${res.status}${res.ok ? "" : `: ${(await res.text().catch(() => "")).replace(/\s+/g, " ").trim().slice(0, 120)}`}`);
+        } catch (err) {
+          answers.set(path, `no answer (${(err as Error).message})`);
+          break; // not listening yet: no other path will answer either
+        }
+        if (verdict === "healthy") return;
+        if (verdict === "wait") break;
       }
       await sleep(delay);
     }
-    throw new Error(`backend "${this.name}": the server did not become healthy within ${this.config.startupTimeoutMs} ms`);
+    const tried = paths.map((p) => `${p} (${answers.get(p) ?? "not tried"})`).join(", ");
+    throw new Error(`backend "${this.name}": the server did not become healthy within ${this.config.startupTimeoutMs} ms; tried ${tried}`);
   }
+}
+
+/** The default health paths, after a configured one: /health (vLLM, SGLang, llama.cpp, TGI, transformers serve), then /v1/models. */
+export const DEFAULT_HEALTH_PATHS = ["/health", "/v1/models"];
+
+export function healthPaths(configured: string | undefined): string[] {
+  return [...new Set([...(configured ? [configured] : []), ...DEFAULT_HEALTH_PATHS])];
+}
+
+export type HealthVerdict = "healthy" | "next" | "wait";
+
+/**
+ * What a health path's answer means: any 2xx is healthy; 404 (no such path) or 500 (transformers serve's
+ * /v1/models without a Hugging Face cache) say nothing about readiness, so the next path is asked; anything else
+ * (503 while the model loads) means wait.
+ */
+export function healthVerdict(status: number): HealthVerdict {
+  if (status >= 200 && status < 300) return "healthy";
+  if (status === 404 || status === 500) return "next";
+  return "wait";
 }
 
 export const serveCommandSchema = z.strictObject({
   kind: z.literal("serve-command"),
   ...httpFields,
   command: z.string().min(1).meta({ title: "Server command", description: "started per checkpoint; {checkpoint} and {port} are replaced" }),
-  healthPath: z.string().default("/v1/models").meta({ title: "Health path", description: "polled until it answers 2xx" }),
+  healthPath: z.string().startsWith("/").optional().meta({ title: "Health path", description: "polled until it answers 2xx, before /health and /v1/models (asked next when a path answers 404 or 500)" }),
   startupTimeoutMs: z.number().int().min(100).default(300_000).meta({ title: "Start-up timeout (ms)", description: "how long the server may take to become healthy" }),
 });
 
