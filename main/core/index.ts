@@ -15,6 +15,7 @@ export { InputError } from "./util/readText.js";
 export { DEMO_VARIANTS, runDemo, type DemoVariant } from "./demo/demoRun.js";
 export { IMPORT_FORMATS, type ImportFormat } from "./probes/importers/index.js";
 export { parseVariable } from "./probes/runVariables.js";
+export { waitForFolder } from "./runs/waitForFolder.js";
 export type { ProbeOutcome } from "./schedule/prober.js";
 export type { EffectRow, EffectsResult, GapRow, InteractionRow } from "./experiments/effects.js";
 export { defaultDatabasePath };

@@ -2,10 +2,11 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
+import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
 import { tempDir } from "../support/tmp.js";
 
@@ -146,4 +147,41 @@ test("watch keeps watching a live demo and stops cleanly on Ctrl-C", async (t) =
   const check = new Database(db, { readonly: true });
   assert.equal(check.pragma("integrity_check", { simple: true }), "ok");
   check.close();
+});
+
+test("watch DIR started before the trainer creates DIR waits for it (saying so once), then watches it", async (t) => {
+  const dir = tempDir(t);
+  const root = join(dir, "not-yet", "run");
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "driftscope.js"), "watch", root, "--interval", "0.1", "--quiet-period", "0", "--db", join(dir, "w.db")]);
+  let stderr = "";
+  const seen = (re: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`never printed ${re}: ${stderr}`)), 30_000);
+      const check = () => {
+        if (re.test(stderr)) {
+          clearTimeout(timer);
+          child.stderr.off("data", check);
+          resolve();
+        }
+      };
+      child.stderr.on("data", check);
+      check();
+    });
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  await seen(/does not exist yet; waiting for it to appear/);
+  // Several polls pass with no folder: the note is not repeated.
+  await new Promise((r) => setTimeout(r, 500));
+  writeFilesNow(join(root, "checkpoint-10"), hfCheckpointFiles(10, "lora"));
+  await seen(/watching run "run"/);
+  await seen(/step 10: pending/);
+  child.kill("SIGINT");
+  assert.equal(await exited, 0, stderr);
+  assert.equal(stderr.match(/waiting for it to appear/g)!.length, 1, stderr);
+  // A path that exists and is not a folder is an error at once.
+  const file = join(dir, "a-file");
+  writeFileSync(file, "x");
+  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin", "driftscope.js"), "watch", file, "--db", join(dir, "w.db")], { encoding: "utf8" });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /a-file: is not a folder/);
 });

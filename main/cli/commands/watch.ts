@@ -1,6 +1,6 @@
 // driftscope watch: registers a run folder (the same folder is the same run) and ingests its checkpoints and metrics.
 import { resolve } from "node:path";
-import { parseVariable } from "../../core/index.js";
+import { parseVariable, waitForFolder } from "../../core/index.js";
 import { PROBE_OPTIONS, parseThresholds } from "./probe.js";
 import { intFlag, parse, secondsFlag, UsageError } from "../args.js";
 import { printJson, type Io } from "../output.js";
@@ -12,6 +12,7 @@ export const WATCH_HELP = `driftscope watch DIR [--name NAME] [--group G] [--see
                  [--var NAME=VALUE]...
   Registers DIR as a run and scans it every --interval seconds (default 2). A checkpoint counts as complete once its
   marker files parse, its safetensors files are whole and nothing changed for --quiet-period seconds (default 10).
+  DIR may not exist yet: watch waits for the trainer to create it (with --once it must exist).
   --once returns as soon as no checkpoint is still settling (and, when probing, once every selected checkpoint is
   probed); otherwise it watches until Ctrl-C. With --suite and --backend each complete checkpoint is probed, newest
   first; the settings are kept with the run, so a later watch of the same folder probes the same way. Links that lead
@@ -49,9 +50,19 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
     }
   }
 
+  // Started before the trainer made the folder: wait for it (not with --once, which reports what is there now).
+  const dir = resolve(positionals[0]!);
+  if (!values.once) {
+    try {
+      const appeared = await waitForFolder(dir, { intervalMs: intervalMs ?? 2000, signal, onWaiting: () => values.json || io.err(`driftscope: ${dir} does not exist yet; waiting for it to appear (Ctrl-C stops)\n`) });
+      if (!appeared) return 0;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
   return withWorkspace(values.db, async (core) => {
     const { run, probing } = await core.registerRun({
-      path: resolve(positionals[0]!),
+      path: dir,
       name: values.name,
       group: values.group,
       seed: intFlag("seed", values.seed),
