@@ -21,7 +21,8 @@ export interface JobProgress {
 export type CoreEvent =
   | { type: "run-changed"; runId: number }
   | { type: "run-removed"; runId: number }
-  | { type: "checkpoint-changed"; runId: number; step: number; state: CheckpointState }
+  /** `reason`: for an incomplete checkpoint, the rule it waits on (sent again only when that changes). */
+  | { type: "checkpoint-changed"; runId: number; step: number; state: CheckpointState; reason?: string }
   | { type: "metrics-added"; runId: number; keys: string[]; fromStep: number; toStep: number }
   | { type: "problem"; runId: number; path: string; message: string }
   | { type: "job-progress"; job: JobProgress }

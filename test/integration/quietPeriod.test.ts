@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync, renameSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { EventBus } from "../../main/core/events/bus.js";
 import { RunPoller } from "../../main/core/runs/poller.js";
 import { Store } from "../../main/core/store/store.js";
 import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
@@ -87,4 +88,29 @@ test("a full-length safetensors file of zeros (its size set before any bytes) is
   await pollAt(100);
   await pollAt(60_000);
   assert.equal(state(), "incomplete");
+});
+
+test("a settling checkpoint says which rule it waits on, once per change of rule, not on every poll", async (t) => {
+  const dir = tempDir(t);
+  const root = join(dir, "run");
+  const cp = join(root, "checkpoint-10");
+  // The marker is not written yet.
+  writeFilesNow(cp, hfCheckpointFiles(10, "lora").filter((f) => f.name !== "trainer_state.json"));
+  const bus = new EventBus();
+  const store = Store.open(join(dir, "w.db"), { publish: bus.publish });
+  t.after(() => store.close());
+  const run = store.runs.registerRun({ path: root });
+  const said: string[] = [];
+  bus.subscribe((e) => {
+    if (e.type === "checkpoint-changed") said.push(`${e.state}${e.reason ? `: ${e.reason}` : ""}`);
+  });
+  const pollAt = (ms: number) => new RunPoller(store, run.id, { quietPeriodMs: QUIET, now: () => Date.now() + ms }).poll();
+  await pollAt(0);
+  await pollAt(0);
+  await pollAt(0);
+  writeFilesNow(cp, hfCheckpointFiles(10, "lora").filter((f) => f.name === "trainer_state.json"));
+  await pollAt(0);
+  await pollAt(0);
+  await pollAt(5 * QUIET);
+  assert.deepEqual(said, ["incomplete: trainer_state.json not written yet", "incomplete: files changed within the quiet period (1 s)", "pending"]);
 });

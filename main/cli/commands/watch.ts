@@ -80,7 +80,7 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
     const noted = new Set<string>();
     const unsubscribe = core.onEvent((e) => {
       if (values.json) return;
-      if (e.type === "checkpoint-changed" && e.runId === run.id) io.err(`step ${e.step}: ${e.state}\n`);
+      if (e.type === "checkpoint-changed" && e.runId === run.id) io.err(`step ${e.step}: ${e.state}${e.reason ? ` (waiting: ${e.reason})` : ""}\n`);
       // A context skipped for a missing run variable: said once per context.
       if (e.type === "job-progress" && e.job.runId === run.id && e.job.state === "cancelled" && e.job.lastError?.startsWith("skipped:") && !noted.has(e.job.context)) {
         noted.add(e.job.context);

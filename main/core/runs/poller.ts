@@ -166,7 +166,7 @@ export class RunPoller {
       return "complete";
     }
     // A file that cannot be read explains more than the marker it keeps from parsing, so it is said first.
-    const waitingFor = tree.unreadable.length > 0 ? `${tree.unreadable[0]!.rel}: ${tree.unreadable[0]!.reason}` : !verdict.ready ? verdict.reason : "quiet period";
+    const waitingFor = tree.unreadable.length > 0 ? `${tree.unreadable[0]!.rel}: ${tree.unreadable[0]!.reason}` : !verdict.ready ? verdict.reason : `files changed within the quiet period (${Math.round(this.options.quietPeriodMs / 100) / 10} s)`;
     if (!rec || rec.fingerprint !== fp || rec.waitingFor !== waitingFor || rec.state !== "incomplete") {
       this.store.runs.saveIncomplete(this.runId, c, fp, since, waitingFor);
     }

@@ -267,7 +267,10 @@ export class RunStore {
       )
       .run(runId, c.step, c.path, c.kind, now(), fingerprint, since, waitingFor);
     // The guard above: another process watching the same run may have judged it complete since this one looked.
-    if (!prev || prev.state === "gone") this.publish({ type: "checkpoint-changed", runId, step: c.step, state: "incomplete" });
+    // Said again when the rule it waits on changes (marker missing, then a file settling...), never on each poll.
+    if (!prev || prev.state === "gone" || (prev.state === "incomplete" && prev.waitingFor !== waitingFor)) {
+      this.publish({ type: "checkpoint-changed", runId, step: c.step, state: "incomplete", ...(waitingFor ? { reason: waitingFor } : {}) });
+    }
   }
 
   /** A verified-complete checkpoint becomes pending (ready to probe). */
