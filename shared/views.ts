@@ -104,6 +104,8 @@ export interface BackendTest {
   maxTopLogprobs: number;
   notes: string[];
   error: string | null;
+  /** Reachable, but the test request was refused for a reason other than a parameter: the server's own answer. */
+  refused: string | null;
 }
 
 /** One settings field of a backend kind, as the settings form shows it (derived from the kind's schema). */

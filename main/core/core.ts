@@ -780,14 +780,14 @@ export class Core {
       try {
         parsed = config.kind === "demo" ? DEMO_BACKEND : parseBackendConfig(config, "backend settings");
       } catch (err) {
-        return { reachable: false, models: [], honoursN: false, maxTopLogprobs: 0, notes: [], error: (err as Error).message };
+        return { reachable: false, models: [], honoursN: false, maxTopLogprobs: 0, notes: [], error: (err as Error).message, refused: null };
       }
       const backend = createBackend(parsed);
       try {
-        const caps = await backend.detect(null);
-        return { reachable: true, ...caps, error: null };
+        const { refused, ...caps } = await backend.detect(null);
+        return { reachable: true, ...caps, error: null, refused: refused ?? null };
       } catch (err) {
-        return { reachable: false, models: [], honoursN: false, maxTopLogprobs: 0, notes: [], error: (err as Error).message };
+        return { reachable: false, models: [], honoursN: false, maxTopLogprobs: 0, notes: [], error: (err as Error).message, refused: null };
       } finally {
         await backend.close();
       }

@@ -109,7 +109,9 @@ export function BackendForm({ api, kinds, onSaved }: { api: Api; kinds: BackendK
       ) : null}
       {test ? (
         <div data-testid="backend-test">
-          {test.reachable ? (
+          {test.reachable && test.refused ? (
+            <span className="error">reachable, but it refused the test request: {test.refused}</span>
+          ) : test.reachable ? (
             <span>
               reachable · models: {test.models.join(", ") || "none listed"} · honours n: {test.honoursN ? "yes" : "no"} · top_logprobs up to {test.maxTopLogprobs}
             </span>

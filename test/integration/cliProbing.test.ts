@@ -72,3 +72,25 @@ test("doctor reports capabilities and a verdict, or says clearly that a server i
   assert.equal(demo.status, 0);
   assert.match(demo.stdout, /miniature/);
 });
+
+test("doctor shows a refusal in the server's own words and tells it from a refused parameter", async (t) => {
+  const dir = tempDir(t);
+  // A server that lists no models and knows none by the name asked (as transformers serve pinned to another path).
+  const pinned = await startStandIn({ personality: "vllm", models: [] });
+  const tgi = await startStandIn({ personality: "tgi" });
+  t.after(() => Promise.all([pinned.close(), tgi.close()]));
+  const file = join(dir, "pinned.yaml");
+  writeFileSync(file, `name: pinned\nkind: openai\nbaseUrl: ${pinned.url}\nmodel: "{checkpoint}"\nretry: { attempts: 1 }\n`);
+  const r = await cli(["doctor", "--backend", file, "--db", join(dir, "w.db")]);
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /test request refused: HTTP 404: .*The model `\{checkpoint\}` does not exist/);
+  assert.doesNotMatch(r.stdout, /top_logprobs: up to 0/, "not read as a server without logprobs");
+  assert.match(r.stdout, /verdict: reachable, but it refused the test request: .*check the model name/);
+  // TGI's 422 names the parameter: that is a cap, worked around, with the server's words in the note.
+  const capped = join(dir, "tgi.yaml");
+  writeFileSync(capped, `name: tgi\nkind: openai\nbaseUrl: ${tgi.url}\nmodel: stand-in-base\n`);
+  const c = await cli(["doctor", "--backend", capped, "--db", join(dir, "w.db")]);
+  assert.equal(c.status, 0, c.stdout + c.stderr);
+  assert.match(c.stdout, /top_logprobs: up to 5/);
+  assert.match(c.stdout, /note: top_logprobs 20 refused: HTTP 422: .*top_n_tokens/);
+});

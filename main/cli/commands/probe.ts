@@ -98,11 +98,17 @@ export async function doctorCommand(argv: string[], io: Io): Promise<number> {
       else io.out(`backend "${report.backend}" (${report.kind}): NOT reachable: ${report.error}\nverdict: fix the address or start the server, then try again\n`);
       return 1;
     }
-    const ok = report.maxTopLogprobs > 0;
-    const verdict = ok ? "ready: generation and logprob-based scoring will work" : "reachable, but without top_logprobs: judge and choice scorers will record nulls";
+    const ok = report.maxTopLogprobs > 0 && !report.refused;
+    const verdict = report.refused
+      ? `reachable, but it refused the test request: ${report.refused}; check the model name (a template such as {checkpoint} is filled only for a checkpoint) and the server's own settings`
+      : ok
+        ? "ready: generation and logprob-based scoring will work"
+        : "reachable, but without top_logprobs: judge and choice scorers will record nulls";
     if (values.json) printJson(io, { ...report, verdict });
     else {
-      io.out(`backend "${report.backend}" (${report.kind}): reachable\n  models: ${report.models.join(", ") || "(none listed)"}\n  honours n: ${report.honoursN ? "yes" : "no (requests fan out)"}\n  top_logprobs: up to ${report.maxTopLogprobs}\n`);
+      io.out(`backend "${report.backend}" (${report.kind}): reachable\n  models: ${report.models.join(", ") || "(none listed)"}\n`);
+      if (report.refused) io.out(`  test request refused: ${report.refused}\n`);
+      else io.out(`  honours n: ${report.honoursN ? "yes" : "no (requests fan out)"}\n  top_logprobs: up to ${report.maxTopLogprobs}\n`);
       for (const n of report.notes) io.out(`  note: ${n}\n`);
       io.out(`verdict: ${verdict}\n`);
     }

@@ -187,7 +187,11 @@ export class OpenAiBackend implements Backend {
         break;
       } catch (err) {
         if (err instanceof HttpError && err.status !== null && err.status >= 400 && err.status < 500) {
+          // Only an answer that names the parameter is a refused parameter; any other 4xx (an unknown model, a
+          // server pinned to another checkpoint) is reported as it is, with the server's own words.
+          if (!namesLogprobParameter(err.message)) return { models, honoursN: false, maxTopLogprobs: 0, notes, refused: err.message };
           refused.push(asked);
+          notes.push(`top_logprobs ${asked} refused: ${err.message}`);
           continue;
         }
         throw err;
@@ -208,6 +212,11 @@ export class OpenAiBackend implements Backend {
   }
 
   async close(): Promise<void> {}
+}
+
+/** Whether a server's refusal names the logprob parameters (OpenAI, vLLM, TGI's top_n_tokens, llama.cpp's n_probs). */
+export function namesLogprobParameter(message: string): boolean {
+  return /top_logprobs|logprobs|top_n_tokens|n_probs/i.test(message);
 }
 
 export const openaiSchema = z.strictObject({ kind: z.literal("openai"), ...httpFields, ...urlFields }).refine(...needsUrl);

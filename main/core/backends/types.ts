@@ -56,6 +56,11 @@ export interface Capabilities {
   /** The most top_logprobs the server returns (0 when it returns none). */
   maxTopLogprobs: number;
   notes: string[];
+  /**
+   * The capability check's request was refused for a reason other than a parameter (a 4xx that does not name n or
+   * logprobs, e.g. an unknown or unfilled model name): the server's own answer, so the verdict can name the fix.
+   */
+  refused?: string;
 }
 
 export interface Backend {
