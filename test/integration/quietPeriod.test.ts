@@ -3,7 +3,7 @@
 // quiet period. A change of any one of those restarts the period; a marker written last but torn keeps it
 // incomplete however long it sits; a full-length file of zeros is not whole.
 import assert from "node:assert/strict";
-import { readFileSync, renameSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { EventBus } from "../../main/core/events/bus.js";
@@ -113,4 +113,71 @@ test("a settling checkpoint says which rule it waits on, once per change of rule
   await pollAt(0);
   await pollAt(5 * QUIET);
   assert.deepEqual(said, ["incomplete: trainer_state.json not written yet", "incomplete: files changed within the quiet period (1 s)", "pending"]);
+});
+
+test("the quiet period's ends are inclusive: exactly the period since first sight, or since the newest mtime, is enough", async (t) => {
+  const since = setup(t);
+  await since.pollAt(100);
+  await since.pollAt(1099);
+  assert.equal(since.state(), "incomplete", "1 ms short");
+  await since.pollAt(1100);
+  assert.equal(since.state(), "pending", "exactly the quiet period after first sight");
+  const mtime = setup(t);
+  await mtime.pollAt(1499);
+  assert.equal(mtime.state(), "incomplete", "the newest file is 999 ms old at first sight");
+  const again = setup(t);
+  await again.pollAt(1500);
+  assert.equal(again.state(), "pending", "the newest file is exactly the quiet period old at first sight: complete at once");
+});
+
+test("a checkpoint that stays incomplete is reported once it has sat unchanged for six quiet periods, not before, and once", async (t) => {
+  const dir = tempDir(t);
+  const root = join(dir, "run");
+  // An empty checkpoint folder (no files, so no mtime to go by) and one whose marker is torn.
+  mkdirSync(join(root, "checkpoint-10"), { recursive: true });
+  writeFilesNow(join(root, "checkpoint-20"), hfCheckpointFiles(20, "lora"));
+  const marker = join(root, "checkpoint-20", "trainer_state.json");
+  truncateSync(marker, 10);
+  for (const f of readdirSync(join(root, "checkpoint-20"))) utimesSync(join(root, "checkpoint-20", f), (T0 + 500) / 1000, (T0 + 500) / 1000);
+  const store = Store.open(join(dir, "w.db"));
+  t.after(() => store.close());
+  const run = store.runs.registerRun({ path: root });
+  const problems: string[] = [];
+  const pollAt = (ms: number) => new RunPoller(store, run.id, { quietPeriodMs: QUIET, now: () => T0 + ms, onProblem: (_p, m) => problems.push(m) }).poll();
+  await pollAt(500); // first sight of both
+  await pollAt(500 + 6 * QUIET - 1);
+  assert.equal(problems.length, 0, `not yet, just short of six quiet periods: ${problems.join("; ")}`);
+  await pollAt(500 + 6 * QUIET);
+  assert.equal(problems.length, 2, problems.join("\n"));
+  assert.match(problems.find((p) => p.includes("checkpoint-10"))!, /checkpoint-10: checkpoint is not complete: /);
+  assert.match(problems.find((p) => p.includes("checkpoint-20"))!, /checkpoint-20: checkpoint is not complete: .*trainer_state\.json/);
+  await pollAt(500 + 9 * QUIET);
+  assert.equal(problems.length, 2, "said once, not on every poll");
+  const states = Object.fromEntries(store.runs.listCheckpoints(run.id).map((c) => [c.step, c.state]));
+  assert.deepEqual(states, { 10: "incomplete", 20: "incomplete" });
+});
+
+test("a run folder that cannot be read puts the run in error, and the run recovers when it can be read again", async (t) => {
+  const dir = tempDir(t);
+  const root = join(dir, "run");
+  writeFilesNow(join(root, "checkpoint-10"), hfCheckpointFiles(10, "lora"));
+  const store = Store.open(join(dir, "w.db"));
+  t.after(() => store.close());
+  const run = store.runs.registerRun({ path: root });
+  const poll = () => new RunPoller(store, run.id, { quietPeriodMs: 0 }).poll();
+  await poll();
+  const format = store.runs.getRun(run.id)!.format;
+  assert.ok(format);
+  renameSync(root, `${root}.away`);
+  const away = await poll();
+  assert.equal(store.runs.getRun(run.id)!.status, "error");
+  assert.match(store.runs.getRun(run.id)!.statusMessage!, /run: /);
+  assert.equal(away.complete, 0);
+  assert.deepEqual(store.runs.listCheckpoints(run.id).map((c) => c.state), ["pending"], "an unreachable folder does not make its checkpoints gone");
+  renameSync(`${root}.away`, root);
+  const back = await poll();
+  const fresh = store.runs.getRun(run.id)!;
+  assert.notEqual(fresh.status, "error");
+  assert.equal(fresh.statusMessage, null);
+  assert.deepEqual([back.complete, back.incomplete, back.gone, back.format], [1, 0, 0, format]);
 });
