@@ -239,6 +239,11 @@ export class Core {
     return this.runView(run);
   }
 
+  /** A run's metric series and the sources that wrote each, the one whose values it holds first. */
+  metricSources(runId: number): { key: string; sources: string[] }[] {
+    return this.store.metrics.metricSources(this.requireRun(runId).id);
+  }
+
   /** Registers a folder as a run (the same folder is the same run) and stores its probe settings, if any are given. */
   async registerRun(request: WatchRequest): Promise<{ run: RunView; probing: boolean }> {
     this.requireWritable();

@@ -179,13 +179,18 @@ test("training metrics: log_history, TensorBoard and metrics.jsonl, each read on
   const tbDir = join(h.root, "runs", "Nov24_12-00-00_host");
   mkdirSync(tbDir, { recursive: true });
   const tb = join(tbDir, "events.out.tfevents.1700000000.host.1.0");
-  writeFileSync(tb, Buffer.concat([fileVersionRecord(), record(event({ wallTime: 1700000001, step: 1, values: [summaryValue("train/reward", 0.5)] }))]));
+  writeFileSync(tb, Buffer.concat([fileVersionRecord(), record(event({ wallTime: 1700000001, step: 1, values: [summaryValue("train/reward", 0.5), summaryValue("train/entropy", 0.5)] }))]));
   writeFileSync(join(h.root, "metrics.jsonl"), '{"step": 1, "probe/acc": 0.9}\n');
   ageTree(h.root, 60);
   await h.poll();
   assert.deepEqual(h.store.metrics.listMetrics(h.runId, "reward").map((m) => [m.step, m.value]), [[1, 0], [2, 0.1]]);
   assert.deepEqual(h.store.metrics.listMetrics(h.runId, "kl").map((m) => m.value), [null, 0.01]);
-  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "train/reward"), [{ key: "train/reward", step: 1, value: 0.5, wallTime: "2023-11-14T22:13:21.000Z" }]);
+  // TensorBoard's train/reward is the same quantity as log_history's reward: one series, which keeps
+  // trainer_state's value (float64, as logged) and takes TensorBoard's wall time where trainer_state has none.
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "reward")[0], { key: "reward", step: 1, value: 0, wallTime: "2023-11-14T22:13:21.000Z" });
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "train/reward"), []);
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "entropy"), [{ key: "entropy", step: 1, value: 0.5, wallTime: "2023-11-14T22:13:21.000Z" }]);
+  assert.deepEqual(h.store.metrics.metricSources(h.runId).find((x) => x.key === "reward")!.sources, ["trainer_state", "tfevents"]);
   assert.deepEqual(h.store.metrics.listMetrics(h.runId, "probe/acc").map((m) => m.value), [0.9]);
 
   // A newer checkpoint whose log_history repeats the old prefix (with edited values, to prove the prefix is not re-read).
@@ -196,12 +201,12 @@ test("training metrics: log_history, TensorBoard and metrics.jsonl, each read on
   const bytes = (await import("node:fs")).readFileSync(tb);
   bytes.fill(0, 12, 30);
   writeFileSync(tb, bytes);
-  appendFileSync(tb, record(event({ wallTime: 1700000002, step: 2, values: [summaryValue("train/reward", 0.75)] })));
+  appendFileSync(tb, record(event({ wallTime: 1700000002, step: 2, values: [summaryValue("train/entropy", 0.75)] })));
   appendFileSync(join(h.root, "metrics.jsonl"), '{"step": 2, "probe/acc": 0.8}\n');
   ageTree(h.root, 60);
   await h.poll();
   assert.deepEqual(h.store.metrics.listMetrics(h.runId, "reward").map((m) => [m.step, m.value]), [[1, 0], [2, 0.1], [3, 0.2], [4, 0.3]]);
-  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "train/reward").map((m) => m.value), [0.5, 0.75]);
+  assert.deepEqual(h.store.metrics.listMetrics(h.runId, "entropy").map((m) => m.value), [0.5, 0.75]);
   assert.deepEqual(h.store.metrics.listMetrics(h.runId, "probe/acc").map((m) => m.value), [0.9, 0.8]);
   assert.deepEqual(h.problems, []);
 });

@@ -151,3 +151,29 @@ test("metrics upsert on (key, step) and keep nulls", (t) => {
     { key: "reward", step: 1, value: 0.75, wallTime: "2023-11-14T22:13:20.000Z" },
   ]);
 });
+
+test("one quantity, one series: TensorBoard's train/ and eval/ keys join log_history's, whose values win in either order", (t) => {
+  for (const order of [["trainer_state", "tfevents"], ["tfevents", "trainer_state"]] as const) {
+    const store = Store.open(join(tempDir(t), "w.db"));
+    const run = store.runs.registerRun({ path: "/r" });
+    const write = {
+      trainer_state: () => store.metrics.addMetrics(run.id, [{ key: "reward", step: 1, value: 0.1234567890123, wallTime: null }, { key: "eval_loss", step: 1, value: 2, wallTime: null }], "trainer_state"),
+      tfevents: () =>
+        store.metrics.addMetrics(run.id, [
+          { key: "train/reward", step: 1, value: Math.fround(0.1234567890123), wallTime: 1700000000 },
+          { key: "train/reward", step: 2, value: 0.5, wallTime: 1700000010 },
+          { key: "eval/loss", step: 1, value: 2.0000001, wallTime: 1700000000 },
+          { key: "train/", step: 1, value: 1, wallTime: null },
+          { key: "custom/thing", step: 1, value: 3, wallTime: null },
+        ], "tfevents"),
+    };
+    for (const source of order) write[source]();
+    const reward = store.metrics.listMetrics(run.id, "reward");
+    assert.deepEqual(reward.map((m) => [m.step, m.value]), [[1, 0.1234567890123], [2, 0.5]], `${order.join(" then ")}: trainer_state's float64 value, TensorBoard's extra step`);
+    assert.equal(reward[0]!.wallTime, "2023-11-14T22:13:20.000Z", "the wall time only TensorBoard has is kept");
+    assert.deepEqual(store.metrics.listMetrics(run.id, "eval_loss").map((m) => m.value), [2]);
+    assert.deepEqual(store.metrics.metricKeys(run.id), ["custom/thing", "eval_loss", "reward", "train/"], "other keys as written");
+    assert.deepEqual(store.metrics.metricSources(run.id).find((s) => s.key === "reward")!.sources, ["trainer_state", "tfevents"], "sources, the preferred first");
+    store.close();
+  }
+});

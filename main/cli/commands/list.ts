@@ -38,11 +38,21 @@ export async function checkpointsCommand(argv: string[], io: Io): Promise<number
 }
 
 export async function metricsCommand(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, { key: { type: "string" } });
-  if (values.help) return io.out("driftscope metrics RUN [--key KEY] [--db FILE] [--json]\n  Lists a run's training metrics by key, then step.\n"), 0;
+  const { values, positionals } = parse(argv, { key: { type: "string" }, sources: { type: "boolean" } });
+  if (values.help) {
+    return io.out(
+      "driftscope metrics RUN [--key KEY] [--sources] [--db FILE] [--json]\n  Lists a run's training metrics by key, then step. One quantity is one series wherever it was logged\n  (trainer_state.json's reward and TensorBoard's train/reward); --sources lists each series with the files that\n  wrote it, the one whose values it holds first (trainer_state, then jsonl, then TensorBoard's float32).\n",
+    ), 0;
+  }
   if (positionals.length !== 1) throw new UsageError("metrics needs one run (id or name)");
   return withWorkspace(values.db, async (core) => {
     const run = core.findRun(positionals[0]!);
+    if (values.sources) {
+      const series = core.metricSources(run.id);
+      if (values.json) printJson(io, series);
+      else printTable(io, ["KEY", "SOURCES (PREFERRED FIRST)"], series.map((x) => [x.key, x.sources.join(", ")]));
+      return 0;
+    }
     const keys = values.key !== undefined ? [values.key] : await core.call("metricKeys", { runIds: [run.id] });
     const rows = keys.length ? (await core.call("getMetrics", { runIds: [run.id], keys }))[0]!.points : [];
     if (values.json) printJson(io, rows);

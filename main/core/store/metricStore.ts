@@ -25,9 +25,36 @@ const now = () => new Date().toISOString();
 /** Rows per multi-row metric INSERT (4 parameters each, well under SQLite's limit). */
 const METRIC_BATCH = 128;
 
-function metricInsertSql(rows: number): string {
+/**
+ * A preferred source's rows replace what is stored for a step (keeping a wall time it lacks); another source's rows
+ * only fill steps that have none (and a missing wall time), so the order the sources are read in does not change a
+ * series.
+ */
+function metricInsertSql(rows: number, replace: boolean): string {
   return `INSERT INTO metric (series_id, step, value, wall_time) VALUES ${Array(rows).fill("(?, ?, ?, ?)").join(", ")}
-          ON CONFLICT (series_id, step) DO UPDATE SET value = excluded.value, wall_time = excluded.wall_time`;
+          ON CONFLICT (series_id, step) DO UPDATE SET ${replace ? "value = excluded.value, wall_time = coalesce(excluded.wall_time, metric.wall_time)" : "wall_time = coalesce(metric.wall_time, excluded.wall_time)"}`;
+}
+
+/**
+ * Which source's value a quantity takes when several write it: trainer_state.json holds the values as the trainer
+ * logged them (float64 JSON), a JSON-lines log likewise, TensorBoard stores them as float32.
+ */
+export const SOURCE_PREFERENCE = ["trainer_state", "jsonl", "tfevents"];
+
+const rank = (source: string) => {
+  const i = SOURCE_PREFERENCE.indexOf(source);
+  return i < 0 ? SOURCE_PREFERENCE.length : i;
+};
+
+/**
+ * The quantity a key names, so one quantity is one series whichever file it came from: the Hugging Face Trainer's
+ * TensorBoard callback writes log_history's `reward` as `train/reward` and `eval_loss` as `eval/loss`.
+ */
+export function canonicalMetricKey(key: string, source: string): string {
+  if (source !== "tfevents") return key;
+  if (key.startsWith("train/") && key.length > 6) return key.slice(6);
+  if (key.startsWith("eval/") && key.length > 5) return `eval_${key.slice(5)}`;
+  return key;
 }
 
 export class MetricStore {
@@ -39,18 +66,29 @@ export class MetricStore {
     private readonly publish: Publish,
   ) {
     this.stmt = {
-      insertMetric: db.prepare(metricInsertSql(1)),
-      insertMetricBatch: db.prepare(metricInsertSql(METRIC_BATCH)),
-      seriesId: db.prepare(`SELECT id FROM metric_series WHERE run_id = ? AND key = ?`),
+      replaceMetric: db.prepare(metricInsertSql(1, true)),
+      replaceMetricBatch: db.prepare(metricInsertSql(METRIC_BATCH, true)),
+      fillMetric: db.prepare(metricInsertSql(1, false)),
+      fillMetricBatch: db.prepare(metricInsertSql(METRIC_BATCH, false)),
+      series: db.prepare(`SELECT id, source FROM metric_series WHERE run_id = ? AND key = ?`),
       insertSeries: db.prepare(`INSERT INTO metric_series (run_id, key, source) VALUES (?, ?, ?)`),
+      setSources: db.prepare(`UPDATE metric_series SET source = ? WHERE id = ?`),
     };
   }
 
   // ---- metrics ----
 
-  private seriesId(runId: number, key: string, source: string): number {
-    const row = this.stmt.seriesId!.get(runId, key) as { id: number } | undefined;
-    return row ? row.id : Number(this.stmt.insertSeries!.run(runId, key, source).lastInsertRowid);
+  /** The series of a quantity, with this source added to its sources; and whether this source is its preferred one. */
+  private series(runId: number, key: string, source: string): { id: number; preferred: boolean } {
+    const row = this.stmt.series!.get(runId, key) as { id: number; source: string } | undefined;
+    if (!row) return { id: Number(this.stmt.insertSeries!.run(runId, key, source).lastInsertRowid), preferred: true };
+    const sources = row.source.split(",");
+    if (!sources.includes(source)) {
+      sources.push(source);
+      sources.sort((a, b) => rank(a) - rank(b));
+      this.stmt.setSources!.run(sources.join(","), row.id);
+    }
+    return { id: row.id, preferred: rank(source) <= rank(sources[0]!) };
   }
 
   /**
@@ -59,23 +97,28 @@ export class MetricStore {
    */
   addMetrics(runId: number, rows: MetricRow[], source: string): void {
     if (rows.length === 0) return;
-    const keys = new Map<string, number>();
+    const keys = new Map<string, { id: number; preferred: boolean }>();
     let fromStep = Infinity;
     let toStep = -Infinity;
     this.db.transaction(() => {
-      const args: (number | null)[] = [];
+      // Rows of series this source is preferred for replace; the others only fill gaps.
+      const replace: (number | null)[] = [];
+      const fill: (number | null)[] = [];
       for (const r of rows) {
-        let id = keys.get(r.key);
-        if (id === undefined) keys.set(r.key, (id = this.seriesId(runId, r.key, source)));
-        args.push(id, r.step, r.value, r.wallTime);
+        const key = canonicalMetricKey(r.key, source);
+        let series = keys.get(key);
+        if (series === undefined) keys.set(key, (series = this.series(runId, key, source)));
+        const args = series.preferred ? replace : fill;
+        args.push(series.id, r.step, r.value, r.wallTime);
         if (args.length === METRIC_BATCH * 4) {
-          this.stmt.insertMetricBatch!.run(args);
+          (series.preferred ? this.stmt.replaceMetricBatch! : this.stmt.fillMetricBatch!).run(args);
           args.length = 0;
         }
         if (r.step < fromStep) fromStep = r.step;
         if (r.step > toStep) toStep = r.step;
       }
-      for (let i = 0; i < args.length; i += 4) this.stmt.insertMetric!.run(args.slice(i, i + 4));
+      for (let i = 0; i < replace.length; i += 4) this.stmt.replaceMetric!.run(replace.slice(i, i + 4));
+      for (let i = 0; i < fill.length; i += 4) this.stmt.fillMetric!.run(fill.slice(i, i + 4));
     }).immediate();
     this.publish({ type: "metrics-added", runId, keys: [...keys.keys()].sort(), fromStep, toStep });
   }
@@ -95,6 +138,11 @@ export class MetricStore {
       value: r.value,
       wallTime: r.wall_time === null ? null : new Date(r.wall_time * 1000).toISOString(),
     }));
+  }
+
+  /** Each series with the sources that wrote it, the preferred (whose values it holds where several did) first. */
+  metricSources(runId: number): { key: string; sources: string[] }[] {
+    return (this.db.prepare(`SELECT key, source FROM metric_series WHERE run_id = ? ORDER BY key`).all(runId) as { key: string; source: string }[]).map((r) => ({ key: r.key, sources: r.source.split(",") }));
   }
 
   metricKeys(runId: number): string[] {
