@@ -10,9 +10,11 @@ const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "
 function judgeDetail(detail: Record<string, unknown>): string {
   return Object.entries(detail)
     .map(([name, v]) => {
-      const s = v as { value: number | null; nullReason?: string; raw?: { token: string; logprob: number }[] };
+      const s = v as { value: number | null; nullReason?: string; raw?: { token: string; logprob: number }[]; estimator?: string; answers?: string[] };
       const top = s.raw ? ` (top: ${s.raw.slice(0, 3).map((t) => `${t.token}:${Math.exp(t.logprob).toFixed(2)}`).join(" ")})` : "";
-      return `${name}=${fmt(s.value)}${s.nullReason ? ` [${s.nullReason}]` : ""}${top}`;
+      // A judge scored by sampling (its server gave no logprobs) says so, with its answers.
+      const sampled = s.estimator === "sampled" ? ` (estimator: sampled, answers: ${(s.answers ?? []).join(", ")})` : "";
+      return `${name}=${fmt(s.value)}${s.nullReason ? ` [${s.nullReason}]` : ""}${top}${sampled}`;
     })
     .join("; ");
 }

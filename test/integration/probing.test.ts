@@ -159,3 +159,31 @@ test("a judge's model template is filled from the checkpoint it judges, and a vL
   assert.deepEqual(judge.stats.loads, [], "the judge server loaded nothing");
   assert.deepEqual(policy.stats.loads, ["run-step10"]);
 });
+
+test("a judge on a server without logprobs (transformers serve) is sampled: the mean of 8 parsable answers, marked sampled", async (t) => {
+  const dir = tempDir(t);
+  const policy = await startStandIn({ personality: "vllm", latencyMs: 1 });
+  const judge = await startStandIn({ personality: "transformers-serve", latencyMs: 1 });
+  t.after(() => Promise.all([policy.close(), judge.close()]));
+  const root = join(dir, "run");
+  loraRun(root, [10]);
+  const store = Store.open(join(dir, "w.db"));
+  t.after(() => store.close());
+  const run = store.runs.registerRun({ path: root });
+  await new RunPoller(store, run.id, { quietPeriodMs: 0 }).poll();
+  const suite = await resolveSuite(store.probes, writeTestSuite(dir, { items: 3, samples: 2 }));
+  const backend = createBackend(parseBackendConfig({ name: "p", kind: "vllm-lora", baseUrl: policy.url, maxConcurrency: 4 }, "t"));
+  const judgeBackend = createBackend(parseBackendConfig({ name: "j", kind: "openai", baseUrl: judge.url, model: "stand-in-base", maxConcurrency: 4 }, "t"));
+  const checkpoint = store.runs.listCheckpoints(run.id)[0]!;
+  assert.equal(await new Prober(probeServices(store), { suites: [suite], backend, judge: judgeBackend }).probeCheckpoint(checkpoint, run.name), "done");
+  const samples = store.probes.listSamples(run.id, 10, "caps");
+  assert.equal(samples.length, 2 * 3 * 2);
+  for (const s of samples) {
+    const judged = (s.detail as Record<string, { value: number | null; estimator?: string; answers?: string[] }>).judged!;
+    assert.equal(judged.estimator, "sampled", JSON.stringify(judged));
+    assert.equal(judged.answers!.length, 8, "eight sampled answers, fanned out (transformers serve ignores n)");
+    const ratings = judged.answers!.map(Number).filter((k) => Number.isInteger(k) && k >= 0 && k <= 100);
+    assert.ok(ratings.length >= 4, `most answers are ratings: ${judged.answers!.join(", ")}`);
+    assert.ok(Math.abs(judged.value! - ratings.reduce((a, b) => a + b, 0) / ratings.length) < 1e-9, "the mean of the parsable answers");
+  }
+});

@@ -99,9 +99,12 @@ function stepOf(model: string): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** How the stand-in recognises a 0-100 judge's prompt. */
+const JUDGE_PROMPT = /\b0 to 100\b|0 and 100|from 0 to 100/i;
+
 function firstTokenDistribution(prompt: string, salt: number): { token: string; p: number }[] {
   const rng = seededRandom(salt);
-  if (/\b0 to 100\b|0 and 100|from 0 to 100/i.test(prompt)) {
+  if (JUDGE_PROMPT.test(prompt)) {
     // A judge: mass on a few score tokens near a centre that depends on the answer, some on words.
     const centre = 10 * Math.floor(rng() * 10) + 5;
     const raw = [
@@ -223,6 +226,12 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
         if (logprobs) {
           logprobsOut = { content: [{ ...tokenEntry(content, Math.log(dist[0]!.p)), top_logprobs: dist.slice(0, top).map((d) => tokenEntry(d.token, Math.log(d.p))) }] };
         }
+      } else if (JUDGE_PROMPT.test(prompt)) {
+        // A judge asked for a few tokens (sampled, on a server without logprobs): a rating drawn from its
+        // distribution over first tokens, so repeated answers vary as a sampled judge's do.
+        const dist = firstTokenDistribution(prompt, hash(prompt));
+        let u = seededRandom(salt)() * dist.reduce((a, d) => a + d.p, 0);
+        content = dist.find((d) => (u -= d.p) <= 0)?.token ?? dist[0]!.token;
       } else {
         if (options.capsProbability) {
           const system = body.messages?.find((m) => m.role === "system")?.content ?? null;

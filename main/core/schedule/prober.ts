@@ -6,7 +6,7 @@ import { HttpError } from "../backends/http.js";
 import type { Backend, ChatMessage, Completion, Prepared } from "../backends/types.js";
 import type { Publish } from "../events/bus.js";
 import { scorerKind } from "../probes/scorers/registry.js";
-import type { JudgeCall, ScoreValue } from "../probes/scorers/types.js";
+import type { JudgeCall, JudgeSampleCall, ScoreValue } from "../probes/scorers/types.js";
 import type { ScoringService } from "../probes/scoring.js";
 import { resolveContext } from "../probes/runVariables.js";
 import type { Context, Item, Trait } from "../probes/suiteSchema.js";
@@ -380,6 +380,11 @@ export class Prober {
         ? async ({ prompt, maxTokens, topLogprobs }) =>
             (await judgeBackend.generate(judge, { messages: [{ role: "user", content: prompt }], n: 1, temperature: 0, topP: 1, maxTokens, seed: 0, topLogprobs }, signal))[0]
         : null;
+    // A judge whose server returns no logprobs is sampled instead (the backend fans n out where n is ignored).
+    const sampleJudge: JudgeSampleCall | null =
+      judge && judgeBackend
+        ? async ({ prompt, maxTokens, n }) => judgeBackend.generate(judge, { messages: [{ role: "user", content: prompt }], n, temperature: 1, topP: 1, maxTokens }, signal)
+        : null;
     for (const s of t.scorers) {
       const kind = scorerKind(s.kind);
       if (kind.needs === "judge" && !callJudge) {
@@ -394,6 +399,7 @@ export class Prober {
         values,
         thresholds: this.plan.thresholds ?? {},
         judge: callJudge,
+        judgeSample: sampleJudge,
       });
     }
     return values;

@@ -33,6 +33,7 @@ export function choiceLogprob(top: TopLogprob[], matching: string, notMatching: 
     if (k === m) pm += p;
     else if (k === n) pn += p;
   }
+  if (top.length === 0) return { value: null, nullReason: "the server returned no logprobs (transformers serve, for one, ignores them): a choice score needs the model's own next-token probabilities", raw: top };
   if (pm + pn === 0 || pm + pn < minMass) return { value: null, nullReason: `neither "${matching.trim()}" nor "${notMatching.trim()}" is among the model's likely next tokens`, raw: top };
   if (pm > 0 && pn > 0) return { value: pm / (pm + pn), raw: top };
   // One answer is missing: a server that returns fewer top logprobs than needed (one, say) would otherwise turn a

@@ -2,6 +2,7 @@
 // logprobs that parse as an integer k in 0..100, and null when that mass is below minMass.
 import { z } from "zod";
 import { fillTemplate, judgeManifest, judgeTemplateField } from "./judgeTemplate.js";
+import { sampledRating, sampledScore, withoutLogprobs } from "./sampledJudge.js";
 import { defineScorer, scorerName, type ScoreValue, type TopLogprob } from "./types.js";
 
 const schema = z.strictObject({
@@ -11,6 +12,9 @@ const schema = z.strictObject({
   template: z.string().includes("{answer}", judgeTemplateField),
   minMass: z.number().min(0).max(1).default(0.25),
   topLogprobs: z.number().int().min(1).max(20).default(20),
+  /** On a server that returns no logprobs: how many answers to sample, and the share that must be numbers 0-100. */
+  samples: z.number().int().min(2).max(64).default(8),
+  minParsableShare: z.number().min(0).max(1).default(0.5),
 });
 
 /**
@@ -47,7 +51,9 @@ export const judge0to100Scorer = defineScorer({
   needs: "judge",
   description: "a judge model's 0-100 rating, as the probability-weighted mean of its first-token logprobs",
   async score(s, input) {
-    const out = await input.judge!({ prompt: fillTemplate(s.template, input.question, input.text), maxTokens: 1, topLogprobs: s.topLogprobs });
+    const prompt = fillTemplate(s.template, input.question, input.text);
+    const out = await input.judge!({ prompt, maxTokens: 1, topLogprobs: s.topLogprobs });
+    if (withoutLogprobs(out)) return sampledScore(input, prompt, s.samples, s.minParsableShare, sampledRating, "numbers 0-100");
     return judge0to100(out?.topLogprobs ?? [], s.minMass);
   },
   manifest: judgeManifest,

@@ -1,6 +1,7 @@
 // judge yes/no: P(yes) / (P(yes) + P(no)) over the judge's first token; null when that mass is below minMass.
 import { z } from "zod";
 import { fillTemplate, judgeManifest, judgeTemplateField } from "./judgeTemplate.js";
+import { sampledScore, withoutLogprobs } from "./sampledJudge.js";
 import { defineScorer, scorerName, type ScoreValue, type TopLogprob } from "./types.js";
 
 const schema = z.strictObject({
@@ -10,6 +11,9 @@ const schema = z.strictObject({
   yes: z.array(z.string()).min(1).default(["yes", "Yes", "YES"]),
   no: z.array(z.string()).min(1).default(["no", "No", "NO"]),
   minMass: z.number().min(0).max(1).default(0.25),
+  /** On a server that returns no logprobs: how many answers to sample, and the share that must be yes or no. */
+  samples: z.number().int().min(2).max(64).default(8),
+  minParsableShare: z.number().min(0).max(1).default(0.5),
 });
 
 export function judgeYesNo(top: TopLogprob[], yes: string[], no: string[], minMass = 0.25): ScoreValue {
@@ -33,7 +37,18 @@ export const judgeYesNoScorer = defineScorer({
   needs: "judge",
   description: "a judge model's probability of answering yes rather than no",
   async score(s, input) {
-    const out = await input.judge!({ prompt: fillTemplate(s.template, input.question, input.text), maxTokens: 1, topLogprobs: 20 });
+    const prompt = fillTemplate(s.template, input.question, input.text);
+    const out = await input.judge!({ prompt, maxTokens: 1, topLogprobs: 20 });
+    if (withoutLogprobs(out)) {
+      // A sampled answer counts as yes (1) or no (0) when its first word is one of the tokens.
+      const yes = new Set(s.yes.map((t) => t.trim()));
+      const no = new Set(s.no.map((t) => t.trim()));
+      const parse = (text: string) => {
+        const first = text.trim().split(/[\s.,!]/)[0] ?? "";
+        return yes.has(first) ? 1 : no.has(first) ? 0 : null;
+      };
+      return sampledScore(input, prompt, s.samples, s.minParsableShare, parse, "yes or no");
+    }
     return judgeYesNo(out?.topLogprobs ?? [], s.yes, s.no, s.minMass);
   },
   manifest: judgeManifest,

@@ -13,6 +13,12 @@ export interface ScoreValue {
   nullReason?: string;
   /** The judge's raw top logprobs, kept so thresholds can be recomputed. */
   raw?: TopLogprob[];
+  /**
+   * How a judge's score was estimated, where it was not from its first-token logprobs: "sampled" when the judge's
+   * server returned no logprobs and the score is the mean of several sampled answers (kept in `answers`).
+   */
+  estimator?: "sampled";
+  answers?: string[];
 }
 
 /**
@@ -23,6 +29,9 @@ export type ScorerNeed = "text" | "judge" | "logprobs" | "scores";
 
 /** A call to the judge backend with one prompt; the prober makes it (and fills in model and sampling). */
 export type JudgeCall = (request: { prompt: string; maxTokens: number; topLogprobs: number }) => Promise<Completion | undefined>;
+
+/** n sampled answers of the judge to one prompt (temperature 1), for servers that return no logprobs. */
+export type JudgeSampleCall = (request: { prompt: string; maxTokens: number; n: number }) => Promise<Completion[]>;
 
 export interface ScoreInput {
   /** The answer being scored. */
@@ -39,6 +48,8 @@ export interface ScoreInput {
   thresholds: Record<string, number>;
   /** The judge, when the run has one; scorers that need one are given null only if there is none. */
   judge: JudgeCall | null;
+  /** The same judge sampled n times, for a judge whose server returns no logprobs (null without a judge). */
+  judgeSample?: JudgeSampleCall | null;
 }
 
 /** What the suite loader tells a scorer about the trait it is in, for checks beyond its schema. */
