@@ -186,4 +186,6 @@ test("a judge on a server without logprobs (transformers serve) is sampled: the 
     assert.ok(ratings.length >= 4, `most answers are ratings: ${judged.answers!.join(", ")}`);
     assert.ok(Math.abs(judged.value! - ratings.reduce((a, b) => a + b, 0) / ratings.length) < 1e-9, "the mean of the parsable answers");
   }
+  // What an export manifest records for the judge: every one of these samples was sampled.
+  assert.deepEqual(store.probes.judgeEstimators([run.id], "caps", "judged"), { logprobs: 0, sampled: 12 });
 });

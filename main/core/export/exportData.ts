@@ -46,8 +46,13 @@ export function loadExportData(store: Store, spec: ChartSpec, appVersion: string
         contexts,
         suite: { key: suite.key, version: suite.version },
         score: t.score,
-        // Each kind says how a manifest records it (judges: the template by hash).
-        scorers: t.scorers.map((sc) => scorerKind(sc.kind).manifest?.(sc) ?? sc),
+        // Each kind says how a manifest records it (judges: the template by hash, and how many of the exported
+        // samples were scored from logprobs or by sampling, on a server without logprobs).
+        scorers: t.scorers.map((sc) => {
+          const kind = scorerKind(sc.kind);
+          const recorded = kind.manifest?.(sc) ?? sc;
+          return kind.needs === "judge" ? { ...recorded, estimators: probes.judgeEstimators(spec.runs, t.id, sc.name) } : recorded;
+        }),
       },
     ]),
   );

@@ -388,6 +388,24 @@ export class ProbeStore {
     })();
   }
 
+  /**
+   * How a judge scorer's stored values were estimated over some runs' samples of a trait: from first-token logprobs,
+   * or by sampling (a server without logprobs), for the export manifest.
+   */
+  judgeEstimators(runIds: number[], traitKey: string, scorer: string): { logprobs: number; sampled: number } {
+    if (runIds.length === 0) return { logprobs: 0, sampled: 0 };
+    const path = `$."${scorer.replace(/"/g, '""')}"`;
+    const rows = this.db
+      .prepare(
+        `SELECT json_extract(s.scores, ? || '.estimator') AS e, count(*) AS n FROM sample s
+         JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id
+         WHERE c.run_id IN (${runIds.map(() => "?").join(",")}) AND t.trait_key = ? AND json_type(s.scores, ?) IS NOT NULL
+         GROUP BY e`,
+      )
+      .all(path, ...runIds, traitKey, path) as { e: string | null; n: number }[];
+    return { logprobs: rows.filter((r) => r.e !== "sampled").reduce((a, r) => a + r.n, 0), sampled: rows.find((r) => r.e === "sampled")?.n ?? 0 };
+  }
+
   countSamples(checkpointId: number, traitId: number, contextId: number): number {
     return (this.db.prepare(`SELECT count(*) AS n FROM sample WHERE checkpoint_id = ? AND trait_id = ? AND context_id = ?`).get(checkpointId, traitId, contextId) as { n: number }).n;
   }
