@@ -37,7 +37,7 @@ test("demo, then watch --once: every checkpoint pending, the reward curve in met
 
   const runs = JSON.parse(cli(["runs", "--json", "--db", db]).stdout);
   assert.equal(runs.length, 1);
-  assert.deepEqual(Object.keys(runs[0]), ["id", "name", "path", "format", "group", "status", "checkpoints", "latestStep"]);
+  assert.deepEqual(Object.keys(runs[0]), ["id", "name", "path", "format", "group", "status", "statusMessage", "checkpoints", "latestStep"]);
   assert.equal(runs[0].format, "hf");
   assert.equal(runs[0].checkpoints, 10);
   assert.equal(runs[0].latestStep, 200);

@@ -210,3 +210,24 @@ test("training metrics: log_history, TensorBoard and metrics.jsonl, each read on
   assert.deepEqual(h.store.metrics.listMetrics(h.runId, "probe/acc").map((m) => m.value), [0.9, 0.8]);
   assert.deepEqual(h.problems, []);
 });
+
+test("a run is finished when its trainer state reaches max_steps, and watched again when training resumes past it", async (t) => {
+  const h = harness(t);
+  const state = (step: number, maxSteps: number) => JSON.stringify({ global_step: step, max_steps: maxSteps, log_history: [{ step, loss: 1 / step }] });
+  writeFilesNow(join(h.root, "checkpoint-5"), hfCheckpointFiles(5, "lora").map((f) => (f.name === "trainer_state.json" ? { name: f.name, text: state(5, 10) } : f)));
+  ageTree(h.root, 60);
+  await h.poll();
+  assert.equal(h.store.runs.getRun(h.runId)!.status, "watching");
+  writeFilesNow(join(h.root, "checkpoint-10"), hfCheckpointFiles(10, "lora").map((f) => (f.name === "trainer_state.json" ? { name: f.name, text: state(10, 10) } : f)));
+  ageTree(h.root, 60);
+  await h.poll();
+  const finished = h.store.runs.getRun(h.runId)!;
+  assert.deepEqual([finished.status, finished.statusMessage], ["finished", "training reached max_steps 10"]);
+  await h.poll();
+  assert.equal(h.store.runs.getRun(h.runId)!.statusMessage, "training reached max_steps 10", "kept across polls");
+  // Resumed with a longer schedule: a newer checkpoint below the new max_steps.
+  writeFilesNow(join(h.root, "checkpoint-15"), hfCheckpointFiles(15, "lora").map((f) => (f.name === "trainer_state.json" ? { name: f.name, text: state(15, 20) } : f)));
+  ageTree(h.root, 60);
+  await h.poll();
+  assert.equal(h.store.runs.getRun(h.runId)!.status, "watching");
+});

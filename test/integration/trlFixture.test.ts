@@ -33,4 +33,7 @@ test("a real TRL GRPO run: one series per quantity, its values those of trainer_
   const expected = history.filter((e) => typeof e.reward === "number").map((e) => [e.step, e.reward]);
   assert.deepEqual(points.map((p) => [p.step, p.value]), expected, "every value exactly as trainer_state.json has it");
   assert.ok(points.every((p) => p.wallTime !== null), "with TensorBoard's wall times");
+  // trainer_state.json says global_step 80 of max_steps 80: the run is finished.
+  const runs = await cliJson<{ name: string; status: string; statusMessage: string | null }[]>(["runs", "--db", db, "--json"]);
+  assert.deepEqual(runs.map((r) => [r.name, r.status, r.statusMessage]), [[RUN, "finished", "training reached max_steps 80"]]);
 });

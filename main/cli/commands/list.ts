@@ -15,6 +15,7 @@ export async function runsCommand(argv: string[], io: Io): Promise<number> {
       format: r.format,
       group: r.group,
       status: r.status,
+      statusMessage: r.statusMessage,
       checkpoints: r.checkpoints,
       latestStep: r.latestStep,
     }));

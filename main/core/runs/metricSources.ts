@@ -80,6 +80,18 @@ async function statOrNull(path: string) {
   }
 }
 
+/**
+ * A run is finished when its trainer state says training reached max_steps (the Trainer writes both into every
+ * checkpoint's trainer_state.json and, at the end, the output folder's); a later state below max_steps (training
+ * resumed with a longer schedule) makes it watched again. A paused run stays paused.
+ */
+function finishedRule(ctx: MetricContext, globalStep: number | null, maxSteps: number | null): void {
+  const run = ctx.store.runs.getRun(ctx.runId);
+  if (!run || run.status === "paused" || globalStep === null || maxSteps === null) return;
+  if (globalStep >= maxSteps && run.status !== "finished") ctx.store.runs.setRunStatus(ctx.runId, "finished", `training reached max_steps ${maxSteps}`);
+  else if (globalStep < maxSteps && run.status === "finished") ctx.store.runs.setRunStatus(ctx.runId, "watching", null);
+}
+
 async function ingestLogHistory(ctx: MetricContext): Promise<void> {
   const { store, runId } = ctx;
   // The checkpoint's copy is verified complete; a root copy (written by save_state at the end) may be newer.
@@ -104,6 +116,7 @@ async function ingestLogHistory(ctx: MetricContext): Promise<void> {
     return;
   }
   ctx.store.metrics.clearProblem(runId, best.path);
+  finishedRule(ctx, history.globalStep, history.maxSteps);
   // log_history only grows while a run goes on; if the saved prefix still ends where it did, read only the new tail.
   let from = 0;
   const known = st?.entries ?? 0;

@@ -120,7 +120,8 @@ export class RunPoller {
     );
 
     const fresh = this.store.runs.getRun(this.runId)!;
-    if (fresh.status === "error" || fresh.statusMessage !== null) this.store.runs.setRunStatus(this.runId, fresh.status === "error" ? "watching" : fresh.status, null);
+    // A poll that got this far clears an error or a waiting note; a finished run keeps the reason it finished.
+    if (fresh.status === "error" || (fresh.statusMessage !== null && fresh.status !== "finished")) this.store.runs.setRunStatus(this.runId, fresh.status === "error" ? "watching" : fresh.status, null);
     return result;
   }
 

@@ -5,16 +5,20 @@ import { decodeUtf8, InputError, parseJson } from "../../util/readText.js";
 
 export interface LogHistory {
   globalStep: number | null;
+  /** The step training stops at (the Trainer's max_steps), when the file says. */
+  maxSteps: number | null;
   entries: Record<string, unknown>[];
 }
 
 export async function readTrainerState(path: string): Promise<LogHistory> {
   const value = parseJson(path, decodeUtf8(path, await readBounded(path, "trainerState")));
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InputError(path, "is not a JSON object");
-  const v = value as { log_history?: unknown; global_step?: unknown };
-  if (v.log_history === undefined) return { globalStep: typeof v.global_step === "number" ? v.global_step : null, entries: [] };
+  const v = value as { log_history?: unknown; global_step?: unknown; max_steps?: unknown };
+  const globalStep = typeof v.global_step === "number" ? v.global_step : null;
+  const maxSteps = typeof v.max_steps === "number" && v.max_steps > 0 ? v.max_steps : null;
+  if (v.log_history === undefined) return { globalStep, maxSteps, entries: [] };
   if (!Array.isArray(v.log_history)) throw new InputError(path, "field log_history is not a list");
-  return { globalStep: typeof v.global_step === "number" ? v.global_step : null, entries: v.log_history as Record<string, unknown>[] };
+  return { globalStep, maxSteps, entries: v.log_history as Record<string, unknown>[] };
 }
 
 export interface HistoryRows {
