@@ -1,6 +1,6 @@
-// Prints the mutation score per module from Stryker's JSON report (reports/mutation/mutation.json), and every
-// mutant that survived or was never covered, by file and line: the figure `npm run mutate` is judged by.
-import { readFileSync } from "node:fs";
+// Prints the mutation score per module from Stryker's JSON reports (reports/mutation/mutation.json and resume.json,
+// the two parts of `npm run mutate`), and every mutant that survived or was never covered, by file and line.
+import { existsSync, readFileSync } from "node:fs";
 
 const MODULES = [
   ["scorers", (p) => p.startsWith("main/core/probes/scorers/")],
@@ -13,7 +13,9 @@ const MODULES = [
 const DETECTED = new Set(["Killed", "Timeout"]);
 const UNDETECTED = new Set(["Survived", "NoCoverage"]);
 
-const report = JSON.parse(readFileSync(process.argv[2] ?? "reports/mutation/mutation.json", "utf8"));
+const reports = (process.argv.length > 2 ? process.argv.slice(2) : ["reports/mutation/mutation.json", "reports/mutation/resume.json"]).filter((f) => existsSync(f));
+if (reports.length === 0) throw new Error("no mutation report: run npm run mutate");
+const report = { files: Object.assign({}, ...reports.map((f) => JSON.parse(readFileSync(f, "utf8")).files)) };
 let failed = false;
 for (const [name, matches] of MODULES) {
   let detected = 0;

@@ -189,3 +189,45 @@ test("a judge on a server without logprobs (transformers serve) is sampled: the 
   // What an export manifest records for the judge: every one of these samples was sampled.
   assert.deepEqual(store.probes.judgeEstimators([run.id], "caps", "judged"), { logprobs: 0, sampled: 12 });
 });
+
+test("a resumed job asks only for the samples it lacks, stores each once, and is running while it works", async (t) => {
+  const dir = tempDir(t);
+  const policy = await startStandIn({ personality: "vllm", latencyMs: 20 });
+  t.after(() => policy.close());
+  const root = join(dir, "run");
+  loraRun(root, [10]);
+  const store = Store.open(join(dir, "w.db"));
+  t.after(() => store.close());
+  const run = store.runs.registerRun({ path: root });
+  await new RunPoller(store, run.id, { quietPeriodMs: 0 }).poll();
+  const suite = await resolveSuite(store.probes, writeTestSuite(dir, { items: 4, samples: 3 }));
+  const backend = createBackend(parseBackendConfig({ name: "p", kind: "vllm-lora", baseUrl: policy.url, maxConcurrency: 2 }, "t"));
+  const plan = { suites: [suite], backend, judge: null };
+  const checkpoint = () => store.runs.listCheckpoints(run.id)[0]!;
+  // While probing, its jobs are running (recovery after a crash looks for exactly that state).
+  let sawRunning = false;
+  const watcher = setInterval(() => {
+    if ((store.db.prepare(`SELECT count(*) AS n FROM job WHERE state = 'running'`).get() as { n: number }).n > 0) sawRunning = true;
+  }, 5);
+  t.after(() => clearInterval(watcher));
+  assert.equal(await new Prober(probeServices(store), plan).probeCheckpoint(checkpoint(), run.name), "done", "no judge: the judged scorer records nulls with the reason; the samples are all there");
+  clearInterval(watcher);
+  assert.ok(sawRunning, "a job was seen running");
+  const all = store.probes.listSamples(run.id, 10);
+  assert.equal(all.length, 2 * 4 * 3);
+  // Lose three samples of one item and context, and all three of another: five prompts' worth of work, asked as two
+  // requests (one per item and context, n = what is missing).
+  const caps = suite.traits.find((x) => x.trait.id === "caps")!;
+  const none = caps.contexts.find((c) => c.key === "none")!;
+  store.db.prepare(`DELETE FROM sample WHERE context_id = ? AND ((item_key = 'q00' AND sample_index IN (0, 2)) OR item_key = 'q03')`).run(none.id);
+  const keys = store.probes.sampleKeys(checkpoint().id, caps.id, none.id);
+  assert.deepEqual([...keys].sort(), ["q00\u00001", "q01\u00000", "q01\u00001", "q01\u00002", "q02\u00000", "q02\u00001", "q02\u00002"]);
+  store.db.prepare(`UPDATE job SET state = 'queued'`).run();
+  store.probes.setCheckpointState(checkpoint().id, "pending");
+  const before = policy.stats.byModel["run-step10"] ?? 0;
+  await new Prober(probeServices(store), plan).probeCheckpoint(checkpoint(), run.name);
+  assert.equal((policy.stats.byModel["run-step10"] ?? 0) - before, 2, "two requests for the missing samples (the backend already knows the server's capabilities)");
+  const again = store.probes.listSamples(run.id, 10);
+  assert.equal(again.length, 2 * 4 * 3);
+  assert.equal(new Set(again.map((x) => `${x.trait}/${x.context}/${x.item}/${x.sample}`)).size, again.length, "each sample once");
+});

@@ -7,6 +7,7 @@ import { DatabaseOpenError } from "../../main/core/store/database.js";
 import { APPLICATION_ID } from "../../main/core/store/database.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../main/core/store/schema.js";
 import { EventBus } from "../../main/core/events/bus.js";
+import { parseSuite } from "../../main/core/probes/suiteLoader.js";
 import { Store } from "../../main/core/store/store.js";
 import { tempDir } from "../support/tmp.js";
 
@@ -176,4 +177,20 @@ test("one quantity, one series: TensorBoard's train/ and eval/ keys join log_his
     assert.deepEqual(store.metrics.metricSources(run.id).find((s) => s.key === "reward")!.sources, ["trainer_state", "tfevents"], "sources, the preferred first");
     store.close();
   }
+});
+
+test("samples are stored once: a repeat is left as it was, and the count of new rows says so", (t) => {
+  const store = Store.open(join(tempDir(t), "w.db"));
+  t.after(() => store.close());
+  const suite = store.probes.saveSuite(parseSuite("s.yaml", "id: s\nname: S\ntraits:\n  - id: t\n    name: T\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n"), null);
+  const run = store.runs.registerRun({ path: "/r" });
+  store.runs.markComplete(run.id, { step: 1, path: "/r/checkpoint-1", kind: "full" }, "fp", []);
+  const cp = store.runs.listCheckpoints(run.id)[0]!;
+  const trait = suite.traits[0]!;
+  const row = (index: number, response: string) => ({ checkpointId: cp.id, traitId: trait.id, contextId: trait.contexts[0]!.id, item: "a", index, prompt: "x", response, score: 1, scores: {}, nullReason: null, latencyMs: 1, tokens: 1 });
+  assert.equal(store.probes.insertSamples([]), 0);
+  assert.equal(store.probes.insertSamples([row(0, "first"), row(1, "first")]), 2);
+  assert.equal(store.probes.insertSamples([row(1, "second"), row(2, "second")]), 1, "only sample 2 is new");
+  assert.deepEqual(store.probes.listSamples(run.id, 1).map((s) => [s.sample, s.response]), [[0, "first"], [1, "first"], [2, "second"]]);
+  assert.deepEqual([...store.probes.sampleKeys(cp.id, trait.id, trait.contexts[0]!.id)].sort(), ["a\u00000", "a\u00001", "a\u00002"]);
 });
