@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "release/**", "test-artifacts/**"] },
+  { ignores: ["dist/**", "node_modules/**", "release/**", "test-artifacts/**", ".stryker-tmp*/**", "reports/**"] },
   ...tseslint.configs.recommended,
   { files: ["**/*.cjs"], rules: { "@typescript-eslint/no-require-imports": "off" } },
   {
