@@ -3,7 +3,7 @@
 // quiet period. A change of any one of those restarts the period; a marker written last but torn keeps it
 // incomplete however long it sits; a full-length file of zeros is not whole.
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { EventBus } from "../../main/core/events/bus.js";
@@ -180,4 +180,62 @@ test("a run folder that cannot be read puts the run in error, and the run recove
   assert.notEqual(fresh.status, "error");
   assert.equal(fresh.statusMessage, null);
   assert.deepEqual([back.complete, back.incomplete, back.gone, back.format], [1, 0, 0, format]);
+});
+
+test("the run's own state: a removed run cannot be polled; an empty folder waits for its first checkpoint; counts add up", async (t) => {
+  const dir = tempDir(t);
+  const root = join(dir, "run");
+  mkdirSync(root);
+  const bus = new EventBus();
+  const store = Store.open(join(dir, "w.db"), { publish: bus.publish });
+  t.after(() => store.close());
+  const run = store.runs.registerRun({ path: root });
+  const gone: number[] = [];
+  bus.subscribe((e) => {
+    if (e.type === "checkpoint-changed" && e.state === "gone") gone.push(e.step);
+  });
+  const pollAt = (ms: number) => new RunPoller(store, run.id, { quietPeriodMs: QUIET, now: () => T0 + ms }).poll();
+  // Nothing in it yet: watching, and saying what it waits for.
+  const empty = await pollAt(0);
+  assert.deepEqual(empty, { settling: 0, incomplete: 0, complete: 0, gone: 0, format: null });
+  assert.deepEqual([store.runs.getRun(run.id)!.status, store.runs.getRun(run.id)!.statusMessage], ["watching", "waiting for the first checkpoint"]);
+  // After an error, an empty folder is watched again.
+  store.runs.setRunStatus(run.id, "error", "an earlier problem");
+  await pollAt(0);
+  assert.equal(store.runs.getRun(run.id)!.status, "watching");
+  // One settling checkpoint (recent files) and one whose marker is missing: both incomplete, one of them settling.
+  writeFilesNow(join(root, "checkpoint-10"), hfCheckpointFiles(10, "lora"));
+  for (const f of readdirSync(join(root, "checkpoint-10"))) utimesSync(join(root, "checkpoint-10", f), T0 / 1000, T0 / 1000);
+  writeFilesNow(join(root, "checkpoint-20"), hfCheckpointFiles(20, "lora").filter((f) => f.name !== "adapter_config.json"));
+  // Written long ago, and still missing its marker: not settling, waiting on the marker.
+  for (const f of readdirSync(join(root, "checkpoint-20"))) utimesSync(join(root, "checkpoint-20", f), (T0 - 5 * QUIET) / 1000, (T0 - 5 * QUIET) / 1000);
+  const first = await pollAt(100);
+  assert.deepEqual([first.settling, first.incomplete, first.complete, first.gone], [1, 2, 0, 0]);
+  assert.equal(store.runs.getRun(run.id)!.statusMessage, null, "a note about waiting goes once there are checkpoints");
+  const later = await pollAt(100 + 2 * QUIET);
+  assert.deepEqual([later.settling, later.incomplete, later.complete, later.gone], [0, 1, 1, 0]);
+  // Polled again and again, a complete checkpoint stays pending and nothing is called gone.
+  for (let i = 3; i < 6; i++) await pollAt(100 + i * QUIET);
+  assert.deepEqual(Object.fromEntries(store.runs.listCheckpoints(run.id).map((c) => [c.step, c.state])), { 10: "pending", 20: "incomplete" });
+  assert.deepEqual(gone, []);
+  // The run is removed from the workspace: polling it is an error that says so.
+  store.db.prepare(`DELETE FROM run WHERE id = ?`).run(run.id);
+  await assert.rejects(pollAt(0), new RegExp(`run ${run.id} no longer exists`));
+});
+
+test("a link inside a checkpoint that leads out of the run folder is not followed (the checkpoint waits, saying why), unless asked", async (t) => {
+  const dir = tempDir(t);
+  const root = join(dir, "run");
+  writeFilesNow(join(root, "checkpoint-10"), hfCheckpointFiles(10, "lora").filter((f) => f.name !== "README.md"));
+  writeFileSync(join(dir, "outside.md"), "adapter\n");
+  symlinkSync(join(dir, "outside.md"), join(root, "checkpoint-10", "README.md"));
+  const store = Store.open(join(dir, "w.db"));
+  t.after(() => store.close());
+  const run = store.runs.registerRun({ path: root });
+  await new RunPoller(store, run.id, { quietPeriodMs: 0 }).poll();
+  const c = store.runs.listCheckpoints(run.id)[0]!;
+  assert.equal(c.state, "incomplete");
+  assert.match(c.waitingFor!, /README\.md/);
+  await new RunPoller(store, run.id, { quietPeriodMs: 0, followLinks: true }).poll();
+  assert.equal(store.runs.listCheckpoints(run.id)[0]!.state, "pending", "followed when asked");
 });
