@@ -126,7 +126,16 @@ export class EffectsPool {
   private spawn(): Slot {
     const worker = new Worker(new URL("./effectsWorker.js", import.meta.url));
     worker.unref();
-    return { worker, busy: false };
+    const slot: Slot = { worker, busy: false };
+    // A worker that fails while idle (in its warm-up, say) is dropped, never left to crash the process with an
+    // unhandled error; while busy, feed's own listeners report it against the job.
+    worker.on("error", () => {
+      if (!slot.busy) this.drop(slot);
+    });
+    worker.on("exit", () => {
+      if (!slot.busy) this.drop(slot);
+    });
+    return slot;
   }
 
   /** A worker that died is replaced while work is queued (unless the pool is closing). */
