@@ -106,6 +106,9 @@ export interface BackendTest {
   error: string | null;
   /** Reachable, but the test request was refused for a reason other than a parameter: the server's own answer. */
   refused: string | null;
+  /** What it means, naming the fix (the same words as `driftscope doctor`). */
+  verdict: string;
+  warnings: string[];
 }
 
 /** One settings field of a backend kind, as the settings form shows it (derived from the kind's schema). */

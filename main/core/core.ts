@@ -18,7 +18,9 @@ import { AlertService } from "./alerts/alertService.js";
 import { createBackend, DEMO_BACKEND, parseBackendConfig, type BackendConfig } from "./backends/index.js";
 import { describeBackendKinds } from "./backends/describe.js";
 import { storedBackendConfig } from "./backends/registry.js";
-import type { Capabilities } from "./backends/types.js";
+import type { Capabilities, CheckpointTarget } from "./backends/types.js";
+import { backendVerdict, type CheckOutcome, type ScorerDemands, type Verdict } from "./backends/verdict.js";
+import { scorerDemands } from "./probes/scorerDemands.js";
 import { DEMO_EXPERIMENT, DEMO_VARIANTS, runDemo } from "./demo/demoRun.js";
 import { EventBus } from "./events/bus.js";
 import { ExportDataError, loadExportData } from "./export/exportData.js";
@@ -123,9 +125,19 @@ export interface ProbeRequest extends ProbeArgs {
   traits?: string[];
 }
 
-export type DoctorReport =
+export type DoctorReport = (
   | ({ backend: string; kind: string; reachable: true } & Capabilities)
-  | { backend: string; kind: string; reachable: false; error: string };
+  | { backend: string; kind: string; reachable: false; error: string }
+) & { checkpoint: string | null } & Verdict;
+
+/** The checkpoint doctor tests a per-checkpoint backend on: a folder, or a run's checkpoint at a step. */
+export interface DoctorTarget {
+  checkpoint?: string;
+  run?: string;
+  step?: number;
+  /** Suites whose scorers' needs are checked against the server (top logprobs, judges, choice). */
+  suites?: string[];
+}
 
 export class Core {
   private readonly store: Store;
@@ -317,22 +329,54 @@ export class Core {
     return { done, cancel: () => controller.abort() };
   }
 
-  /** Resolves a backend by file, stored name or "demo" and checks it: reachability and capabilities. */
-  async doctor(ref: string): Promise<DoctorReport> {
+  /**
+   * Resolves a backend by file, stored name or "demo" and checks it: reachability and capabilities, on a real
+   * checkpoint where one is named (a serve-command backend is started on it and stopped; a vLLM adapter is loaded
+   * and unloaded), with a verdict that names the fix and warnings for what the suites' scorers need.
+   */
+  async doctor(ref: string, opts: DoctorTarget = {}): Promise<DoctorReport> {
     let config: BackendConfig;
+    let demands: ScorerDemands | undefined;
     try {
       config = await resolveNamedBackend(this.store, ref);
+      if (opts.suites?.length) demands = scorerDemands(await Promise.all(opts.suites.map(async (s) => (await resolveSuite(this.store.probes, s)).suite)));
     } catch (err) {
       throw inputProblem(err);
     }
+    const target = await this.doctorTarget(opts);
     const backend = createBackend(config);
+    const checkpoint = target?.path ?? null;
+    const judged = (outcome: CheckOutcome) => backendVerdict(config.kind, outcome, { checkpoint: target !== null, demands });
     try {
-      return { backend: config.name, kind: config.kind, reachable: true, ...(await backend.detect(null)) };
+      if (!target && config.kind === "serve-command") {
+        const error = `backend "${config.name}" (serve-command) starts a server per checkpoint; name one to test it on`;
+        return { backend: config.name, kind: config.kind, reachable: false, error, checkpoint, ...judged({ reachable: false, error }) };
+      }
+      const caps = await backend.detect(target);
+      return { backend: config.name, kind: config.kind, reachable: true, ...caps, checkpoint, ...judged({ reachable: true, caps }) };
     } catch (err) {
-      return { backend: config.name, kind: config.kind, reachable: false, error: (err as Error).message };
+      const error = (err as Error).message;
+      return { backend: config.name, kind: config.kind, reachable: false, error, checkpoint, ...judged({ reachable: false, error }) };
     } finally {
       await backend.close();
     }
+  }
+
+  private async doctorTarget(opts: DoctorTarget): Promise<CheckpointTarget | null> {
+    if (opts.checkpoint !== undefined) {
+      const path = resolve(opts.checkpoint);
+      const info = await stat(path).catch(() => null);
+      if (!info?.isDirectory()) throw new ApiError("bad-request", `--checkpoint ${opts.checkpoint}: not a folder`);
+      const step = Number(/(\d+)(?:_hf)?$/.exec(basename(path))?.[1] ?? 0);
+      const kind = existsSync(join(path, "adapter_config.json")) ? "lora" : "full";
+      return { run: basename(dirname(path)), step, path, kind };
+    }
+    if (opts.run === undefined) return null;
+    const run = this.findRun(opts.run);
+    if (opts.step === undefined) throw new ApiError("bad-request", "--run needs --step N: the checkpoint to test the backend on");
+    const c = this.store.runs.listCheckpoints(run.id).find((x) => x.step === opts.step && x.state !== "gone");
+    if (!c) throw new ApiError("not-found", `run "${run.name}" has no checkpoint at step ${opts.step} (driftscope checkpoints ${run.name})`);
+    return { run: run.name, step: c.step, path: c.path, kind: c.kind };
   }
 
   /** A suite by built-in id, file, or workspace key (key@version), stored in the workspace. */
@@ -785,14 +829,23 @@ export class Core {
       try {
         parsed = config.kind === "demo" ? DEMO_BACKEND : parseBackendConfig(config, "backend settings");
       } catch (err) {
-        return { reachable: false, models: [], honoursN: false, maxTopLogprobs: 0, notes: [], error: (err as Error).message, refused: null };
+        return { reachable: false, models: [], honoursN: false, maxTopLogprobs: 0, notes: [], error: (err as Error).message, refused: null, verdict: "fix the settings", warnings: [] };
       }
       const backend = createBackend(parsed);
+      const judged = (outcome: CheckOutcome) => backendVerdict(parsed.kind, outcome, { checkpoint: false });
       try {
-        const { refused, ...caps } = await backend.detect(null);
-        return { reachable: true, ...caps, error: null, refused: refused ?? null };
+        if (parsed.kind === "serve-command") {
+          const error = "a serve-command backend starts its server per checkpoint; test it on one with driftscope doctor --backend NAME --checkpoint PATH";
+          const { verdict, warnings } = judged({ reachable: false, error });
+          return { reachable: false, models: [], honoursN: false, maxTopLogprobs: 0, notes: [], error, refused: null, verdict, warnings };
+        }
+        const caps = await backend.detect(null);
+        const { verdict, warnings } = judged({ reachable: true, caps });
+        return { reachable: true, ...caps, error: null, refused: caps.refused ?? null, verdict, warnings };
       } catch (err) {
-        return { reachable: false, models: [], honoursN: false, maxTopLogprobs: 0, notes: [], error: (err as Error).message, refused: null };
+        const error = (err as Error).message;
+        const { verdict, warnings } = judged({ reachable: false, error });
+        return { reachable: false, models: [], honoursN: false, maxTopLogprobs: 0, notes: [], error, refused: null, verdict, warnings };
       } finally {
         await backend.close();
       }

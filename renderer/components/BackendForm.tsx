@@ -123,6 +123,12 @@ export function BackendForm({ api, kinds, onSaved }: { api: Api; kinds: BackendK
               {n}
             </div>
           ))}
+          {test.warnings.map((w) => (
+            <div key={w} className="note">
+              warning: {w}
+            </div>
+          ))}
+          <div data-testid="backend-verdict">verdict: {test.verdict}</div>
         </div>
       ) : null}
     </div>

@@ -1,11 +1,12 @@
 // The probing commands a researcher types: suites, doctor.
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { freePort } from "../../main/core/backends/serveCommand.js";
 import { fixture, needsFixture, PROJECT_ROOT } from "../support/sharedFixtures.js";
 import { cli } from "../support/cli.js";
+import { goneWithin } from "../support/processes.js";
 import { startStandIn } from "../support/standInServer.js";
 import { tempDir } from "../support/tmp.js";
 
@@ -85,7 +86,7 @@ test("doctor shows a refusal in the server's own words and tells it from a refus
   assert.equal(r.status, 1);
   assert.match(r.stdout, /test request refused: HTTP 404: .*The model `\{checkpoint\}` does not exist/);
   assert.doesNotMatch(r.stdout, /top_logprobs: up to 0/, "not read as a server without logprobs");
-  assert.match(r.stdout, /verdict: reachable, but it refused the test request: .*check the model name/);
+  assert.match(r.stdout, /verdict: the server refused the model name "\{checkpoint\}": it is a template filled per checkpoint, so test with --checkpoint PATH/);
   // TGI's 422 names the parameter: that is a cap, worked around, with the server's words in the note.
   const capped = join(dir, "tgi.yaml");
   writeFileSync(capped, `name: tgi\nkind: openai\nbaseUrl: ${tgi.url}\nmodel: stand-in-base\n`);
@@ -93,4 +94,36 @@ test("doctor shows a refusal in the server's own words and tells it from a refus
   assert.equal(c.status, 0, c.stdout + c.stderr);
   assert.match(c.stdout, /top_logprobs: up to 5/);
   assert.match(c.stdout, /note: top_logprobs 20 refused: HTTP 422: .*top_n_tokens/);
+  // Capped below what judges and choice items ask for: said as a warning, with what it does to the scores.
+  assert.match(c.stdout, /warning: top logprobs are capped at 5, below the 20 the scorers ask for: .*choice score is withheld/);
+  assert.match(c.stdout, /verdict: usable, with capped top logprobs/);
+});
+
+test("doctor tests a serve-command backend on a real checkpoint (started, tested, stopped), and says how without one", async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, "w.db");
+  const ckpt = join(dir, "run", "checkpoint-40");
+  mkdirSync(ckpt, { recursive: true });
+  const script = join(PROJECT_ROOT, "dist", "test", "support", "standInServer.js");
+  const file = join(dir, "srv.json");
+  writeFileSync(file, JSON.stringify({ name: "per-ckpt", kind: "serve-command", command: `${JSON.stringify(process.execPath)} ${script} --port {port} --model {checkpoint} --personality transformers-serve`, model: "{checkpoint}", startupTimeoutMs: 20000 }));
+  const without = await cli(["doctor", "--backend", file, "--db", db]);
+  assert.equal(without.status, 1);
+  assert.match(without.stdout, /verdict: a serve-command backend starts its server per checkpoint: test it on one with --checkpoint PATH \(or --run RUN --step N\)/);
+  const r = await cli(["doctor", "--backend", file, "--checkpoint", ckpt, "--suite", "inoculation", "--json", "--db", db]);
+  const report = JSON.parse(r.stdout) as { reachable: boolean; checkpoint: string; models: string[]; honoursN: boolean; maxTopLogprobs: number; verdict: string; warnings: string[] };
+  assert.equal(report.reachable, true, r.stdout);
+  assert.equal(report.checkpoint, ckpt);
+  assert.ok(report.models.includes(ckpt), "the server was started on that checkpoint");
+  assert.deepEqual([report.honoursN, report.maxTopLogprobs], [false, 0]);
+  // The inoculation suite has a judge and no choice items: usable, its judge sampled.
+  assert.match(report.verdict, /judges will be sampled/);
+  assert.ok(report.warnings.some((w) => /judges score by sampling/.test(w)));
+  assert.ok(!report.warnings.some((w) => /choice_logprob/.test(w)), "no choice items in the suite: no warning about them");
+  assert.equal(await goneWithin(ckpt), true, "the server was stopped after the test");
+  const bad = await cli(["doctor", "--backend", file, "--checkpoint", join(dir, "nope"), "--db", db]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--checkpoint .*nope: not a folder/);
+  const both = await cli(["doctor", "--backend", file, "--checkpoint", ckpt, "--run", "x", "--db", db]);
+  assert.equal(both.status, 2);
 });

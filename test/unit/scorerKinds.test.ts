@@ -17,9 +17,9 @@ const score = (settings: Record<string, unknown>, over: Partial<ScoreInput> = {}
 };
 
 test("every kind is registered once, needs what it says, and has a description", () => {
-  assert.deepEqual(SCORERS.map((s) => s.kind).sort(), ["caps_ratio", "choice_logprob", "derived", "judge_0_100", "judge_yes_no", "language", "length", "pattern"]);
+  assert.deepEqual(SCORERS.map((s) => s.kind).sort(), ["activation_projection", "caps_ratio", "choice_logprob", "derived", "judge_0_100", "judge_yes_no", "language", "length", "pattern"]);
   const needs = Object.fromEntries(SCORERS.map((s) => [s.kind, s.needs]));
-  assert.deepEqual(needs, { judge_0_100: "judge", judge_yes_no: "judge", choice_logprob: "logprobs", language: "text", caps_ratio: "text", pattern: "text", derived: "scores", length: "text" });
+  assert.deepEqual(needs, { judge_0_100: "judge", judge_yes_no: "judge", choice_logprob: "logprobs", language: "text", caps_ratio: "text", pattern: "text", derived: "scores", length: "text", activation_projection: "activations" });
   for (const s of SCORERS) assert.ok(s.description.length > 20, s.kind);
   assert.throws(() => scorerKind("nope"), /no scorer kind "nope"/);
 });
@@ -131,4 +131,36 @@ test("a judge's manifest records its template by SHA-256, not the text", () => {
     assert.equal("template" in m, false);
     assert.equal(m.name, "j");
   }
+});
+
+test("activation_projection: the chosen measure is the value, every projection kept; no projecting backend gives null with the reason", async () => {
+  const calls: unknown[] = [];
+  const projection = { responseAvg: 1.25, promptLast: -0.5, basePromptLast: -2, versions: { torch: "2.13.0+cpu" } };
+  const project = async (req: { vector: string; layer: number; base: string | null }) => {
+    calls.push(req);
+    return projection;
+  };
+  const base = { kind: "activation_projection", name: "evil_act", vector: "/v/evil.pt", layer: 2 };
+  const avg = await score(base, { project });
+  assert.deepEqual(avg, { value: 1.25, activation: { layer: 2, ...projection } });
+  assert.deepEqual(calls.pop(), { vector: "/v/evil.pt", layer: 2, base: null });
+  assert.equal((await score({ ...base, measure: "prompt_last" }, { project })).value, -0.5);
+  const shift = await score({ ...base, measure: "shift", base: "/m/base" }, { project });
+  assert.equal(shift.value, 1.5);
+  assert.deepEqual(calls.pop(), { vector: "/v/evil.pt", layer: 2, base: "/m/base" });
+  // An empty answer has no response tokens; a missing base projection is no shift.
+  const empty = await score(base, { project: async () => ({ ...projection, responseAvg: null }) });
+  assert.equal(empty.value, null);
+  assert.match(empty.nullReason!, /empty/);
+  const noBase = await score({ ...base, measure: "shift", base: "/m/base" }, { project: async () => ({ ...projection, basePromptLast: null }) });
+  assert.equal(noBase.value, null);
+  const none = await score(base, { project: null });
+  assert.equal(none.value, null);
+  assert.match(none.nullReason!, /activation worker/);
+  // Settings: absolute paths, a base for the shift, a layer index that is an integer.
+  assert.equal(parse({ ...base, vector: "evil.pt" }).success, false);
+  assert.equal(parse({ ...base, measure: "shift" }).success, false);
+  assert.equal(parse({ ...base, layer: 1.5 }).success, false);
+  assert.equal(parse({ ...base, layer: -1 }).success, false);
+  assert.deepEqual(scorerKind("activation_projection").manifest!(scorerSchema.parse(base)), { name: "evil_act", kind: "activation_projection", vector: "/v/evil.pt", layer: 2, measure: "response_avg" });
 });

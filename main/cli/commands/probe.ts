@@ -79,8 +79,8 @@ export async function samplesCommand(argv: string[], io: Io): Promise<number> {
 }
 
 export async function doctorCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, { backend: { type: "string" }, workspace: { type: "boolean" } });
-  if (values.help) return io.out("driftscope doctor --backend NAME|FILE [--json]\n  Checks a backend: reachability, models, detected capabilities.\ndriftscope doctor --workspace [--db FILE] [--json]\n  SQLite's full integrity check of the workspace.\n"), 0;
+  const { values } = parse(argv, { backend: { type: "string" }, workspace: { type: "boolean" }, checkpoint: { type: "string" }, run: { type: "string" }, step: { type: "string" }, suite: { type: "string", multiple: true } });
+  if (values.help) return io.out("driftscope doctor --backend NAME|FILE [--checkpoint PATH | --run RUN --step N] [--suite ID|FILE]... [--json]\n  Checks a backend: reachability, models, detected capabilities, and a verdict that names the fix. A serve-command\n  or vllm-lora backend is tested on a real checkpoint (its server started, tested and stopped; its adapter loaded\n  and unloaded). --suite warns where the server gives less than the suite's scorers need.\ndriftscope doctor --workspace [--db FILE] [--json]\n  SQLite's full integrity check of the workspace.\n"), 0;
   if (values.workspace) {
     return withWorkspace(values.db, async (core) => {
       const problems = core.checkWorkspace().filter((p) => p !== "ok");
@@ -91,27 +91,22 @@ export async function doctorCommand(argv: string[], io: Io): Promise<number> {
     });
   }
   if (!values.backend) throw new UsageError("doctor needs --backend NAME|FILE or --workspace");
+  if (values.checkpoint !== undefined && values.run !== undefined) throw new UsageError("doctor takes --checkpoint PATH or --run RUN --step N, not both");
+  const step = intFlag("step", values.step, { min: 0 });
+  if (step !== undefined && values.run === undefined) throw new UsageError("--step needs --run RUN");
   return withWorkspace(values.db, async (core) => {
-    const report = await core.doctor(values.backend!);
-    if (!report.reachable) {
-      if (values.json) printJson(io, { ...report, verdict: "not reachable" });
-      else io.out(`backend "${report.backend}" (${report.kind}): NOT reachable: ${report.error}\nverdict: fix the address or start the server, then try again\n`);
-      return 1;
-    }
-    const ok = report.maxTopLogprobs > 0 && !report.refused;
-    const verdict = report.refused
-      ? `reachable, but it refused the test request: ${report.refused}; check the model name (a template such as {checkpoint} is filled only for a checkpoint) and the server's own settings`
-      : ok
-        ? "ready: generation and logprob-based scoring will work"
-        : "reachable, but without top_logprobs: judge and choice scorers will record nulls";
-    if (values.json) printJson(io, { ...report, verdict });
-    else {
-      io.out(`backend "${report.backend}" (${report.kind}): reachable\n  models: ${report.models.join(", ") || "(none listed)"}\n`);
+    const report = await core.doctor(values.backend!, { checkpoint: values.checkpoint, run: values.run, step, suites: values.suite });
+    if (values.json) printJson(io, report);
+    else if (!report.reachable) {
+      io.out(`backend "${report.backend}" (${report.kind}): NOT reachable${report.checkpoint ? ` on ${report.checkpoint}` : ""}: ${report.error}\nverdict: ${report.verdict}\n`);
+    } else {
+      io.out(`backend "${report.backend}" (${report.kind}): reachable${report.checkpoint ? ` (tested on ${report.checkpoint}, then stopped)` : ""}\n  models: ${report.models.join(", ") || "(none listed)"}\n`);
       if (report.refused) io.out(`  test request refused: ${report.refused}\n`);
-      else io.out(`  honours n: ${report.honoursN ? "yes" : "no (requests fan out)"}\n  top_logprobs: up to ${report.maxTopLogprobs}\n`);
+      else io.out(`  honours n: ${report.honoursN ? "yes" : "no (requests fan out)"}\n  top_logprobs: ${report.maxTopLogprobs > 0 ? `up to ${report.maxTopLogprobs}` : "none returned"}\n`);
       for (const n of report.notes) io.out(`  note: ${n}\n`);
-      io.out(`verdict: ${verdict}\n`);
+      for (const w of report.warnings) io.out(`  warning: ${w}\n`);
+      io.out(`verdict: ${report.verdict}\n`);
     }
-    return ok ? 0 : 1;
+    return report.ok ? 0 : 1;
   });
 }

@@ -6,14 +6,15 @@
 //   {"id": 1, "result": {"completions": [{"text": "...", "top_logprobs": [{"token": "7", "logprob": -0.1}]}]}}
 //   {"id": 1, "error": {"message": "...", "retryable": false}}
 // Also "prepare" / "release" with params {"checkpoint": {...}} (answer {"result": {"model": "..."}} / {"result": {}}),
-// and "capabilities" (answer {"result": {"models": [...], "honoursN": true, "maxTopLogprobs": 20}}).
+// and "capabilities" (answer {"result": {"models": [...], "honoursN": true, "maxTopLogprobs": 20}}), and "project"
+// (hidden states onto a persona vector; assets/workers/activation_worker.py documents it) for activation scorers.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 import { AdaptiveLimiter } from "./limiter.js";
 import { z } from "zod";
 import { commonFields, modelField } from "./fields.js";
 import { defineBackendKind } from "./kind.js";
-import { fillModelTemplate, type Backend, type Capabilities, type CheckpointTarget, type Completion, type GenerateRequest, type Prepared } from "./types.js";
+import { fillModelTemplate, type Backend, type Capabilities, type CheckpointTarget, type Completion, type GenerateRequest, type Prepared, type ProjectRequest, type Projection } from "./types.js";
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -106,6 +107,24 @@ export class CommandBackend implements Backend {
       const latencyMs = performance.now() - started;
       if (!Array.isArray(res?.completions)) throw new Error(`backend "${this.name}": a generate answer needs result.completions`);
       return res.completions.map((c) => ({ text: c.text ?? "", topLogprobs: c.top_logprobs, tokens: c.tokens, latencyMs }));
+    });
+  }
+
+  async project(prepared: Prepared, req: ProjectRequest): Promise<Projection[]> {
+    return this.limiter.run(async () => {
+      const res = await this.call<{ projections?: { response_avg?: number | null; prompt_last?: number; base_prompt_last?: number | null }[]; versions?: Record<string, string> }>("project", {
+        model: prepared.model,
+        vector: req.vector,
+        layer: req.layer,
+        base: req.base,
+        samples: req.samples,
+      });
+      const rows = res?.projections;
+      if (!Array.isArray(rows) || rows.length !== req.samples.length) throw new Error(`backend "${this.name}": a project answer needs result.projections, one per sample (${req.samples.length})`);
+      return rows.map((r, i) => {
+        if (typeof r?.prompt_last !== "number") throw new Error(`backend "${this.name}": projection ${i} has no numeric prompt_last`);
+        return { responseAvg: typeof r.response_avg === "number" ? r.response_avg : null, promptLast: r.prompt_last, basePromptLast: typeof r.base_prompt_last === "number" ? r.base_prompt_last : null, versions: res.versions ?? {} };
+      });
     });
   }
 

@@ -63,6 +63,28 @@ export interface Capabilities {
   refused?: string;
 }
 
+/** A request to project hidden states onto a persona vector (the activation worker's `project` method). */
+export interface ProjectRequest {
+  /** A torch.save'd float tensor of shape [layers + 1, hidden], index 0 the embedding output. */
+  vector: string;
+  /** Hidden-state index: 0 is the embeddings, L the output of decoder block L - 1. */
+  layer: number;
+  /** The base model's folder, for the fine-tuning shift (its projection at the last prompt token). */
+  base: string | null;
+  samples: { messages: ChatMessage[]; response: string }[];
+}
+
+/** One sample's projections onto v[L] / ||v[L]||, and the library versions that computed them. */
+export interface Projection {
+  /** Mean over the response tokens; null for an empty response. */
+  responseAvg: number | null;
+  /** At the last prompt token. */
+  promptLast: number;
+  /** The base model's, at the same position (when a base was given). */
+  basePromptLast: number | null;
+  versions: Record<string, string>;
+}
+
 export interface Backend {
   readonly name: string;
   readonly kind: string;
@@ -75,6 +97,8 @@ export interface Backend {
    */
   prepare(target: CheckpointTarget | null, role?: BackendRole): Promise<Prepared>;
   generate(prepared: Prepared, request: GenerateRequest, signal?: AbortSignal): Promise<Completion[]>;
+  /** Projections of hidden states onto a persona vector; only backends that run the model in-process have it. */
+  project?(prepared: Prepared, request: ProjectRequest, signal?: AbortSignal): Promise<Projection[]>;
   /** Reachability and capabilities, for `driftscope doctor` and "test connection". */
   detect(target?: CheckpointTarget | null): Promise<Capabilities>;
   close(): Promise<void>;

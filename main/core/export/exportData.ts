@@ -47,11 +47,15 @@ export function loadExportData(store: Store, spec: ChartSpec, appVersion: string
         suite: { key: suite.key, version: suite.version },
         score: t.score,
         // Each kind says how a manifest records it (judges: the template by hash, and how many of the exported
-        // samples were scored from logprobs or by sampling, on a server without logprobs).
+        // samples were scored from logprobs or by sampling, on a server without logprobs; activation scorers: the
+        // worker's library versions).
         scorers: t.scorers.map((sc) => {
           const kind = scorerKind(sc.kind);
           const recorded = kind.manifest?.(sc) ?? sc;
-          return kind.needs === "judge" ? { ...recorded, estimators: probes.judgeEstimators(spec.runs, t.id, sc.name) } : recorded;
+          if (kind.needs === "judge") return { ...recorded, estimators: probes.judgeEstimators(spec.runs, t.id, sc.name) };
+          // Activation projections: the worker's library versions (Python, torch, transformers) behind the samples.
+          if (kind.needs === "activations") return { ...recorded, computedWith: probes.activationVersions(spec.runs, t.id, sc.name) };
+          return recorded;
         }),
       },
     ]),

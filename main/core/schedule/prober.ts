@@ -3,10 +3,10 @@
 import { setMaxListeners } from "node:events";
 import { stat } from "node:fs/promises";
 import { HttpError } from "../backends/http.js";
-import type { Backend, ChatMessage, Completion, Prepared } from "../backends/types.js";
+import type { Backend, ChatMessage, Completion, Prepared, Projection } from "../backends/types.js";
 import type { Publish } from "../events/bus.js";
 import { scorerKind } from "../probes/scorers/registry.js";
-import type { JudgeCall, JudgeSampleCall, ScoreValue } from "../probes/scorers/types.js";
+import type { JudgeCall, JudgeSampleCall, ProjectCall, ScoreValue } from "../probes/scorers/types.js";
 import type { ScoringService } from "../probes/scoring.js";
 import { resolveContext } from "../probes/runVariables.js";
 import type { Context, Item, Trait } from "../probes/suiteSchema.js";
@@ -356,7 +356,7 @@ export class Prober {
     return Promise.all(
       unit.indices.map(async (index, i) => {
         const c = completions[i] ?? completions[completions.length - 1]!;
-        const values = await this.score(t, unit, c, judge, signal);
+        const values = await this.score(t, unit, c, prepared, judge, signal);
         const main = values[t.score] ?? { value: null, nullReason: "no score" };
         const stored = storedResponse(c.text, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
         return this.sampleRow(checkpoint, saved, unit, index, {
@@ -372,7 +372,7 @@ export class Prober {
   }
 
   /** Every scorer of the trait, in order, through the registry: what a scorer needs decides what it is given. */
-  private async score(t: Trait, unit: Unit, c: Completion, judge: Prepared | null, signal: AbortSignal): Promise<Record<string, ScoreValue>> {
+  private async score(t: Trait, unit: Unit, c: Completion, prepared: Prepared, judge: Prepared | null, signal: AbortSignal): Promise<Record<string, ScoreValue>> {
     const values: Record<string, ScoreValue> = {};
     const judgeBackend = this.plan.judge;
     const callJudge: JudgeCall | null =
@@ -385,6 +385,21 @@ export class Prober {
       judge && judgeBackend
         ? async ({ prompt, maxTokens, n }) => judgeBackend.generate(judge, { messages: [{ role: "user", content: prompt }], n, temperature: 1, topP: 1, maxTokens }, signal)
         : null;
+    // Activation scorers of one sample that ask for the same vector, layer and base share one forward pass.
+    const backend = this.plan.backend;
+    const projections = new Map<string, Promise<Projection>>();
+    const project: ProjectCall | null = backend.project
+      ? (req) => {
+          const key = JSON.stringify([req.vector, req.layer, req.base]);
+          let p = projections.get(key);
+          if (!p) {
+            const messages = buildMessages(unit.context, unit.item, unit.wording);
+            p = backend.project!(prepared, { ...req, samples: [{ messages, response: c.text }] }, signal).then((rows) => rows[0]!);
+            projections.set(key, p);
+          }
+          return p;
+        }
+      : null;
     for (const s of t.scorers) {
       const kind = scorerKind(s.kind);
       if (kind.needs === "judge" && !callJudge) {
@@ -400,6 +415,7 @@ export class Prober {
         thresholds: this.plan.thresholds ?? {},
         judge: callJudge,
         judgeSample: sampleJudge,
+        project,
       });
     }
     return values;

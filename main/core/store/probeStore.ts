@@ -406,6 +406,24 @@ export class ProbeStore {
     return { logprobs: rows.filter((r) => r.e !== "sampled").reduce((a, r) => a + r.n, 0), sampled: rows.find((r) => r.e === "sampled")?.n ?? 0 };
   }
 
+  /**
+   * The library versions an activation scorer's stored projections were computed with (the worker reports them with
+   * each answer), over some runs' samples of a trait, with how many samples each set of versions scored.
+   */
+  activationVersions(runIds: number[], traitKey: string, scorer: string): { versions: Record<string, string>; samples: number }[] {
+    if (runIds.length === 0) return [];
+    const path = `$."${scorer.replace(/"/g, '""')}".activation.versions`;
+    const rows = this.db
+      .prepare(
+        `SELECT json_extract(s.scores, ?) AS v, count(*) AS n FROM sample s
+         JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id
+         WHERE c.run_id IN (${runIds.map(() => "?").join(",")}) AND t.trait_key = ? AND json_type(s.scores, ?) = 'object'
+         GROUP BY v ORDER BY v`,
+      )
+      .all(path, ...runIds, traitKey, path) as { v: string; n: number }[];
+    return rows.map((r) => ({ versions: JSON.parse(r.v) as Record<string, string>, samples: r.n }));
+  }
+
   countSamples(checkpointId: number, traitId: number, contextId: number): number {
     return (this.db.prepare(`SELECT count(*) AS n FROM sample WHERE checkpoint_id = ? AND trait_id = ? AND context_id = ?`).get(checkpointId, traitId, contextId) as { n: number }).n;
   }

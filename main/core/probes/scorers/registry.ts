@@ -1,6 +1,7 @@
 // Every scorer kind, one line each. The suite schema's scorer union, the prober and the export manifest are built
 // from this list, so adding a kind is its module plus one line here.
 import { z } from "zod";
+import { activationProjectionScorer } from "./activationProjection.js";
 import { capsRatioScorer } from "./capsRatio.js";
 import { choiceLogprobScorer } from "./choiceLogprob.js";
 import { derivedScorer } from "./derived.js";
@@ -20,6 +21,7 @@ export const SCORERS = [
   patternScorer,
   derivedScorer,
   lengthScorer,
+  activationProjectionScorer,
 ] as const;
 
 type SchemaOf<K> = K extends { readonly schema: infer Z } ? Z : never;

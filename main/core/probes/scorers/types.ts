@@ -1,7 +1,7 @@
 // What a scorer kind is: one module per kind (its suite schema, what it needs, its math), registered in registry.ts.
 // The prober, the suite loader and the export manifest only ever go through this interface.
 import { z } from "zod";
-import type { Completion, TopLogprob } from "../../backends/types.js";
+import type { Completion, Projection, TopLogprob } from "../../backends/types.js";
 
 export type { TopLogprob };
 
@@ -19,13 +19,18 @@ export interface ScoreValue {
    */
   estimator?: "sampled";
   answers?: string[];
+  /** An activation scorer's projections (all of them, whichever is the value), with the worker's library versions. */
+  activation?: { layer: number; responseAvg: number | null; promptLast: number; basePromptLast: number | null; versions: Record<string, string> };
 }
 
 /**
  * What a scorer needs to run: only the answer's text, a judge backend, the probed model's own next-token
  * logprobs, or the values of scorers listed before it.
  */
-export type ScorerNeed = "text" | "judge" | "logprobs" | "scores";
+export type ScorerNeed = "text" | "judge" | "logprobs" | "scores" | "activations";
+
+/** The probed model's hidden states for this sample (prompt and answer), projected onto a persona vector. */
+export type ProjectCall = (request: { vector: string; layer: number; base: string | null }) => Promise<Projection>;
 
 /** A call to the judge backend with one prompt; the prober makes it (and fills in model and sampling). */
 export type JudgeCall = (request: { prompt: string; maxTokens: number; topLogprobs: number }) => Promise<Completion | undefined>;
@@ -50,6 +55,8 @@ export interface ScoreInput {
   judge: JudgeCall | null;
   /** The same judge sampled n times, for a judge whose server returns no logprobs (null without a judge). */
   judgeSample?: JudgeSampleCall | null;
+  /** Projections by the probed model's backend, where it can make them (the activation worker); null elsewhere. */
+  project?: ProjectCall | null;
 }
 
 /** What the suite loader tells a scorer about the trait it is in, for checks beyond its schema. */
