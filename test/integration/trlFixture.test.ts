@@ -2,7 +2,7 @@
 // checkpoint is complete, and each logged quantity is one series (trainer_state.json's `reward` and TensorBoard's
 // `train/reward` together) holding exactly the values trainer_state.json has.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { cli, cliJson } from "../support/cli.js";
@@ -33,6 +33,25 @@ test("a real TRL GRPO run: one series per quantity, its values those of trainer_
   const expected = history.filter((e) => typeof e.reward === "number").map((e) => [e.step, e.reward]);
   assert.deepEqual(points.map((p) => [p.step, p.value]), expected, "every value exactly as trainer_state.json has it");
   assert.ok(points.every((p) => p.wallTime !== null), "with TensorBoard's wall times");
+  // Every value of every entry, not only the reward: one stored point per (quantity, step), equal to the file's.
+  const all = await cliJson<{ key: string; step: number; value: number }[]>(["metrics", RUN, "--db", db, "--json"]);
+  const stored = new Map<string, number>();
+  for (const m of all) {
+    assert.ok(!stored.has(`${m.key}@${m.step}`), `${m.key} at ${m.step} stored once`);
+    stored.set(`${m.key}@${m.step}`, m.value);
+  }
+  let compared = 0;
+  for (const e of history) {
+    for (const [k, v] of Object.entries(e)) {
+      if (k === "step" || typeof v !== "number") continue;
+      assert.equal(stored.get(`${k}@${e.step}`), v, `${k} at step ${e.step}`);
+      compared++;
+    }
+  }
+  assert.ok(compared >= 80 * 20, `${compared} values compared`);
+  // TRL logged the rollouts of each of the 80 steps: every completions file is there for the rollout reader.
+  const completions = readdirSync(join(root, "completions")).filter((f) => /^completions_\d{5}\.parquet$/.test(f));
+  assert.equal(completions.length, 80);
   // trainer_state.json says global_step 80 of max_steps 80: the run is finished.
   const runs = await cliJson<{ name: string; status: string; statusMessage: string | null }[]>(["runs", "--db", db, "--json"]);
   assert.deepEqual(runs.map((r) => [r.name, r.status, r.statusMessage]), [[RUN, "finished", "training reached max_steps 80"]]);
