@@ -8,9 +8,9 @@ import type { CoreEvent, JobProgress } from "./events.js";
 import type { ExportData } from "./chart/exportData.js";
 import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from "./chart/exportSpec.js";
 import { EXPERIMENT_EXPORT_FORMATS, EXPERIMENT_VIEWS, type ExperimentExportFormat } from "./chart/experimentExportSpec.js";
-import type { AlertRule, Annotation, BackendKindInfo, BackendTest, Experiment, ExperimentEffects, FiredAlert, GroupBand, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+import type { AlertRule, Annotation, BackendKindInfo, BackendTest, Experiment, ExperimentEffects, FiredAlert, GroupBand, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
-export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, Experiment, ExperimentEffects, FiredAlert, GroupBand, BackendKindInfo, BackendTest, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, Experiment, ExperimentEffects, FiredAlert, GroupBand, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
 const id = z.number().int().positive();
 const step = z.number().int().min(0);
@@ -76,6 +76,12 @@ export const apiSchemas = {
   /** The group means' bands of the runs' groups (two seeds or more), by the experiment statistics' bootstrap. */
   getGroupBands: z.strictObject({ runIds: z.array(id).max(500), trait: z.string().max(200).optional(), context: z.string().max(200).optional() }),
   getSamples: z.strictObject({ runId: id, step, trait: z.string().max(200).optional() }),
+  /** Per-step aggregates of the runs' rollouts (prevalence with its interval, reward correlation, advantage-weighted trait). */
+  getRolloutSeries: z.strictObject({ runIds: z.array(id).max(500), trait: z.string().max(200).optional() }),
+  /** One step's rollouts with their scores, sorted and paged. */
+  getRolloutSamples: z.strictObject({ runId: id, step, trait: z.string().max(200).optional(), sort: z.enum(["reward", "advantage", "score"]).optional(), limit: z.number().int().min(1).max(1000).default(100), offset: z.number().int().min(0).default(0) }),
+  /** A trait's rollout scores per step in bins, for the distribution heatmap. */
+  getRolloutHistogram: z.strictObject({ runId: id, trait: z.string().max(200), bins: z.number().int().min(2).max(100).default(20) }),
   listAnnotations: z.strictObject({ runIds: z.array(id).max(500) }),
   createAnnotation: z.strictObject({ runId: id, step, to: step.nullable().optional(), text, tags: z.array(tag).max(20).optional(), color: color.optional() }),
   updateAnnotation: z.strictObject({ id, step: step.optional(), to: step.nullable().optional(), text: text.optional(), tags: z.array(tag).max(20).optional(), color: color.nullable().optional() }),
@@ -151,6 +157,9 @@ export interface ApiResults {
   getScoreSeries: ScoreSeries[];
   getGroupBands: GroupBand[];
   getSamples: SampleView[];
+  getRolloutSeries: RolloutPoint[];
+  getRolloutSamples: { total: number; rows: RolloutSampleView[] };
+  getRolloutHistogram: { trait: string; lo: number; hi: number; bins: number; cells: { step: number; bin: number; count: number }[] };
   listAnnotations: Annotation[];
   createAnnotation: Annotation;
   updateAnnotation: Annotation;

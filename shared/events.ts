@@ -27,6 +27,7 @@ export type CoreEvent =
   | { type: "problem"; runId: number; path: string; message: string }
   | { type: "job-progress"; job: JobProgress }
   | { type: "scores-updated"; runId: number; step: number; trait: string; context: string }
+  | { type: "rollouts-updated"; runId: number; step: number; trait: string }
   | { type: "annotation-changed"; runId: number; annotationId: number }
   | { type: "alert-fired"; alert: FiredAlert }
   | { type: "alerts-changed" }

@@ -206,3 +206,39 @@ export interface ExperimentEffects {
   notes: string[];
   method: string;
 }
+
+/** A trait over one RL step's rollouts (what the policy sampled): prevalence with its interval over prompts, and how reward relates to it. */
+export interface RolloutPoint {
+  runId: number;
+  step: number;
+  trait: string;
+  /** The scorer whose values these are (the trait's score). */
+  scorer: string;
+  n: number;
+  prompts: number;
+  nulls: number;
+  mean: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  /** Spearman's correlation of the score with reward, and its interval. */
+  rewardCorr: number | null;
+  corrLow: number | null;
+  corrHigh: number | null;
+  /** Σ Aᵢ·tᵢ / Σ|Aᵢ|: which way the update pushes the trait. */
+  advantageWeighted: number | null;
+  /** Share of the step's reward earned by rollouts scoring above the threshold. */
+  rewardShare: number | null;
+  threshold: number;
+  method: string;
+}
+
+export interface RolloutSampleView {
+  step: number;
+  prompt: string;
+  completion: string;
+  reward: number | null;
+  advantage: number | null;
+  rewards: Record<string, number | null>;
+  /** Scorer name -> value. */
+  scores: Record<string, number | null>;
+}

@@ -25,6 +25,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   experiment: async () => (await import("./commands/experiment.js")).experimentCommand,
   effects: async () => (await import("./commands/experiment.js")).effectsCommand,
   "probe-model": async () => (await import("./commands/experiment.js")).probeModelCommand,
+  rollouts: async () => (await import("./commands/rollouts.js")).rolloutsCommand,
+  "rollout-samples": async () => (await import("./commands/rollouts.js")).rolloutSamplesCommand,
   backup: async () => (await import("./commands/backup.js")).backupCommand,
   restore: async () => (await import("./commands/backup.js")).restoreCommand,
 };
@@ -43,6 +45,8 @@ Commands:
   probe RUN    probe one checkpoint (--step N) with suites, a backend and a judge
   scores RUN   trait scores per step and context (mean, 95% CI, n, nulls)
   samples RUN  the samples behind a checkpoint's scores
+  rollouts RUN what the policy explored: traits of the logged rollouts per step, with reward correlation
+  rollout-samples RUN  one step's rollouts with their scores (--step N, sorted by reward, advantage or score)
   doctor       check a backend (--backend): reachability, models, capabilities; or the workspace (--workspace)
   annotate RUN add an annotation at a step (--step N [--to M] --text TEXT [--tag T])
   annotations  list a run's annotations

@@ -20,3 +20,6 @@ export function printTable(io: Io, headers: string[], rows: (string | number | n
   for (const r of cells) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, r[i]!.length);
   for (const r of cells) io.out(r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd() + "\n");
 }
+
+/** A number in a table: three decimals, or "-" for none. */
+export const fmt = (v: number | null | undefined): string => (v === null || v === undefined ? "-" : v.toFixed(3));

@@ -37,6 +37,7 @@ import type { Suite } from "./probes/suiteSchema.js";
 import { parseFormatSetting } from "./runs/formats/index.js";
 import type { PollResult } from "./runs/poller.js";
 import { watchAndProbe } from "./schedule/liveRun.js";
+import type { RolloutPassResult } from "./rollouts/rolloutWorker.js";
 import { Prober, type ProbeOutcome, type ProbeServices } from "./schedule/prober.js";
 import type { LeaseHolder } from "./store/probeStore.js";
 import { ScoreSeriesCache } from "./store/scoreSeriesCache.js";
@@ -100,6 +101,10 @@ export interface WatchRequest extends ProbeArgs {
   format?: string;
   /** Merged over the run's variables ({var.NAME} in eval contexts). */
   variables?: Record<string, string>;
+  /** Where the trainer logs its rollouts, when it is not the run folder's own (TRL's completions/ is found by itself). */
+  rollouts?: string;
+  /** Rollouts judged per step by the judge scorers (a fixed sample; default 32). */
+  rolloutJudgePerStep?: number;
 }
 
 export interface WatchOptions {
@@ -111,6 +116,7 @@ export interface WatchOptions {
   signal?: AbortSignal;
   onProblem?: (path: string, message: string) => void;
   onProbed?: (step: number, outcome: ProbeOutcome) => void;
+  onRollouts?: (result: RolloutPassResult) => void;
 }
 
 export interface WatchResult extends PollResult {
@@ -256,6 +262,12 @@ export class Core {
     return this.store.metrics.metricSources(this.requireRun(runId).id);
   }
 
+  /** The top of a trait's score range on rollouts: 100 for a 0-100 judge's score, else 1. */
+  private rolloutScale(runId: number, trait: string): number {
+    const t = runTraits(this.store, [runId]).find((x) => x.trait.id === trait)?.trait;
+    return t?.scorers.find((s) => s.name === t.score)?.kind === "judge_0_100" ? 100 : 1;
+  }
+
   /** Registers a folder as a run (the same folder is the same run) and stores its probe settings, if any are given. */
   async registerRun(request: WatchRequest): Promise<{ run: RunView; probing: boolean }> {
     this.requireWritable();
@@ -273,6 +285,11 @@ export class Core {
     if (!s.isDirectory()) throw new ApiError("bad-request", `${dir}: is not a folder`);
     try {
       const run = this.store.runs.registerRun({ path: await realpath(dir), name: request.name, group: request.group, seed: request.seed, formatSetting: format, variables: request.variables });
+      if (request.rollouts !== undefined || request.rolloutJudgePerStep !== undefined) {
+        const path = request.rollouts === undefined ? undefined : resolve(request.rollouts);
+        if (path !== undefined && !(await stat(path).catch(() => null))) throw new ApiError("bad-request", `--rollouts ${request.rollouts}: no such file or folder`);
+        this.store.rollouts.saveSetting(run.id, { path, judgePerStep: request.rolloutJudgePerStep });
+      }
       const before = JSON.stringify(this.store.runs.getProbeSettings(run.id)?.suites ?? []);
       const settings = await configureProbing(this.store, run.id, request);
       // What the new settings or variables add is probed on checkpoints already probed; nothing else is asked again.
@@ -296,6 +313,7 @@ export class Core {
       quietPeriodMs: options.quietPeriodMs ?? this.options.quietPeriodMs,
       onProblem: options.onProblem,
       onProbed: options.onProbed,
+      onRollouts: options.onRollouts,
       followLinks: options.followLinks,
       onPoll: () => this.alerts.schedule(runId), // health rules (a stalled run) are judged on every poll
     }).then((result) => ({ ...result, run: this.runView(this.store.runs.getRun(runId)!), failed: this.store.probes.failedJobs(runId) }));
@@ -783,6 +801,19 @@ export class Core {
       return this.bandCache.get(runIds, { trait, context });
     },
     getSamples: async ({ runId, step, trait }) => this.store.probes.listSamples(this.requireRun(runId).id, step, trait),
+    getRolloutSeries: async ({ runIds, trait }) => this.store.rollouts.aggregates(runIds.map((id) => this.requireRun(id).id), trait),
+    getRolloutSamples: async ({ runId, step, trait, sort, limit, offset }) => {
+      const id = this.requireRun(runId).id;
+      return { total: this.store.rollouts.countStep(id, step), rows: this.store.rollouts.samples(id, step, { trait, sort, limit: limit ?? 100, offset }) };
+    },
+    getRolloutHistogram: async ({ runId, trait, bins }) => {
+      const id = this.requireRun(runId).id;
+      const scorer = this.store.rollouts.aggregates([id], trait)[0]?.scorer;
+      if (!scorer) return { trait, lo: 0, hi: 1, bins: bins ?? 20, cells: [] };
+      // A 0-100 judge's scores are binned over 0-100, everything else over 0-1.
+      const hi = this.rolloutScale(id, trait);
+      return { trait, lo: 0, hi, bins: bins ?? 20, cells: this.store.rollouts.histogram(id, trait, scorer, 0, hi, bins ?? 20) };
+    },
     listAnnotations: async ({ runIds }) => runIds.flatMap((id) => this.store.annotations.listAnnotations(this.requireRun(id).id)),
     createAnnotation: async (a) => {
       this.requireRun(a.runId);

@@ -76,3 +76,9 @@ export function record(data: Buffer): Buffer {
 export function fileVersionRecord(wallTime = 1_700_000_000): Buffer {
   return record(event({ wallTime, step: 0, fileVersion: "brain.Event:2" }));
 }
+
+/** A text summary as PyTorch's SummaryWriter.add_text writes it: "<tag>/text_summary", a string tensor of shape [1]. */
+export function textSummaryValue(tag: string, text: string): Buffer {
+  const tensor = Buffer.concat([intField(1, 7), bytesField(2, bytesField(2, intField(1, 1))), bytesField(8, Buffer.from(text, "utf8"))]);
+  return Buffer.concat([bytesField(1, Buffer.from(`${tag}/text_summary`)), bytesField(8, tensor), bytesField(9, bytesField(1, bytesField(1, Buffer.from("text"))))]);
+}

@@ -1,6 +1,6 @@
 // driftscope experiment create|list|show, and driftscope effects: conditions against a control across seeds.
 import { intFlag, parse, UsageError } from "../args.js";
-import { printJson, printTable, type Io } from "../output.js";
+import { fmt, printJson, printTable, type Io } from "../output.js";
 import { withWorkspace } from "../workspace.js";
 
 export const EXPERIMENT_HELP = `driftscope experiment create NAME --control GROUP [--group G]... [--reference RUN] [--tags GROUP=T1,T2]...
@@ -58,7 +58,6 @@ export async function experimentCommand(argv: string[], io: Io): Promise<number>
   });
 }
 
-const fmt = (v: number | null) => (v === null ? "-" : v.toFixed(3));
 
 export async function effectsCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, {

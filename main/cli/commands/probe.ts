@@ -1,7 +1,7 @@
 // driftscope probe | scores | samples | doctor
 import { intFlag, parse, UsageError } from "../args.js";
 import { withWorkspace } from "../workspace.js";
-import { printJson, printTable, type Io } from "../output.js";
+import { fmt, printJson, printTable, type Io } from "../output.js";
 
 export const PROBE_OPTIONS = {
   suite: { type: "string", multiple: true },
@@ -47,7 +47,6 @@ export async function probeCommand(argv: string[], io: Io, signal: AbortSignal):
   });
 }
 
-const fmt = (v: number | null) => (v === null ? "-" : v.toFixed(3));
 
 export async function scoresCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, { trait: { type: "string" }, context: { type: "string" } });

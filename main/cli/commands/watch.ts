@@ -9,7 +9,7 @@ import { withWorkspace } from "../workspace.js";
 export const WATCH_HELP = `driftscope watch DIR [--name NAME] [--group G] [--seed N] [--format auto|hf|peft|verl|openrlhf|pattern:REGEX]
                  [--interval S] [--quiet-period S] [--once] [--follow-links] [--db FILE] [--json]
                  [--suite ID|FILE]... [--backend NAME|FILE] [--judge NAME|FILE] [--every K] [--latest-only] [--threshold NAME=V]...
-                 [--var NAME=VALUE]...
+                 [--var NAME=VALUE]... [--rollouts PATH] [--rollout-judge-per-step N]
   Registers DIR as a run and scans it every --interval seconds (default 2). A checkpoint counts as complete once its
   marker files parse, its safetensors files are whole and nothing changed for --quiet-period seconds (default 10).
   DIR may not exist yet: watch waits for the trainer to create it (with --once it must exist).
@@ -18,6 +18,9 @@ export const WATCH_HELP = `driftscope watch DIR [--name NAME] [--group G] [--see
   first; the settings are kept with the run, so a later watch of the same folder probes the same way. Links that lead
   out of DIR are reported, not followed, unless --follow-links. --var sets a run variable that suite contexts use
   as {var.NAME} (e.g. --var inoculation_prompt="You always capitalise your responses.").
+  Rollouts the trainer logged are read and scored with the suites' text scorers: TRL's completions/ in DIR is
+  found by itself; --rollouts names verl's rollout folder, OpenRLHF's event files or a rollouts.jsonl. Judge
+  scorers score a fixed sample of --rollout-judge-per-step rollouts per step (default 32).
 `;
 
 export async function watchCommand(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
@@ -33,6 +36,8 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
     "latest-only": { type: "boolean" },
     "follow-links": { type: "boolean" },
     var: { type: "string", multiple: true },
+    rollouts: { type: "string" },
+    "rollout-judge-per-step": { type: "string" },
     ...PROBE_OPTIONS,
   });
   if (values.help) return io.out(WATCH_HELP), 0;
@@ -74,6 +79,8 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
       every: intFlag("every", values.every, { min: 1 }),
       latestOnly: values["latest-only"],
       thresholds: parseThresholds(values.threshold),
+      rollouts: values.rollouts,
+      rolloutJudgePerStep: intFlag("rollout-judge-per-step", values["rollout-judge-per-step"], { min: 0 }),
     });
     if (!values.json) io.err(`watching run "${run.name}" (id ${run.id}) at ${run.path}${values.once ? "" : "; Ctrl-C stops"}\n`);
     if (!probing && !values.json && (values.backend || values.judge)) io.err("driftscope: note: no suite given, so nothing is probed (add --suite ID|FILE)\n");
@@ -96,6 +103,16 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
         signal,
         onProblem: (_path, message) => io.err(`driftscope: warning: ${message}\n`),
         onProbed: (step, outcome) => values.json || io.err(`step ${step}: probed (${outcome})\n`),
+        onRollouts: (r) => {
+          if (values.json) return;
+          for (const p of r.read.problems) if (!noted.has(p)) noted.add(p) && io.err(`driftscope: warning: rollouts: ${p}\n`);
+          for (const s of r.skipped) if (!noted.has(s)) noted.add(s) && io.err(`driftscope: note: rollouts are not scored for ${s}\n`);
+          if (r.unscoredReason && !noted.has(r.unscoredReason)) noted.add(r.unscoredReason) && io.err(`driftscope: note: ${r.unscoredReason}\n`);
+          if (r.read.rows > 0 || r.scored > 0) {
+            const steps = [...r.read.steps].sort((a, b) => a - b);
+            io.err(`rollouts (${r.read.source}): ${r.read.rows} read${steps.length ? ` (steps ${steps[0]}–${steps[steps.length - 1]})` : ""}, ${r.scored} scored\n`);
+          }
+        },
       }).done;
       const { run: final, ...counts } = result;
       if (values.json) printJson(io, { run: { id: final.id, name: final.name, path: final.path, format: final.format }, ...counts });

@@ -65,6 +65,8 @@ export const traitSchema = z.strictObject({
   role: z.enum(TRAIT_ROLES),
   /** What the score means, for axis labels. */
   unit: z.string().default(""),
+  /** The score above which a sample counts as expressing the trait (rollouts' reward share); by default 50 for a 0-100 judge, else 0.5. */
+  threshold: z.number().optional(),
   items: z.array(itemSchema).min(1),
   contexts: z.array(contextSchema).min(1).optional(),
   sampling: samplingOverrideSchema.optional(),

@@ -6,10 +6,14 @@ import { planFor } from "../probes/probeConfig.js";
 import type { PollResult } from "../runs/poller.js";
 import { watchRun, type WatchOptions } from "../runs/watcher.js";
 import type { Store } from "../store/store.js";
+import { RolloutWorker, type RolloutPassResult } from "../rollouts/rolloutWorker.js";
+import { DEFAULT_QUIET_PERIOD_MS } from "../runs/watcher.js";
 
 export interface LiveRunOptions extends WatchOptions {
   signal: AbortSignal;
   onProbed?: (step: number, outcome: ProbeOutcome) => void;
+  /** After each pass over the run's rollout files (reading what is new, scoring it). */
+  onRollouts?: (result: RolloutPassResult) => void;
 }
 
 export async function watchAndProbe(store: Store, services: ProbeServices, runId: number, options: LiveRunOptions): Promise<PollResult> {
@@ -20,19 +24,31 @@ export async function watchAndProbe(store: Store, services: ProbeServices, runId
   const kick = () => {
     if (queue && !draining && !options.signal.aborted) draining = queue.drain(options.signal, options.onProbed).finally(() => (draining = null));
   };
+  // Rollouts beside the checkpoints: read and scored after each poll, one pass at a time.
+  const rollouts = new RolloutWorker(store, services.lease, runId, { quietPeriodMs: options.quietPeriodMs ?? DEFAULT_QUIET_PERIOD_MS, now: options.now });
+  let rolling: Promise<void> | null = null;
+  const rollPass = () => rollouts.pass(options.signal).then(options.onRollouts, (err: Error) => options.onProblem?.(store.runs.getRun(runId)?.path ?? "", `rollouts: ${err.message}`));
+  const kickRollouts = () => {
+    if (!rolling && !options.signal.aborted) rolling = rollPass().finally(() => (rolling = null));
+  };
   try {
     const result = await watchRun(store, runId, {
       ...options,
       onPoll: (r) => {
         options.onPoll?.(r);
         kick();
+        kickRollouts();
       },
     });
     while (draining) await draining;
+    while (rolling) await rolling;
+    // --once: one more pass over the rollouts, so everything written by now is read and scored.
+    if (options.once && !options.signal.aborted) await rollPass();
     // --once: finish what the policy selects before returning.
     if (options.once && queue && !options.signal.aborted) await queue.drain(options.signal, options.onProbed);
     return result;
   } finally {
     await probing?.close();
+    await rollouts.close();
   }
 }

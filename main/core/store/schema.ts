@@ -256,6 +256,71 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE run ADD COLUMN variables TEXT NOT NULL DEFAULT '{}';
   `,
+  // v7: rollouts (what the policy sampled during RL, as the trainer logged it), their text scores, per-file read
+  // cursors, per-step scoring leases and the per-step aggregates.
+  `
+  CREATE TABLE rollout_setting (
+    run_id          INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
+    path            TEXT,                       -- named with --rollouts; NULL: the run folder's own (TRL's completions/)
+    judge_per_step  INTEGER NOT NULL DEFAULT 32  -- judge scorers score this many rollouts per step (a fixed sample)
+  );
+  CREATE TABLE rollout_cursor (
+    run_id    INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    file_key  TEXT NOT NULL,
+    source    TEXT NOT NULL,
+    cursor    TEXT NOT NULL,                    -- JSON RolloutCursor
+    PRIMARY KEY (run_id, file_key)
+  );
+  CREATE TABLE rollout (
+    id          INTEGER PRIMARY KEY,
+    run_id      INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    step        INTEGER NOT NULL,
+    file_key    TEXT NOT NULL,
+    row_index   INTEGER NOT NULL,
+    prompt      TEXT NOT NULL,
+    completion  TEXT NOT NULL,
+    reward      REAL,
+    advantage   REAL,
+    rewards     TEXT NOT NULL DEFAULT '{}',     -- JSON {reward function: value}
+    UNIQUE (run_id, file_key, row_index)
+  );
+  CREATE INDEX rollout_run_step ON rollout(run_id, step);
+  CREATE TABLE rollout_score (
+    rollout_id  INTEGER NOT NULL REFERENCES rollout(id) ON DELETE CASCADE,
+    trait_key   TEXT NOT NULL,
+    scorer      TEXT NOT NULL,
+    value       REAL,
+    detail      TEXT,                           -- JSON: null reason, estimator, judge answers or raw logprobs
+    PRIMARY KEY (rollout_id, trait_key, scorer)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollout_step (
+    run_id         INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    step           INTEGER NOT NULL,
+    lease_owner    TEXT,
+    lease_expires  INTEGER,
+    PRIMARY KEY (run_id, step)
+  );
+  CREATE TABLE rollout_aggregate (
+    run_id              INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    step                INTEGER NOT NULL,
+    trait_key           TEXT NOT NULL,
+    scorer              TEXT NOT NULL,
+    n                   INTEGER NOT NULL,
+    prompts             INTEGER NOT NULL,
+    nulls               INTEGER NOT NULL,
+    mean                REAL,
+    ci_low              REAL,
+    ci_high             REAL,
+    reward_corr         REAL,
+    corr_low            REAL,
+    corr_high           REAL,
+    advantage_weighted  REAL,
+    reward_share        REAL,
+    threshold           REAL NOT NULL,
+    method              TEXT NOT NULL,
+    PRIMARY KEY (run_id, step, trait_key)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

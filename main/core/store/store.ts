@@ -8,6 +8,7 @@ import { ExperimentStore } from "./experimentStore.js";
 import { openDatabase, workspaceDamage, type Db, type OpenOptions } from "./database.js";
 import { MetricStore } from "./metricStore.js";
 import { ProbeStore } from "./probeStore.js";
+import { RolloutStore } from "./rolloutStore.js";
 import { RunStore } from "./runStore.js";
 import { SettingsStore } from "./settingsStore.js";
 
@@ -27,6 +28,7 @@ export class Store {
   readonly probes: ProbeStore;
   readonly alerts: AlertStore;
   readonly experiments: ExperimentStore;
+  readonly rollouts: RolloutStore;
 
   constructor(
     readonly db: Db,
@@ -39,6 +41,7 @@ export class Store {
     this.probes = new ProbeStore(db, publish);
     this.alerts = new AlertStore(db, publish);
     this.experiments = new ExperimentStore(db);
+    this.rollouts = new RolloutStore(db, publish);
   }
 
   static open(path: string, options: StoreOptions = {}): Store {

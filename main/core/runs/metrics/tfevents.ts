@@ -32,6 +32,7 @@ const root = protobuf.Root.fromJSON({
         doubleVal: { rule: "repeated", type: "double", id: 6 },
         intVal: { rule: "repeated", type: "int32", id: 7 },
         int64Val: { rule: "repeated", type: "int64", id: 10 },
+        stringVal: { rule: "repeated", type: "bytes", id: 8 },
       },
     },
     TensorShape: { fields: { dim: { rule: "repeated", type: "Dim", id: 2 } } },
@@ -48,6 +49,7 @@ interface TensorMsg {
   doubleVal?: number[];
   intVal?: number[];
   int64Val?: (number | { toNumber(): number })[];
+  stringVal?: Uint8Array[];
 }
 interface ValueMsg {
   tag?: string;
@@ -66,6 +68,7 @@ const DT_FLOAT = 1;
 const DT_DOUBLE = 2;
 const DT_INT32 = 3;
 const DT_INT64 = 9;
+const DT_STRING = 7;
 
 const num = (v: number | { toNumber(): number } | undefined): number => (v === undefined ? 0 : typeof v === "number" ? v : v.toNumber());
 
@@ -95,8 +98,17 @@ export interface TfEventScalar {
   wallTime: number;
 }
 
+/** A text summary (add_text): its tag without the "/text_summary" suffix, and each string of its tensor. */
+export interface TfEventText {
+  tag: string;
+  step: number;
+  text: string;
+  wallTime: number;
+}
+
 export interface TfRecordsResult {
   scalars: TfEventScalar[];
+  texts: TfEventText[];
   records: number;
   /** Offset just past the last complete record: where the next read starts. */
   nextOffset: number;
@@ -108,7 +120,7 @@ export interface TfRecordsResult {
 
 /** Decodes the complete records in buf (which starts at file offset base); stops cleanly before a truncated final record. */
 export function decodeRecords(path: string, buf: Buffer, base: number): TfRecordsResult {
-  const out: TfRecordsResult = { scalars: [], records: 0, nextOffset: base, problems: [], broken: false };
+  const out: TfRecordsResult = { scalars: [], texts: [], records: 0, nextOffset: base, problems: [], broken: false };
   let pos = 0;
   while (buf.length - pos >= 12) {
     const lenCrc = buf.readUInt32LE(pos + 8);
@@ -138,6 +150,12 @@ export function decodeRecords(path: string, buf: Buffer, base: number): TfRecord
     }
     for (const v of ev.summary?.value ?? []) {
       let value: number | null = null;
+      if (v.value === "tensor" && v.tensor?.dtype === DT_STRING && v.tag !== undefined) {
+        // add_text writes "<tag>/text_summary" with the text plugin's metadata; each string is one text.
+        const tag = v.tag.replace(/\/text_summary$/, "");
+        for (const s of v.tensor.stringVal ?? []) out.texts.push({ tag, step: num(ev.step), text: Buffer.from(s).toString("utf8"), wallTime: ev.wallTime ?? 0 });
+        continue;
+      }
       if (v.value === "simpleValue") value = v.simpleValue ?? 0;
       else if (v.value === "tensor" && v.tensor) value = tensorScalar(v.tensor);
       if (value === null || v.tag === undefined) continue;
