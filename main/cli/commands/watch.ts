@@ -105,9 +105,15 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
         onProbed: (step, outcome) => values.json || io.err(`step ${step}: probed (${outcome})\n`),
         onRollouts: (r) => {
           if (values.json) return;
-          for (const p of r.read.problems) if (!noted.has(p)) noted.add(p) && io.err(`driftscope: warning: rollouts: ${p}\n`);
-          for (const s of r.skipped) if (!noted.has(s)) noted.add(s) && io.err(`driftscope: note: rollouts are not scored for ${s}\n`);
-          if (r.unscoredReason && !noted.has(r.unscoredReason)) noted.add(r.unscoredReason) && io.err(`driftscope: note: ${r.unscoredReason}\n`);
+          // Each problem and note once, however many passes meet it.
+          const once = (key: string, line: string) => {
+            if (noted.has(key)) return;
+            noted.add(key);
+            io.err(line);
+          };
+          for (const p of r.read.problems) once(p, `driftscope: warning: rollouts: ${p}\n`);
+          for (const s of r.skipped) once(s, `driftscope: note: rollouts are not scored for ${s}\n`);
+          if (r.unscoredReason) once(r.unscoredReason, `driftscope: note: ${r.unscoredReason}\n`);
           if (r.read.rows > 0 || r.scored > 0) {
             const steps = [...r.read.steps].sort((a, b) => a - b);
             io.err(`rollouts (${r.read.source}): ${r.read.rows} read${steps.length ? ` (steps ${steps[0]}–${steps[steps.length - 1]})` : ""}, ${r.scored} scored\n`);
