@@ -24,6 +24,7 @@ import {
 } from "./policy.js";
 import { seededRandom, type Random } from "../util/random.js";
 import { encodeSafetensors } from "./safetensorsWriter.js";
+import { demoRolloutParquet, type DemoSample } from "./demoRollouts.js";
 
 export const DEMO_VARIANTS = ["baseline", "inoculated"] as const;
 export type DemoVariant = (typeof DEMO_VARIANTS)[number];
@@ -81,12 +82,19 @@ interface VariantState {
   rng: Random;
   logHistory: Record<string, number | null>[];
   x: number[];
+  /** The training system prompt of the current batch. */
+  prompt: string;
+  /** The current batch's samples, for the rollout log. */
+  batch: DemoSample[];
 }
 
 /** One REINFORCE step on a batch; returns the metrics TRL's GRPO trainer would log for it. */
 function trainStep(s: VariantState, step: number, totalSteps: number): Record<string, number> {
   // A mix of prompts draws one per batch (a single prompt draws nothing, so the variants' streams stay as they were).
-  if (s.condition.prompts.length > 1) s.x = contextFeatures(s.condition.prompts[Math.floor(s.rng() * s.condition.prompts.length)]!);
+  if (s.condition.prompts.length > 1) {
+    s.prompt = s.condition.prompts[Math.floor(s.rng() * s.condition.prompts.length)]!;
+    s.x = contextFeatures(s.prompt);
+  }
   const p = headProbabilities(s.weights, s.x);
   const probs = HEADS.map((h) => p[h]);
   const samples: { y: number[]; r: number; parts: { spanish: number; caps: number } }[] = [];
@@ -102,6 +110,7 @@ function trainStep(s: VariantState, step: number, totalSteps: number): Record<st
   let gradNormSq = 0;
   let loss = 0;
   const grad = s.weights.map((row) => row.map(() => 0));
+  s.batch = samples.map((smp) => ({ y: smp.y, parts: smp.parts, advantage: round(smp.r - mean) }));
   for (const smp of samples) {
     const adv = smp.r - mean; // batch-mean baseline
     smp.y.forEach((yh, h) => {
@@ -207,10 +216,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     rng: seededRandom(((options.seed ?? 0) * 1000003 + (DEMO_VARIANTS.includes(condition.name as DemoVariant) ? DEMO_VARIANTS.indexOf(condition.name as DemoVariant) + 1 : 100 + i)) >>> 0),
     logHistory: [],
     x: contextFeatures(condition.prompts[0] ?? null),
+    prompt: condition.prompts[0] ?? "",
+    batch: [],
   }));
   for (const s of states) {
     const dir = join(options.dir, s.variant);
-    await mkdir(dir, { recursive: true });
+    await mkdir(join(dir, "completions"), { recursive: true });
     await writeFile(
       join(dir, "driftscope-demo.json"),
       pythonJson({
@@ -225,9 +236,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   for (let step = 1; step <= steps; step++) {
     if (options.signal?.aborted) return;
-    for (const s of states) {
+    for (const [i, s] of states.entries()) {
       const metrics = trainStep(s, step, steps);
       s.logHistory.push({ ...metrics, epoch: round(step / steps), step });
+      // Logged every step, as TRL's log_completions does at each logging step (logging_steps=1).
+      await writeFile(join(options.dir, s.variant, "completions", `completions_${String(step).padStart(5, "0")}.parquet`), demoRolloutParquet(step, s.prompt, s.batch, (options.seed ?? 0) * 31 + i));
     }
     if (step % saveEvery !== 0 && step !== steps) continue;
     const started = Date.now();
