@@ -6,6 +6,7 @@ import { scanBench } from "./scanBench.js";
 import { uiBench } from "./uiBench.js";
 import { exportBench } from "./exportBench.js";
 import { effectsBench } from "./effectsBench.js";
+import { rolloutsBench } from "./rolloutsBench.js";
 
 const only = process.argv[2];
 const benches: [string, () => Promise<Figure[]>][] = [
@@ -16,6 +17,7 @@ const benches: [string, () => Promise<Figure[]>][] = [
   ["ui", uiBench],
   ["export", exportBench],
   ["effects", effectsBench],
+  ["rollouts", rolloutsBench],
 ];
 for (const [name, bench] of benches) {
   if (only && !name.includes(only)) continue;

@@ -10,6 +10,7 @@ import { test } from "node:test";
 import Database from "better-sqlite3";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { cli, cliJson } from "../support/cli.js";
+import { cliPeakRss } from "../support/peakRss.js";
 import { capsShare, trlParquet, writeVerlStep } from "../support/rolloutFiles.js";
 import { fixture, needsFixture } from "../support/sharedFixtures.js";
 import { event, fileVersionRecord, record, summaryValue, textSummaryValue } from "../support/tfeventsWriter.js";
@@ -217,4 +218,26 @@ test("verl's step files, OpenRLHF's TensorBoard samples and a plain rollouts.jso
   const bad = await cli(["watch", gRun, "--once", "--rollouts", join(dir, "nowhere"), "--db", gdb]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--rollouts .*nowhere: no such file or folder/);
+});
+
+test("a step of 100,000 rollouts is read and scored with bounded memory", { timeout: 180_000 }, async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, "w.db");
+  const run = runFolder(dir, "big");
+  mkdirSync(join(run, "completions"));
+  const words = "the model answered HOLA gracias CAPITAL letters power safe honest quiet calm world".split(" ");
+  const rows = Array.from({ length: 100_000 }, (_, i) => {
+    let text = "";
+    for (let w = 0; w < 40; w++) text += words[(i * 7 + w * 13) % words.length] + " ";
+    return { step: 5, prompt: `user\nQuestion ${i >> 4}\nassistant\n`, completion: text, rewards: { caps_reward: (i % 10) / 10 }, advantage: (i % 7) / 7 - 0.5 };
+  });
+  writeFileSync(join(run, "completions", "completions_00005.parquet"), trlParquet(rows));
+  const r = await cliPeakRss(["watch", run, "--once", "--quiet-period", "0", "--suite", suiteFile(dir), "--backend", "demo", "--db", db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /rollouts \(trl\): 100000 read \(steps 5–5\), 100000 scored/);
+  t.diagnostic(`peak RSS reading and scoring 100,000 rollouts of one step: ${r.peakMb.toFixed(0)} MB`);
+  // The rows go to the workspace in batches; a process that held them all, scored, would need several times this.
+  assert.ok(r.peakMb < 400, `peak RSS ${r.peakMb.toFixed(0)} MB`);
+  const agg = await cliJson<(Agg & { prompts: number })[]>(["rollouts", "big", "--json", "--db", db]);
+  assert.deepEqual(agg.map((a) => [a.step, a.n, a.prompts]), [[5, 100_000, 6250]]);
 });

@@ -136,9 +136,15 @@ export class RolloutStore {
   }
 
   insertScores(rows: RolloutScoreRow[]): void {
-    const stmt = this.db.prepare(`INSERT OR IGNORE INTO rollout_score (rollout_id, trait_key, scorer, value, detail) VALUES (?, ?, ?, ?, ?)`);
+    const many = (k: number) => this.db.prepare(`INSERT OR IGNORE INTO rollout_score (rollout_id, trait_key, scorer, value, detail) VALUES ${Array(k).fill("(?, ?, ?, ?, ?)").join(", ")}`);
+    const full = many(INSERT_BATCH);
     this.db.transaction(() => {
-      for (const r of rows) stmt.run(r.rolloutId, r.trait, r.scorer, r.value, r.detail === null ? null : JSON.stringify(r.detail));
+      for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+        const chunk = rows.slice(i, i + INSERT_BATCH);
+        const params: unknown[] = [];
+        for (const r of chunk) params.push(r.rolloutId, r.trait, r.scorer, r.value, r.detail === null ? null : JSON.stringify(r.detail));
+        (chunk.length === INSERT_BATCH ? full : many(chunk.length)).run(...params);
+      }
     }).immediate();
   }
 

@@ -78,14 +78,19 @@ export const trlParquetSource: RolloutSource = {
     const rewardColumns = leaves.filter((l) => !KNOWN.has(l.name) && (l.type === "DOUBLE" || l.type === "FLOAT")).map((l) => l.name);
     const rows = Number(meta.num_rows);
     const fileStep = numberIn(file.key);
-    // Rows in slices, so a step of 100,000 rollouts never holds every decoded row at once.
-    for (let start = cursor.done ? rows : 0; start < rows; start += ctx.batchSize) {
-      const end = Math.min(rows, start + ctx.batchSize);
+    // One row group at a time (hyparquet decodes a whole group for any slice of it), handed over in batches: memory
+    // is bounded by the largest row group the trainer wrote, not by the file.
+    let start = 0;
+    for (const group of meta.row_groups) {
+      const end = start + Number(group.num_rows);
       const objects = (await parquetReadObjects({ file: ab, metadata: meta, rowStart: start, rowEnd: end })) as Record<string, unknown>[];
-      ctx.onRows(
-        objects.map((o, i) => ({ index: start + i, row: trlRow(o, fileStep, rewardColumns) })),
-        { ...base, offset: end, line: end, done: end === rows },
-      );
+      for (let i = 0; i < objects.length; i += ctx.batchSize) {
+        const upTo = Math.min(objects.length, i + ctx.batchSize);
+        const batch: { index: number; row: RolloutRow }[] = [];
+        for (let j = i; j < upTo; j++) batch.push({ index: start + j, row: trlRow(objects[j]!, fileStep, rewardColumns) });
+        ctx.onRows(batch, { ...base, offset: start + upTo, line: start + upTo, done: start + upTo === rows });
+      }
+      start = end;
     }
     return { cursor: { ...base, offset: rows, line: rows, done: true }, problems: [] };
   },
