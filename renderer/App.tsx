@@ -7,13 +7,14 @@ import { CheckpointView } from "./components/CheckpointView.js";
 import { DriftView } from "./components/DriftView.js";
 import { ExperimentView } from "./components/ExperimentView.js";
 import { QueueView } from "./components/QueueView.js";
+import { RolloutsView, type RolloutFocus } from "./components/RolloutsView.js";
 import { RunsSidebar } from "./components/RunsSidebar.js";
 import { SettingsView } from "./components/SettingsView.js";
 import { useLive } from "./useApi.js";
 
-type Tab = "drift" | "experiment" | "checkpoint" | "queue" | "alerts" | "settings";
+type Tab = "drift" | "rollouts" | "experiment" | "checkpoint" | "queue" | "alerts" | "settings";
 
-const TAB_NAMES: Record<Tab, string> = { drift: "Drift", experiment: "Experiment", checkpoint: "Checkpoint", queue: "Queue", alerts: "Alerts", settings: "Settings" };
+const TAB_NAMES: Record<Tab, string> = { drift: "Drift", rollouts: "Rollouts", experiment: "Experiment", checkpoint: "Checkpoint", queue: "Queue", alerts: "Alerts", settings: "Settings" };
 
 export function App({ api }: { api: Api }) {
   const runs = useLive(api, () => api.listRuns({}), (e) => e.type === "run-changed" || e.type === "checkpoint-changed" || e.type === "job-progress", []);
@@ -34,6 +35,11 @@ export function App({ api }: { api: Api }) {
     setTab("checkpoint");
   }, []);
   const selectedRun = selected ? all.find((r) => r.id === selected.runId) : undefined;
+  const [rolloutFocus, setRolloutFocus] = useState<RolloutFocus | null>(null);
+  const openRollouts = useCallback((runId: number, step: number, trait: string) => {
+    setRolloutFocus({ runId, step, trait });
+    setTab("rollouts");
+  }, []);
 
   if (runs.data && all.length === 0) {
     return (
@@ -71,9 +77,10 @@ export function App({ api }: { api: Api }) {
         </nav>
         <AlertBanner api={api} onOpen={() => setTab("alerts")} />
         {tab === "drift" ? (
-          <DriftView api={api} runs={visible} onOpen={openCheckpoint} />
+          <DriftView api={api} runs={visible} onOpen={openCheckpoint} onOpenRollouts={openRollouts} />
         ) : null}
         {tab === "checkpoint" && selected && selectedRun ? <CheckpointView api={api} run={selectedRun} step={selected.step} onStep={(step) => setSelected({ ...selected, step })} /> : null}
+        {tab === "rollouts" ? <RolloutsView api={api} runs={visible} focus={rolloutFocus} onFocus={setRolloutFocus} /> : null}
         {tab === "experiment" ? <ExperimentView api={api} runs={all} onOpen={openCheckpoint} theme={theme} /> : null}
         {tab === "queue" ? <QueueView api={api} runs={all} /> : null}
         {tab === "alerts" ? <AlertsView api={api} runs={all} /> : null}

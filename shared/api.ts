@@ -36,6 +36,7 @@ export const chartSpecSchema = z.strictObject({
   height: z.number().min(1).max(100).nullable(),
   dpi: z.number().int().min(36).max(2400).nullable(),
   title: z.string().max(300).nullable(),
+  rollouts: z.array(z.enum(["mean", "rewardCorr", "advantageWeighted", "rewardShare"])).max(4).optional(),
 });
 // Compile-time: the schema describes exactly the spec type.
 const _specMatches: [z.output<typeof chartSpecSchema>] extends [ChartSpec] ? ([ChartSpec] extends [z.output<typeof chartSpecSchema>] ? true : false) : false = true;
@@ -46,6 +47,7 @@ export const alertTargetSchema = z.discriminatedUnion("kind", [z.strictObject({ 
 export const alertSubjectSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("trait"), trait: z.string().min(1).max(200), context: z.string().min(1).max(200).nullable() }),
   z.strictObject({ kind: z.literal("metric"), key: z.string().min(1).max(500) }),
+  z.strictObject({ kind: z.literal("rollout"), trait: z.string().min(1).max(200), measure: z.enum(["mean", "rewardCorr", "advantageWeighted", "rewardShare"]) }),
   z.strictObject({ kind: z.literal("health") }),
 ]);
 export const alertConditionSchema = z.discriminatedUnion("kind", [

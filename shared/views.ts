@@ -147,7 +147,14 @@ export type AlertCondition =
 export type AlertTarget = { kind: "run"; runId: number } | { kind: "group"; group: string };
 
 /** The series a rule reads: a trait's score (in one context, or each context), a training metric, or run health. */
-export type AlertSubject = { kind: "trait"; trait: string; context: string | null } | { kind: "metric"; key: string } | { kind: "health" };
+/** What a rollout alert watches: one of a trait's per-step rollout aggregates. */
+export type RolloutMeasureName = "mean" | "rewardCorr" | "advantageWeighted" | "rewardShare";
+
+export type AlertSubject =
+  | { kind: "trait"; trait: string; context: string | null }
+  | { kind: "metric"; key: string }
+  | { kind: "rollout"; trait: string; measure: RolloutMeasureName }
+  | { kind: "health" };
 
 export interface AlertRule {
   id: number;

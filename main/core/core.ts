@@ -923,6 +923,7 @@ function checkRule(subject: AlertSubject, condition: AlertCondition): void {
   const health = condition.kind === "stalled" || condition.kind === "probe-failures";
   if (health !== (subject.kind === "health")) throw new ApiError("bad-request", health ? `"${condition.kind}" is a run-health rule: it takes no trait or metric` : `"${condition.kind}" needs a trait or a metric to watch`);
   if (condition.kind === "null-rate" && subject.kind !== "trait") throw new ApiError("bad-request", "a null-rate rule watches a trait's scores");
+  if ("ci" in condition && condition.ci && subject.kind === "rollout" && subject.measure !== "mean" && subject.measure !== "rewardCorr") throw new ApiError("bad-request", `the rollouts' ${subject.measure} has no interval: drop the 95% interval option`);
   if ("ci" in condition && condition.ci && subject.kind === "metric") throw new ApiError("bad-request", "training metrics have no interval: drop the 95% interval option for a metric rule");
 }
 

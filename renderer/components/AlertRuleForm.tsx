@@ -27,7 +27,9 @@ export function draftFrom(rule: AlertRule): RuleDraft {
 export function AlertRuleForm({ api, runs, traits, metrics = [], initial, ruleId, onDone }: { api: Api; runs: RunView[]; traits: TraitInfo[]; metrics?: string[]; initial: RuleDraft; ruleId?: number; onDone: () => void }) {
   const id = useId();
   const [target, setTarget] = useState(initial.target.kind === "run" ? `run:${initial.target.runId}` : `group:${initial.target.group}`);
-  const [subject, setSubject] = useState(initial.subject.kind === "trait" ? `trait:${initial.subject.trait}` : initial.subject.kind === "metric" ? `metric:${initial.subject.key}` : "health");
+  const [subject, setSubject] = useState(
+    initial.subject.kind === "trait" ? `trait:${initial.subject.trait}` : initial.subject.kind === "metric" ? `metric:${initial.subject.key}` : initial.subject.kind === "rollout" ? `rollout:${initial.subject.measure}:${initial.subject.trait}` : "health",
+  );
   const [context, setContext] = useState(initial.subject.kind === "trait" ? (initial.subject.context ?? "") : "");
   const [kind, setKind] = useState<Kind>(initial.condition.kind);
   const c = initial.condition;
@@ -38,12 +40,21 @@ export function AlertRuleForm({ api, runs, traits, metrics = [], initial, ruleId
   const groups = [...new Set(runs.map((r) => r.group).filter((g): g is string => g !== null))];
   const health = kind === "stalled" || kind === "probe-failures";
   const trait = subject.startsWith("trait:") ? traits.find((t) => t.trait === subject.slice(6)) : undefined;
+  // Probe scores, and the rollouts' prevalence and reward correlation, carry a 95% interval.
+  const withInterval = Boolean(trait) || /^rollout:(mean|rewardCorr):/.test(subject);
   const save = async () => {
     const t: AlertTarget = target.startsWith("run:") ? { kind: "run", runId: Number(target.slice(4)) } : { kind: "group", group: target.slice(6) };
-    const s: AlertSubject = health ? { kind: "health" } : subject.startsWith("metric:") ? { kind: "metric", key: subject.slice(7) } : { kind: "trait", trait: subject.slice(6), context: context || null };
+    const rollout = /^rollout:(mean|rewardCorr|advantageWeighted|rewardShare):(.+)$/.exec(subject);
+    const s: AlertSubject = health
+      ? { kind: "health" }
+      : subject.startsWith("metric:")
+        ? { kind: "metric", key: subject.slice(7) }
+        : rollout
+          ? { kind: "rollout", measure: rollout[1] as "mean", trait: rollout[2]! }
+          : { kind: "trait", trait: subject.slice(6), context: context || null };
     const v = Number(value);
     const cond: AlertCondition =
-      kind === "stalled" || kind === "probe-failures" ? { kind } : kind === "trend" ? { kind, value: v, window: Number(window) } : kind === "null-rate" ? { kind, value: v } : { kind, value: v, ci: s.kind === "trait" && ci };
+      kind === "stalled" || kind === "probe-failures" ? { kind } : kind === "trend" ? { kind, value: v, window: Number(window) } : kind === "null-rate" ? { kind, value: v } : { kind, value: v, ci: withInterval && ci };
     try {
       if (ruleId === undefined) await api.createAlertRule({ target: t, subject: s, condition: cond });
       else await api.updateAlertRule({ id: ruleId, target: t, subject: s, condition: cond });
@@ -84,6 +95,20 @@ export function AlertRuleForm({ api, runs, traits, metrics = [], initial, ruleId
                 {t.name}
               </option>
             ))}
+            {traits.flatMap((t) =>
+              (
+                [
+                  ["mean", "prevalence in rollouts"],
+                  ["rewardCorr", "reward correlation in rollouts"],
+                  ["advantageWeighted", "advantage-weighted, rollouts"],
+                  ["rewardShare", "reward share, rollouts"],
+                ] as const
+              ).map(([m, label]) => (
+                <option key={`${t.trait}:${m}`} value={`rollout:${m}:${t.trait}`}>
+                  {t.name}: {label}
+                </option>
+              )),
+            )}
             {[...new Set([...metrics, ...(subject.startsWith("metric:") ? [subject.slice(7)] : [])])].map((k) => (
               <option key={k} value={`metric:${k}`}>
                 metric {k}
@@ -109,7 +134,7 @@ export function AlertRuleForm({ api, runs, traits, metrics = [], initial, ruleId
               <input id={`${id}-window`} type="number" min={2} value={window} onChange={(e) => setWindow(e.target.value)} style={{ width: "4em" }} />
             </>
           ) : null}
-          {(kind === "above" || kind === "below" || kind === "jump") && trait ? (
+          {(kind === "above" || kind === "below" || kind === "jump") && withInterval ? (
             <label>
               <input type="checkbox" checked={ci} onChange={(e) => setCi(e.target.checked)} /> only once the 95% interval is clear
             </label>

@@ -8,7 +8,7 @@ import { AlertRuleForm, draftFrom, type RuleDraft } from "./AlertRuleForm.js";
 function describe(rule: AlertRule, runName: (id: number) => string): string {
   const target = rule.target.kind === "run" ? `run ${runName(rule.target.runId)}` : `group ${rule.target.group}`;
   const s = rule.subject;
-  const what = s.kind === "trait" ? `${s.trait} (${s.context ?? "each context"})` : s.kind === "metric" ? s.key : "health";
+  const what = s.kind === "trait" ? `${s.trait} (${s.context ?? "each context"})` : s.kind === "metric" ? s.key : s.kind === "rollout" ? `${s.trait} rollouts' ${s.measure === "mean" ? "prevalence" : s.measure}` : "health";
   const c = rule.condition;
   const when = c.kind === "stalled" ? "stalls" : c.kind === "probe-failures" ? "probing fails" : c.kind === "trend" ? `trend past ${c.value}/step over ${c.window}` : `${c.kind} ${c.value}${"ci" in c && c.ci ? " (95% CI)" : ""}`;
   return `${target}: ${what} ${when}`;

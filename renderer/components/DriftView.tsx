@@ -4,17 +4,18 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { defaultSpec, type ChartSpec } from "../../shared/chart/exportSpec.js";
 import { AlertRuleForm, type RuleDraft } from "./AlertRuleForm.js";
 import { ExportDialog } from "./ExportDialog.js";
-import type { Annotation, Api, GroupBand, RunView, TraitInfo } from "../../shared/api.js";
+import type { Annotation, Api, GroupBand, RolloutPoint, RunView, TraitInfo } from "../../shared/api.js";
 import { xExtent, type PanelAnnotation, type PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { useLive } from "../useApi.js";
 import { InteractivePanel } from "./InteractivePanel.js";
 import { runColour } from "../../shared/chart/palette.js";
 import { indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
+import { ROLLOUT_MEASURES, rolloutSeries, type RolloutMeasure } from "./rolloutSeries.js";
 
 type Layout = "multiples" | "overlay" | "contexts";
 
-export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number) => void }) {
+export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number) => void; onOpenRollouts?: (runId: number, step: number, trait: string) => void }) {
   const ids = runs.map((r) => r.id);
   const idKey = ids.join(",");
   const runSet = useMemo(() => new Set(ids), [idKey]); // keyed by the ids joined, so a new array with the same runs reuses it
@@ -29,6 +30,8 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
   const [draftText, setDraftText] = useState("");
   const [exporting, setExporting] = useState(false);
   const [alertDraft, setAlertDraft] = useState<RuleDraft | null>(null);
+  const [showRollouts, setShowRollouts] = useState(true);
+  const [rolloutMeasure, setRolloutMeasure] = useState<RolloutMeasure>("mean");
 
   const traits = useLive<TraitInfo[]>(api, async () => (ids.length ? api.listTraits({ runIds: ids }) : []), (e) => e.type === "run-changed", [idKey]);
   // One call for every visible run's scores, as columns.
@@ -49,6 +52,8 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
     (e) => e.type === "metrics-added" && runSet.has(e.runId),
     [idKey, keys.join(",")],
   );
+  // What the policy sampled during training, per step: drawn beside the probes when the trainer logged rollouts.
+  const rollouts = useLive<RolloutPoint[]>(api, async () => (ids.length ? api.getRolloutSeries({ runIds: ids }) : []), (e) => e.type === "rollouts-updated" && runSet.has(e.runId), [idKey]);
   const annotations = useLive<Annotation[]>(api, async () => (ids.length ? api.listAnnotations({ runIds: ids }) : []), (e) => e.type === "annotation-changed" && runSet.has(e.runId), [idKey]);
 
   const traitList = useMemo(() => traits.data ?? [], [traits.data]);
@@ -107,7 +112,14 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
     return panels;
   }, [layout, traitList, ctx, runs, scoreMap, xAxis, smoothing, groupBands.data]);
 
-  const [lo, hi] = useMemo(() => xExtent([...traitPanels.map((p) => p.series), ...metricSeries.map(([, s]) => s)]), [traitPanels, metricSeries]);
+  const rolloutPanels = useMemo(() => {
+    if (!showRollouts || xAxis !== "step") return [];
+    const points = rollouts.data ?? [];
+    const traitIds = [...new Set(points.map((p) => p.trait))];
+    return traitIds.map((t) => ({ trait: t, title: `${traitList.find((x) => x.trait === t)?.name ?? t} · rollouts`, series: rolloutSeries(runs, points, t, rolloutMeasure) }));
+  }, [showRollouts, xAxis, rollouts.data, traitList, runs, rolloutMeasure]);
+
+  const [lo, hi] = useMemo(() => xExtent([...traitPanels.map((p) => p.series), ...metricSeries.map(([, s]) => s), ...rolloutPanels.map((p) => p.series)]), [traitPanels, metricSeries, rolloutPanels]);
   // Kept by value, so data arriving without moving the extent (annotations, metrics) does not redraw every panel.
   const autoDomain = useMemo<[number, number]>(() => [lo, hi], [lo, hi]);
   const domain = zoom ?? autoDomain;
@@ -128,6 +140,14 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
       if (run && xAxis === "step") setDraft({ runId: run.id, step: x, to });
     },
     [runs, xAxis],
+  );
+  // A rollout point opens the rollout browser at that run, step and trait.
+  const openRollout = useCallback(
+    (trait: string) => (key: string, x: number) => {
+      const run = runs.find((r) => `run:${r.id}` === key.split(":").slice(0, 2).join(":"));
+      if (run) onOpenRollouts?.(run.id, x, trait);
+    },
+    [runs, onOpenRollouts],
   );
   // Ctrl/Cmd+E opens the Export dialog from anywhere in the drift view.
   useEffect(() => {
@@ -150,6 +170,8 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
     range: xAxis === "step" ? zoom : null,
     smoothing,
     ci: bands,
+    // The rollout panels drawn here go into the export too (the dialog can leave them out).
+    ...(rolloutPanels.length ? { rollouts: [rolloutMeasure] } : {}),
   };
 
   const saveDraft = async () => {
@@ -201,6 +223,23 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
             ))}
           </select>
         </label>
+        {(rollouts.data ?? []).length > 0 ? (
+          <>
+            <label>
+              <input type="checkbox" aria-label="Rollout panels" checked={showRollouts} onChange={(e) => setShowRollouts(e.target.checked)} /> Rollouts
+            </label>
+            <label>
+              Rollout measure
+              <select aria-label="Rollout measure" value={rolloutMeasure} onChange={(e) => setRolloutMeasure(e.target.value as RolloutMeasure)} disabled={!showRollouts}>
+                {(Object.keys(ROLLOUT_MEASURES) as RolloutMeasure[]).map((m) => (
+                  <option key={m} value={m}>
+                    {ROLLOUT_MEASURES[m]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        ) : null}
         {zoom ? <button onClick={() => setZoom(null)}>Reset zoom</button> : null}
         <button onClick={() => setExporting(true)} disabled={ids.length === 0} title="Export for a paper or slides (Ctrl/Cmd+E)">
           Export…
@@ -237,6 +276,18 @@ export function DriftView({ api, runs, onOpen }: { api: Api; runs: RunView[]; on
         ))}
         {scoresLoaded && traitPanels.length === 0 ? <p className="note section">No probe results yet: scores appear here as checkpoints are probed.</p> : null}
       </div>
+      {rolloutPanels.length > 0 ? (
+        <section className="rollout-panels" aria-label="Rollouts: what the policy sampled during training">
+          <h3 className="panels-heading">
+            Rollouts <span className="badge rollouts">sampled during RL</span> <span className="note">dashed · {ROLLOUT_MEASURES[rolloutMeasure]} · click a point to read that step's rollouts</span>
+          </h3>
+          <div className="panels">
+            {rolloutPanels.map((p) => (
+              <InteractivePanel key={p.title} title={p.title} unit={ROLLOUT_MEASURES[rolloutMeasure]} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis} onZoom={setZoom} onOpen={openRollout(p.trait)} onAnnotate={annotate} formatX={formatX} />
+            ))}
+          </div>
+        </section>
+      ) : null}
       <div className="panels">
         {metricSeries.map(([k, series]) => (
           <InteractivePanel key={k} title={k} width={width} height={170} series={series} annotations={panelAnnotations} xDomain={domain} showBands={false} xLabel={xAxis} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} />

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from "react";
 import type { Api, RunView, TraitInfo } from "../../shared/api.js";
 import type { ExportData } from "../../shared/chart/exportData.js";
-import { defaultExportFileName, EXPORT_FORMATS, exportDpi, MIME_TYPES, PRESETS, type ChartSpec, type ExportFormat } from "../../shared/chart/exportSpec.js";
+import { defaultExportFileName, EXPORT_FORMATS, exportDpi, MIME_TYPES, PRESETS, ROLLOUT_MEASURE_LABELS, type ChartSpec, type ExportFormat } from "../../shared/chart/exportSpec.js";
 import { buildFigure, defaultTitle } from "../../shared/chart/figureLayout.js";
 import { Figure } from "../../shared/chart/Figure.js";
 import { buildManifest, manifestText } from "../../shared/chart/manifest.js";
@@ -35,7 +35,7 @@ export function ExportDialog({ api, runs, traits, initial, onClose }: ExportDial
   const data = useLive<ExportData>(
     api,
     () => api.getExportData({ spec }),
-    (e) => (e.type === "scores-updated" || e.type === "metrics-added" || e.type === "annotation-changed") && runSet.has(e.runId),
+    (e) => (e.type === "scores-updated" || e.type === "metrics-added" || e.type === "annotation-changed" || e.type === "rollouts-updated") && runSet.has(e.runId),
     [specKey],
   );
   const figure = useMemo(() => (data.data ? buildFigure(spec, data.data) : null), [data.data, specKey]);
@@ -136,6 +136,11 @@ export function ExportDialog({ api, runs, traits, initial, onClose }: ExportDial
             {metricKeys.length ? (
               <label>
                 <input type="checkbox" aria-label="Include training metrics" checked={spec.metrics.length > 0} onChange={(e) => set("metrics", e.target.checked ? metricKeys : [])} /> training metrics ({metricKeys.join(", ")})
+              </label>
+            ) : null}
+            {initial.rollouts?.length ? (
+              <label>
+                <input type="checkbox" aria-label="Include rollout panels" checked={(spec.rollouts ?? []).length > 0} onChange={(e) => set("rollouts", e.target.checked ? initial.rollouts : [])} /> rollouts ({(initial.rollouts ?? []).map((m) => ROLLOUT_MEASURE_LABELS[m]).join(", ")})
               </label>
             ) : null}
             {initial.range ? (

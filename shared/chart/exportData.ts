@@ -1,6 +1,6 @@
 // The data behind an export, at full precision, with its provenance: what the core reads from the store for a spec.
 // It crosses the transport as JSON (numbers round-trip exactly), so the app and the CLI draw from identical data.
-import type { Annotation, GroupBand, ScoreSeries } from "../views.js";
+import type { Annotation, GroupBand, RolloutPoint, ScoreSeries } from "../views.js";
 
 export interface ExportBackend {
   name: string;
@@ -57,5 +57,7 @@ export interface ExportData {
   annotations: ExportAnnotation[];
   /** The group means' bands (two-level bootstrap), when the spec draws group means; absent in older exports. */
   groupBands?: GroupBand[];
+  /** Per-step rollout aggregates of the runs, when the spec draws rollout panels. */
+  rollouts?: RolloutPoint[];
   appVersion: string;
 }

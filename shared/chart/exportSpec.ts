@@ -1,3 +1,5 @@
+import type { RolloutMeasureName } from "../views.js";
+
 // What an export draws, as plain serialisable data: the app's Export dialog and `driftscope export` both build one
 // of these, and everything after it (data, figure, files) is the same code, so the same spec gives the same bytes.
 
@@ -61,7 +63,17 @@ export interface ChartSpec {
   dpi: number | null;
   /** null derives a title from the runs; "" draws none. */
   title: string | null;
+  /** Rollout panels (what the policy sampled during RL), one per trait and measure; absent or empty for none. */
+  rollouts?: RolloutMeasureName[];
 }
+
+/** How a rollout measure is named in titles and axis labels. */
+export const ROLLOUT_MEASURE_LABELS: Record<RolloutMeasureName, string> = {
+  mean: "prevalence",
+  rewardCorr: "ρ with reward",
+  advantageWeighted: "advantage-weighted",
+  rewardShare: "reward share",
+};
 
 export function defaultSpec(runs: number[]): ChartSpec {
   return { runs, traits: [], context: null, metrics: [], xAxis: "step", range: null, smoothing: 0, ci: true, annotations: true, groupMeans: true, theme: "light", preset: "paper2", width: null, height: null, dpi: null, title: null };

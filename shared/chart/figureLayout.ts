@@ -1,10 +1,10 @@
 // From a spec and its data to a laid-out figure: which panels, which series (cropped to the range, smoothed, with
 // group means), the legend and every position, in points (1/72 in). Pure, so the preview in the app, the app's
 // export and the CLI's export all lay out the same figure.
-import type { ScoreSeries } from "../views.js";
+import type { RolloutMeasureName, ScoreSeries } from "../views.js";
 import { round2, xExtent, type PanelAnnotation, type PanelSeries } from "./DriftPanel.js";
 import type { ExportData, ExportTrait } from "./exportData.js";
-import { PRESETS, type ChartSpec } from "./exportSpec.js";
+import { PRESETS, ROLLOUT_MEASURE_LABELS, type ChartSpec } from "./exportSpec.js";
 import { GROUP_COLOUR, groupMeans, panelBands } from "./groupMeans.js";
 import { debiasedEma } from "./smoothing.js";
 
@@ -21,7 +21,7 @@ export interface FigurePanel {
   series: PanelSeries[];
   bands: boolean;
   /** What the panel plots, for the CSV/JSON tables. */
-  source: { kind: "score"; trait: string; context: string } | { kind: "metric"; key: string };
+  source: { kind: "score"; trait: string; context: string } | { kind: "metric"; key: string } | { kind: "rollout"; trait: string; measure: RolloutMeasureName };
 }
 
 export interface LegendEntry {
@@ -126,6 +126,23 @@ export function buildFigure(spec: ChartSpec, data: ExportData): FigureModel {
       return m.steps.map((step, i) => ({ x: spec.xAxis === "step" ? step : timeX(m.wallTime[i] ?? null, t0), y: m.values[i] ?? null, step })).filter((p) => inRange(spec, p.x));
     }, null);
     sources.push({ key: `metric:${key}`, title: key, yLabel: key, series, bands: false, source: { kind: "metric", key } });
+  }
+  // Rollout panels: the trait in what the policy sampled during RL, per training step, drawn dashed.
+  if (spec.xAxis === "step") {
+    for (const measure of spec.rollouts ?? []) {
+      for (const { trait } of traits.filter((t, i, all) => all.findIndex((x) => x.trait.trait === t.trait.trait) === i)) {
+        const series = runSeries(spec, data, (id) => {
+          const pts = (data.rollouts ?? []).filter((r) => r.runId === id && r.trait === trait.trait).sort((a, b) => a.step - b.step);
+          if (pts.length === 0) return null;
+          const withCi = measure === "mean" || measure === "rewardCorr";
+          return pts
+            .map((r) => ({ x: r.step, y: r[measure], step: r.step, n: r.n, lo: withCi ? (measure === "mean" ? r.ciLow : r.corrLow) : null, hi: withCi ? (measure === "mean" ? r.ciHigh : r.corrHigh) : null }))
+            .filter((p) => inRange(spec, p.x));
+        }, null).map((s) => ({ ...s, key: s.key, label: `${s.label} · rollouts`, dashed: true }));
+        if (series.length === 0) continue;
+        sources.push({ key: `rollout:${trait.trait}:${measure}`, title: `${trait.name} · rollouts`, yLabel: ROLLOUT_MEASURE_LABELS[measure], series, bands: spec.ci && (measure === "mean" || measure === "rewardCorr"), source: { kind: "rollout", trait: trait.trait, measure } });
+      }
+    }
   }
 
   // Legend: every run drawn, then the group means, then what the shading means.

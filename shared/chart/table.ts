@@ -4,7 +4,9 @@ import type { FigureModel } from "./figureLayout.js";
 
 export interface TableRow {
   panel: string;
-  kind: "score" | "metric" | "group-mean";
+  kind: "score" | "metric" | "rollout" | "group-mean";
+  /** For rollout rows: which aggregate (mean, rewardCorr, advantageWeighted, rewardShare). */
+  measure: string | null;
   series: string;
   run_id: number | null;
   trait: string | null;
@@ -19,7 +21,7 @@ export interface TableRow {
   smoothed: number | null;
 }
 
-export const TABLE_COLUMNS: (keyof TableRow)[] = ["panel", "kind", "series", "run_id", "trait", "context", "metric", "step", "x", "mean", "ci_low", "ci_high", "n", "smoothed"];
+export const TABLE_COLUMNS: (keyof TableRow)[] = ["panel", "kind", "series", "run_id", "trait", "context", "metric", "measure", "step", "x", "mean", "ci_low", "ci_high", "n", "smoothed"];
 
 export function figureRows(f: FigureModel): TableRow[] {
   const rows: TableRow[] = [];
@@ -33,14 +35,15 @@ export function figureRows(f: FigureModel): TableRow[] {
           kind: group ? "group-mean" : p.source.kind,
           series: s.label,
           run_id: runId,
-          trait: p.source.kind === "score" ? p.source.trait : null,
+          trait: p.source.kind === "score" || p.source.kind === "rollout" ? p.source.trait : null,
           context: p.source.kind === "score" ? p.source.context : null,
           metric: p.source.kind === "metric" ? p.source.key : null,
+          measure: p.source.kind === "rollout" ? p.source.measure : null,
           step: pt.step ?? (group ? pt.x : null),
           x: pt.x,
           mean: pt.y,
-          ci_low: p.source.kind === "score" ? (pt.lo ?? null) : null,
-          ci_high: p.source.kind === "score" ? (pt.hi ?? null) : null,
+          ci_low: p.source.kind !== "metric" ? (pt.lo ?? null) : null,
+          ci_high: p.source.kind !== "metric" ? (pt.hi ?? null) : null,
           n: pt.n ?? null,
           smoothed: s.smoothed?.[i] ?? null,
         });

@@ -4,14 +4,16 @@ import { intFlag, numberFlag, parse, secondsFlag, UsageError } from "../args.js"
 import { printJson, printTable, type Io } from "../output.js";
 import { withWorkspace } from "../workspace.js";
 
-export const ALERTS_HELP = `driftscope alerts add (--run RUN|--group G) (--trait T [--context C]|--metric KEY|--health)
+export const ALERTS_HELP = `driftscope alerts add (--run RUN|--group G) (--trait T [--context C]|--rollout-trait T [--rollout-measure M]|--metric KEY|--health)
                       (--above V|--below V|--jump V|--trend V --window K|--null-rate SHARE|--stalled|--probe-failures)
                       [--ci] [--timeout S] [--exec PROGRAM [ARG...]]
   Prints the new rule's id. A rule fires once per crossing, in step order, and re-arms when the value comes back;
   each firing is annotated at its step (tag "alert"). --ci: only once the 95% interval is clear of the value (for
   --jump: once consecutive intervals stop overlapping). --exec runs PROGRAM (no shell; everything after --exec is
   its arguments) with DRIFTSCOPE_RUN, _STEP, _TRAIT, _CONTEXT, _METRIC, _VALUE and _RULE set, killed after --timeout
-  seconds (default 30). --trait without --context watches each context of the trait.
+  seconds (default 30). --trait without --context watches each context of the trait. --rollout-trait watches the
+  trait in the run's rollouts, per step: --rollout-measure mean (prevalence, the default), rewardCorr,
+  advantageWeighted or rewardShare.
 driftscope alerts list [--json]            the rules
 driftscope alerts fired [RUN] [--json]     what fired, by run and step
 driftscope alerts remove ID
@@ -27,6 +29,8 @@ export async function alertsCommand(argv: string[], io: Io): Promise<number> {
     trait: { type: "string" },
     context: { type: "string" },
     metric: { type: "string" },
+    "rollout-trait": { type: "string" },
+    "rollout-measure": { type: "string" },
     health: { type: "boolean" },
     above: { type: "string" },
     below: { type: "string" },
@@ -60,9 +64,12 @@ export async function alertsCommand(argv: string[], io: Io): Promise<number> {
       if (conditions.length !== 1) throw new UsageError("alerts add needs exactly one of --above, --below, --jump, --trend, --null-rate, --stalled, --probe-failures");
       const condition = conditions[0]!;
       const health = condition.kind === "stalled" || condition.kind === "probe-failures";
-      const subjects = [values.trait !== undefined, values.metric !== undefined, values.health === true].filter(Boolean).length;
-      if (subjects > 1) throw new UsageError("alerts add watches one of --trait, --metric or --health");
-      const subject: AlertSubject = values.trait !== undefined ? { kind: "trait", trait: values.trait, context: values.context ?? null } : values.metric !== undefined ? { kind: "metric", key: values.metric } : health || values.health ? { kind: "health" } : (() => {
+      const subjects = [values.trait !== undefined, values.metric !== undefined, values["rollout-trait"] !== undefined, values.health === true].filter(Boolean).length;
+      if (subjects > 1) throw new UsageError("alerts add watches one of --trait, --rollout-trait, --metric or --health");
+      const measure = values["rollout-measure"] ?? "mean";
+      if (measure !== "mean" && measure !== "rewardCorr" && measure !== "advantageWeighted" && measure !== "rewardShare") throw new UsageError(`--rollout-measure must be mean, rewardCorr, advantageWeighted or rewardShare (got "${measure}")`);
+      if (values["rollout-measure"] !== undefined && values["rollout-trait"] === undefined) throw new UsageError("--rollout-measure goes with --rollout-trait");
+      const subject: AlertSubject = values.trait !== undefined ? { kind: "trait", trait: values.trait, context: values.context ?? null } : values["rollout-trait"] !== undefined ? { kind: "rollout", trait: values["rollout-trait"], measure } : values.metric !== undefined ? { kind: "metric", key: values.metric } : health || values.health ? { kind: "health" } : (() => {
         throw new UsageError("alerts add needs --trait T, --metric KEY, or a health rule (--stalled, --probe-failures)");
       })();
       if (values.context !== undefined && values.trait === undefined) throw new UsageError("--context goes with --trait");

@@ -12,6 +12,8 @@ export const EXPORT_HELP = `driftscope export --run RUN [--run RUN...] [options]
   --trait ID...          traits to draw (default: every trait of the runs' suites)
   --context ID           eval context (default: each trait's first)
   --metric KEY...        training metrics as extra panels (reward, kl, ...)
+  --rollouts M...        rollout panels per trait (what the policy sampled during RL): mean (prevalence with its
+                         95% interval over prompts), rewardCorr, advantageWeighted, rewardShare
   --format F             svg, png, pdf, csv or json (default: from --out's extension, else svg)
   --preset P             paper1 (3.5 in), paper2 (7 in), slide (16:9), screen   (default paper2)
   --dpi N                PNG resolution (default: the preset's)
@@ -42,6 +44,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
     trait: { type: "string", multiple: true },
     context: { type: "string" },
     metric: { type: "string", multiple: true },
+    rollouts: { type: "string", multiple: true },
     format: { type: "string" },
     preset: { type: "string" },
     dpi: { type: "string" },
@@ -111,6 +114,7 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
       height: numberFlag("height", values.height, 1, 100) ?? null,
       dpi: intFlag("dpi", values.dpi, { min: 36 }) ?? null,
       title: values.title ?? null,
+      ...(values.rollouts?.length ? { rollouts: values.rollouts.map((m) => choiceFlag("rollouts", m, ["mean", "rewardCorr", "advantageWeighted", "rewardShare"] as const)!) } : {}),
     };
     const out = resolve(values.out ?? defaultExportFileName(runs.map((r) => r.name), format));
     // The spec is validated by the contract's schema, so a bad value reads the same here and in the app.

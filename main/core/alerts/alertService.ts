@@ -44,7 +44,7 @@ export class AlertService {
 
   /** What the service listens to on the core's bus. */
   onEvent(e: CoreEvent): void {
-    if (e.type === "scores-updated" || e.type === "checkpoint-changed" || e.type === "metrics-added") this.schedule(e.runId);
+    if (e.type === "scores-updated" || e.type === "checkpoint-changed" || e.type === "metrics-added" || e.type === "rollouts-updated") this.schedule(e.runId);
   }
 
   /** Evaluates a run's rules soon (a probe writes many scores a second; one evaluation covers them). */
@@ -119,6 +119,18 @@ export class AlertService {
     if (s.kind === "metric") {
       const points: SeriesPoint[] = this.store.metrics.listMetrics(run.id, s.key).map((m) => ({ step: m.step, mean: m.value, ciLow: null, ciHigh: null }));
       return firingSteps(points, condition).map((f) => ({ ...base, metric: s.key, series: `metric:${s.key}`, step: f.step, value: f.value, message: `run "${run.name}": ${s.key} ${describe(rule)}: ${fmt(f.value)} at step ${f.step}` }));
+    }
+    if (s.kind === "rollout") {
+      // Each step's rollouts are aggregated once they are all scored, so every stored step is settled; the interval
+      // is the prevalence's (or the correlation's) where the measure has one.
+      const points: SeriesPoint[] = this.store.rollouts.aggregates([run.id], s.trait).map((a) => ({
+        step: a.step,
+        mean: a[s.measure],
+        ciLow: s.measure === "mean" ? a.ciLow : s.measure === "rewardCorr" ? a.corrLow : null,
+        ciHigh: s.measure === "mean" ? a.ciHigh : s.measure === "rewardCorr" ? a.corrHigh : null,
+      }));
+      const what = `${s.trait} rollouts' ${s.measure === "mean" ? "prevalence" : s.measure}`;
+      return firingSteps(points, condition).map((f) => ({ ...base, trait: s.trait, series: `rollout:${s.trait}/${s.measure}`, step: f.step, value: f.value, message: `run "${run.name}": ${what} ${describe(rule)}: ${fmt(f.value)} at step ${f.step}` }));
     }
     const limit = this.settledBelow(run);
     const byContext = new Map<string, SeriesPoint[]>();

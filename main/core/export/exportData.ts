@@ -84,6 +84,8 @@ export function loadExportData(store: Store, spec: ChartSpec, appVersion: string
       ? (spec.traits.length === 1 ? [spec.traits[0]] : [undefined]).flatMap((trait) => computeGroupBands(store, ids, { trait, context: spec.context ?? undefined }))
           .filter((b) => spec.traits.length === 0 || spec.traits.includes(b.trait))
       : [];
-  return { runs, traits: [...traits.values()], scores, metrics, annotations, groupBands, appVersion };
+  // Rollout aggregates only when rollout panels are drawn (a step axis: rollouts are per training step).
+  const rollouts = spec.rollouts?.length ? store.rollouts.aggregates(ids).filter((r) => spec.traits.length === 0 || spec.traits.includes(r.trait)) : undefined;
+  return { runs, traits: [...traits.values()], scores, metrics, annotations, groupBands, appVersion, ...(rollouts ? { rollouts } : {}) };
 }
 
