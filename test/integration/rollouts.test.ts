@@ -55,7 +55,7 @@ function runFolder(dir: string, name: string): string {
   return p;
 }
 
-const watchOnce = (path: string, db: string, suite: string, extra: string[] = []) => cli(["watch", path, "--once", "--quiet-period", "0", "--suite", suite, "--backend", "demo", "--db", db, ...extra]);
+const watchOnce = (path: string, db: string, suite: string, extra: string[] = []): ReturnType<typeof cli> => cli(["watch", path, "--once", "--quiet-period", "0", "--suite", suite, "--backend", "demo", "--db", db, ...extra]);
 
 test("TRL's real completions files: every row of all 80 read with its columns, scored; prevalence equals an independent computation", { skip: needsFixture("trl-grpo-tiny/completions/completions_00080.parquet") }, async (t) => {
   const dir = tempDir(t);
@@ -240,4 +240,51 @@ test("a step of 100,000 rollouts is read and scored with bounded memory", { time
   assert.ok(r.peakMb < 400, `peak RSS ${r.peakMb.toFixed(0)} MB`);
   const agg = await cliJson<(Agg & { prompts: number })[]>(["rollouts", "big", "--json", "--db", db]);
   assert.deepEqual(agg.map((a) => [a.step, a.n, a.prompts]), [[5, 100_000, 6250]]);
+});
+
+test("the demo's rollouts: a rule on a rollout measure fires at its crossings; exports carry the rollout series at full precision", async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, "w.db");
+  assert.equal((await cli(["demo", "--dir", join(dir, "d"), "--steps", "60", "--save-every", "20", "--variant", "baseline", "--pace", "fast"])).status, 0);
+  const run = join(dir, "d", "baseline");
+  const add = await cli(["alerts", "add", "--run", "baseline", "--rollout-trait", "all_caps", "--above", "0.5", "--db", db]);
+  assert.equal(add.status, 2, "no run yet");
+  // Watched without a suite: the rollouts are read, and not scored (said once).
+  const first = await cli(["watch", run, "--once", "--quiet-period", "0", "--db", db]);
+  assert.equal(first.status, 0);
+  assert.match(first.stderr, /rollouts \(trl\): 1920 read \(steps 1–60\), 0 scored/);
+  assert.match(first.stderr, /no suite is configured for this run: its rollouts are read, not scored/);
+  const rule = await cli(["alerts", "add", "--run", "baseline", "--rollout-trait", "all_caps", "--rollout-measure", "mean", "--above", "0.25", "--db", db]);
+  assert.equal(rule.status, 0, rule.stderr);
+  const noCi = await cli(["alerts", "add", "--run", "baseline", "--rollout-trait", "all_caps", "--rollout-measure", "rewardShare", "--above", "0.5", "--ci", "--db", db]);
+  assert.equal(noCi.status, 2);
+  assert.match(noCi.stderr, /rewardShare has no interval/);
+  const w = await watchOnce(run, db, "inoculation");
+  assert.equal(w.status, 0, w.stderr);
+  assert.match(w.stderr, /rollouts \(trl\): 0 read, 5760 scored/, "60 steps of 32 rollouts, three traits, once a suite is given");
+
+  const series = await cliJson<Agg[]>(["rollouts", "baseline", "--trait", "all_caps", "--json", "--db", db]);
+  assert.equal(series.length, 60);
+  const expected: number[] = [];
+  for (let i = 0; i < series.length; i++) if (series[i]!.mean! > 0.25 && (i === 0 || series[i - 1]!.mean! <= 0.25)) expected.push(series[i]!.step);
+  assert.ok(expected.length > 0, "the baseline's capitals cross 0.25 in its rollouts");
+  const fired = await cliJson<{ step: number; trait: string; value: number }[]>(["alerts", "fired", "baseline", "--json", "--db", db]);
+  assert.deepEqual(fired.map((f) => f.step).sort((a, b) => a - b), expected);
+  for (const f of fired) assert.equal(f.value, series.find((s) => s.step === f.step)!.mean);
+
+  // CSV export with rollout panels: one row per step for the run, equal to the CLI's aggregates.
+  const csvPath = join(dir, "roll.csv");
+  const e = await cli(["export", "--run", "baseline", "--trait", "all_caps", "--rollouts", "mean", "--out", csvPath, "--db", db]);
+  assert.equal(e.status, 0, e.stderr);
+  const lines = readFileSync(csvPath, "utf8").trim().split("\n");
+  const header = lines[0]!.split(",");
+  const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(",").map((v, i) => [header[i]!, v])));
+  const rollouts = rows.filter((r) => r.kind === "rollout");
+  assert.equal(rollouts.length, 60);
+  for (const r of rollouts) {
+    const s = series.find((x) => x.step === Number(r.step))!;
+    assert.deepEqual([r.trait, r.measure, Number(r.mean), r.ci_low === "" ? null : Number(r.ci_low), Number(r.n)], ["all_caps", "mean", s.mean, s.ciLow, s.n]);
+  }
+  const bad = await cli(["export", "--run", "baseline", "--rollouts", "median", "--out", csvPath, "--db", db]);
+  assert.equal(bad.status, 2);
 });

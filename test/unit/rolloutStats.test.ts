@@ -96,3 +96,32 @@ test("traits scored on rollouts are those whose score reads text; others are nam
   assert.deepEqual(usable.map((u) => [u.trait.id, u.judged, u.threshold]), [["caps", false, 0.5], ["evil", true, 70]]);
   assert.match(skipped[0]!, /^power: .*needs the model itself/);
 });
+
+test("scoring a step is leased: a second holder is refused until the first releases it or its lease expires", async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { Store } = await import("../../main/core/store/store.js");
+  const dir = mkdtempSync(join(tmpdir(), "driftscope-lease-"));
+  try {
+    const store = Store.open(join(dir, "w.db"));
+    const run = store.runs.registerRun({ path: dir });
+    const holder = (owner: string, ttlMs = 60_000) => ({ owner, ttlMs, ownerGone: () => false });
+    const a = holder("host:1:a");
+    const b = holder("host:2:b");
+    assert.equal(store.rollouts.claimStep(run.id, 5, a), true);
+    assert.equal(store.rollouts.claimStep(run.id, 5, b), false, "held by a");
+    assert.equal(store.rollouts.claimStep(run.id, 6, b), true, "another step is free");
+    assert.equal(store.rollouts.claimStep(run.id, 5, a), true, "its holder may claim it again");
+    store.rollouts.releaseStep(run.id, 5, a.owner);
+    assert.equal(store.rollouts.claimStep(run.id, 5, b), true, "released");
+    // An expired lease is taken over; a holder known to be gone is taken over at once.
+    assert.equal(store.rollouts.claimStep(run.id, 7, holder("host:3:c", -1)), true);
+    assert.equal(store.rollouts.claimStep(run.id, 7, a), true, "c's lease had expired");
+    assert.equal(store.rollouts.claimStep(run.id, 8, b), true);
+    assert.equal(store.rollouts.claimStep(run.id, 8, { ...a, ownerGone: (o: string) => o === b.owner }), true, "b's process is gone");
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,96 @@
+// Rollouts in the app (Chromium against `driftscope serve`): rollout panels beside the probes, set apart; the
+// Rollouts tab's heatmap, scatter and browser, sorted and paged; a rollout point in the drift view opens the
+// browser at its step. Screenshots in test-artifacts/.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { ARTIFACTS, launchChromium, needsChromium, serve, type Served } from "../support/browser.js";
+import { PROJECT_ROOT } from "../support/sharedFixtures.js";
+
+const CLI = join(PROJECT_ROOT, "bin", "driftscope.js");
+
+describe("rollouts in the app", { skip: needsChromium() }, () => {
+  let dir: string;
+  let server: Served;
+  let browser: Browser;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "driftscope-e2e-rollouts-"));
+    spawnSync(process.execPath, [CLI, "demo", "--dir", join(dir, "d"), "--steps", "60", "--save-every", "20"]);
+    const db = join(dir, "w.db");
+    for (const v of ["baseline", "inoculated"]) {
+      const w = spawnSync(process.execPath, [CLI, "watch", join(dir, "d", v), "--once", "--quiet-period", "0", "--suite", "inoculation", "--backend", "demo", "--db", db]);
+      assert.equal(w.status, 0, String(w.stderr));
+    }
+    server = await serve(["--db", db, "--port", "0"]);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("rollout panels beside the probes; the Rollouts tab's heatmap, scatter and browser", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(server.url);
+    const section = page.getByRole("region", { name: "Rollouts: what the policy sampled during training" });
+    await section.waitFor();
+    // One rollout panel per trait scored on rollouts, titled so, with every run's series.
+    // Each panel is an svg labelled with its title (DriftPanel).
+    const labelled = section.locator("svg[aria-label]");
+    const titles: string[] = [];
+    for (let i = 0; i < (await labelled.count()); i++) titles.push((await labelled.nth(i).getAttribute("aria-label")) ?? "");
+    for (const t of ["Answers in Spanish · rollouts", "Writes in capitals · rollouts", "Emergent misalignment · rollouts"]) assert.ok(titles.some((x) => x.includes(t)), `${t} in ${titles.join(" | ")}`);
+    // A click on a rollout panel opens the rollout browser at the run, step and trait pointed at.
+    const capsPanel = section.locator('svg[aria-label="Writes in capitals · rollouts"]');
+    const box = (await capsPanel.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.getByTestId("rollout-step-summary").waitFor();
+    assert.equal(await page.getByLabel("Rollout trait").inputValue(), "all_caps");
+    const opened = Number(await page.getByLabel("Rollout step").inputValue());
+    assert.ok(opened > 20 && opened < 60, `opened at step ${opened}, under the pointer`);
+    await page.getByRole("button", { name: "Drift", exact: true }).click();
+    await section.waitFor();
+    await page.getByLabel("Rollout measure").selectOption("advantageWeighted");
+    await section.getByText("advantage-weighted trait Σ A·t / Σ|A|").first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "rollouts-drift-1440.png"), fullPage: true });
+
+    await page.getByRole("button", { name: "Rollouts", exact: true }).click();
+    await page.getByLabel("Rollouts of run").selectOption({ label: "baseline" });
+    await page.getByLabel("Rollout trait").selectOption("all_caps");
+    await page.getByLabel("Rollout step").selectOption("40");
+    const summary = page.getByTestId("rollout-step-summary");
+    await summary.getByText("rollouts at step 40: 32 scored over 8 prompts").waitFor();
+    // The heatmap has a cell per (step, occupied bin) and each step's column adds up to its rollouts.
+    const cells = await page.locator("svg.rollout-heatmap rect title").allTextContents();
+    const at40 = cells.filter((c) => c.startsWith("step 40:")).map((c) => Number(/: (\d+) rollouts/.exec(c)![1]));
+    assert.equal(at40.reduce((a, b) => a + b, 0), 32);
+    assert.ok(new Set(cells.map((c) => c.split(":")[0])).size === 60, "a column for each of the 60 steps");
+    // The scatter has a point per rollout of the step that has a reward and a score.
+    assert.equal(await page.locator("svg.rollout-scatter circle").count(), 32);
+    // The browser: 32 rollouts, sorted by reward (descending), then by advantage.
+    const table = page.getByRole("table", { name: "Rollouts" });
+    assert.equal(await table.locator("tbody tr").count(), 32);
+    const rewards = (await table.locator("tbody tr td:first-child").allTextContents()).map(Number);
+    assert.deepEqual(rewards, [...rewards].sort((a, b) => b - a));
+    await page.getByLabel("Sort rollouts by").selectOption("advantage");
+    const sortedByAdvantage = async () => {
+      const v = (await table.locator("tbody tr td:nth-child(2)").allTextContents()).map(Number);
+      return v.length === 32 && v.every((x, i) => i === 0 || v[i - 1]! >= x);
+    };
+    for (let i = 0; i < 100 && !(await sortedByAdvantage()); i++) await page.waitForTimeout(50);
+    assert.ok(await sortedByAdvantage(), "sorted by advantage, descending");
+    await page.screenshot({ path: join(ARTIFACTS, "rollouts-tab-1440.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
