@@ -20,7 +20,7 @@ export function App({ api }: { api: Api }) {
   const runs = useLive(api, () => api.listRuns({}), (e) => e.type === "run-changed" || e.type === "checkpoint-changed" || e.type === "job-progress", []);
   // serve --demo prints a link to #experiment, so the app opens on the miniature experiment.
   const [tab, setTab] = useState<Tab>(() => (location.hash === "#experiment" ? "experiment" : "drift"));
-  const [selected, setSelected] = useState<{ runId: number; step: number } | null>(null);
+  const [selected, setSelected] = useState<{ runId: number; step: number; trait?: string; context?: string } | null>(null);
   const [theme, setTheme] = useState<"light" | "dark">(() => (localStorage.getItem("theme") === "dark" ? "dark" : "light"));
   const [path, setPath] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -30,8 +30,8 @@ export function App({ api }: { api: Api }) {
   }, [theme]);
   const all = useMemo(() => runs.data ?? [], [runs.data]);
   const visible = useMemo(() => all.filter((r) => !r.hidden), [all]);
-  const openCheckpoint = useCallback((runId: number, step: number) => {
-    setSelected({ runId, step });
+  const openCheckpoint = useCallback((runId: number, step: number, trait?: string, context?: string) => {
+    setSelected({ runId, step, trait, context });
     setTab("checkpoint");
   }, []);
   const selectedRun = selected ? all.find((r) => r.id === selected.runId) : undefined;
@@ -79,7 +79,7 @@ export function App({ api }: { api: Api }) {
         {tab === "drift" ? (
           <DriftView api={api} runs={visible} onOpen={openCheckpoint} onOpenRollouts={openRollouts} />
         ) : null}
-        {tab === "checkpoint" && selected && selectedRun ? <CheckpointView api={api} run={selectedRun} step={selected.step} onStep={(step) => setSelected({ ...selected, step })} /> : null}
+        {tab === "checkpoint" && selected && selectedRun ? <CheckpointView key={`${selected.runId}/${selected.trait ?? ""}/${selected.context ?? ""}`} api={api} run={selectedRun} step={selected.step} initialTrait={selected.trait} initialContext={selected.context} onStep={(step) => setSelected({ ...selected, step })} /> : null}
         {tab === "rollouts" ? <RolloutsView api={api} runs={visible} focus={rolloutFocus} onFocus={setRolloutFocus} /> : null}
         {tab === "experiment" ? <ExperimentView api={api} runs={all} onOpen={openCheckpoint} theme={theme} /> : null}
         {tab === "queue" ? <QueueView api={api} runs={all} /> : null}

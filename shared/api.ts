@@ -67,6 +67,15 @@ export const apiSchemas = {
   listRuns: z.strictObject({}),
   addRun: z.strictObject({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional(), group: z.string().max(200).optional() }),
   setRunHidden: z.strictObject({ runId: id, hidden: z.boolean() }),
+  /** A run's own fields; variables are merged (null removes one), and contexts that needed a new one are probed. */
+  updateRun: z.strictObject({
+    runId: id,
+    name: z.string().trim().min(1).max(200).optional(),
+    group: z.string().trim().min(1).max(200).nullable().optional(),
+    seed: z.number().int().min(0).max(2 ** 31).nullable().optional(),
+    tags: z.array(tag).max(20).optional(),
+    variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "variable names use letters, digits and '_'").max(64), z.string().max(10_000).nullable()).optional(),
+  }),
   /** experiment: also write the miniature experiment (six conditions x 3 seeds) and watch it. */
   startDemo: z.strictObject({ experiment: z.boolean().optional() }),
   listCheckpoints: z.strictObject({ runId: id }),
@@ -110,6 +119,8 @@ export const apiSchemas = {
     control: z.string().min(1).max(200),
     groups: z.array(z.string().min(1).max(200)).max(100),
     tags: z.record(z.string(), z.array(z.string().min(1).max(50)).max(10)).optional(),
+    /** The reference run (the base model), by id. */
+    reference: id.optional(),
   }),
   getEffects: z.strictObject({
     experiment: z.string().min(1).max(100),
@@ -149,6 +160,7 @@ export interface ApiResults {
   listRuns: RunView[];
   addRun: RunView;
   setRunHidden: RunView;
+  updateRun: RunView;
   startDemo: RunView[];
   listCheckpoints: CheckpointInfo[];
   /** Every key any of the runs logged, sorted. */

@@ -208,7 +208,8 @@ export interface ExperimentEffects {
   traits: { trait: string; name: string; role: string; contexts: string[] }[];
   /** `at` is the point of comparison, or with "every" the step (step:N) of the row. */
   rows: { condition: string; trait: string; context: string; at: string; seeds: number; items: number; mean: number | null; ciLow: number | null; ciHigh: number | null; delta: number | null; deltaCiLow: number | null; deltaCiHigh: number | null; relative: number | null; note: string | null }[];
-  runs: { runId: number; run: string; condition: string; seed: number | null; trait: string; context: string; value: number | null; delta: number | null; items: number }[];
+  /** Each run's value at the point of comparison, and the probed steps it is over. */
+  runs: { runId: number; run: string; condition: string; seed: number | null; trait: string; context: string; value: number | null; delta: number | null; items: number; steps: number[] }[];
   gaps: { condition: string; trait: string; gap: string; value: number | null; ciLow: number | null; ciHigh: number | null }[];
   notes: string[];
   method: string;

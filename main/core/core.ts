@@ -747,6 +747,19 @@ export class Core {
       this.watchLoop(run.id);
       return run;
     },
+    updateRun: async ({ runId, ...fields }) => {
+      this.requireWritable();
+      this.requireRun(runId);
+      let run: RunRecord;
+      try {
+        run = this.store.runs.updateRun(runId, fields);
+      } catch (err) {
+        throw inputProblem(err);
+      }
+      // A new or changed variable can make a skipped context probeable: only what is missing is probed.
+      if (fields.variables && Object.keys(fields.variables).length > 0) this.store.probes.requeueProbed(runId, true);
+      return this.runView(run);
+    },
     setRunHidden: async ({ runId, hidden }) => {
       this.requireRun(runId);
       this.store.runs.setRunHidden(runId, hidden);
@@ -897,7 +910,7 @@ export class Core {
     deleteAlertRule: async ({ id }) => ({ deleted: this.store.alerts.removeRule(id) }),
     listFiredAlerts: async ({ runId }) => this.store.alerts.listFired(runId === undefined ? undefined : this.requireRun(runId).id),
     listExperiments: async () => this.listExperiments(),
-    createExperiment: async ({ name, control, groups, tags }) => this.createExperiment({ name, control, groups, tags }),
+    createExperiment: async ({ name, control, groups, tags, reference }) => this.createExperiment({ name, control, groups, tags, reference: reference === undefined ? undefined : String(this.requireRun(reference).id) }),
     getEffects: async ({ experiment, at, gaps, traits, contexts }) => this.experimentEffects({ experiment, at, gaps, traits, contexts }),
     renderExperimentExport: async (request) => {
       const { bytes, manifest, format, mimeType } = await this.exportExperimentView(request);

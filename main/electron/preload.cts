@@ -16,6 +16,7 @@ const api = {
   listRuns: call("listRuns"),
   addRun: call("addRun"),
   setRunHidden: call("setRunHidden"),
+  updateRun: call("updateRun"),
   startDemo: call("startDemo"),
   listCheckpoints: call("listCheckpoints"),
   metricKeys: call("metricKeys"),

@@ -19,8 +19,10 @@ function judgeDetail(detail: Record<string, unknown>): string {
     .join("; ");
 }
 
-export function CheckpointView({ api, run, step, onStep }: { api: Api; run: RunView; step: number; onStep: (step: number) => void }) {
-  const [trait, setTrait] = useState("");
+export function CheckpointView({ api, run, step, onStep, initialTrait, initialContext }: { api: Api; run: RunView; step: number; onStep: (step: number) => void; initialTrait?: string; initialContext?: string }) {
+  const [trait, setTrait] = useState(initialTrait ?? "");
+  // Opened from one value (an experiment's run, say): its trait and context are chosen, and can be widened.
+  const [context, setContext] = useState(initialContext ?? "");
   const [filter, setFilter] = useState("");
   const [sort, setSort] = useState<"item" | "score" | "-score">("item");
   const [compare, setCompare] = useState<number | null>(null);
@@ -51,7 +53,8 @@ export function CheckpointView({ api, run, step, onStep }: { api: Api; run: RunV
   }, [steps.join(","), step, onStep]); // steps compared by value
   const here = (annotations.data ?? []).filter((a) => a.step === step || (a.to !== null && a.step <= step && step <= a.to));
   const traits = [...new Set((samples.data ?? []).map((s) => s.trait))];
-  let rows = (samples.data ?? []).filter((s) => (!trait || s.trait === trait) && (!filter || `${s.prompt} ${s.response} ${s.context} ${s.item}`.toLowerCase().includes(filter.toLowerCase())));
+  const contexts = [...new Set((samples.data ?? []).filter((s) => !trait || s.trait === trait).map((s) => s.context))];
+  let rows = (samples.data ?? []).filter((s) => (!trait || s.trait === trait) && (!context || s.context === context) && (!filter || `${s.prompt} ${s.response} ${s.context} ${s.item}`.toLowerCase().includes(filter.toLowerCase())));
   rows = [...rows].sort((a, b) => (sort === "item" ? a.item.localeCompare(b.item) || a.sample - b.sample : sort === "score" ? (a.score ?? -1) - (b.score ?? -1) : (b.score ?? -1) - (a.score ?? -1)));
   const counterpart = (s: SampleView) => other.data?.find((o) => o.trait === s.trait && o.context === s.context && o.item === s.item && o.sample === s.sample);
 
@@ -132,6 +135,15 @@ export function CheckpointView({ api, run, step, onStep }: { api: Api; run: RunV
             <option value="">all</option>
             {traits.map((t) => (
               <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Context
+          <select aria-label="Sample context" value={context} onChange={(e) => setContext(e.target.value)}>
+            <option value="">all</option>
+            {[...new Set([...contexts, ...(context ? [context] : [])])].map((c) => (
+              <option key={c}>{c}</option>
             ))}
           </select>
         </label>

@@ -15,7 +15,7 @@ import { ROLLOUT_MEASURES, rolloutSeries, type RolloutMeasure } from "./rolloutS
 
 type Layout = "multiples" | "overlay" | "contexts";
 
-export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number) => void; onOpenRollouts?: (runId: number, step: number, trait: string) => void }) {
+export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number, trait?: string, context?: string) => void; onOpenRollouts?: (runId: number, step: number, trait: string) => void }) {
   const ids = runs.map((r) => r.id);
   const idKey = ids.join(",");
   const runSet = useMemo(() => new Set(ids), [idKey]); // keyed by the ids joined, so a new array with the same runs reuses it
@@ -134,6 +134,20 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; run
     },
     [runs, xAxis, onOpen],
   );
+  // A point of a trait's panel opens exactly the samples behind it: that run, step, trait and context. One stable
+  // callback per panel, so panels whose data did not change still skip re-rendering.
+  const openers = useMemo(() => {
+    const m = new Map<string, (key: string, x: number) => void>();
+    for (const p of traitPanels) {
+      if (!p.trait || !p.context) continue;
+      const { trait, context } = p;
+      m.set(`${trait}\u0000${context}`, (key, x) => {
+        const run = runs.find((r) => `run:${r.id}` === key.split(":").slice(0, 2).join(":"));
+        if (run && xAxis === "step") onOpen(run.id, x, trait, context);
+      });
+    }
+    return m;
+  }, [traitPanels, runs, xAxis, onOpen]);
   const annotate = useCallback(
     (key: string, x: number, to: number | null) => {
       const run = runs.find((r) => `run:${r.id}` === key.split(":").slice(0, 2).join(":"));
@@ -271,7 +285,7 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; run
                 Alert…
               </button>
             ) : null}
-            <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} />
+            <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis} onZoom={setZoom} onOpen={(p.trait && p.context && openers.get(`${p.trait}\u0000${p.context}`)) || open} onAnnotate={annotate} formatX={formatX} />
           </div>
         ))}
         {scoresLoaded && traitPanels.length === 0 ? <p className="note section">No probe results yet: scores appear here as checkpoints are probed.</p> : null}

@@ -2,7 +2,7 @@
 // per context: Δ with its interval, hatched where the interval includes 0), the context grid of one trait (the
 // "leaky backdoor" grid), the trade-off scatter of the wanted against an unwanted trait, and the run table; a run
 // opens its checkpoint and samples. Numbers come from the core's two-level bootstrap (getEffects).
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import type { Api, ExperimentEffects, RunView } from "../../shared/api.js";
 import { DeltaStepsChart, deltaSteps } from "../../shared/chart/DeltaStepsChart.js";
 import { EXPERIMENT_EXPORT_FORMATS, type ExperimentExportFormat, type ExperimentView as ExperimentViewName } from "../../shared/chart/experimentExportSpec.js";
@@ -18,6 +18,8 @@ function NewExperiment({ api, runs, onCreated }: { api: Api; runs: RunView[]; on
   const [name, setName] = useState("");
   const [control, setControl] = useState(groups[0] ?? "");
   const [compared, setCompared] = useState<string[]>(groups.slice(1));
+  const [reference, setReference] = useState<string>("");
+  const [tags, setTags] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   if (groups.length < 2) return <p className="note">An experiment compares groups of runs: give runs a group (their condition) and a seed first.</p>;
   return (
@@ -35,16 +37,35 @@ function NewExperiment({ api, runs, onCreated }: { api: Api; runs: RunView[]; on
         {groups
           .filter((g) => g !== control)
           .map((g) => (
-            <label key={g}>
-              <input type="checkbox" checked={compared.includes(g)} onChange={(e) => setCompared(e.target.checked ? [...compared, g] : compared.filter((x) => x !== g))} /> {g}
-            </label>
+            <span key={g} className="condition-choice">
+              <label>
+                <input type="checkbox" checked={compared.includes(g)} onChange={(e) => setCompared(e.target.checked ? [...compared, g] : compared.filter((x) => x !== g))} /> {g}
+              </label>
+              <label>
+                techniques
+                <input aria-label={`Techniques of ${g}`} value={tags[g] ?? ""} placeholder="e.g. ip, bct" size={10} onChange={(e) => setTags({ ...tags, [g]: e.target.value })} />
+              </label>
+            </span>
           ))}
       </fieldset>
+      <label htmlFor="exp-reference">Reference run (base model)</label>
+      <select id="exp-reference" value={reference} onChange={(e) => setReference(e.target.value)}>
+        <option value="">none</option>
+        {runs.map((r) => (
+          <option key={r.id} value={r.id}>
+            {r.name}
+          </option>
+        ))}
+      </select>
       <button
         className="primary"
         onClick={async () => {
           try {
-            const e = await api.createExperiment({ name: name.trim(), control, groups: compared.filter((g) => g !== control) });
+            const chosen = compared.filter((g) => g !== control);
+            const techniqueTags = Object.fromEntries(
+              [control, ...chosen].map((g) => [g, (tags[g] ?? "").split(",").map((t) => t.trim()).filter(Boolean)] as const).filter(([, t]) => t.length > 0),
+            );
+            const e = await api.createExperiment({ name: name.trim(), control, groups: chosen, tags: techniqueTags, ...(reference ? { reference: Number(reference) } : {}) });
             onCreated(e.name);
           } catch (err) {
             setError((err as Error).message);
@@ -123,12 +144,14 @@ function DeltaOverSteps({ api, experiment, control, trait, traitName, context }:
   );
 }
 
-export function ExperimentView({ api, runs, onOpen, theme }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number) => void; theme: "light" | "dark" }) {
+export function ExperimentView({ api, runs, onOpen, theme }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number, trait?: string, context?: string) => void; theme: "light" | "dark" }) {
   // An experiment made elsewhere (the CLI, serve --demo) appears without a reload.
   const experiments = useLive(api, () => api.listExperiments({}), (e) => e.type === "experiments-changed", []);
   const [chosen, setChosen] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [at, setAt] = useState("final");
+  const [windowFrom, setWindowFrom] = useState("");
+  const [windowTo, setWindowTo] = useState("");
   const name = chosen ?? experiments.data?.[0]?.name ?? null;
   const effects = useLive<ExperimentEffects | null>(api, async () => (name ? api.getEffects({ experiment: name, at, gaps: ["inoculation:none"] }) : null), (e) => e.type === "scores-updated", [name, at]);
   const data = effects.data ?? null;
@@ -140,9 +163,20 @@ export function ExperimentView({ api, runs, onOpen, theme }: { api: Api; runs: R
   const trait = gridTrait ?? traits.find((t) => t.role !== "wanted")?.trait ?? traits[0]?.trait ?? "";
   const wanted = traits.find((t) => t.role === "wanted")?.trait ?? traits[0]?.trait ?? "";
   const [sortBy, setSortBy] = useState<"value" | "run">("value");
+  // A matrix cell or scatter point narrows the run table to its condition; the text filter matches run or condition.
+  const [runCondition, setRunCondition] = useState<string>("");
+  const [runFilter, setRunFilter] = useState("");
+  const runsTable = useRef<HTMLTableElement | null>(null);
+  const showRuns = (condition: string, t: string) => {
+    setGridTrait(t);
+    setRunCondition(condition);
+    requestAnimationFrame(() => runsTable.current?.scrollIntoView({ block: "nearest" }));
+  };
   const scale = Math.max(1e-9, ...(data?.rows.map((r) => Math.abs(r.delta ?? 0)) ?? [0]));
   const row = (c: string, t: string, x: string) => data?.rows.find((r) => r.condition === c && r.trait === t && r.context === x);
-  const runRows = (data?.runs ?? []).filter((r) => r.trait === trait && r.context === context).sort((a, b) => (sortBy === "value" ? (b.value ?? -Infinity) - (a.value ?? -Infinity) : a.run.localeCompare(b.run)));
+  const runRows = (data?.runs ?? [])
+    .filter((r) => r.trait === trait && r.context === context && (!runCondition || r.condition === runCondition) && (!runFilter || `${r.run} ${r.condition}`.toLowerCase().includes(runFilter.toLowerCase())))
+    .sort((a, b) => (sortBy === "value" ? (b.value ?? -Infinity) - (a.value ?? -Infinity) : a.run.localeCompare(b.run)));
 
   return (
     <div className="section experiment-view" data-view="experiment">
@@ -164,8 +198,22 @@ export function ExperimentView({ api, runs, onOpen, theme }: { api: Api; runs: R
                 step {s}
               </option>
             ))}
+            {at.startsWith("window:") ? <option value={at}>{at.replace("window:", "steps ")} (mean)</option> : null}
           </select>
         </label>
+        <span role="group" aria-label="Mean over a step window">
+          <label>
+            window from
+            <input aria-label="Window from step" inputMode="numeric" size={5} value={windowFrom} onChange={(e) => setWindowFrom(e.target.value)} />
+          </label>
+          <label>
+            to
+            <input aria-label="Window to step" inputMode="numeric" size={5} value={windowTo} onChange={(e) => setWindowTo(e.target.value)} />
+          </label>
+          <button disabled={!/^\d+$/.test(windowFrom) || !/^\d+$/.test(windowTo) || Number(windowTo) < Number(windowFrom)} onClick={() => setAt(`window:${Number(windowFrom)}-${Number(windowTo)}`)}>
+            Compare over the window
+          </button>
+        </span>
         <label>
           Context
           <select aria-label="Matrix context" value={context} onChange={(e) => setCtx(e.target.value)}>
@@ -229,8 +277,8 @@ export function ExperimentView({ api, runs, onOpen, theme }: { api: Api; runs: R
                         data-cell={`${c}/${t.trait}`}
                         tabIndex={0}
                         title={r?.note ?? undefined}
-                        onClick={() => setGridTrait(t.trait)}
-                        onKeyDown={(e) => e.key === "Enter" && setGridTrait(t.trait)}
+                        onClick={() => showRuns(c, t.trait)}
+                        onKeyDown={(e) => e.key === "Enter" && showRuns(c, t.trait)}
                       >
                         {c === data.experiment.control ? (
                           <span>{fmt(r?.mean)}</span>
@@ -250,7 +298,7 @@ export function ExperimentView({ api, runs, onOpen, theme }: { api: Api; runs: R
               ))}
             </tbody>
           </table>
-          <p className="note">Blue: the trait fell versus the control; orange: it rose. Hatched: the 95% interval includes 0. Click a cell for its context grid and runs.</p>
+          <p className="note">Blue: the trait fell versus the control; orange: it rose. Hatched: the 95% interval includes 0. Click a cell (or press Enter on it) for its context grid and the runs behind it.</p>
 
           <div className="experiment-pair">
             <div>
@@ -305,14 +353,32 @@ export function ExperimentView({ api, runs, onOpen, theme }: { api: Api; runs: R
             </div>
             <div>
               <h3>Trade-off · {context}</h3>
-              <TradeoffScatter data={data} x={wanted} y={trait} context={context} />
+              <TradeoffScatter data={data} x={wanted} y={trait} context={context} onPick={(c) => showRuns(c, trait)} />
             </div>
           </div>
 
           <DeltaOverSteps api={api} experiment={data.experiment.name} control={data.experiment.control} trait={trait} traitName={traits.find((t) => t.trait === trait)?.name ?? trait} context={context} />
 
-          <h3>Runs · {trait} · {context}</h3>
-          <table aria-label="Runs of the experiment">
+          <h3>
+            Runs · {trait} · {context}
+            {runCondition ? ` · ${runCondition}` : ""}
+          </h3>
+          <div className="toolbar">
+            <label>
+              Condition
+              <select aria-label="Runs of condition" value={runCondition} onChange={(e) => setRunCondition(e.target.value)}>
+                <option value="">every condition</option>
+                {data.experiment.conditions.map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Filter runs
+              <input aria-label="Filter runs" value={runFilter} placeholder="run or condition" onChange={(e) => setRunFilter(e.target.value)} />
+            </label>
+          </div>
+          <table aria-label="Runs of the experiment" ref={runsTable}>
             <thead>
               <tr>
                 <th>
@@ -325,15 +391,17 @@ export function ExperimentView({ api, runs, onOpen, theme }: { api: Api; runs: R
                 </th>
                 <th>Δ vs control</th>
                 <th>items</th>
+                <th>steps</th>
               </tr>
             </thead>
             <tbody>
               {runRows.map((r) => {
-                const run = runs.find((x) => x.id === r.runId);
+                // The samples behind the value: the run's compared checkpoint (the last of a window), this trait and context.
+                const step = r.steps[r.steps.length - 1];
                 return (
                   <tr key={r.runId}>
                     <td>
-                      <button onClick={() => run?.latestStep != null && onOpen(r.runId, run.latestStep)} title="open its checkpoint and samples">
+                      <button onClick={() => step !== undefined && onOpen(r.runId, step, trait, context)} disabled={step === undefined} title={`open step ${step ?? "–"}: the samples of ${trait} under ${context}`}>
                         {r.run}
                       </button>
                     </td>
@@ -342,6 +410,7 @@ export function ExperimentView({ api, runs, onOpen, theme }: { api: Api; runs: R
                     <td>{fmt(r.value)}</td>
                     <td>{fmt(r.delta)}</td>
                     <td>{r.items}</td>
+                    <td>{r.steps.length > 1 ? `${r.steps[0]}–${r.steps[r.steps.length - 1]}` : (r.steps[0] ?? "–")}</td>
                   </tr>
                 );
               })}

@@ -2,6 +2,7 @@
 import { useState } from "react";
 import type { Api, RunView } from "../../shared/api.js";
 import { runColour } from "../../shared/chart/palette.js";
+import { RunEditor } from "./RunEditor.js";
 
 function status(run: RunView): { text: string; cls: string } {
   if (run.status === "error") return { text: "error", cls: "status-error" };
@@ -15,6 +16,7 @@ export function RunsSidebar({ api, runs, onChanged }: { api: Api; runs: RunView[
   const [path, setPath] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [groupBy, setGroupBy] = useState<"group" | "tag">("group");
+  const [editing, setEditing] = useState<number | null>(null);
   const groups = new Map<string, RunView[]>();
   for (const r of runs) {
     const keys = groupBy === "group" ? [r.group ?? "ungrouped"] : r.tags.length ? r.tags : ["untagged"];
@@ -63,6 +65,19 @@ export function RunsSidebar({ api, runs, onChanged }: { api: Api; runs: RunView[
                 <button aria-label={r.hidden ? `Show ${r.name}` : `Hide ${r.name}`} title={r.hidden ? "Show" : "Hide"} onClick={() => api.setRunHidden({ runId: r.id, hidden: !r.hidden }).then(onChanged)}>
                   {r.hidden ? "show" : "hide"}
                 </button>
+                <button aria-label={`Edit ${r.name}`} title="Name, group, seed, tags, variables" aria-expanded={editing === r.id} onClick={() => setEditing(editing === r.id ? null : r.id)}>
+                  edit
+                </button>
+                {editing === r.id ? (
+                  <RunEditor
+                    api={api}
+                    run={r}
+                    onDone={() => {
+                      setEditing(null);
+                      onChanged();
+                    }}
+                  />
+                ) : null}
               </div>
             );
           })}

@@ -137,7 +137,7 @@ export function contextGridFigure(data: ExperimentEffects, trait: string, contex
 }
 
 /** The trade-off scatter: x the wanted trait, y an unwanted one, 2-D interval bars, the control and base model marked. */
-export function TradeoffScatter({ data, x, y, context, width: W = 420, height: H = 320, theme }: { data: ExperimentEffects; x: string; y: string; context: string; width?: number; height?: number; theme?: Theme }) {
+export function TradeoffScatter({ data, x, y, context, width: W = 420, height: H = 320, theme, onPick }: { data: ExperimentEffects; x: string; y: string; context: string; width?: number; height?: number; theme?: Theme; onPick?: (condition: string) => void }) {
   const ink = theme ? THEMES[theme].ink : "currentColor";
   const m = { l: 56, r: 16, t: 14, b: 44 };
   const points = data.experiment.conditions.map((c) => ({ c, x: rowOf(data, c, x, context), y: rowOf(data, c, y, context) }));
@@ -170,7 +170,7 @@ export function TradeoffScatter({ data, x, y, context, width: W = 420, height: H
       </text>
       {points.map((p, i) =>
         p.x?.mean != null && p.y?.mean != null ? (
-          <g key={p.c} data-condition={p.c}>
+          <g key={p.c} data-condition={p.c} {...(onPick ? { role: "button", tabIndex: 0, "aria-label": `Runs of ${p.c}`, onClick: () => onPick(p.c), onKeyDown: (e: { key: string }) => e.key === "Enter" && onPick(p.c), style: { cursor: "pointer" } } : {})}>
             <line x1={sx(p.x.ciLow ?? p.x.mean)} x2={sx(p.x.ciHigh ?? p.x.mean)} y1={sy(p.y.mean)} y2={sy(p.y.mean)} stroke={ink} strokeOpacity={0.6} />
             <line x1={sx(p.x.mean)} x2={sx(p.x.mean)} y1={sy(p.y.ciLow ?? p.y.mean)} y2={sy(p.y.ciHigh ?? p.y.mean)} stroke={ink} strokeOpacity={0.6} />
             {p.c === data.experiment.control ? (

@@ -47,7 +47,7 @@ describe("the app in a browser", { skip }, () => {
     await page.getByRole("button", { name: "Start the demo run" }).click();
     const baseline = page.locator('[data-run="demo-baseline"]');
     await baseline.waitFor();
-    await page.locator('[data-panel^="Answers in Spanish"] canvas.series-layer[data-series-count]:not([data-series-count="0"])').waitFor({ timeout: 30_000 });
+    await page.locator('[data-panel^="Answers in Spanish"]:not([data-panel$="rollouts"]) canvas.series-layer[data-series-count]:not([data-series-count="0"])').waitFor({ timeout: 30_000 });
     const stepOf = async () => Number(/step (\d+)/.exec((await baseline.textContent()) ?? "")?.[1] ?? -1);
     const first = await stepOf();
     let later = first;
@@ -74,7 +74,7 @@ describe("the app in a browser", { skip }, () => {
   });
 
   test("hovering a panel shows every visible run's value with its CI", async () => {
-    const panel = page.locator('[data-panel^="Writes in capitals"]');
+    const panel = page.locator('[data-panel^="Writes in capitals"]:not([data-panel$="rollouts"])');
     await panel.locator(".point").first().waitFor({ timeout: 30_000 });
     const box = (await panel.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
@@ -89,7 +89,7 @@ describe("the app in a browser", { skip }, () => {
 
   test("the context selector and smoothing change what is drawn", async () => {
     // The lines are drawn on each panel's canvas layer, which records a digest of the coordinates it drew.
-    const drawn = () => page.locator('[data-panel^="Writes in capitals"] canvas.series-layer').getAttribute("data-digest");
+    const drawn = () => page.locator('[data-panel^="Writes in capitals"]:not([data-panel$="rollouts"]) canvas.series-layer').getAttribute("data-digest");
     const before = await drawn();
     await page.getByLabel("Eval context").selectOption("inoculation");
     await page.locator('[data-panel="Writes in capitals · inoculation"]').waitFor();
@@ -100,7 +100,7 @@ describe("the app in a browser", { skip }, () => {
     assert.equal(await smoothedPanels(), 0);
     await page.getByLabel("Smoothing").fill("0.6");
     await page.locator('canvas.series-layer[data-smoothed]:not([data-smoothed="0"])').first().waitFor();
-    assert.ok((await page.locator('[data-panel^="Writes in capitals"] .point').count()) > 0, "raw points stay visible under smoothing");
+    assert.ok((await page.locator('[data-panel^="Writes in capitals"]:not([data-panel$="rollouts"]) .point').count()) > 0, "raw points stay visible under smoothing");
     await page.getByLabel("Layout").selectOption("contexts");
     await page.locator('[data-panel="Writes in capitals · placebo"]').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, "contexts.png") });
@@ -110,7 +110,7 @@ describe("the app in a browser", { skip }, () => {
   });
 
   test("an annotation made on the chart shows in the chart and in `driftscope annotations`", async () => {
-    const panel = page.locator('[data-panel^="Answers in Spanish"]');
+    const panel = page.locator('[data-panel^="Answers in Spanish"]:not([data-panel$="rollouts"])');
     const box = (await panel.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
     await panel.getByRole("tooltip").waitFor();
@@ -129,7 +129,7 @@ describe("the app in a browser", { skip }, () => {
   });
 
   test("clicking a point opens the samples behind it", async () => {
-    const panel = page.locator('[data-panel^="Writes in capitals"]');
+    const panel = page.locator('[data-panel^="Writes in capitals"]:not([data-panel$="rollouts"])');
     const point = panel.locator(".series").first().locator(".point").nth(2);
     const cx = Number(await point.getAttribute("cx"));
     const cy = Number(await point.getAttribute("cy"));

@@ -1,12 +1,61 @@
-// driftscope runs | checkpoints RUN | metrics RUN: read-only listings, as JSON with --json.
-import { parse, UsageError } from "../args.js";
+// driftscope runs | runs set RUN | checkpoints RUN | metrics RUN: listings, as JSON with --json, and a run's fields.
+import { parseVariable } from "../../core/index.js";
+import { intFlag, parse, UsageError } from "../args.js";
 import { withWorkspace } from "../workspace.js";
 import { printJson, printTable, type Io } from "../output.js";
 
+const RUNS_HELP = `driftscope runs [--db FILE] [--json]
+  Lists the workspace's runs.
+driftscope runs set RUN [--name N] [--group G | --no-group] [--seed S | --no-seed] [--tag T]... [--var NAME=VALUE]... [--unset-var NAME]...
+  Changes a run: its name, its group (the condition it belongs to in an experiment), its seed, its tags (--tag
+  replaces them all) and its variables ({var.NAME} in eval contexts; a context that needed a new one is probed).
+`;
+
+async function runsSet(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    name: { type: "string" },
+    group: { type: "string" },
+    "no-group": { type: "boolean" },
+    seed: { type: "string" },
+    "no-seed": { type: "boolean" },
+    tag: { type: "string", multiple: true },
+    var: { type: "string", multiple: true },
+    "unset-var": { type: "string", multiple: true },
+  });
+  if (positionals.length !== 1) throw new UsageError("runs set needs one run (id or name)");
+  if (values.group !== undefined && values["no-group"]) throw new UsageError("--group and --no-group together");
+  if (values.seed !== undefined && values["no-seed"]) throw new UsageError("--seed and --no-seed together");
+  const variables: Record<string, string | null> = {};
+  for (const v of values.var ?? []) {
+    try {
+      const [k, val] = parseVariable(v);
+      variables[k] = val;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  for (const k of values["unset-var"] ?? []) variables[k] = null;
+  return withWorkspace(values.db, async (core) => {
+    const run = core.findRun(positionals[0]!);
+    const updated = await core.call("updateRun", {
+      runId: run.id,
+      name: values.name,
+      group: values["no-group"] ? null : values.group,
+      seed: values["no-seed"] ? null : intFlag("seed", values.seed, { min: 0 }),
+      tags: values.tag,
+      variables: Object.keys(variables).length ? variables : undefined,
+    });
+    if (values.json) printJson(io, { id: updated.id, name: updated.name, group: updated.group, seed: updated.seed, tags: updated.tags, variables: updated.variables });
+    else io.out(`run "${updated.name}" (id ${updated.id}): group ${updated.group ?? "-"}, seed ${updated.seed ?? "-"}, tags ${updated.tags.join(", ") || "-"}, variables ${Object.keys(updated.variables).join(", ") || "-"}\n`);
+    return 0;
+  });
+}
+
 export async function runsCommand(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === "set") return runsSet(argv.slice(1), io);
   const { values, positionals } = parse(argv, {});
-  if (values.help) return io.out("driftscope runs [--db FILE] [--json]\n  Lists the workspace's runs.\n"), 0;
-  if (positionals.length > 0) throw new UsageError("runs takes no arguments");
+  if (values.help) return io.out(RUNS_HELP), 0;
+  if (positionals.length > 0) throw new UsageError(`runs takes no arguments (or: runs set RUN …), got "${positionals[0]}"`);
   return withWorkspace(values.db, async (core) => {
     const runs = (await core.call("listRuns", {})).map((r) => ({
       id: r.id,

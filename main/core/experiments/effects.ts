@@ -92,6 +92,8 @@ export interface RunValueRow {
   /** The run's value minus the control condition's mean. */
   delta: number | null;
   items: number;
+  /** The probed steps the value is over (one for final and step:N, those in the window for window:A-B). */
+  steps: number[];
 }
 
 export interface EffectsResult {

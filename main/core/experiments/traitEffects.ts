@@ -103,12 +103,13 @@ function addComparison(out: TraitEffects, job: TraitJob, scores: ItemScore[], at
     const records = new Map(byCondition.get(c.name)!.map((r) => [r.id, r]));
     for (const r of c.runs) {
       const record = records.get(r.runId)!;
+      const steps = [...new Set(byRun.get(r.runId)!.map((s) => s.step))].sort((p, q) => p - q);
       for (const ctx of contexts) {
         const m = r.contexts.get(ctx);
         const vals = m ? [...m.values()] : [];
         const value = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
         const controlMean = controlMeans.get(ctx) ?? null;
-        out.runs.push({ runId: r.runId, at, run: record.name, condition: c.name, seed: record.seed, trait, context: ctx, value, delta: value !== null && controlMean !== null ? value - controlMean : null, items: vals.length });
+        out.runs.push({ runId: r.runId, at, run: record.name, condition: c.name, seed: record.seed, trait, context: ctx, value, delta: value !== null && controlMean !== null ? value - controlMean : null, items: vals.length, steps });
       }
     }
   }

@@ -231,6 +231,36 @@ export class RunStore {
     this.publish({ type: "run-changed", runId });
   }
 
+  /** Changes a run's own fields: name, group (its condition), seed, tags, variables (a value of null removes one). */
+  updateRun(runId: number, fields: { name?: string; group?: string | null; seed?: number | null; tags?: string[]; variables?: Record<string, string | null> }): RunRecord {
+    const existing = this.getRun(runId);
+    if (!existing) throw new Error(`no run with id ${runId}`);
+    const updates: string[] = [];
+    const values: unknown[] = [];
+    if (fields.name !== undefined && fields.name !== existing.name) {
+      this.assertNameFree(fields.name);
+      updates.push("name = ?");
+      values.push(fields.name);
+    }
+    if (fields.group !== undefined) updates.push("group_name = ?"), values.push(fields.group);
+    if (fields.seed !== undefined) updates.push("seed = ?"), values.push(fields.seed);
+    if (fields.tags !== undefined) updates.push("tags = ?"), values.push(JSON.stringify([...new Set(fields.tags)]));
+    if (fields.variables !== undefined) {
+      const merged: Record<string, string> = { ...existing.variables };
+      for (const [k, v] of Object.entries(fields.variables)) {
+        if (v === null) delete merged[k];
+        else merged[k] = v;
+      }
+      updates.push("variables = ?");
+      values.push(JSON.stringify(merged));
+    }
+    if (updates.length > 0) {
+      this.db.prepare(`UPDATE run SET ${updates.join(", ")} WHERE id = ?`).run(...values, runId);
+      this.publish({ type: "run-changed", runId });
+    }
+    return this.getRun(runId)!;
+  }
+
   setRunHidden(runId: number, hidden: boolean): void {
     this.db.prepare(`UPDATE run SET hidden = ? WHERE id = ?`).run(hidden ? 1 : 0, runId);
     this.publish({ type: "run-changed", runId });
