@@ -242,9 +242,13 @@ export class RunStore {
       updates.push("name = ?");
       values.push(fields.name);
     }
-    if (fields.group !== undefined) updates.push("group_name = ?"), values.push(fields.group);
-    if (fields.seed !== undefined) updates.push("seed = ?"), values.push(fields.seed);
-    if (fields.tags !== undefined) updates.push("tags = ?"), values.push(JSON.stringify([...new Set(fields.tags)]));
+    const set = (column: string, value: unknown) => {
+      updates.push(`${column} = ?`);
+      values.push(value);
+    };
+    if (fields.group !== undefined) set("group_name", fields.group);
+    if (fields.seed !== undefined) set("seed", fields.seed);
+    if (fields.tags !== undefined) set("tags", JSON.stringify([...new Set(fields.tags)]));
     if (fields.variables !== undefined) {
       const merged: Record<string, string> = { ...existing.variables };
       for (const [k, v] of Object.entries(fields.variables)) {
