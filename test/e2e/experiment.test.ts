@@ -83,11 +83,73 @@ describe("the experiment view", { skip: needsChromium() }, () => {
     const r = spawnSync(process.execPath, [CLI, "export", "--db", join(dir, "w.db"), "--experiment", "inoculation-demo", "--view", "grid", "--trait", "all_caps", "--context", "none", "--out", cliOut]);
     assert.equal(r.status, 0, String(r.stderr));
     assert.ok(readFileSync(join(dir, "app-grid.svg")).equals(readFileSync(cliOut)), "the app's SVG is the CLI's");
-    // The runs, and one click to a run's checkpoint.
+    // The runs: all four, each with its compared step; a matrix cell narrows them to its condition (and trait).
     const runs = page.getByRole("table", { name: "Runs of the experiment" });
     assert.equal(await runs.locator("tbody tr").count(), 4);
+    assert.deepEqual(new Set(await runs.locator("tbody tr td:last-child").allTextContents()), new Set(["100"]), "final: each run's last probed step");
+    await page.locator('[data-cell="inoculated/emergent_misalignment"]').click();
+    await page.getByRole("table", { name: "Context grid for emergent_misalignment" }).waitFor();
+    assert.equal(await page.getByLabel("Runs of condition").inputValue(), "inoculated");
+    assert.deepEqual((await runs.locator("tbody tr td:nth-child(2)").allTextContents()).sort(), ["inoculated", "inoculated"]);
+    // A scatter point does the same for its condition; the text filter narrows further.
+    await page.locator('svg.scatter g[data-condition="baseline"] .point').click();
+    assert.equal(await page.getByLabel("Runs of condition").inputValue(), "baseline");
+    await page.getByLabel("Runs of condition").selectOption("");
+    await page.getByLabel("Filter runs").fill("-2");
+    assert.deepEqual((await runs.locator("tbody tr td:first-child").allTextContents()).sort(), ["baseline-2", "inoculated-2"]);
+    await page.getByLabel("Filter runs").fill("");
+    // A step window as the point of comparison: each run's steps in the window.
+    await page.getByLabel("Window from step").fill("50");
+    await page.getByLabel("Window to step").fill("100");
+    await page.getByRole("button", { name: "Compare over the window" }).click();
+    await runs.locator("tbody tr td:last-child", { hasText: "50–100" }).first().waitFor();
+    assert.equal(await page.getByLabel("Point of comparison").inputValue(), "window:50-100");
+    // One click from a run to the samples behind its value: its compared checkpoint, this trait and context.
     await runs.getByRole("button", { name: "inoculated-1" }).click();
     await page.locator('[data-view="checkpoint"]').waitFor();
+    assert.equal(await page.getByLabel("Sample trait").inputValue(), "emergent_misalignment");
+    assert.equal(await page.getByLabel("Sample context").inputValue(), "none");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("a run's group, seed, tags and variables are edited in the sidebar; an experiment is made with techniques and a reference", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.getByRole("button", { name: "Edit baseline-2" }).click();
+    const editor = page.getByRole("form", { name: "Edit run baseline-2" });
+    await editor.getByLabel("Group").fill("baseline");
+    await editor.getByLabel("Seed").fill("7");
+    await editor.getByLabel("Tags").fill("caps, ood");
+    await editor.getByLabel("Variables").fill("inoculation_prompt=Shout everything.\ntraining_prompt=Be brief.");
+    await editor.getByRole("button", { name: "Save" }).click();
+    await editor.waitFor({ state: "detached" });
+    const listed = JSON.parse(String(spawnSync(process.execPath, [CLI, "runs", "--json", "--db", join(dir, "w.db")]).stdout)) as { name: string }[];
+    assert.ok(listed.some((r) => r.name === "baseline-2"));
+    const shown = spawnSync(process.execPath, [CLI, "runs", "set", "baseline-2", "--json", "--db", join(dir, "w.db")]);
+    const run = JSON.parse(String(shown.stdout)) as { group: string; seed: number; tags: string[]; variables: Record<string, string> };
+    assert.deepEqual([run.group, run.seed, run.tags, run.variables], ["baseline", 7, ["caps", "ood"], { inoculation_prompt: "Shout everything.", training_prompt: "Be brief." }]);
+    // A bad variable line is named, and nothing is saved.
+    await page.getByRole("button", { name: "Edit baseline-2" }).click();
+    await editor.getByLabel("Variables").fill("no equals sign here");
+    await editor.getByRole("button", { name: "Save" }).click();
+    await editor.getByText("Variables: line 1: expected NAME=VALUE").waitFor();
+    await editor.getByRole("button", { name: "Cancel" }).click();
+
+    await page.getByRole("button", { name: "Experiment", exact: true }).click();
+    await page.getByRole("button", { name: "New experiment…" }).click();
+    const form = page.getByRole("group", { name: "New experiment" });
+    await form.getByLabel("Experiment name").fill("with-techniques");
+    await form.getByLabel("Control").selectOption("baseline");
+    await form.getByLabel("Techniques of inoculated").fill("ip, bct");
+    await form.getByLabel("Reference run (base model)").selectOption({ label: "baseline-1" });
+    await form.getByRole("button", { name: "Create experiment" }).click();
+    await page.getByLabel("Experiment", { exact: true }).selectOption("with-techniques");
+    const shownExp = JSON.parse(String(spawnSync(process.execPath, [CLI, "experiment", "show", "with-techniques", "--json", "--db", join(dir, "w.db")]).stdout)) as { tags: Record<string, string[]>; referenceRunId: number | null };
+    assert.deepEqual(shownExp.tags, { inoculated: ["ip", "bct"] });
+    assert.equal(shownExp.referenceRunId, 1, "baseline-1 as the reference");
     assert.deepEqual(errors, []);
     await page.close();
   });
