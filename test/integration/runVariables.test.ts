@@ -77,4 +77,31 @@ traits:
   assert.ok(seen.get("bare-step10")!.has("Be loud."));
   assert.equal((server.stats.byModel["bare-step10"] ?? 0) - before, 2 + 1, "the two inoculation prompts, plus a capability check");
   assert.deepEqual((await cliJson<{ context: string }[]>(["scores", "bare", "--json", "--db", db])).map((s) => s.context).sort(), ["inoculation", "none", "training"]);
+
+  // The same from `runs set` (the app's run editor calls the same operation): a run given the variable afterwards
+  // has the skipped context probed at its next watch, and only that.
+  const late = join(dir, "late");
+  writeFilesNow(join(late, "checkpoint-10"), hfCheckpointFiles(10, "lora"));
+  assert.equal((await cli(["watch", late, "--once", "--quiet-period", "0", "--db", db, "--suite", suite, "--backend", backend])).status, 0);
+  const set = await cli(["runs", "set", "late", "--var", "inoculation_prompt=Quietly.", "--group", "ip", "--seed", "4", "--tag", "caps", "--json", "--db", db]);
+  assert.equal(set.status, 0, set.stderr);
+  assert.deepEqual(JSON.parse(set.stdout), { id: 4, name: "late", group: "ip", seed: 4, tags: ["caps"], variables: { inoculation_prompt: "Quietly." } });
+  const lateBefore = server.stats.byModel["late-step10"] ?? 0;
+  assert.equal((await cli(["watch", late, "--once", "--quiet-period", "0", "--db", db])).status, 0);
+  assert.ok(seen.get("late-step10")!.has("Quietly."));
+  assert.equal((server.stats.byModel["late-step10"] ?? 0) - lateBefore, 2 + 1, "the two inoculation prompts, plus a capability check");
+  // Errors name what is wrong and change nothing.
+  for (const [args, pattern] of [
+    [["runs", "set", "nobody"], /no run "nobody"/],
+    [["runs", "set", "late", "--seed", "-3"], /--seed/],
+    [["runs", "set", "late", "--var", "no-equals"], /NAME=VALUE|variable/],
+    [["runs", "set", "late", "--name", "p1"], /p1/],
+    [["runs", "set", "late", "--group", "a", "--no-group"], /--group and --no-group/],
+  ] as const) {
+    const r = await cli([...args, "--db", db]);
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, pattern);
+  }
+  const unchanged = await cliJson<{ name: string; group: string | null }[]>(["runs", "--json", "--db", db]);
+  assert.deepEqual(unchanged.find((r) => r.name === "late")?.group, "ip");
 });
