@@ -215,13 +215,8 @@ export interface ExperimentEffects {
   method: string;
 }
 
-/** A trait over one RL step's rollouts (what the policy sampled): prevalence with its interval over prompts, and how reward relates to it. */
-export interface RolloutPoint {
-  runId: number;
-  step: number;
-  trait: string;
-  /** The scorer whose values these are (the trait's score). */
-  scorer: string;
+/** A trait's statistics over one RL step's rollouts: prevalence with its interval over prompts, and how reward relates to it. */
+export interface RolloutStatistics {
   n: number;
   prompts: number;
   nulls: number;
@@ -236,16 +231,29 @@ export interface RolloutPoint {
   advantageWeighted: number | null;
   /** Share of the step's reward earned by rollouts scoring above the threshold. */
   rewardShare: number | null;
+}
+
+/** A trait over one RL step's rollouts (what the policy sampled), for a run. */
+export interface RolloutPoint extends RolloutStatistics {
+  runId: number;
+  step: number;
+  trait: string;
+  /** The scorer whose values these are (the trait's score). */
+  scorer: string;
   threshold: number;
   method: string;
 }
 
+/** One rollout as its trainer logged it, with every scorer's value. */
 export interface RolloutSampleView {
   step: number;
+  /** The prompt as the trainer logged it ("" where it logs only the whole text, as OpenRLHF does). */
   prompt: string;
   completion: string;
+  /** The total reward: the trainer's own (verl's score), or the sum of its reward functions' columns (TRL). */
   reward: number | null;
   advantage: number | null;
+  /** Each reward function's value where the trainer logs them separately (TRL: one column per function). */
   rewards: Record<string, number | null>;
   /** Scorer name -> value. */
   scores: Record<string, number | null>;

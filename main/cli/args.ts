@@ -1,5 +1,6 @@
 // Argument parsing for the CLI, on node:util's parseArgs, with errors that say which flag was wrong.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseVariable } from "../core/index.js";
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -53,4 +54,18 @@ export function choiceFlag<T extends string>(name: string, value: string | undef
   if (value === undefined) return undefined;
   if (!choices.includes(value as T)) throw new UsageError(`--${name} must be one of ${choices.join(", ")}; got "${value}"`);
   return value as T;
+}
+
+/** --var NAME=VALUE flags as a map; a malformed one is the user's input (exit 2). */
+export function varFlags(list: string[] | undefined): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const v of list ?? []) {
+    try {
+      const [k, val] = parseVariable(v);
+      variables[k] = val;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  return variables;
 }

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { CLI, cliJson } from "../support/cli.js";
 import { needsRealPython, PYTHON, PYTHON_SCRIPTS, runPython } from "../support/python.js";
+import { assertEveryLoggedValue } from "../support/loggedValues.js";
 import { tempDir } from "../support/tmp.js";
 
 const STEPS = 30;
@@ -91,20 +92,7 @@ test("a real TRL GRPO run watched live: completeness after TRL's save, rotation 
   // Every value TRL logged, once, exactly: one series per quantity.
   const history = (JSON.parse(readFileSync(join(out, "checkpoint-30", "trainer_state.json"), "utf8")) as { log_history: Record<string, unknown>[] }).log_history;
   const metrics = await cliJson<{ key: string; step: number; value: number }[]>(["metrics", "grpo-run", "--db", db, "--json"]);
-  const stored = new Map<string, number>();
-  for (const m of metrics) {
-    const k = `${m.key}@${m.step}`;
-    assert.ok(!stored.has(k), `${k} stored once`);
-    stored.set(k, m.value);
-  }
-  let compared = 0;
-  for (const entry of history) {
-    for (const [key, value] of Object.entries(entry)) {
-      if (key === "step" || typeof value !== "number") continue;
-      assert.equal(stored.get(`${key}@${entry.step}`), value, `${key} at step ${entry.step}`);
-      compared++;
-    }
-  }
+  const compared = assertEveryLoggedValue(history, metrics);
   assert.ok(compared > STEPS * 10, `compared ${compared} logged values`);
   for (const k of new Set(metrics.map((m) => m.key))) assert.ok(!k.startsWith("train/"), `no duplicate TensorBoard series ${k}`);
   assert.ok(new Set(metrics.map((m) => m.key)).has("reward"));

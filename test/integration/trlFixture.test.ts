@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { cli, cliJson } from "../support/cli.js";
 import { fixture, needsFixture } from "../support/sharedFixtures.js";
+import { assertEveryLoggedValue } from "../support/loggedValues.js";
 import { tempDir } from "../support/tmp.js";
 
 const RUN = "trl-grpo-tiny";
@@ -35,19 +36,7 @@ test("a real TRL GRPO run: one series per quantity, its values those of trainer_
   assert.ok(points.every((p) => p.wallTime !== null), "with TensorBoard's wall times");
   // Every value of every entry, not only the reward: one stored point per (quantity, step), equal to the file's.
   const all = await cliJson<{ key: string; step: number; value: number }[]>(["metrics", RUN, "--db", db, "--json"]);
-  const stored = new Map<string, number>();
-  for (const m of all) {
-    assert.ok(!stored.has(`${m.key}@${m.step}`), `${m.key} at ${m.step} stored once`);
-    stored.set(`${m.key}@${m.step}`, m.value);
-  }
-  let compared = 0;
-  for (const e of history) {
-    for (const [k, v] of Object.entries(e)) {
-      if (k === "step" || typeof v !== "number") continue;
-      assert.equal(stored.get(`${k}@${e.step}`), v, `${k} at step ${e.step}`);
-      compared++;
-    }
-  }
+  const compared = assertEveryLoggedValue(history, all);
   assert.ok(compared >= 80 * 20, `${compared} values compared`);
   // TRL logged the rollouts of each of the 80 steps: every completions file is there for the rollout reader.
   const completions = readdirSync(join(root, "completions")).filter((f) => /^completions_\d{5}\.parquet$/.test(f));

@@ -1,6 +1,5 @@
 // driftscope runs | runs set RUN | checkpoints RUN | metrics RUN: listings, as JSON with --json, and a run's fields.
-import { parseVariable } from "../../core/index.js";
-import { intFlag, parse, UsageError } from "../args.js";
+import { intFlag, parse, UsageError, varFlags } from "../args.js";
 import { withWorkspace } from "../workspace.js";
 import { printJson, printTable, type Io } from "../output.js";
 
@@ -25,15 +24,7 @@ async function runsSet(argv: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("runs set needs one run (id or name)");
   if (values.group !== undefined && values["no-group"]) throw new UsageError("--group and --no-group together");
   if (values.seed !== undefined && values["no-seed"]) throw new UsageError("--seed and --no-seed together");
-  const variables: Record<string, string | null> = {};
-  for (const v of values.var ?? []) {
-    try {
-      const [k, val] = parseVariable(v);
-      variables[k] = val;
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-  }
+  const variables: Record<string, string | null> = varFlags(values.var);
   for (const k of values["unset-var"] ?? []) variables[k] = null;
   return withWorkspace(values.db, async (core) => {
     const run = core.findRun(positionals[0]!);

@@ -1,8 +1,8 @@
 // driftscope watch: registers a run folder (the same folder is the same run) and ingests its checkpoints and metrics.
 import { resolve } from "node:path";
-import { parseVariable, waitForFolder } from "../../core/index.js";
+import { waitForFolder } from "../../core/index.js";
 import { PROBE_OPTIONS, parseThresholds } from "./probe.js";
-import { intFlag, parse, secondsFlag, UsageError } from "../args.js";
+import { intFlag, parse, secondsFlag, UsageError, varFlags } from "../args.js";
 import { printJson, type Io } from "../output.js";
 import { withWorkspace } from "../workspace.js";
 
@@ -45,15 +45,7 @@ export async function watchCommand(argv: string[], io: Io, signal: AbortSignal):
   const intervalMs = secondsFlag("interval", values.interval);
   if (intervalMs !== undefined && intervalMs < 50) throw new UsageError("--interval must be at least 0.05 seconds");
   const quietPeriodMs = secondsFlag("quiet-period", values["quiet-period"]);
-  const variables: Record<string, string> = {};
-  for (const v of values.var ?? []) {
-    try {
-      const [k, val] = parseVariable(v);
-      variables[k] = val;
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-  }
+  const variables = varFlags(values.var);
 
   // Started before the trainer made the folder: wait for it (not with --once, which reports what is there now).
   const dir = resolve(positionals[0]!);

@@ -10,6 +10,7 @@
 // - the share of the step's total reward earned by rollouts scoring above the trait's threshold (null when the
 //   total reward is not positive, where a share means nothing).
 // A step with fewer than two prompts has no interval (null), never one of zero width.
+import type { RolloutStatistics } from "../../../shared/views.js";
 import { seededRandom } from "../util/random.js";
 
 export const ROLLOUT_BOOTSTRAP_RESAMPLES = 2000;
@@ -23,19 +24,7 @@ export interface RolloutStatRow {
   advantage: number | null;
 }
 
-export interface RolloutStats {
-  n: number;
-  prompts: number;
-  nulls: number;
-  mean: number | null;
-  ciLow: number | null;
-  ciHigh: number | null;
-  rewardCorr: number | null;
-  corrLow: number | null;
-  corrHigh: number | null;
-  advantageWeighted: number | null;
-  rewardShare: number | null;
-}
+export type RolloutStats = RolloutStatistics;
 
 /** Mid-ranks (ties share the mean of their positions), 1-based. */
 export function midRanks(values: Float64Array): Float64Array {

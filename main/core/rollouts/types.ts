@@ -1,18 +1,9 @@
 // What a rollout is once read (whatever the trainer wrote), and what a rollout source is: one module per trainer
 // format, registered in sources/index.ts, read incrementally with a cursor per file.
+import type { RolloutSampleView } from "../../../shared/views.js";
 
 /** One completion the policy sampled during RL, with what the trainer logged about it. */
-export interface RolloutRow {
-  step: number;
-  /** The prompt as the trainer logged it ("" where it logs only the whole text, as OpenRLHF does). */
-  prompt: string;
-  completion: string;
-  /** The total reward: the trainer's own (verl's score), or the sum of its reward functions' columns (TRL). */
-  reward: number | null;
-  advantage: number | null;
-  /** Each reward function's value where the trainer logs them separately (TRL: one column per function). */
-  rewards: Record<string, number | null>;
-}
+export type RolloutRow = Omit<RolloutSampleView, "scores">;
 
 /** A file a source reads, as listed now. */
 export interface RolloutFile {
