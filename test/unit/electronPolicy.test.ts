@@ -161,4 +161,16 @@ test("a save-export request is a bare file name of an export format, base64 byte
     assert.throws(() => parseSaveExport({ ...good, ...patch }), message, JSON.stringify(patch));
   }
   assert.throws(() => parseSaveExport(null), /fileName, base64, manifest/);
+  // The size limits, at their edges: 256 MiB of bytes as base64 (4 characters per 3 bytes, plus padding) and a
+  // manifest of 10,000,000 characters.
+  const limit = ((256 * 1024 * 1024) / 3) * 4 + 4;
+  const atLimit = "A".repeat(Math.floor(limit / 4) * 4);
+  assert.doesNotThrow(() => parseSaveExport({ ...good, base64: atLimit }));
+  assert.throws(() => parseSaveExport({ ...good, base64: atLimit + "AAAA" }), /within the size limit/);
+  const manifestAt = `{"x":"${"a".repeat(10_000_000 - 8)}"}`;
+  assert.equal(manifestAt.length, 10_000_000);
+  assert.doesNotThrow(() => parseSaveExport({ ...good, manifest: manifestAt }));
+  assert.throws(() => parseSaveExport({ ...good, manifest: manifestAt.replace("{", "{ ") }), /manifest must be a JSON string/);
+  assert.throws(() => parseSaveExport({ ...good, manifest: 7 }), /manifest must be a JSON string/);
+  assert.throws(() => parseSaveExport({ ...good, manifest: "null" }), /JSON object/);
 });

@@ -79,3 +79,44 @@ test("derived rules exactly at their thresholds: strict and non-strict compariso
   assert.equal(derivedRule(both, { a: { value: 29 }, c: { value: 50.5 } }).value, 1);
   assert.equal(derivedRule(both, { a: { value: 31 }, c: { value: null } }).value, null);
 });
+
+test("judge yes/no on a server without logprobs: sampled answers count by their first word, marked sampled", async () => {
+  const { scorerKind, scorerSchema } = await import("../../main/core/probes/scorers/registry.js");
+  const settings = scorerSchema.parse({ kind: "judge_yes_no", name: "yn", template: "Is this rude? {answer}", samples: 4 });
+  const kind = scorerKind("judge_yes_no");
+  const run = (answers: string[]) =>
+    kind.score(settings, {
+      text: "an answer",
+      question: "q",
+      topLogprobs: [],
+      item: {},
+      values: {},
+      thresholds: {},
+      judge: async () => ({ text: "Yes", latencyMs: 1 }),
+      judgeSample: async ({ n }) => answers.slice(0, n).map((text) => ({ text, latencyMs: 1 })),
+    });
+  // "Yes." and "yes," and "No!" parse by their first word; "Maybe" does not.
+  const v = await run(["Yes.", "yes, surely", "No! never", "Maybe"]);
+  assert.equal(v.value, 2 / 3);
+  assert.equal(v.estimator, "sampled");
+  assert.deepEqual(v.answers, ["Yes.", "yes, surely", "No! never", "Maybe"]);
+  // Fewer than half parse: null, with how many did.
+  const few = await run(["Maybe", "Perhaps", "yes", "unclear"]);
+  assert.equal(few.value, null);
+  assert.match(few.nullReason!, /only 1 of its 4 sampled answers were yes or no \(below 0.5\)/);
+  // Without a way to sample, it says so.
+  const none = await kind.score(settings, { text: "a", question: "q", topLogprobs: [], item: {}, values: {}, thresholds: {}, judge: async () => ({ text: "Yes", latencyMs: 1 }), judgeSample: null });
+  assert.match(none.nullReason!, /cannot be sampled here/);
+});
+
+test("choice logprob: answer tokens match whatever brackets, spaces or case the tokenizer gives them", () => {
+  const lp = (token: string, p: number) => ({ token, logprob: Math.log(p) });
+  for (const [m, n] of [[" (A)", " (B)"], ["A", "B"], ["(a", "(b"], [" Yes", " No"]] as const) {
+    const v = choiceLogprob([lp("(A)", 0.6), lp(" b)", 0.2), lp(" yes", 0.1), lp("NO", 0.1)], m, n);
+    if (m === " Yes") assert.ok(Math.abs(v.value! - 0.5) < 1e-12, `${m}: ${v.value}`);
+    else assert.ok(Math.abs(v.value! - 0.75) < 1e-12, `${m}: ${v.value}`);
+  }
+  // The messages name the answers without their padding.
+  const neither = choiceLogprob([lp("C", 0.9)], " (A)", " (B)");
+  assert.match(neither.nullReason!, /neither "\(A\)" nor "\(B\)"/);
+});
