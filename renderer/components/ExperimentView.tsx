@@ -201,7 +201,7 @@ export function ExperimentView({ api, runs, onOpen, theme }: { api: Api; runs: R
             {at.startsWith("window:") ? <option value={at}>{at.replace("window:", "steps ")} (mean)</option> : null}
           </select>
         </label>
-        <span role="group" aria-label="Mean over a step window">
+        <span role="group" aria-label="Mean over a step window" className="inline-group">
           <label>
             window from
             <input aria-label="Window from step" inputMode="numeric" size={5} value={windowFrom} onChange={(e) => setWindowFrom(e.target.value)} />
