@@ -26,6 +26,10 @@ test("every kind is registered once, needs what it says, and has a description",
 
 test("schemas: defaults filled in, bounds enforced, unknown fields refused", () => {
   const judge = scorerSchema.parse({ kind: "judge_0_100", name: "j", template: "Rate {answer}" });
+  // The sampling bounds' ends are allowed.
+  for (const kind of ["judge_0_100", "judge_yes_no"] as const) {
+    for (const extra of [{ samples: 2 }, { samples: 64 }, { minParsableShare: 0 }, { minParsableShare: 1 }]) assert.equal(parse({ kind, name: "j", template: "{answer}", ...extra }).success, true, `${kind} ${JSON.stringify(extra)}`);
+  }
   assert.deepEqual([judge.kind === "judge_0_100" && judge.minMass, judge.kind === "judge_0_100" && judge.topLogprobs], [0.25, 20]);
   const yn = scorerSchema.parse({ kind: "judge_yes_no", name: "y", template: "{answer}?" });
   assert.deepEqual(yn.kind === "judge_yes_no" && [yn.yes, yn.no, yn.minMass], [["yes", "Yes", "YES"], ["no", "No", "NO"], 0.25]);
@@ -47,13 +51,24 @@ test("schemas: defaults filled in, bounds enforced, unknown fields refused", () 
     ["yes/no minMass below 0", { kind: "judge_yes_no", name: "y", template: "{answer}", minMass: -1 }],
     ["yes/no template without {answer}", { kind: "judge_yes_no", name: "y", template: "nothing" }],
     ["choice minMass above 1", { kind: "choice_logprob", name: "c", minMass: 1.1 }],
+    // On a server without logprobs judges sample 2 to 64 answers, and need a share of them in [0, 1] to parse.
+    ...(["judge_0_100", "judge_yes_no"] as const).flatMap(
+      (kind) =>
+        [
+          [`${kind} sampled answers below 2`, { kind, name: "j", template: "{answer}", samples: 1 }],
+          [`${kind} sampled answers above 64`, { kind, name: "j", template: "{answer}", samples: 65 }],
+          [`${kind} a fractional number of answers`, { kind, name: "j", template: "{answer}", samples: 2.5 }],
+          [`${kind} a parsable share above 1`, { kind, name: "j", template: "{answer}", minParsableShare: 1.01 }],
+          [`${kind} a parsable share below 0`, { kind, name: "j", template: "{answer}", minParsableShare: -0.01 }],
+        ] as [string, Record<string, unknown>][],
+    ),
     ["a language that is not ISO 639-1", { kind: "language", name: "l", language: "spa" }],
     ["an upper-case language code", { kind: "language", name: "l", language: "ES" }],
     ["a length unit of lines", { kind: "length", name: "l", unit: "lines" }],
     ["a derived rule with no conditions", { kind: "derived", name: "d", all: [], thresholds: {} }],
     ["a derived rule with a bad operator", { kind: "derived", name: "d", all: [{ scorer: "a", op: "==", threshold: "t" }], thresholds: { t: 1 } }],
     ["an unknown field", { kind: "caps_ratio", name: "c", extra: true }],
-  ] as const) assert.equal(parse(bad).success, false, what);
+  ] as [string, unknown][]) assert.equal(parse(bad).success, false, what);
   // The bounds themselves are allowed.
   for (const ok of [
     { kind: "judge_0_100", name: "j", template: "{answer}", minMass: 0, topLogprobs: 1 },
