@@ -1,7 +1,8 @@
 // Exporting experiment views from the command line: each view as SVG, PNG and PDF at a preset's width with its
 // manifest, the matrix SVG against its snapshot, and the matrix as CSV and LaTeX; wrong combinations refused.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import test from "node:test";
 import { buildExperimentDb } from "../support/experimentDb.js";
@@ -50,6 +51,8 @@ test("experiment views export as SVG, PNG and PDF with manifests; the matrix als
   r = await cli(["export", "--db", db, "--experiment", "exp", "--context", "ctx0", "--out", join(dir, "m.tex")]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(readFileSync(join(dir, "m.tex"), "utf8"), /\\toprule/);
+  // Compiled as a paper would include it (a TeX engine with booktabs, which .ci/run installs).
+  compileTable(t, dir, "m.tex");
   r = await cli(["export", "--db", db, "--experiment", "exp", "--format", "csv", "--out", join(dir, "m.csv")]);
   assert.equal(r.status, 0, r.stderr);
 
@@ -63,3 +66,16 @@ test("experiment views export as SVG, PNG and PDF with manifests; the matrix als
   assert.equal(r.status, 2);
   assert.match(r.stderr, /no trait "nope"/);
 });
+
+/** Compiles a LaTeX table in a minimal article with booktabs; says in one line why not where there is no TeX engine. */
+function compileTable(t: { diagnostic(message: string): void }, dir: string, table: string): void {
+  const which = spawnSync("sh", ["-c", "command -v pdflatex && kpsewhich booktabs.sty"], { encoding: "utf8" });
+  if (which.status !== 0) {
+    t.diagnostic(`the LaTeX table was checked structurally only: no pdflatex with booktabs here (apt-get install texlive-latex-base texlive-latex-recommended)`);
+    return;
+  }
+  writeFileSync(join(dir, "paper.tex"), `\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n\\input{${table}}\n\\end{document}\n`);
+  const r = spawnSync("pdflatex", ["-interaction=nonstopmode", "-halt-on-error", "paper.tex"], { cwd: dir, encoding: "utf8", timeout: 120_000 });
+  assert.equal(r.status, 0, `pdflatex failed: ${r.stdout.slice(-2000)}`);
+  assert.ok(readFileSync(join(dir, "paper.pdf")).subarray(0, 5).toString() === "%PDF-", "a PDF was written");
+}
