@@ -55,13 +55,15 @@ test("the CSP allows only the app's own code: no eval, no inline script, no plug
 test("only the app's own origin is trusted; navigation away and new windows are denied", () => {
   assert.ok(isTrustedUrl(APP_URL));
   assert.ok(isTrustedUrl("driftscope://app/index.html#/drift"));
-  for (const url of ["https://example.com", "file:///etc/passwd", "driftscope://evil/index.html", "driftscope://user:pw@app/", "javascript:alert(1)", "", "not a url"]) {
+  // Each part of the origin on its own: another scheme on the app's host, a user or a password alone.
+  for (const url of ["https://example.com", "https://app/index.html", "http://app/", "file:///etc/passwd", "driftscope://evil/index.html", "driftscope://user:pw@app/", "driftscope://user@app/", "driftscope://:pw@app/", "javascript:alert(1)", "", "not a url"]) {
     assert.equal(isTrustedUrl(url), false, url);
     assert.equal(allowNavigation(url), false, url);
   }
   assert.deepEqual(windowOpenDecision("https://arxiv.org/abs/1234"), { action: "deny", openExternally: true });
   assert.deepEqual(windowOpenDecision("http://insecure.example"), { action: "deny", openExternally: false });
   assert.deepEqual(windowOpenDecision("file:///etc/passwd"), { action: "deny", openExternally: false });
+  assert.deepEqual(windowOpenDecision("not a url"), { action: "deny", openExternally: false }, "an unparsable link opens nowhere");
   for (const p of ["media", "geolocation", "notifications", "clipboard-read", "openExternal"]) assert.equal(permissionDecision(p), false);
 });
 
