@@ -496,7 +496,9 @@ export class Core {
     const seeds = request.seeds ?? 3;
     const runs: RunView[] = [];
     for (let seed = 1; seed <= seeds; seed++) {
-      await runDemo({ dir: join(request.dir, `seed-${seed}`), conditions: DEMO_EXPERIMENT, steps: request.steps ?? 200, saveEvery: request.saveEvery ?? 50, pace: "fast", seed, signal });
+      // Rollouts every 10 steps (TRL's default logging_steps): 18 runs' rollouts at every step would make the
+      // miniature's probing wait behind scoring them.
+      await runDemo({ dir: join(request.dir, `seed-${seed}`), conditions: DEMO_EXPERIMENT, steps: request.steps ?? 200, saveEvery: request.saveEvery ?? 50, pace: "fast", seed, signal, logEvery: 10 });
       for (const c of DEMO_EXPERIMENT) {
         const ip = c.name.startsWith("ip-");
         const variables: Record<string, string> = { training_prompt: c.prompts[0]! };

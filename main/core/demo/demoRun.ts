@@ -67,6 +67,8 @@ export interface DemoOptions {
   seed?: number;
   /** Live pace: time between checkpoints. */
   checkpointIntervalMs?: number;
+  /** Rollouts are logged every this many steps, as TRL's log_completions does at each logging step (default 1). */
+  logEvery?: number;
   signal?: AbortSignal;
   onCheckpoint?: (variant: string, step: number, path: string) => void;
 }
@@ -239,8 +241,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     for (const [i, s] of states.entries()) {
       const metrics = trainStep(s, step, steps);
       s.logHistory.push({ ...metrics, epoch: round(step / steps), step });
-      // Logged every step, as TRL's log_completions does at each logging step (logging_steps=1).
-      await writeFile(join(options.dir, s.variant, "completions", `completions_${String(step).padStart(5, "0")}.parquet`), demoRolloutParquet(step, s.prompt, s.batch, (options.seed ?? 0) * 31 + i));
+      // Logged at each logging step, as TRL's log_completions does (logging_steps, 1 by default here).
+      if (step % (options.logEvery ?? 1) === 0 || step === steps) await writeFile(join(options.dir, s.variant, "completions", `completions_${String(step).padStart(5, "0")}.parquet`), demoRolloutParquet(step, s.prompt, s.batch, (options.seed ?? 0) * 31 + i));
     }
     if (step % saveEvery !== 0 && step !== steps) continue;
     const started = Date.now();

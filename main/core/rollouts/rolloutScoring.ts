@@ -82,7 +82,7 @@ function detailOf(v: ScoreValue): Record<string, unknown> | null {
   return Object.keys(d).length ? d : null;
 }
 
-const BATCH = 2000;
+const BATCH = 500;
 
 export class RolloutScorer {
   constructor(
@@ -165,6 +165,8 @@ export class RolloutScorer {
         await mapLimit(needJudge, Math.max(1, judgeBackend?.maxConcurrency ?? 1), scoreOne);
         this.rollouts.insertScores(out);
         count += rows.length;
+        // Let the event loop serve probing and the app between batches: scoring is synchronous work on the same thread.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       clearInterval(heartbeat);

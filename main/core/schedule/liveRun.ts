@@ -22,14 +22,19 @@ export async function watchAndProbe(store: Store, services: ProbeServices, runId
   const queue = probing ? new ProbeQueue(store.runs, services, runId, probing.plan, probing.policy, { signal: options.signal }) : null;
   let draining: Promise<void> | null = null;
   const kick = () => {
-    if (queue && !draining && !options.signal.aborted) draining = queue.drain(options.signal, options.onProbed).finally(() => (draining = null));
+    if (queue && !draining && !options.signal.aborted)
+      draining = queue.drain(options.signal, options.onProbed).finally(() => {
+        draining = null;
+        kickRollouts();
+      });
   };
   // Rollouts beside the checkpoints: read and scored after each poll, one pass at a time.
   const rollouts = new RolloutWorker(store, services.lease, runId, { quietPeriodMs: options.quietPeriodMs ?? DEFAULT_QUIET_PERIOD_MS, now: options.now });
   let rolling: Promise<void> | null = null;
   const rollPass = () => rollouts.pass(options.signal).then(options.onRollouts, (err: Error) => options.onProblem?.(store.runs.getRun(runId)?.path ?? "", `rollouts: ${err.message}`));
+  // Checkpoint probes go first (the live view and experiments wait on them); rollouts are scored between probes.
   const kickRollouts = () => {
-    if (!rolling && !options.signal.aborted) rolling = rollPass().finally(() => (rolling = null));
+    if (!rolling && !draining && !options.signal.aborted) rolling = rollPass().finally(() => (rolling = null));
   };
   try {
     const result = await watchRun(store, runId, {
