@@ -133,7 +133,8 @@ export function CheckpointView({ api, run, step, onStep, initialTrait, initialCo
           Trait
           <select aria-label="Sample trait" value={trait} onChange={(e) => setTrait(e.target.value)}>
             <option value="">all</option>
-            {traits.map((t) => (
+            {/* The chosen trait is an option while the samples load, so the selection shows from the start. */}
+            {[...new Set([...traits, ...(trait ? [trait] : [])])].map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>

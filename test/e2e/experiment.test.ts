@@ -107,8 +107,10 @@ describe("the experiment view", { skip: needsChromium() }, () => {
     // One click from a run to the samples behind its value: its compared checkpoint, this trait and context.
     await runs.getByRole("button", { name: "inoculated-1" }).click();
     await page.locator('[data-view="checkpoint"]').waitFor();
+    // Chosen from the start (the samples may still be loading on a busy machine).
     assert.equal(await page.getByLabel("Sample trait").inputValue(), "emergent_misalignment");
     assert.equal(await page.getByLabel("Sample context").inputValue(), "none");
+    await page.locator("table").filter({ hasText: "emergent_misalignment" }).first().waitFor();
     assert.deepEqual(errors, []);
     await page.close();
   });
