@@ -14,9 +14,19 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 
+_loaded = {}
+
+
+def load(model_dir):
+    if model_dir not in _loaded:
+        tok = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(model_dir, local_files_only=True, dtype=torch.float32).eval()
+        _loaded[model_dir] = (tok, model)
+    return _loaded[model_dir]
+
+
 def capture(model_dir, messages, response, layer):
-    tok = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-    model = AutoModelForCausalLM.from_pretrained(model_dir, local_files_only=True, dtype=torch.float32).eval()
+    tok, model = load(model_dir)
     n = model.config.num_hidden_layers
     if layer == 0:
         module = model.get_input_embeddings()
