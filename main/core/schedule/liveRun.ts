@@ -4,10 +4,9 @@ import type { ProbeOutcome, ProbeServices } from "./prober.js";
 import { ProbeQueue } from "./queue.js";
 import { planFor } from "../probes/probeConfig.js";
 import type { PollResult } from "../runs/poller.js";
-import { watchRun, type WatchOptions } from "../runs/watcher.js";
+import { DEFAULT_QUIET_PERIOD_MS, watchRun, type WatchOptions } from "../runs/watcher.js";
 import type { Store } from "../store/store.js";
 import { RolloutWorker, type RolloutPassResult } from "../rollouts/rolloutWorker.js";
-import { DEFAULT_QUIET_PERIOD_MS } from "../runs/watcher.js";
 
 export interface LiveRunOptions extends WatchOptions {
   signal: AbortSignal;
@@ -28,7 +27,7 @@ export async function watchAndProbe(store: Store, services: ProbeServices, runId
         kickRollouts();
       });
   };
-  // Rollouts beside the checkpoints: read and scored after each poll, one pass at a time.
+  // The run's rollouts beside its checkpoints: read and scored one pass at a time.
   const rollouts = new RolloutWorker(store, services.lease, runId, { quietPeriodMs: options.quietPeriodMs ?? DEFAULT_QUIET_PERIOD_MS, now: options.now });
   let rolling: Promise<void> | null = null;
   const rollPass = () => rollouts.pass(options.signal).then(options.onRollouts, (err: Error) => options.onProblem?.(store.runs.getRun(runId)?.path ?? "", `rollouts: ${err.message}`));
