@@ -4,7 +4,7 @@
 // rollouts.jsonl with bad lines (reported by line number, the rest read), resuming without duplicates, and
 // prevalence equal to an independent computation over the same files.
 import assert from "node:assert/strict";
-import { appendFileSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
@@ -65,7 +65,10 @@ test("TRL's real completions files: every row of all 80 read with its columns, s
   const files = readdirSync(fixture("trl-grpo-tiny/completions")).filter((f) => f.endsWith(".parquet")).sort();
   assert.equal(files.length, 80);
   for (const f of files) copyFileSync(fixture(`trl-grpo-tiny/completions/${f}`), join(run, "completions", f));
-  const w = await watchOnce(run, db, suiteFile(dir));
+  const old = new Date(Date.now() - 60_000);
+  for (const f of files) utimesSync(join(run, "completions", f), old, old);
+  // With the default quiet period (10 s): files written long ago are quiet at first sight, so --once reads them.
+  const w = await cli(["watch", run, "--once", "--suite", suiteFile(dir), "--backend", "demo", "--db", db]);
   assert.equal(w.status, 0, w.stderr);
   assert.match(w.stderr, /rollouts \(trl\): 320 read \(steps 1–80\), 320 scored/);
 

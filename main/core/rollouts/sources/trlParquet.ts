@@ -66,7 +66,9 @@ export const trlParquetSource: RolloutSource = {
     const changed = cursor.size !== file.size || cursor.mtimeMs !== file.mtimeMs;
     const stableSince = changed ? ctx.now : cursor.stableSince;
     const base: RolloutCursor = { size: file.size, mtimeMs: file.mtimeMs, offset: 0, line: 0, done: false, stableSince };
-    if (ctx.now - stableSince < ctx.quietPeriodMs) return { cursor: base, waiting: "changed within the quiet period", problems: [] };
+    // As for checkpoints: a file last written longer ago than the quiet period counts as quiet at first sight (a run
+    // watched after it finished, or after a restart, is read at once).
+    if (ctx.now - stableSince < ctx.quietPeriodMs && ctx.now - file.mtimeMs < ctx.quietPeriodMs) return { cursor: base, waiting: "changed within the quiet period", problems: [] };
     const bytes = await readFile(file.path);
     const why = parquetIncomplete(bytes);
     if (why) return { cursor: base, waiting: why, problems: [] };
