@@ -6,7 +6,8 @@
 // transaction as its scores. Then the step's statistics are computed and stored.
 import type { Backend, Prepared } from "../backends/types.js";
 import { scorerKind } from "../probes/scorers/registry.js";
-import type { JudgeCall, JudgeSampleCall, ScoreValue } from "../probes/scorers/types.js";
+import { judgeCalls } from "../probes/scorers/judgeCalls.js";
+import type { ScoreValue } from "../probes/scorers/types.js";
 import type { Trait } from "../probes/suiteSchema.js";
 import type { LeaseHolder } from "../store/probeStore.js";
 import { SCORED_MARK, type RolloutScoreRow, type RolloutStore, type StoredRollout } from "../store/rolloutStore.js";
@@ -130,9 +131,7 @@ export class RolloutScorer {
   private async scoreStep(rt: RolloutTrait, step: number, judge: Prepared | null, signal?: AbortSignal): Promise<number> {
     const sample = rt.judged ? judgedSample(this.rollouts.identities(this.runId, step), this.plan.judgePerStep) : new Set<number>();
     const judgeBackend = this.plan.judge;
-    const callJudge: JudgeCall | null =
-      judge && judgeBackend ? async ({ prompt, maxTokens, topLogprobs }) => (await judgeBackend.generate(judge, { messages: [{ role: "user", content: prompt }], n: 1, temperature: 0, topP: 1, maxTokens, seed: 0, topLogprobs }, signal))[0] : null;
-    const sampleJudge: JudgeSampleCall | null = judge && judgeBackend ? async ({ prompt, maxTokens, n }) => judgeBackend.generate(judge, { messages: [{ role: "user", content: prompt }], n, temperature: 1, topP: 1, maxTokens }, signal) : null;
+    const { judge: callJudge, judgeSample: sampleJudge } = judgeCalls(judgeBackend, judge, signal);
     let count = 0;
     let after = 0;
     const heartbeat = setInterval(() => this.rollouts.renewStep(this.runId, step, this.lease), Math.max(50, this.lease.ttlMs / 3));

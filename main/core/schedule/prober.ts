@@ -6,7 +6,8 @@ import { HttpError } from "../backends/http.js";
 import type { Backend, ChatMessage, Completion, Prepared, Projection } from "../backends/types.js";
 import type { Publish } from "../events/bus.js";
 import { scorerKind } from "../probes/scorers/registry.js";
-import type { JudgeCall, JudgeSampleCall, ProjectCall, ScoreValue } from "../probes/scorers/types.js";
+import { judgeCalls } from "../probes/scorers/judgeCalls.js";
+import type { ProjectCall, ScoreValue } from "../probes/scorers/types.js";
 import type { ScoringService } from "../probes/scoring.js";
 import { resolveContext } from "../probes/runVariables.js";
 import type { Context, Item, Trait } from "../probes/suiteSchema.js";
@@ -374,17 +375,7 @@ export class Prober {
   /** Every scorer of the trait, in order, through the registry: what a scorer needs decides what it is given. */
   private async score(t: Trait, unit: Unit, c: Completion, prepared: Prepared, judge: Prepared | null, signal: AbortSignal): Promise<Record<string, ScoreValue>> {
     const values: Record<string, ScoreValue> = {};
-    const judgeBackend = this.plan.judge;
-    const callJudge: JudgeCall | null =
-      judge && judgeBackend
-        ? async ({ prompt, maxTokens, topLogprobs }) =>
-            (await judgeBackend.generate(judge, { messages: [{ role: "user", content: prompt }], n: 1, temperature: 0, topP: 1, maxTokens, seed: 0, topLogprobs }, signal))[0]
-        : null;
-    // A judge whose server returns no logprobs is sampled instead (the backend fans n out where n is ignored).
-    const sampleJudge: JudgeSampleCall | null =
-      judge && judgeBackend
-        ? async ({ prompt, maxTokens, n }) => judgeBackend.generate(judge, { messages: [{ role: "user", content: prompt }], n, temperature: 1, topP: 1, maxTokens }, signal)
-        : null;
+    const { judge: callJudge, judgeSample: sampleJudge } = judgeCalls(this.plan.judge, judge, signal);
     // Activation scorers of one sample that ask for the same vector, layer and base share one forward pass.
     const backend = this.plan.backend;
     const projections = new Map<string, Promise<Projection>>();
