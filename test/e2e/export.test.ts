@@ -10,7 +10,7 @@ import type { Browser, Download, Page } from "playwright-core";
 import { ARTIFACTS, launchChromium, needsChromium, serve, type Served } from "../support/browser.js";
 import { cli } from "../support/cli.js";
 import { buildExportDb, FIXTURE_RUNS } from "../support/exportFixture.js";
-import { matchesPicture, SCREENSHOT } from "../support/pictures.js";
+import { matchesPicture, SCREENSHOT, stableScreenshot } from "../support/pictures.js";
 
 const skip = needsChromium();
 
@@ -67,8 +67,10 @@ describe("exporting from the app", { skip }, () => {
   test("the drift view's panels are the pictures they should be (compared with references)", async () => {
     // The fixture workspace is fixed data, so its panels draw the same every time; the mouse is kept off them.
     await page.mouse.move(0, 0);
+    // Annotations arrive by their own call after the series: a slow machine could shoot the panel between the two.
+    await page.locator('[data-panel^="All caps"]:not([data-panel$="rollouts"]) .annotation-label', { hasText: "reward hacking?" }).waitFor();
     for (const [name, selector] of [["drift-panel-all-caps", '[data-panel^="All caps"]:not([data-panel$="rollouts"])'], ["drift-panel-kl", '[data-panel="kl"]']] as const) {
-      matchesPicture(name, await page.locator(selector).first().screenshot({ animations: "disabled" }), SCREENSHOT);
+      matchesPicture(name, await stableScreenshot(page.locator(selector).first()), SCREENSHOT);
     }
   });
 

@@ -48,3 +48,18 @@ export function matchesPicture(name: string, png: Buffer, tolerance: PictureTole
   }
   assert.ok(share <= tolerance.maxDiffShare, `${name}: ${(share * 100).toFixed(2)}% of the pixels differ from the reference (at most ${(tolerance.maxDiffShare * 100).toFixed(2)}%); see test-artifacts/${name}.diff.png`);
 }
+
+/**
+ * A screenshot taken once two in a row are the same bytes (at most `tries` shots), so a view still filling in is not
+ * compared half-drawn; as Playwright's own toHaveScreenshot does.
+ */
+export async function stableScreenshot(target: { screenshot(o: { animations: "disabled" }): Promise<Buffer> }, tries = 10): Promise<Buffer> {
+  let last = await target.screenshot({ animations: "disabled" });
+  for (let i = 1; i < tries; i++) {
+    await new Promise((r) => setTimeout(r, 150));
+    const next = await target.screenshot({ animations: "disabled" });
+    if (next.equals(last)) return next;
+    last = next;
+  }
+  return last;
+}
