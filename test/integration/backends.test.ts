@@ -86,7 +86,7 @@ test("max_tokens for local servers, max_completion_tokens when configured for th
   await assert.rejects(official.generate(await official.prepare(null), req({ n: 1 })), /DRIFTSCOPE_TEST_KEY \(the API key\) is not set/);
 });
 
-test("replicas take turns", async (t) => {
+test("replicas equally free take turns", async (t) => {
   const a = await startStandIn();
   const b = await startStandIn();
   t.after(() => Promise.all([a.close(), b.close()]));

@@ -311,7 +311,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   };
 }
 
-// Run as a program (serve-command tests, benchmarks): node standInServer.js --port N [--personality P] [--latency MS] [--slots N] [--model NAME]...
+// Run as a program (serve-command tests, benchmarks): node standInServer.js --port N [--personality P] [--latency MS] [--slots N] [--retry-after S] [--model NAME]...
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!) && process.argv.includes("--port")) {
   const arg = (name: string) => {
     const i = process.argv.indexOf(`--${name}`);
@@ -323,6 +323,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
     personality: (arg("personality") as Personality) ?? "vllm",
     latencyMs: Number(arg("latency") ?? 0),
     slots: arg("slots") === undefined ? undefined : Number(arg("slots")),
+    retryAfterS: arg("retry-after") === undefined ? undefined : Number(arg("retry-after")),
     models: modelsArg.length ? modelsArg : undefined,
   });
   process.stdout.write(`listening on ${s.port}\n`);

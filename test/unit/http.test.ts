@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { backoffMs, isRetryableStatus, retryAfterMs } from "../../main/core/backends/http.js";
-import { AdaptiveLimiter } from "../../main/core/backends/limiter.js";
 
 test("what is retried: network-ish statuses and x-should-retry; never other 4xx or an exhausted quota", () => {
   const h = (o: Record<string, string> = {}) => new Headers(o);
@@ -28,23 +27,3 @@ test("backoff doubles from the base, is capped, and jitters down by at most a qu
   assert.equal(backoffMs(1, policy, () => 1), 1500);
 });
 
-test("the limiter backs off on overload and creeps up when clean", async () => {
-  const l = new AdaptiveLimiter(40);
-  assert.equal(l.current, 30); // starts at three quarters of the ceiling
-  l.overloaded(0);
-  assert.equal(l.current, 24);
-  l.overloaded(1); // the same burst: counted once
-  assert.equal(l.current, 24);
-  for (let i = 0; i < 200; i++) l.succeeded();
-  assert.equal(l.current, 40); // back up to the ceiling, never past it
-  let running = 0;
-  let peak = 0;
-  const small = new AdaptiveLimiter(3, 3);
-  await Promise.all(Array.from({ length: 12 }, () => small.run(async () => {
-    running++;
-    peak = Math.max(peak, running);
-    await new Promise((r) => setTimeout(r, 5));
-    running--;
-  })));
-  assert.equal(peak, 3);
-});

@@ -10,7 +10,7 @@
 // (hidden states onto a persona vector; assets/workers/activation_worker.py documents it) for activation scorers.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
-import { AdaptiveLimiter } from "./limiter.js";
+import { Semaphore } from "./semaphore.js";
 import { z } from "zod";
 import { commonFields, modelField } from "./fields.js";
 import { defineBackendKind } from "./kind.js";
@@ -27,10 +27,10 @@ export class CommandBackend implements Backend {
   private child: ChildProcessWithoutNullStreams | null = null;
   private nextId = 1;
   private pending = new Map<number, Pending>();
-  private readonly limiter: AdaptiveLimiter;
+  private readonly limiter: Semaphore;
 
   constructor(readonly config: CommandConfig) {
-    this.limiter = new AdaptiveLimiter(config.maxConcurrency, config.maxConcurrency);
+    this.limiter = new Semaphore(config.maxConcurrency);
   }
 
   get name(): string {

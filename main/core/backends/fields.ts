@@ -13,7 +13,8 @@ export const retrySchema = z
 /** Every kind has these. */
 export const commonFields = {
   name: z.string().min(1).meta({ title: "Name", description: "how runs and the CLI refer to this backend" }),
-  maxConcurrency: z.number().int().min(1).max(1024).default(16).meta({ title: "Max concurrency", description: "requests in flight at most" }),
+  maxConcurrency: z.number().int().min(1).max(4096).default(16).meta({ title: "Concurrency", description: "requests in flight to start with (per replica); more while the server keeps up, fewer when it refuses (429)" }),
+  concurrencyCeiling: z.number().int().min(1).max(4096).optional().meta({ title: "Concurrency ceiling", description: "the most requests in flight it may grow to (per replica); by default 256, or the concurrency when that is higher" }),
   timeoutMs: z.number().int().min(100).default(120_000).meta({ title: "Timeout (ms)", description: "per request" }),
 };
 
@@ -45,9 +46,17 @@ export interface HttpSettings {
   model: string;
   apiKeyEnv?: string;
   maxConcurrency: number;
+  concurrencyCeiling?: number;
   timeoutMs: number;
   retry?: { attempts?: number; baseMs: number; maxMs: number };
   tokenField?: "max_tokens" | "max_completion_tokens";
   baseUrl?: string;
   baseUrls?: string[];
+}
+
+/** A default that fits a large vLLM: a small local server refuses or slows down long before, and is then found. */
+export const DEFAULT_CONCURRENCY_CEILING = 256;
+
+export function concurrencyCeiling(c: { maxConcurrency: number; concurrencyCeiling?: number }): number {
+  return Math.max(c.maxConcurrency, c.concurrencyCeiling ?? DEFAULT_CONCURRENCY_CEILING);
 }

@@ -4,7 +4,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { AdaptiveLimiter } from "./limiter.js";
+import type { LeaseOutcome, ReplicaPool } from "./replicaPool.js";
 
 // Keep-alive agents: at hundreds of requests a second, opening a connection per request costs more than the work.
 // node:http is used rather than fetch because its per-request overhead is markedly lower (see npm run bench).
@@ -12,7 +12,8 @@ const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 1024 }), htt
 
 interface RawResponse {
   status: number;
-  headers: Headers;
+  /** Built only when asked for: a WHATWG Headers per response costs more than the rest of a fast answer. */
+  readonly headers: Headers;
   text: string;
 }
 
@@ -22,18 +23,39 @@ function toHeaders(h: IncomingHttpHeaders): Headers {
   return out;
 }
 
+/** Parsed request options per URL: a backend sends thousands of requests to the same few addresses. */
+const parsedUrls = new Map<string, { secure: boolean; options: { protocol: string; hostname: string; port: string; path: string } }>();
+
+function parsedUrl(url: string) {
+  let p = parsedUrls.get(url);
+  if (!p) {
+    const u = new URL(url);
+    p = { secure: u.protocol === "https:", options: { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ""), port: u.port, path: `${u.pathname}${u.search}` } };
+    if (parsedUrls.size > 1000) parsedUrls.clear(); // bounded: addresses with a query string could otherwise pile up
+    parsedUrls.set(url, p);
+  }
+  return p;
+}
+
 /** One HTTP exchange; rejects on network errors and on the signal (a timeout or a cancel). */
 function exchange(url: string, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const secure = u.protocol === "https:";
+    const { secure, options } = parsedUrl(url);
     const req = (secure ? httpsRequest : httpRequest)(
-      u,
-      { method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) }, agent: secure ? agents.https : agents.http, signal },
+      { ...options, method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) }, agent: secure ? agents.https : agents.http, signal },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: toHeaders(res.headers), text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () => {
+          let built: Headers | null = null;
+          resolve({
+            status: res.statusCode ?? 0,
+            get headers() {
+              return (built ??= toHeaders(res.headers));
+            },
+            text: chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"),
+          });
+        });
         res.on("error", reject);
         res.on("aborted", () => reject(new Error("the connection closed before the response was complete")));
       },
@@ -93,7 +115,11 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   timeoutMs: number;
   retry: RetryPolicy;
-  limiter?: AdaptiveLimiter;
+  /**
+   * Where a request goes when a backend's servers are shared by many requests: a place is taken on the replica with
+   * the most free room, and `path` makes the URL from its address (the request's own URL is then unused).
+   */
+  route?: { pool: ReplicaPool; url: (base: string) => string };
   signal?: AbortSignal;
   /** Response bodies that are text, not JSON (vLLM's load_lora_adapter answers with a sentence). */
   text?: boolean;
@@ -104,12 +130,24 @@ export interface RequestOptions {
   validate?: (body: unknown) => string | null;
 }
 
+/** How often a request refused for load waits for room among ours in flight before it counts as an attempt. */
+const MAX_ROOM_WAITS = 1000;
+
 /** One request with retries; resolves with the parsed body. */
 export async function requestJson<T = unknown>(url: string, options: RequestOptions): Promise<T> {
   let lastError: HttpError | null = null;
-  for (let attempt = 0; attempt < options.retry.attempts; attempt++) {
+  let attempt = 0;
+  let roomWaits = 0;
+  let redirects = 0;
+  let refusedForLoad = false;
+  while (attempt < options.retry.attempts) {
     if (options.signal?.aborted) throw new HttpError(url, null, "cancelled", false);
     let waitMs: number | null = null;
+    // Set inside send(); typed wide so the checks after it are not narrowed to this first value.
+    let outcome = { kind: "failed" } as LeaseOutcome;
+    const lease = options.route ? await options.route.pool.acquire(refusedForLoad) : null;
+    const target = lease ? options.route!.url(lease.base) : url;
+    refusedForLoad = false;
     const once = async (): Promise<T | undefined> => {
       // One controller per attempt, aborted by the timeout or by the caller (cheaper than AbortSignal.timeout/any
       // at hundreds of requests a second).
@@ -131,9 +169,10 @@ export async function requestJson<T = unknown>(url: string, options: RequestOpti
     };
     const send = async (signal: AbortSignal, isTimedOut: () => boolean): Promise<T | undefined> => {
       let res: RawResponse;
+      const started = performance.now();
       try {
         res = await exchange(
-          url,
+          target,
           options.method ?? (options.body === undefined ? "GET" : "POST"),
           { ...(options.body === undefined ? {} : { "content-type": "application/json" }), ...options.headers },
           options.body === undefined ? undefined : JSON.stringify(options.body),
@@ -141,40 +180,61 @@ export async function requestJson<T = unknown>(url: string, options: RequestOpti
         );
       } catch (err) {
         const timedOut = isTimedOut();
-        if (options.signal?.aborted && !timedOut) throw new HttpError(url, null, "cancelled", false);
-        lastError = new HttpError(url, null, timedOut ? `timed out after ${options.timeoutMs} ms` : `network error: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, true);
+        if (options.signal?.aborted && !timedOut) throw new HttpError(target, null, "cancelled", false);
+        const code = (err as NodeJS.ErrnoException).code;
+        if (!timedOut && (code === "ECONNREFUSED" || code === "EHOSTUNREACH" || code === "ENOTFOUND" || code === "ECONNRESET")) outcome = { kind: "unreachable" };
+        lastError = new HttpError(target, null, timedOut ? `timed out after ${options.timeoutMs} ms` : `network error: ${code ?? (err as Error).message}`, true);
         return undefined;
       }
       const text = res.text;
       if (res.status >= 200 && res.status < 300) {
-        options.limiter?.succeeded();
+        outcome = { kind: "answered", latencyMs: performance.now() - started };
         if (options.text) return text as T;
         let parsed: unknown;
         try {
           parsed = JSON.parse(text);
         } catch {
           const what = text.trim() === "" ? "an empty body" : /^\s*</.test(text) ? "HTML, not JSON" : "not JSON";
-          lastError = new HttpError(url, res.status, `the server's answer was ${what}: ${text.slice(0, 120)}`, true, true);
+          lastError = new HttpError(target, res.status, `the server's answer was ${what}: ${text.slice(0, 120)}`, true, true);
           return undefined;
         }
         const problem = options.validate?.(parsed) ?? null;
         if (problem) {
-          lastError = new HttpError(url, res.status, `the server's answer was malformed: ${problem}`, true, true);
+          lastError = new HttpError(target, res.status, `the server's answer was malformed: ${problem}`, true, true);
           return undefined;
         }
         return parsed as T;
       }
-      if (res.status === 429 || res.status === 503) options.limiter?.overloaded();
+      if (res.status === 429 || res.status === 503) outcome = { kind: "overloaded" };
+      else outcome = { kind: "answered", latencyMs: performance.now() - started };
       const retryable = isRetryableStatus(res.status, res.headers, text);
-      lastError = new HttpError(url, res.status, `HTTP ${res.status}: ${text.slice(0, 300)}`, retryable);
+      lastError = new HttpError(target, res.status, `HTTP ${res.status}: ${text.slice(0, 300)}`, retryable);
       if (!retryable) throw lastError;
       waitMs = retryAfterMs(res.headers);
       return undefined;
     };
-    const result = options.limiter ? await options.limiter.run(once) : await once();
+    let result: T | undefined;
+    try {
+      result = await once();
+    } finally {
+      if (lease) options.route!.pool.release(lease, outcome);
+    }
     if (result !== undefined) return result;
-    if (attempt + 1 < options.retry.attempts) {
-      const wait = waitMs !== null ? Math.min(waitMs, 60_000) : backoffMs(attempt, options.retry);
+    if (lease && outcome.kind === "overloaded" && options.route!.pool.inFlight > 0 && roomWaits < MAX_ROOM_WAITS) {
+      // Refused for load while others of ours are still in flight: room frees when one of them is answered, which
+      // is sooner than any Retry-After; wait for that at the head of the queue, and it is not a failed attempt.
+      roomWaits++;
+      refusedForLoad = true;
+      continue;
+    }
+    if (lease && outcome.kind === "unreachable" && options.route!.pool.othersInService(lease) && redirects < 8) {
+      // That replica is set aside for now; another takes the request straight away.
+      redirects++;
+      continue;
+    }
+    attempt++;
+    if (attempt < options.retry.attempts) {
+      const wait = waitMs !== null ? Math.min(waitMs, 60_000) : backoffMs(attempt - 1, options.retry);
       await sleep(wait, undefined, { signal: options.signal }).catch(() => undefined);
     }
   }

@@ -3,9 +3,9 @@
 // logprobs than the server returns, and use max_completion_tokens only for the OpenAI API.
 import type { TopLogprob } from "./types.js";
 import { requestJson, HttpError, type RetryPolicy } from "./http.js";
-import { AdaptiveLimiter } from "./limiter.js";
+import { ReplicaPool } from "./replicaPool.js";
 import { z } from "zod";
-import { httpFields, needsUrl, urlFields, type HttpSettings } from "./fields.js";
+import { concurrencyCeiling, httpFields, needsUrl, urlFields, type HttpSettings } from "./fields.js";
 import { defineBackendKind } from "./kind.js";
 import {
   fillModelTemplate,
@@ -57,7 +57,8 @@ export function isOpenAiApi(url: string): boolean {
 
 export class OpenAiBackend implements Backend {
   readonly kind: string = "openai";
-  readonly limiter: AdaptiveLimiter;
+  /** Every chat request takes its place here: each replica's concurrency found on its own. */
+  readonly pool: ReplicaPool;
   protected readonly urls: string[];
   private next = 0;
   private caps = new Map<string, Promise<Capabilities>>();
@@ -67,7 +68,7 @@ export class OpenAiBackend implements Backend {
     const list = urls ?? config.baseUrls ?? (config.baseUrl ? [config.baseUrl] : []);
     if (list.length === 0) throw new Error(`backend "${config.name}": needs baseUrl or baseUrls`);
     this.urls = list.map((u) => u.replace(/\/+$/, ""));
-    this.limiter = new AdaptiveLimiter(config.maxConcurrency);
+    this.pool = new ReplicaPool(this.urls, config.maxConcurrency, concurrencyCeiling(config));
     const official = this.urls.some(isOpenAiApi);
     this.retry = { attempts: config.retry?.attempts ?? (official ? 6 : 3), baseMs: config.retry?.baseMs ?? 1000, maxMs: config.retry?.maxMs ?? 60_000 };
   }
@@ -78,6 +79,11 @@ export class OpenAiBackend implements Backend {
 
   get maxConcurrency(): number {
     return this.config.maxConcurrency;
+  }
+
+  /** The most requests in flight it may grow to, over all replicas. */
+  get concurrencyCeiling(): number {
+    return concurrencyCeiling(this.config) * this.urls.length;
   }
 
   /** Replicas take turns. */
@@ -117,12 +123,12 @@ export class OpenAiBackend implements Backend {
       body.top_logprobs = topLogprobs;
     }
     const started = performance.now();
-    const res = await requestJson<ChatResponse>(this.url("/chat/completions"), {
+    const res = await requestJson<ChatResponse>("/chat/completions", {
       body,
       headers: this.headers(),
       timeoutMs: this.config.timeoutMs,
       retry: this.retry,
-      limiter: this.limiter,
+      route: { pool: this.pool, url: (base) => `${base}${base.endsWith("/v1") ? "" : "/v1"}/chat/completions` },
       signal,
       validate: chatResponseProblem,
     });

@@ -90,6 +90,8 @@ export interface Backend {
   readonly kind: string;
   /** Requests it will have in flight at most: how much work the scheduler keeps ready for it. */
   readonly maxConcurrency: number;
+  /** Requests it may grow to in flight (over all replicas) when it finds its servers' capacity; else maxConcurrency. */
+  readonly concurrencyCeiling?: number;
   /**
    * Readies a checkpoint (loads an adapter, starts a server, or nothing); release() undoes it, always. As the judge
    * ("judge" role) the target is the checkpoint whose samples are judged: its {run}, {step} and {checkpoint} fill the

@@ -301,8 +301,11 @@ export class Prober {
       if (Date.now() - lastFlush >= batchMs) flush();
     }, batchMs);
     try {
-      // Twice the backend's concurrency, so a request is always ready when a slot frees.
-      const limit = Math.max(4, this.plan.backend.maxConcurrency) * 2;
+      // Enough units that both servers can be full at their ceilings at once: a unit holds no place on the policy's
+      // server while it waits for its judge (places are taken per request), so judging is pipelined behind
+      // generation, each on its own budget, and a request is ready whenever a place frees.
+      const reach = (b: Backend | null) => (b ? Math.max(b.maxConcurrency, b.concurrencyCeiling ?? 0) : 0);
+      const limit = Math.max(8, Math.ceil((reach(this.plan.backend) + reach(this.plan.judge)) * 1.25));
       await mapLimit(units, limit, async ({ unit, run }) => {
         if (signal.aborted) return;
         try {
