@@ -16,7 +16,8 @@ import { Store } from "../../main/core/store/store.js";
 import { probeServices } from "../support/probeServices.js";
 import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
-import { measure, median, type Figure } from "./harness.js";
+import { measure, median, summarise, type Figure } from "./harness.js";
+import type { Backend } from "../../main/core/backends/types.js";
 
 /** A bench server: answers 429 beyond its slots, as a rate-limited API or a router in front of vLLM does. */
 interface ServerSpec {
@@ -65,7 +66,33 @@ async function bareLoop(urls: string[], slots: number, perServer: number): Promi
 }
 
 /** One probe of `items` single-sample items, in a fresh workspace, through the real prober and backend(s). */
-export async function probeOnce(dir: string, items: number, policy: Record<string, unknown>, judge: Record<string, unknown> | null): Promise<{ ms: number; limits: number[] }> {
+/** The backends a scenario's probes share (created once, as the app keeps them while it watches a run). */
+function backends(policy: Record<string, unknown>, judge: Record<string, unknown> | null): { backend: Backend; judge: Backend | null } {
+  return {
+    backend: createBackend(parseBackendConfig({ name: "policy", kind: "openai", model: "stand-in-base", timeoutMs: 60_000, ...policy }, "bench")),
+    judge: judge ? createBackend(parseBackendConfig({ name: "judge", kind: "openai", model: "stand-in-base", timeoutMs: 60_000, ...judge }, "bench")) : null,
+  };
+}
+
+/**
+ * The probe's own time (not the workspace set-up around it), the first of `times` on fresh backends (cold: the
+ * servers' capabilities and capacity not yet known) and the median and p95 of the rest (warm).
+ */
+async function probeTimes(dir: string, items: number, times: number, b: { backend: Backend; judge: Backend | null }) {
+  const cold = await probeOnce(dir, items, b);
+  const warm: number[] = [];
+  let limits = cold.limits;
+  for (let i = 0; i < times; i++) {
+    const r = await probeOnce(dir, items, b);
+    warm.push(r.ms);
+    limits = r.limits;
+  }
+  return { cold: cold.ms, warm: summarise(warm), limits };
+}
+
+export async function probeOnce(dir: string, items: number, b: { backend: Backend; judge: Backend | null }): Promise<{ ms: number; limits: number[] }> {
+  const { backend, judge: judgeBackend } = b;
+  const judge = judgeBackend !== null;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const root = join(dir, "run");
@@ -80,8 +107,6 @@ export async function probeOnce(dir: string, items: number, policy: Record<strin
       parseSuite("bench.yaml", `id: bench\nname: Bench\ntraits:\n  - id: caps\n    name: Caps\n    polarity: higher_is_trait\n    role: control\n    sampling: { samplesPerItem: 1, maxTokens: 16 }\n    scorers: ${scorers}\n    score: caps\n    items:\n${lines}\n`),
       "bench",
     );
-    const backend = createBackend(parseBackendConfig({ name: "policy", kind: "openai", model: "stand-in-base", timeoutMs: 60_000, ...policy }, "bench"));
-    const judgeBackend = judge ? createBackend(parseBackendConfig({ name: "judge", kind: "openai", model: "stand-in-base", timeoutMs: 60_000, ...judge }, "bench")) : null;
     const checkpoint = store.runs.listCheckpoints(run.id)[0]!;
     const cpu0 = process.cpuUsage();
     const t = performance.now();
@@ -112,27 +137,29 @@ export async function probeThroughputBench(): Promise<Figure[]> {
   const figures: Figure[] = [];
   try {
     // One server: 64 slots x 50 ms (starting from the default concurrency of 16 and finding 64 by growing), and
-    // 512 x 2 s (starting from 256 with a ceiling of 1024, finding 512 from the refusals above it).
+    // 512 x 2 s (configured to start at 768 with a ceiling of 1024, finding 512 from the refusals above it).
     for (const { spec, items, policy } of [
       { spec: { slots: 64, latencyMs: 50 }, items: 8000, policy: {} },
-      { spec: { slots: 512, latencyMs: 2000 }, items: 4096, policy: { maxConcurrency: 256, concurrencyCeiling: 1024 } },
+      { spec: { slots: 512, latencyMs: 2000 }, items: 4096, policy: { maxConcurrency: 768, concurrencyCeiling: 1024 } },
     ]) {
       const servers = await startServers(1, spec);
       try {
         console.log(`probe ${spec.slots} x ${spec.latencyMs} ms: ${loadavg()}`);
         await bareLoop(servers.urls, spec.slots, spec.slots * 2); // warm the server
         const bare = await measure(3, () => bareLoop(servers.urls, spec.slots, items));
-        let limits: number[] = [];
-        const ours = await measure(3, async () => void (limits = (await probeOnce(dir, items, { baseUrl: servers.urls[0], ...policy }, null)).limits));
+        const ours = await probeTimes(dir, items, 3, backends({ baseUrl: servers.urls[0], ...policy }, null));
         const capacityMs = (items / spec.slots) * spec.latencyMs;
-        figures.push({
-          name: `probe ${items} samples against a server refusing beyond ${spec.slots} slots x ${spec.latencyMs} ms (limit found: ${limits.join(", ")}; ${((capacityMs / ours.median) * 100).toFixed(1)}% of the server's capacity)`,
-          ms: ours.median,
-          p95: ours.p95,
-          baselineName: `bare loop keeping exactly ${spec.slots} in flight`,
-          baselineMs: bare.median,
-          target: { text: "at least 0.95 of the bare loop's throughput (ratio at most 1.053x)", met: bare.median / ours.median >= 0.95 },
-        });
+        figures.push(
+          {
+            name: `probe ${items} samples against a server refusing beyond ${spec.slots} slots x ${spec.latencyMs} ms, warm (limit found: ${ours.limits.join(", ")}; ${((capacityMs / ours.warm.median) * 100).toFixed(1)}% of the server's capacity)`,
+            ms: ours.warm.median,
+            p95: ours.warm.p95,
+            baselineName: `bare loop keeping exactly ${spec.slots} in flight`,
+            baselineMs: bare.median,
+            target: { text: "at least 0.95 of the bare loop's throughput (ratio at most 1.053x)", met: bare.median / ours.warm.median >= 0.95 },
+          },
+          { name: `the same, cold (a new backend: capabilities detected and capacity found first)`, ms: ours.cold, baselineName: "bare loop", baselineMs: bare.median },
+        );
       } finally {
         servers.stop();
       }
@@ -146,15 +173,18 @@ export async function probeThroughputBench(): Promise<Figure[]> {
       try {
         console.log(`probe with a judge: ${loadavg()}`);
         const bare = await measure(3, () => bareLoop(servers.urls, spec.slots, items));
-        const ours = await measure(3, () => probeOnce(dir, items, { baseUrl: servers.urls[0] }, { baseUrl: servers.urls[1] }));
-        figures.push({
-          name: `probe ${items} samples, each judged on a second server (both refusing beyond ${spec.slots} x ${spec.latencyMs} ms)`,
-          ms: ours.median,
-          p95: ours.p95,
-          baselineName: `bare loops keeping exactly ${spec.slots} in flight on each server (${items} requests each)`,
-          baselineMs: bare.median,
-          target: { text: "at least 0.85 of the two servers' capacity (ratio at most 1.18x)", met: bare.median / ours.median >= 0.85 },
-        });
+        const ours = await probeTimes(dir, items, 3, backends({ baseUrl: servers.urls[0] }, { baseUrl: servers.urls[1] }));
+        figures.push(
+          {
+            name: `probe ${items} samples, each judged on a second server (both refusing beyond ${spec.slots} x ${spec.latencyMs} ms), warm`,
+            ms: ours.warm.median,
+            p95: ours.warm.p95,
+            baselineName: `bare loops keeping exactly ${spec.slots} in flight on each server (${items} requests each)`,
+            baselineMs: bare.median,
+            target: { text: "at least 0.85 of the two servers' capacity (ratio at most 1.18x)", met: bare.median / ours.warm.median >= 0.85 },
+          },
+          { name: "the same, cold", ms: ours.cold, baselineName: "bare loops", baselineMs: bare.median },
+        );
       } finally {
         servers.stop();
       }
@@ -168,16 +198,18 @@ export async function probeThroughputBench(): Promise<Figure[]> {
       try {
         console.log(`probe across 4 replicas: ${loadavg()}`);
         const single = await measure(3, () => bareLoop(servers.urls.slice(0, 1), spec.slots, items));
-        let limits: number[] = [];
-        const ours = await measure(3, async () => void (limits = (await probeOnce(dir, items * 4, { baseUrls: servers.urls }, null)).limits));
-        figures.push({
-          name: `probe ${items * 4} samples across 4 replicas refusing beyond ${spec.slots} x ${spec.latencyMs} ms each (limits found: ${limits.join(", ")})`,
-          ms: ours.median,
-          p95: ours.p95,
-          baselineName: `4 x the bare loop's throughput on one replica (${items} requests there)`,
-          baselineMs: single.median,
-          target: { text: "at least 0.90 of 4 x one replica's bare-loop throughput (ratio at most 1.11x)", met: single.median / ours.median >= 0.9 },
-        });
+        const ours = await probeTimes(dir, items * 4, 3, backends({ baseUrls: servers.urls }, null));
+        figures.push(
+          {
+            name: `probe ${items * 4} samples across 4 replicas refusing beyond ${spec.slots} x ${spec.latencyMs} ms each, warm (limits found: ${ours.limits.join(", ")})`,
+            ms: ours.warm.median,
+            p95: ours.warm.p95,
+            baselineName: `4 x the bare loop's throughput on one replica (${items} requests there)`,
+            baselineMs: single.median,
+            target: { text: "at least 0.90 of 4 x one replica's bare-loop throughput (ratio at most 1.11x)", met: single.median / ours.warm.median >= 0.9 },
+          },
+          { name: "the same, cold", ms: ours.cold, baselineName: "4 x one replica's bare loop", baselineMs: single.median },
+        );
       } finally {
         servers.stop();
       }

@@ -59,11 +59,16 @@ async function findLogFiles(ctx: MetricContext, rootEntries: Dirent[]): Promise<
   return { events, jsonl };
 }
 
-export async function ingestMetrics(ctx: MetricContext, rootEntries: Dirent[]): Promise<void> {
+/**
+ * Reads what is new in the run's metric files; returns every file it looked at, so a poll that finds the run
+ * folder unchanged can tell from their sizes and mtimes alone whether there is anything to read.
+ */
+export async function ingestMetrics(ctx: MetricContext, rootEntries: Dirent[]): Promise<string[]> {
   await ingestLogHistory(ctx);
   const { events, jsonl } = await findLogFiles(ctx, rootEntries);
   for (const f of events) await ingestEventFile(ctx, f);
   for (const f of jsonl) await ingestJsonl(ctx, f);
+  return [...(ctx.latestTrainerState ? [ctx.latestTrainerState] : []), join(ctx.root, "trainer_state.json"), ...events, ...jsonl];
 }
 
 /** One message per file: the first problem, and how many more there were. */

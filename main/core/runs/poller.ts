@@ -3,6 +3,12 @@
 // The completeness rule (DESIGN section 4): the format's markers parse, every safetensors file is whole,
 // and the folder's names, sizes and mtimes have not changed for the quiet period: two identical scans that
 // far apart, or, at first sight, files whose newest mtime is already older than the quiet period.
+//
+// Idle cost (a run left watched for days): a poll that finds the run folder's entries as they were, with nothing
+// incomplete, costs one readdir plus a stat of each metric file read last time; complete checkpoints are not
+// listed again or reloaded from the store. A full poll, which also makes sure complete checkpoints are still there,
+// runs when the entries change and at least once a SWEEP_MS (a file removed inside a checkpoint changes nothing
+// in the run folder's own listing).
 import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { COMPLETE_STATES } from "../../../shared/domain.js";
@@ -13,6 +19,7 @@ import { ingestMetrics } from "./metricSources.js";
 import { mapLimit } from "../util/mapLimit.js";
 
 const JUDGE_CONCURRENCY = 8;
+const SWEEP_MS = 60_000;
 
 export interface PollOptions {
   quietPeriodMs: number;
@@ -36,10 +43,37 @@ export interface PollResult {
   complete: number;
   gone: number;
   format: string | null;
+  /** The run folder's entries and metric files were as they were at the last poll: nothing was read or judged. */
+  unchanged?: boolean;
+}
+
+/** What the last full poll saw, for telling the next one whether anything changed. */
+interface LastPoll {
+  /** The run folder's entry names and types. */
+  signature: string;
+  result: PollResult;
+  sweptAt: number;
+  /** Metric files read, by path: "size:mtime", or "" for one that did not exist. */
+  metricFiles: Map<string, string>;
+  metricContext: { checkpointDirs: Set<string>; latestTrainerState: string | null };
+}
+
+async function fileStamp(path: string): Promise<string> {
+  try {
+    const s = await stat(path);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return "";
+  }
+}
+
+async function stamps(paths: string[]): Promise<Map<string, string>> {
+  return new Map(await Promise.all(paths.map(async (p) => [p, await fileStamp(p)] as const)));
 }
 
 export class RunPoller {
   private readonly now: () => number;
+  private last: LastPoll | null = null;
 
   constructor(
     private readonly store: Store,
@@ -61,16 +95,31 @@ export class RunPoller {
 
     let entries: Dirent[];
     try {
-      const s = await stat(root);
-      if (!s.isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
+      // readdir of a file fails with ENOTDIR itself: no stat first, so an idle poll is this one call.
       entries = await readdir(root, { withFileTypes: true });
     } catch (err) {
+      this.last = null;
       // An unreachable run folder (unmounted share, permissions) is an error of the run, not a reason to call its checkpoints gone.
       const message = `${root}: ${errorCode(err)}`;
       this.report(root, message);
       this.store.runs.setRunStatus(this.runId, "error", message);
       return result;
     }
+    const now = this.now();
+    const signature = entries
+      .map((e) => `${e.name}${e.isDirectory() ? "/" : ""}`)
+      .sort()
+      .join("\n");
+    const last = this.last;
+    if (last && last.signature === signature && last.result.incomplete === 0 && now - last.sweptAt < SWEEP_MS && run.status !== "error" && run.format === last.result.format) {
+      const current = await stamps([...last.metricFiles.keys()]);
+      if ([...current].every(([p, st]) => last.metricFiles.get(p) === st)) return { ...last.result, unchanged: true };
+      // Only the logs moved: read them; the checkpoints are as they were.
+      const files = await ingestMetrics({ store: this.store, runId: this.runId, root, ...last.metricContext, quietPeriodMs: this.options.quietPeriodMs, now, report: this.report }, entries);
+      last.metricFiles = await stamps(files);
+      return { ...last.result };
+    }
+    const sweep = !last || now - last.sweptAt >= SWEEP_MS;
     this.store.metrics.clearProblem(this.runId, root);
 
     const scanner = this.chooseScanner(run.formatSetting, entries);
@@ -91,7 +140,7 @@ export class RunPoller {
 
     let newestComplete: Candidate | null = null;
     // Checkpoints are judged a few at a time: file-system latency, not CPU, bounds a poll of a long run.
-    const states = await mapLimit(candidates, JUDGE_CONCURRENCY, (c) => this.judge(scanner, c, known.get(c.path), root));
+    const states = await mapLimit(candidates, JUDGE_CONCURRENCY, (c) => this.judge(scanner, c, known.get(c.path), root, sweep));
     for (const [i, c] of candidates.entries()) {
       const state = states[i];
       if (state === "complete") {
@@ -105,19 +154,9 @@ export class RunPoller {
     }
     for (const rec of known.values()) if (!seen.has(rec.path)) result.gone++;
 
-    await ingestMetrics(
-      {
-        store: this.store,
-        runId: this.runId,
-        root,
-        checkpointDirs: seen,
-        latestTrainerState: scanner.trainerStateOf && newestComplete ? scanner.trainerStateOf(newestComplete.path) : null,
-        quietPeriodMs: this.options.quietPeriodMs,
-        now: this.now(),
-        report: this.report,
-      },
-      entries,
-    );
+    const metricContext = { checkpointDirs: seen, latestTrainerState: scanner.trainerStateOf && newestComplete ? scanner.trainerStateOf(newestComplete.path) : null };
+    const files = await ingestMetrics({ store: this.store, runId: this.runId, root, ...metricContext, quietPeriodMs: this.options.quietPeriodMs, now: this.now(), report: this.report }, entries);
+    this.last = { signature, result: { ...result }, sweptAt: sweep ? now : last!.sweptAt, metricFiles: await stamps(files), metricContext };
 
     const fresh = this.store.runs.getRun(this.runId)!;
     // A poll that got this far clears an error or a waiting note; a finished run keeps the reason it finished.
@@ -135,9 +174,12 @@ export class RunPoller {
     c: Candidate,
     rec: CheckpointRecord | undefined,
     root: string,
+    sweep: boolean,
   ): Promise<"complete" | "settling" | "stuck" | "gone"> {
     if (rec && COMPLETE_STATES.includes(rec.state)) {
-      // Verified before: only check it is still there (cheap), so a poll of a long run stays fast.
+      // Verified before, and its folder is still listed: between sweeps that is enough.
+      if (!sweep) return "complete";
+      // On a sweep, only check it is still there (cheap), so a poll of a long run stays fast.
       const present = scanner.stillThere ? await scanner.stillThere(c, rec.essentials) : await essentialsPresent(c.path, rec.essentials);
       if (present) return "complete";
       this.store.runs.markGone(this.runId, c.path);
