@@ -7,6 +7,7 @@ import { uiBench } from "./uiBench.js";
 import { exportBench } from "./exportBench.js";
 import { effectsBench } from "./effectsBench.js";
 import { rolloutsBench } from "./rolloutsBench.js";
+import { idleBench } from "./idleBench.js";
 
 const only = process.argv[2];
 const benches: [string, () => Promise<Figure[]>][] = [
@@ -18,6 +19,7 @@ const benches: [string, () => Promise<Figure[]>][] = [
   ["export", exportBench],
   ["effects", effectsBench],
   ["rollouts", rolloutsBench],
+  ["idle", idleBench],
 ];
 for (const [name, bench] of benches) {
   if (only && !name.includes(only)) continue;

@@ -35,13 +35,17 @@ export async function watchAndProbe(store: Store, services: ProbeServices, runId
   const kickRollouts = () => {
     if (!rolling && !draining && !options.signal.aborted) rolling = rollPass().finally(() => (rolling = null));
   };
+  let idlePolls = 0;
   try {
     const result = await watchRun(store, runId, {
       ...options,
       onPoll: (r) => {
         options.onPoll?.(r);
         kick();
-        kickRollouts();
+        // Rollout files live in folders the run folder's own listing does not show changing; on polls that found
+        // the run unchanged they are looked at every fifth poll, so an idle run costs little (they are read only
+        // after a quiet period anyway).
+        if (!r.unchanged || ++idlePolls % 5 === 0) kickRollouts();
       },
     });
     while (draining) await draining;
