@@ -2,23 +2,80 @@
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Resolves when what was written has been taken by the reader (a pipe to a slow reader fills up). */
+  drained?: () => Promise<void>;
 }
 
 export const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  drained: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once("drain", () => resolve())) : Promise.resolve()),
 };
 
 export function printJson(io: Io, value: unknown): void {
   io.out(JSON.stringify(value, null, 2) + "\n");
 }
 
-export function printTable(io: Io, headers: string[], rows: (string | number | null)[][]): void {
-  const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? "-" : String(c))))];
-  // A loop, not Math.max(...column): spreading a column of 125,000 rows overflows the call stack.
+type Cell = string | number | null;
+const cellText = (c: Cell | undefined): string => (c === null || c === undefined ? "-" : String(c));
+
+/** Output is gathered into chunks of about this many characters: few writes, and memory bounded by one chunk. */
+const CHUNK = 64 * 1024;
+
+function tableLine(widths: number[], r: Cell[]): string {
+  let text = "";
+  for (let i = 0; i < widths.length; i++) text += i === 0 ? cellText(r[i]).padEnd(widths[i]!) : `  ${cellText(r[i]).padEnd(widths[i]!)}`;
+  return text.trimEnd() + "\n";
+}
+
+/** A plain table, each column padded to its widest cell (a loop, not Math.max(...column), which overflows the stack). */
+export function printTable(io: Io, headers: string[], rows: Cell[][]): void {
   const widths = headers.map((h) => h.length);
-  for (const r of cells) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, r[i]!.length);
-  for (const r of cells) io.out(r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd() + "\n");
+  for (const r of rows) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, cellText(r[i]).length);
+  let chunk = tableLine(widths, headers);
+  for (const r of rows) {
+    chunk += tableLine(widths, r);
+    if (chunk.length >= CHUNK) {
+      io.out(chunk);
+      chunk = "";
+    }
+  }
+  io.out(chunk);
+}
+
+/**
+ * printTable of rows too many to hold: `rows` gives them afresh for each of two passes (widths, then lines), and
+ * output waits for the reader after each chunk, so memory stays bounded by one chunk (`scores` on a long run).
+ */
+export async function streamTable(io: Io, headers: string[], rows: () => AsyncIterable<Cell[]>): Promise<void> {
+  const widths = headers.map((h) => h.length);
+  for await (const r of rows()) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, cellText(r[i]).length);
+  let chunk = tableLine(widths, headers);
+  for await (const r of rows()) {
+    chunk += tableLine(widths, r);
+    if (chunk.length >= CHUNK) {
+      io.out(chunk);
+      chunk = "";
+      await io.drained?.();
+    }
+  }
+  io.out(chunk);
+}
+
+/** The same text as printJson of an array, written a chunk at a time as the rows come, waiting for the reader. */
+export async function streamJsonRows(io: Io, rows: AsyncIterable<unknown>): Promise<void> {
+  let chunk = "";
+  let first = true;
+  for await (const row of rows) {
+    chunk += `${first ? "[\n" : ",\n"}  ${JSON.stringify(row, null, 2).replace(/\n/g, "\n  ")}`;
+    first = false;
+    if (chunk.length >= CHUNK) {
+      io.out(chunk);
+      chunk = "";
+      await io.drained?.();
+    }
+  }
+  io.out(first ? "[]\n" : `${chunk}\n]\n`);
 }
 
 /** A number in a table: three decimals, or "-" for none. */

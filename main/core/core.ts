@@ -9,6 +9,7 @@ import type { ApiArgs, ApiMethod, ApiResults, ExperimentEffects, RunView, TraitI
 import { ApiError, validateArgs } from "../../shared/api.js";
 import type { CoreEvent, CoreEventListener } from "../../shared/events.js";
 import type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Experiment, FiredAlert, ScorePoint } from "../../shared/views.js";
+import type { MetricPoint } from "../../shared/domain.js";
 import { resolveProgram } from "./alerts/action.js";
 import { GroupBandCache } from "./experiments/groupBandCache.js";
 import { EffectsPool } from "./experiments/effectsPool.js";
@@ -251,6 +252,18 @@ export class Core {
   // ---- use cases for the CLI (and anything else that runs long work in-process) ----
 
   /** A run by id or name, as the CLI names it. */
+  /** A run's scores one row at a time, for the CLI's output of any length in bounded memory. */
+  scoreRows(runId: number, trait?: string, context?: string): AsyncIterable<ScorePoint> {
+    const id = this.requireRun(runId).id;
+    return this.store.readRows(({ probes }) => probes.iterateScores(id, trait, context));
+  }
+
+  /** A run's training metrics one row at a time, by key then step. */
+  metricRows(runId: number, key?: string): AsyncIterable<MetricPoint> {
+    const id = this.requireRun(runId).id;
+    return this.store.readRows(({ metrics }) => metrics.iterateMetrics(id, key));
+  }
+
   findRun(ref: string): RunView {
     const run = this.store.runs.findRun(ref);
     if (!run) throw new ApiError("not-found", `no run "${ref}" in this workspace (\`driftscope runs\` lists them)`);

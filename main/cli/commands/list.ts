@@ -1,7 +1,7 @@
 // driftscope runs | runs set RUN | checkpoints RUN | metrics RUN: listings, as JSON with --json, and a run's fields.
 import { intFlag, parse, UsageError, varFlags } from "../args.js";
 import { withWorkspace } from "../workspace.js";
-import { printJson, printTable, type Io } from "../output.js";
+import { printJson, printTable, streamJsonRows, streamTable, type Io } from "../output.js";
 
 const RUNS_HELP = `driftscope runs [--db FILE] [--json]
   Lists the workspace's runs.
@@ -94,10 +94,12 @@ export async function metricsCommand(argv: string[], io: Io): Promise<number> {
       else printTable(io, ["KEY", "SOURCES (PREFERRED FIRST)"], series.map((x) => [x.key, x.sources.join(", ")]));
       return 0;
     }
-    const keys = values.key !== undefined ? [values.key] : await core.call("metricKeys", { runIds: [run.id] });
-    const rows = keys.length ? (await core.call("getMetrics", { runIds: [run.id], keys }))[0]!.points : [];
-    if (values.json) printJson(io, rows);
-    else printTable(io, ["KEY", "STEP", "VALUE", "WALL TIME"], rows.map((m) => [m.key, m.step, m.value, m.wallTime]));
+    // Streamed: a long run logs millions of points.
+    if (values.json) await streamJsonRows(io, core.metricRows(run.id, values.key));
+    else
+      await streamTable(io, ["KEY", "STEP", "VALUE", "WALL TIME"], async function* () {
+        for await (const m of core.metricRows(run.id, values.key)) yield [m.key, m.step, m.value, m.wallTime];
+      });
     return 0;
   });
 }

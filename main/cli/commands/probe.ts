@@ -1,7 +1,7 @@
 // driftscope probe | scores | samples | doctor
 import { intFlag, parse, UsageError } from "../args.js";
 import { withWorkspace } from "../workspace.js";
-import { fmt, printJson, printTable, type Io } from "../output.js";
+import { fmt, printJson, printTable, streamJsonRows, streamTable, type Io } from "../output.js";
 
 export const PROBE_OPTIONS = {
   suite: { type: "string", multiple: true },
@@ -55,9 +55,15 @@ export async function scoresCommand(argv: string[], io: Io): Promise<number> {
   return withWorkspace(values.db, async (core) => {
     const run = core.findRun(positionals[0]!);
     // The CLI's rows are the API's without the checkpoint's completion time.
-    const rows = (await core.call("getScores", { runId: run.id, trait: values.trait, context: values.context })).map(({ completedAt: _completedAt, ...s }) => s);
-    if (values.json) printJson(io, rows);
-    else printTable(io, ["TRAIT", "CONTEXT", "STEP", "MEAN", "CI LOW", "CI HIGH", "N", "NULLS"], rows.map((r) => [r.trait, r.context, r.step, fmt(r.mean), fmt(r.ciLow), fmt(r.ciHigh), r.n, r.nulls]));
+    // Streamed: a long run has hundreds of thousands of scores.
+    const rows = async function* () {
+      for await (const { completedAt: _completedAt, ...s } of core.scoreRows(run.id, values.trait, values.context)) yield s;
+    };
+    if (values.json) await streamJsonRows(io, rows());
+    else
+      await streamTable(io, ["TRAIT", "CONTEXT", "STEP", "MEAN", "CI LOW", "CI HIGH", "N", "NULLS"], async function* () {
+        for await (const r of rows()) yield [r.trait, r.context, r.step, fmt(r.mean), fmt(r.ciLow), fmt(r.ciHigh), r.n, r.nulls];
+      });
     return 0;
   });
 }

@@ -124,20 +124,20 @@ export class MetricStore {
   }
 
   listMetrics(runId: number, key?: string): MetricPoint[] {
+    return [...this.iterateMetrics(runId, key)];
+  }
+
+  /** listMetrics one row at a time (synchronously: the connection is busy until the iteration ends). */
+  *iterateMetrics(runId: number, key?: string): Generator<MetricPoint> {
     const sql = `SELECT s.key, m.step, m.value, m.wall_time FROM metric_series s JOIN metric m ON m.series_id = s.id
                  WHERE s.run_id = ?${key === undefined ? "" : " AND s.key = ?"} ORDER BY s.key, m.step`;
-    const rows = this.db.prepare(sql).all(...(key === undefined ? [runId] : [runId, key])) as {
+    const rows = this.db.prepare(sql).iterate(...(key === undefined ? [runId] : [runId, key])) as IterableIterator<{
       key: string;
       step: number;
       value: number | null;
       wall_time: number | null;
-    }[];
-    return rows.map((r) => ({
-      key: r.key,
-      step: r.step,
-      value: r.value,
-      wallTime: r.wall_time === null ? null : new Date(r.wall_time * 1000).toISOString(),
-    }));
+    }>;
+    for (const r of rows) yield { key: r.key, step: r.step, value: r.value, wallTime: r.wall_time === null ? null : new Date(r.wall_time * 1000).toISOString() };
   }
 
   /** Each series with the sources that wrote it, the preferred (whose values it holds where several did) first. */

@@ -457,6 +457,12 @@ export class ProbeStore {
    * each (step, trait, context) shows the newest version's score.
    */
   listScores(runId: number, traitKey?: string, contextKey?: string): ScorePoint[] {
+    return [...this.iterateScores(runId, traitKey, contextKey)];
+  }
+
+  /** listScores one row at a time, for output of any length in bounded memory (nothing else may use the
+   * connection until the iteration ends: keep it synchronous). */
+  *iterateScores(runId: number, traitKey?: string, contextKey?: string): Generator<ScorePoint> {
     const rows = this.db
       .prepare(
         `SELECT c.step, c.completed_at, t.trait_key AS trait, x.context_key AS context, s.mean, s.ci_low, s.ci_high, s.n, s.nulls, t.suite_id
@@ -464,7 +470,7 @@ export class ProbeStore {
          WHERE c.run_id = ? ${traitKey ? "AND t.trait_key = ?" : ""} ${contextKey ? "AND x.context_key = ?" : ""}
          ORDER BY t.trait_key, x.context_key, c.step, t.suite_id DESC`,
       )
-      .all(...[runId, ...(traitKey ? [traitKey] : []), ...(contextKey ? [contextKey] : [])]) as {
+      .iterate(...[runId, ...(traitKey ? [traitKey] : []), ...(contextKey ? [contextKey] : [])]) as IterableIterator<{
       step: number;
       trait: string;
       context: string;
@@ -474,14 +480,13 @@ export class ProbeStore {
       n: number;
       nulls: number;
       completed_at: string | null;
-    }[];
-    const out: ScorePoint[] = [];
+    }>;
+    let last: { step: number; trait: string; context: string } | null = null;
     for (const r of rows) {
-      const last = out[out.length - 1];
       if (last && last.step === r.step && last.trait === r.trait && last.context === r.context) continue; // an older suite version
-      out.push({ step: r.step, trait: r.trait, context: r.context, mean: r.mean, ciLow: r.ci_low, ciHigh: r.ci_high, n: r.n, nulls: r.nulls, completedAt: r.completed_at });
+      last = r;
+      yield { step: r.step, trait: r.trait, context: r.context, mean: r.mean, ciLow: r.ci_low, ciHigh: r.ci_high, n: r.n, nulls: r.nulls, completedAt: r.completed_at };
     }
-    return out;
   }
 
   /** Per run, a number that changes whenever any of its scores or checkpoint completion times change (kept by

@@ -2,6 +2,7 @@
 // Nothing outside this folder writes SQL.
 import type { Publish } from "../events/bus.js";
 import { NO_EVENTS } from "../events/bus.js";
+import Database from "better-sqlite3";
 import { AlertStore } from "./alertStore.js";
 import { AnnotationStore } from "./annotationStore.js";
 import { ExperimentStore } from "./experimentStore.js";
@@ -61,6 +62,19 @@ export class Store {
   /** An online copy of the workspace (SQLite's backup API: consistent while others write). */
   async backup(to: string): Promise<void> {
     await this.db.backup(to);
+  }
+
+  /**
+   * Streams rows from a second, read-only connection to the same file: its iteration may pause (waiting for a slow
+   * reader of the output) without keeping this connection busy. The connection closes when the iteration ends.
+   */
+  async *readRows<T>(read: (stores: { probes: ProbeStore; metrics: MetricStore }) => Iterable<T>): AsyncGenerator<T> {
+    const db = new Database(this.db.name, { readonly: true, fileMustExist: true });
+    try {
+      yield* read({ probes: new ProbeStore(db, NO_EVENTS), metrics: new MetricStore(db, NO_EVENTS) });
+    } finally {
+      db.close();
+    }
   }
 
   close(): void {
