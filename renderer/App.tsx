@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Api } from "../shared/api.js";
 import { AlertBanner } from "./components/AlertBanner.js";
+import { ConnectionBanner } from "./components/ConnectionBanner.js";
 import { AlertsView } from "./components/AlertsView.js";
 import { CheckpointView } from "./components/CheckpointView.js";
 import { DriftView } from "./components/DriftView.js";
@@ -75,6 +76,7 @@ export function App({ api }: { api: Api }) {
             </button>
           ))}
         </nav>
+        <ConnectionBanner api={api} />
         <AlertBanner api={api} onOpen={() => setTab("alerts")} />
         {tab === "drift" ? (
           <DriftView api={api} runs={visible} onOpen={openCheckpoint} onOpenRollouts={openRollouts} />

@@ -35,8 +35,18 @@ export function useLive<T>(api: Api, load: () => Promise<T>, relevant: (e: CoreE
         setTick((t) => t + 1);
       }, 150);
     });
+    // Back after a break (serve mode): events may have been missed meanwhile, so fetch afresh.
+    let broken = false;
+    const offConnection = api.onConnection?.((s) => {
+      if (s !== "connected") broken = true;
+      else if (broken) {
+        broken = false;
+        setTick((t) => t + 1);
+      }
+    });
     return () => {
       off();
+      offConnection?.();
       if (timer) clearTimeout(timer);
     };
   }, [api]);

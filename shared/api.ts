@@ -226,8 +226,15 @@ export interface DesktopBridge {
 /** The object the renderer talks to: one async function per call, plus the event stream. */
 export type Api = { [K in ApiMethod]: (args: ApiArgs[K]) => Promise<ApiResults[K]> } & {
   onEvent(listener: (event: CoreEvent) => void): () => void;
+  /**
+   * The connection to the core, where it can break (serve mode: the server restarts, the machine sleeps, the
+   * session token changes). Views refetch on "connected" after a break; the app shows a banner while it lasts.
+   */
+  onConnection?(listener: (state: ConnectionState) => void): () => void;
   desktop?: DesktopBridge;
 };
+
+export type ConnectionState = "connected" | "disconnected" | "unauthorised";
 
 /** Validates an argument for a call; throws an ApiError naming the field. */
 export function validateArgs<K extends ApiMethod>(method: K, args: unknown): z.output<(typeof apiSchemas)[K]> {

@@ -1,6 +1,7 @@
 // Serve-mode security policy as pure functions: the session token, the Host header (DNS-rebinding guard), the
 // Origin header (no cross-origin use). What the pages may load and which files are served is in main/policy.
 import { randomBytes, timingSafeEqual } from "node:crypto";
+import { lstatSync, readFileSync, writeFileSync } from "node:fs";
 
 export const TOKEN_COOKIE = "driftscope_token";
 
@@ -69,4 +70,30 @@ export function cookieValue(header: string | undefined, name: string): string | 
     }
   }
   return null;
+}
+
+/**
+ * `serve --token-file FILE`: one session token kept across restarts, so open pages reconnect by themselves. A file
+ * that does not exist is created holding a new token, readable by its owner only (mode 0600); an existing one must
+ * be a regular file that only its owner can read or write, holding one token. Errors name the file.
+ */
+export function tokenFromFile(path: string): { token: string; created: boolean } {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`${path}: cannot read the token file (${(err as NodeJS.ErrnoException).code})`);
+    const token = newToken();
+    try {
+      writeFileSync(path, `${token}\n`, { mode: 0o600, flag: "wx" });
+    } catch (e) {
+      throw new Error(`${path}: cannot create the token file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    return { token, created: true };
+  }
+  if (!st.isFile()) throw new Error(`${path}: the token file is not a regular file`);
+  if (process.platform !== "win32" && (st.mode & 0o077) !== 0) throw new Error(`${path}: the token file can be read or written by others (mode ${(st.mode & 0o777).toString(8)}); run chmod 600 on it`);
+  const token = readFileSync(path, "utf8").trim();
+  if (!/^[A-Za-z0-9_-]{32,256}$/.test(token)) throw new Error(`${path}: the token file must hold one token of at least 32 letters, digits, '-' or '_'`);
+  return { token, created: false };
 }

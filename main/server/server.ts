@@ -70,6 +70,17 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+const NO_TOKEN_TEXT = "Driftscope needs its session token: open the URL that `driftscope serve` printed.";
+const NO_TOKEN_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Driftscope: open the printed link</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em;color:#222}code{background:#eee;padding:0 .2em}</style></head>
+<body><h1>This page needs Driftscope's session link</h1>
+<p>Driftscope's server only answers pages opened from the link it printed when it started (it carries a session token).
+This page does not have that token, or has one from an earlier start of the server.</p>
+<p>Open the link <code>driftscope serve</code> printed in its terminal. To keep the same link across restarts, start it with
+<code>driftscope serve --token-file FILE</code>.</p></body></html>
+`;
+
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const token = options.token ?? newToken();
@@ -103,7 +114,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (!tokenMatches(token, url.searchParams.get("token"))) return send(res, 401, "wrong session token");
       return send(res, 302, "", "text/plain", { location: "/", "set-cookie": `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` });
     }
-    if (!authorised(req)) return send(res, 401, "Driftscope needs its session token: open the URL that `driftscope serve` printed.");
+    if (!authorised(req)) {
+      // A call gets JSON its client can read; a page gets a page that says what to do, never a bare sentence that
+      // the app would try to parse as JSON.
+      if (url.pathname.startsWith("/api/")) return send(res, 401, JSON.stringify({ error: NO_TOKEN_TEXT }), "application/json");
+      return send(res, 401, NO_TOKEN_PAGE, "text/html; charset=utf-8", { "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'", "x-frame-options": "DENY" });
+    }
     try {
       if (req.method === "POST" && url.pathname.startsWith("/api/")) {
         const method = url.pathname.slice("/api/".length);

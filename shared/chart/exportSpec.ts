@@ -97,9 +97,12 @@ export const MIME_TYPES: Record<ExportFormat, string> = {
   json: "application/json",
 };
 
-/** Where the manifest of an export goes: beside it, same name, `.manifest.json`. */
+/**
+ * Where the manifest of an export goes: beside it, as NAME.EXT.manifest.json, so the SVG, PDF and PNG of one figure
+ * each keep their own (one NAME.manifest.json was shared, and overwritten, by every format).
+ */
 export function manifestFileName(fileName: string): string {
-  return fileName.replace(/\.[A-Za-z]+$/, "") + ".manifest.json";
+  return `${fileName}.manifest.json`;
 }
 
 /** A file name from the run names, safe on every platform. */

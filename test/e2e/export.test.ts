@@ -95,7 +95,7 @@ describe("exporting from the app", { skip }, () => {
     const manifest = JSON.parse(readFileSync(app.manifest, "utf8")) as { format: string; runs: { path: string }[]; spec: unknown };
     assert.equal(manifest.format, "svg");
     assert.deepEqual(manifest.runs.map((x) => x.path), FIXTURE_RUNS.map((x) => `/experiments/${x.name}`));
-    assert.deepEqual(manifest.spec, (JSON.parse(readFileSync(join(dir, "cli.manifest.json"), "utf8")) as { spec: unknown }).spec);
+    assert.deepEqual(manifest.spec, (JSON.parse(readFileSync(join(dir, "cli.svg.manifest.json"), "utf8")) as { spec: unknown }).spec);
   });
 
   test("a PNG at a chosen DPI, drawn by the core, is byte-identical to the CLI's", async () => {

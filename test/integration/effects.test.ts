@@ -80,7 +80,7 @@ test("effects recovers known Δs and a conditionalization gap within their inter
   assert.equal(csv[0], "condition,trait,role,context,at,seeds,items,mean,ci_low,ci_high,delta,delta_ci_low,delta_ci_high,relative_percent,note");
   const ipNone = csv.find((l) => l.startsWith("ip,caps,unwanted_in_distribution,none,"))!.split(",");
   assert.equal(Number(ipNone[10]), cell("ip", "none").delta);
-  const manifest = JSON.parse(readFileSync(join(dir, "matrix.manifest.json"), "utf8")) as { experiment: { name: string }; runs: unknown[]; statistics: string };
+  const manifest = JSON.parse(readFileSync(join(dir, "matrix.csv.manifest.json"), "utf8")) as { experiment: { name: string }; runs: unknown[]; statistics: string };
   assert.equal(manifest.experiment.name, "caps");
   assert.equal(manifest.runs.length, 7, "the conditions' runs (the reference is named in the experiment)");
   assert.match(manifest.statistics, /two-level bootstrap/);

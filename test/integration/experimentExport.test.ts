@@ -26,7 +26,7 @@ test("experiment views export as SVG, PNG and PDF with manifests; the matrix als
   for (const c of ["condition1", "condition2"]) for (const tr of ["trait0", "trait1", "trait2"]) assert.ok(svg.includes(`data-cell="${c}/${tr}"`), `${c}/${tr}`);
   assert.match(svg, /−?-0\.300|-0\.300/, "condition1's Δ on trait1 is drawn");
   matchesSnapshot("experiment-matrix", svg);
-  const manifest = JSON.parse(readFileSync(`${matrixSvg.replace(/\.svg$/, "")}.manifest.json`, "utf8")) as Record<string, unknown>;
+  const manifest = JSON.parse(readFileSync(`${matrixSvg}.manifest.json`, "utf8")) as Record<string, unknown>;
   assert.equal(manifest.view, "matrix");
   assert.equal(manifest.context, "ctx0");
   assert.match(String(manifest.statistics), /two-level bootstrap/);

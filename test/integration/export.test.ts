@@ -34,7 +34,7 @@ async function exportTo(name: string, ...args: string[]) {
 }
 
 type Manifest = ReturnType<typeof buildManifest> & { size: { widthPx?: number } };
-const manifestOf = (file: string) => JSON.parse(readFileSync(file.replace(/\.[a-z]+$/, ".manifest.json"), "utf8")) as Manifest;
+const manifestOf = (file: string) => JSON.parse(readFileSync(`${file}.manifest.json`, "utf8")) as Manifest;
 
 async function pdfText(file: string) {
   const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
@@ -201,4 +201,12 @@ test("the format follows the extension; bad flags and unknown names are refused 
   assert.match(none.stderr, /no run "no-such-run"/);
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".tmp")), [], "no half-written files left");
   assert.ok(!existsSync(join(dir, "x.txt")));
+});
+
+test("one figure exported in several formats keeps one manifest per file (NAME.EXT.manifest.json)", async () => {
+  const svg = await exportTo("same.svg");
+  const pdf = await exportTo("same.pdf");
+  const csv = await exportTo("same.csv");
+  assert.deepEqual([manifestOf(svg).format, manifestOf(pdf).format, manifestOf(csv).format], ["svg", "pdf", "csv"]);
+  assert.equal(existsSync(join(dir, "same.manifest.json")), false, "no shared manifest left to be overwritten");
 });

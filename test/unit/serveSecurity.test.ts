@@ -2,7 +2,11 @@
 // allows, which Origins are ours, how the token cookie is read, and that the token comparison is exact.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { allowedHostNames, cookieValue, hostAllowed, isLoopback, newToken, originAllowed, TOKEN_COOKIE, tokenMatches } from "../../main/server/security.js";
+import { chmodSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { allowedHostNames, cookieValue, hostAllowed, isLoopback, newToken, originAllowed, TOKEN_COOKIE, tokenFromFile, tokenMatches } from "../../main/server/security.js";
+import { reconnectDelayMs } from "../../shared/reconnect.js";
+import { tempDir } from "../support/tmp.js";
 
 test("loopback: 127.0.0.0/8, localhost and ::1, nothing that merely contains them", () => {
   for (const h of ["127.0.0.1", "127.5.6.7", "localhost", "::1"]) assert.equal(isLoopback(h), true, h);
@@ -66,4 +70,29 @@ test("tokens are long and random, and compared exactly", () => {
   assert.equal(tokenMatches(a, null), false);
   assert.equal(tokenMatches(a, undefined), false);
   assert.equal(tokenMatches(a, ""), false);
+});
+
+test("--token-file: created 0600 with a new token, the same token after, refused when others may read it or it holds junk", (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, "token");
+  const made = tokenFromFile(file);
+  assert.equal(made.created, true);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.deepEqual(tokenFromFile(file), { token: made.token, created: false });
+  chmodSync(file, 0o644);
+  assert.throws(() => tokenFromFile(file), new RegExp(`${file}: the token file can be read or written by others \\(mode 644\\)`));
+  chmodSync(file, 0o600);
+  writeFileSync(file, "short\n");
+  assert.throws(() => tokenFromFile(file), /must hold one token/);
+  assert.throws(() => tokenFromFile(dir), /not a regular file/);
+  assert.throws(() => tokenFromFile(join(dir, "missing-folder", "token")), /cannot create the token file \(ENOENT\)/);
+});
+
+test("the page reconnects with backoff: doubling from half a second, capped at 30 s, jittered", () => {
+  assert.equal(reconnectDelayMs(0, () => 1), 500);
+  assert.equal(reconnectDelayMs(3, () => 1), 4000);
+  assert.equal(reconnectDelayMs(20, () => 1), 30_000);
+  assert.equal(reconnectDelayMs(20, () => 0), 15_000);
+  const delays = Array.from({ length: 12 }, (_, i) => reconnectDelayMs(i, () => 0.5));
+  assert.ok(delays.every((d, i) => i === 0 || d >= delays[i - 1]!), "never shorter than the last");
 });

@@ -24,7 +24,7 @@ export const EXPORT_HELP = `driftscope export --run RUN [--run RUN...] [options]
   --smoothing W          debiased EMA weight in [0, 1) drawn over the raw points
   --no-ci --no-annotations --no-group-means   leave those out
   --theme light|dark
-  --out FILE             where to write (a manifest goes beside it as NAME.manifest.json)
+  --out FILE             where to write (a manifest goes beside it as NAME.EXT.manifest.json)
 driftscope export --experiment NAME [--view matrix|grid|scatter|steps] [--context C] [--trait T] [--at final|step:N|window:A-B]
                   --format svg|png|pdf|csv|tex [--preset P] [--dpi N] [--theme light|dark] [--out FILE]
   an experiment view as a figure at the preset's width: the effect matrix (default), a trait's context grid, the

@@ -31,8 +31,14 @@ export async function loadBuiltinSuite(id: string): Promise<LoadedSuite | null> 
 /** Every suite a researcher can pick: the built-ins, then the versions stored in the workspace. */
 export async function listAllSuites(probes: ProbeStore): Promise<SuiteInfo[]> {
   const builtins = await Promise.all(builtinSuiteIds().map(async (id) => ({ id, loaded: (await loadBuiltinSuite(id))! })));
+  // A built-in suite a run uses is also stored in the workspace: that copy is the built-in, listed once. Other
+  // stored versions of it (from an older release) are listed as what they are.
+  const current = new Set(builtins.map((b) => `${b.id}\u0000${b.loaded.version}`));
   return [
     ...builtins.map((b) => ({ id: b.id, version: b.loaded.version, name: b.loaded.suite.name, traits: b.loaded.suite.traits.map((t) => t.id), where: "built-in" })),
-    ...probes.listSuites().map((s) => ({ id: s.key, version: s.version, name: s.name, traits: s.traits, where: s.source ?? "workspace" })),
+    ...probes
+      .listSuites()
+      .filter((s) => !current.has(`${s.key}\u0000${s.version}`))
+      .map((s) => ({ id: s.key, version: s.version, name: s.name, traits: s.traits, where: s.source ?? "workspace" })),
   ];
 }
