@@ -1,6 +1,6 @@
 // Idle watching: 50 runs x 200 complete checkpoints left watched (as a researcher leaves the app for days), CPU per
 // wall second, beside the floor of one readdir per run per poll interval.
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { watchRun } from "../../main/core/runs/watcher.js";
 import { RunPoller } from "../../main/core/runs/poller.js";
 import { Store } from "../../main/core/store/store.js";
-import { hfCheckpointFiles } from "../support/checkpoints.js";
+import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
 import type { Figure } from "./harness.js";
 
 const RUNS = 50;
@@ -38,15 +38,7 @@ export async function idleBench(): Promise<Figure[]> {
   for (let r = 0; r < RUNS; r++) {
     const root = join(dir, `run-${r}`);
     roots.push(root);
-    for (let i = 1; i <= CHECKPOINTS; i++) {
-      const cp = join(root, `checkpoint-${i * 10}`);
-      mkdirSync(cp, { recursive: true });
-      for (const f of hfCheckpointFiles(i * 10, "lora")) {
-        const p = join(cp, f.name);
-        writeFileSync(p, "safetensors" in f ? Buffer.concat([f.safetensors.header, f.safetensors.data]) : f.text);
-        utimesSync(p, old, old);
-      }
-    }
+    for (let i = 1; i <= CHECKPOINTS; i++) writeFilesNow(join(root, `checkpoint-${i * 10}`), hfCheckpointFiles(i * 10, "lora"), old);
   }
   const store = Store.open(join(dir, "w.db"));
   try {

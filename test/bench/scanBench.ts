@@ -1,11 +1,11 @@
 // One poll of a run folder holding 1,000 checkpoints, against a plain recursive stat of the same tree.
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RunPoller } from "../../main/core/runs/poller.js";
 import { Store } from "../../main/core/store/store.js";
-import { hfCheckpointFiles } from "../support/checkpoints.js";
+import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
 import { median, type Figure } from "./harness.js";
 
 const CHECKPOINTS = 1000;
@@ -29,18 +29,8 @@ export async function scanBench(): Promise<Figure[]> {
   rmSync(dir, { recursive: true, force: true });
   const old = Date.now() / 1000 - 3600;
   for (let i = 1; i <= CHECKPOINTS; i++) {
-    const cp = join(root, `checkpoint-${i * 10}`);
-    mkdirSync(cp, { recursive: true });
-    const files = [...hfCheckpointFiles(i * 10, "lora", [{ step: i * 10, loss: 1 / i }])];
-    for (const f of files) {
-      const p = join(cp, f.name);
-      writeFileSync(p, "safetensors" in f ? Buffer.concat([f.safetensors.header, f.safetensors.data]) : f.text);
-      utimesSync(p, old, old);
-    }
-    for (const extra of ["optimizer.pt", "scheduler.pt", "rng_state.pth"]) {
-      writeFileSync(join(cp, extra), "x");
-      utimesSync(join(cp, extra), old, old);
-    }
+    const extras = ["optimizer.pt", "scheduler.pt", "rng_state.pth"].map((name) => ({ name, text: "x" }));
+    writeFilesNow(join(root, `checkpoint-${i * 10}`), [...hfCheckpointFiles(i * 10, "lora", [{ step: i * 10, loss: 1 / i }]), ...extras], old);
   }
   const store = Store.open(join(dir, "w.db"));
   const run = store.runs.registerRun({ path: root });

@@ -1,20 +1,14 @@
 // Bad input in a run folder: each problem is named by path, the watcher goes on, and nothing stored is lost.
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync, readdirSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { spawnSync } from "node:child_process";
 import { fixture, needsFixture, PROJECT_ROOT } from "../support/sharedFixtures.js";
-import { hfCheckpointFiles, trainerState, writeFilesNow } from "../support/checkpoints.js";
+import { ageTree, hfCheckpointFiles, trainerState, writeFilesNow } from "../support/checkpoints.js";
 import { harness, QUIET } from "../support/pollHelpers.js";
 import { tempDir } from "../support/tmp.js";
 
-function ageTree(dir: string, secondsAgo = 600): void {
-  const t = Date.now() / 1000 - secondsAgo;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!e.isSymbolicLink()) utimesSync(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), t, t);
-  }
-}
 
 test("truncated, malformed and non-UTF-8 trainer_state.json: named, the rest goes on, earlier data stays", async (t) => {
   const h = harness(t);

@@ -2,18 +2,14 @@
 // metric files' stamps, yet still see a new checkpoint, a grown log at once, and a file removed inside a complete
 // checkpoint at the next sweep.
 import assert from "node:assert/strict";
-import { appendFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { RunPoller } from "../../main/core/runs/poller.js";
 import { Store } from "../../main/core/store/store.js";
-import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
+import { ageTree, hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
 import { tempDir } from "../support/tmp.js";
 
-function ageTree(dir: string, secondsAgo: number): void {
-  const t = Date.now() / 1000 - secondsAgo;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) utimesSync(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), t, t);
-}
 
 test("an unchanged run costs a listing; new checkpoints, grown logs and (at a sweep) removed files are still seen", async (t) => {
   const dir = tempDir(t);

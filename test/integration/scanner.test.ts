@@ -1,11 +1,11 @@
 // Checkpoint detection per format, with the quiet period passed by moving the poller's clock.
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync, utimesSync, writeFileSync, readdirSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pythonJson } from "../../main/core/demo/hfWriter.js";
 import { encodeSafetensors } from "../../main/core/demo/safetensorsWriter.js";
-import { hfCheckpointFiles, smallTensors, trainerState, writeFilesNow } from "../support/checkpoints.js";
+import { ageTree, hfCheckpointFiles, smallTensors, trainerState, writeFilesNow } from "../support/checkpoints.js";
 import { harness, QUIET } from "../support/pollHelpers.js";
 
 const st = (seed: number) => {
@@ -13,10 +13,6 @@ const st = (seed: number) => {
   return Buffer.concat([p.header, p.data]);
 };
 
-function ageTree(dir: string, secondsAgo: number): void {
-  const t = Date.now() / 1000 - secondsAgo;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) utimesSync(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), t, t);
-}
 
 test("Trainer checkpoints (full, LoRA, sharded) become pending only after the quiet period", async (t) => {
   const h = harness(t);

@@ -1,5 +1,5 @@
 // Builders for checkpoint folders in the layouts real trainers write, for scanner tests.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pythonJson, type CheckpointFile } from "../../main/core/demo/hfWriter.js";
 import { encodeSafetensors } from "../../main/core/demo/safetensorsWriter.js";
@@ -53,13 +53,25 @@ export function hfCheckpointFiles(step: number, kind: HfKind, history: Record<st
   return files;
 }
 
-/** Writes files synchronously, all at once (for tests that do not need the write order to be observed). */
-export function writeFilesNow(dir: string, files: CheckpointFile[]): void {
+/**
+ * Writes files synchronously, all at once (for tests that do not need the write order to be observed); with
+ * `mtimeSeconds`, each is given that modification time (a checkpoint written long ago).
+ */
+export function writeFilesNow(dir: string, files: CheckpointFile[], mtimeSeconds?: number): void {
   mkdirSync(dir, { recursive: true });
   for (const f of files) {
     const path = join(dir, f.name);
     mkdirSync(join(path, ".."), { recursive: true });
     if ("safetensors" in f) writeFileSync(path, Buffer.concat([f.safetensors.header, f.safetensors.data]));
     else writeFileSync(path, f.text);
+    if (mtimeSeconds !== undefined) utimesSync(path, mtimeSeconds, mtimeSeconds);
+  }
+}
+
+/** Sets every file and folder under `dir` (not links) to have been modified `secondsAgo` (negative: in the future). */
+export function ageTree(dir: string, secondsAgo = 600): void {
+  const t = Date.now() / 1000 - secondsAgo;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isSymbolicLink()) utimesSync(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), t, t);
   }
 }
