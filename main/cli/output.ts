@@ -28,19 +28,37 @@ function tableLine(widths: number[], r: Cell[]): string {
   return text.trimEnd() + "\n";
 }
 
-/** A plain table, each column padded to its widest cell (a loop, not Math.max(...column), which overflows the stack). */
-export function printTable(io: Io, headers: string[], rows: Cell[][]): void {
-  const widths = headers.map((h) => h.length);
-  for (const r of rows) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, cellText(r[i]).length);
-  let chunk = tableLine(widths, headers);
-  for (const r of rows) {
-    chunk += tableLine(widths, r);
-    if (chunk.length >= CHUNK) {
+/** Widens each column to fit a row (a loop, not Math.max(...column), which overflows the stack on long tables). */
+function widen(widths: number[], r: Cell[]): void {
+  for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, cellText(r[i]).length);
+}
+
+/** Gathers text into chunks of CHUNK characters; add() says when it wrote one (a moment to wait for the reader). */
+function chunkedWriter(io: Io) {
+  let chunk = "";
+  return {
+    add(text: string): boolean {
+      chunk += text;
+      if (chunk.length < CHUNK) return false;
       io.out(chunk);
       chunk = "";
-    }
-  }
-  io.out(chunk);
+      return true;
+    },
+    end(text = ""): void {
+      io.out(chunk + text);
+      chunk = "";
+    },
+  };
+}
+
+/** A plain table, each column padded to its widest cell. */
+export function printTable(io: Io, headers: string[], rows: Cell[][]): void {
+  const widths = headers.map((h) => h.length);
+  for (const r of rows) widen(widths, r);
+  const out = chunkedWriter(io);
+  out.add(tableLine(widths, headers));
+  for (const r of rows) out.add(tableLine(widths, r));
+  out.end();
 }
 
 /**
@@ -49,33 +67,23 @@ export function printTable(io: Io, headers: string[], rows: Cell[][]): void {
  */
 export async function streamTable(io: Io, headers: string[], rows: () => AsyncIterable<Cell[]>): Promise<void> {
   const widths = headers.map((h) => h.length);
-  for await (const r of rows()) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, cellText(r[i]).length);
-  let chunk = tableLine(widths, headers);
-  for await (const r of rows()) {
-    chunk += tableLine(widths, r);
-    if (chunk.length >= CHUNK) {
-      io.out(chunk);
-      chunk = "";
-      await io.drained?.();
-    }
-  }
-  io.out(chunk);
+  for await (const r of rows()) widen(widths, r);
+  const out = chunkedWriter(io);
+  out.add(tableLine(widths, headers));
+  for await (const r of rows()) if (out.add(tableLine(widths, r))) await io.drained?.();
+  out.end();
 }
 
 /** The same text as printJson of an array, written a chunk at a time as the rows come, waiting for the reader. */
 export async function streamJsonRows(io: Io, rows: AsyncIterable<unknown>): Promise<void> {
-  let chunk = "";
+  const out = chunkedWriter(io);
   let first = true;
   for await (const row of rows) {
-    chunk += `${first ? "[\n" : ",\n"}  ${JSON.stringify(row, null, 2).replace(/\n/g, "\n  ")}`;
+    const wrote = out.add(`${first ? "[\n" : ",\n"}  ${JSON.stringify(row, null, 2).replace(/\n/g, "\n  ")}`);
     first = false;
-    if (chunk.length >= CHUNK) {
-      io.out(chunk);
-      chunk = "";
-      await io.drained?.();
-    }
+    if (wrote) await io.drained?.();
   }
-  io.out(first ? "[]\n" : `${chunk}\n]\n`);
+  out.end(first ? "[]\n" : "\n]\n");
 }
 
 /** A number in a table: three decimals, or "-" for none. */

@@ -251,7 +251,6 @@ export class Core {
 
   // ---- use cases for the CLI (and anything else that runs long work in-process) ----
 
-  /** A run by id or name, as the CLI names it. */
   /** A run's scores one row at a time, for the CLI's output of any length in bounded memory. */
   scoreRows(runId: number, trait?: string, context?: string): AsyncIterable<ScorePoint> {
     const id = this.requireRun(runId).id;
@@ -264,6 +263,7 @@ export class Core {
     return this.store.readRows(({ metrics }) => metrics.iterateMetrics(id, key));
   }
 
+  /** A run by id or name, as the CLI names it. */
   findRun(ref: string): RunView {
     const run = this.store.runs.findRun(ref);
     if (!run) throw new ApiError("not-found", `no run "${ref}" in this workspace (\`driftscope runs\` lists them)`);

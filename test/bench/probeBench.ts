@@ -17,7 +17,7 @@ import { probeServices } from "../support/probeServices.js";
 import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
 import { measure, median, summarise, type Figure } from "./harness.js";
-import type { Backend } from "../../main/core/backends/types.js";
+import type { OpenAiBackend } from "../../main/core/backends/openai.js";
 
 /** A bench server: answers 429 beyond its slots, as a rate-limited API or a router in front of vLLM does. */
 interface ServerSpec {
@@ -25,7 +25,7 @@ interface ServerSpec {
   latencyMs: number;
 }
 
-export async function startServers(count: number, spec: ServerSpec): Promise<{ urls: string[]; pids: number[]; stop: () => void }> {
+async function startServers(count: number, spec: ServerSpec): Promise<{ urls: string[]; stop: () => void }> {
   const children = await Promise.all(
     Array.from({ length: count }, async () => {
       const port = await freePort();
@@ -34,7 +34,7 @@ export async function startServers(count: number, spec: ServerSpec): Promise<{ u
       return { child, url: `http://127.0.0.1:${port}` };
     }),
   );
-  return { urls: children.map((c) => c.url), pids: children.map((c) => c.child.pid!), stop: () => children.forEach((c) => c.child.kill("SIGTERM")) };
+  return { urls: children.map((c) => c.url), stop: () => children.forEach((c) => c.child.kill("SIGTERM")) };
 }
 
 const BODY = JSON.stringify({ model: "stand-in-base", messages: [{ role: "user", content: "Hello" }], max_tokens: 16 });
@@ -65,34 +65,34 @@ async function bareLoop(urls: string[], slots: number, perServer: number): Promi
   agent.destroy();
 }
 
-/** One probe of `items` single-sample items, in a fresh workspace, through the real prober and backend(s). */
+interface Backends {
+  backend: OpenAiBackend;
+  judge: OpenAiBackend | null;
+}
+
 /** The backends a scenario's probes share (created once, as the app keeps them while it watches a run). */
-function backends(policy: Record<string, unknown>, judge: Record<string, unknown> | null): { backend: Backend; judge: Backend | null } {
-  return {
-    backend: createBackend(parseBackendConfig({ name: "policy", kind: "openai", model: "stand-in-base", timeoutMs: 60_000, ...policy }, "bench")),
-    judge: judge ? createBackend(parseBackendConfig({ name: "judge", kind: "openai", model: "stand-in-base", timeoutMs: 60_000, ...judge }, "bench")) : null,
-  };
+function backends(policy: Record<string, unknown>, judge: Record<string, unknown> | null): Backends {
+  const make = (name: string, config: Record<string, unknown>) => createBackend(parseBackendConfig({ name, kind: "openai", model: "stand-in-base", timeoutMs: 60_000, ...config }, "bench")) as OpenAiBackend;
+  return { backend: make("policy", policy), judge: judge ? make("judge", judge) : null };
 }
 
 /**
- * The probe's own time (not the workspace set-up around it), the first of `times` on fresh backends (cold: the
- * servers' capabilities and capacity not yet known) and the median and p95 of the rest (warm).
+ * The probe's own time (not the workspace set-up around it): once on the scenario's new backends (cold: the servers'
+ * capabilities and capacity not yet known), then the median and p95 of `times` more (warm).
  */
-async function probeTimes(dir: string, items: number, times: number, b: { backend: Backend; judge: Backend | null }) {
+async function probeTimes(dir: string, items: number, times: number, b: Backends) {
   const cold = await probeOnce(dir, items, b);
   const warm: number[] = [];
-  let limits = cold.limits;
-  for (let i = 0; i < times; i++) {
-    const r = await probeOnce(dir, items, b);
-    warm.push(r.ms);
-    limits = r.limits;
-  }
-  return { cold: cold.ms, warm: summarise(warm), limits };
+  for (let i = 0; i < times; i++) warm.push((await probeOnce(dir, items, b)).ms);
+  return { cold: cold.ms, warm: summarise(warm), limits: b.backend.pool.limits };
 }
 
-export async function probeOnce(dir: string, items: number, b: { backend: Backend; judge: Backend | null }): Promise<{ ms: number; limits: number[] }> {
-  const { backend, judge: judgeBackend } = b;
-  const judge = judgeBackend !== null;
+/**
+ * One probe of `items` single-sample items, in a fresh workspace, through the real prober and backend(s).
+ * DRIFTSCOPE_BENCH_TRACE=MS prints what is in flight and the limits found every MS, and the probe's CPU time.
+ */
+async function probeOnce(dir: string, items: number, b: Backends): Promise<{ ms: number }> {
+  const { backend, judge } = b;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const root = join(dir, "run");
@@ -108,10 +108,11 @@ export async function probeOnce(dir: string, items: number, b: { backend: Backen
       "bench",
     );
     const checkpoint = store.runs.listCheckpoints(run.id)[0]!;
+    const every = Number(process.env.DRIFTSCOPE_BENCH_TRACE ?? 0);
     const cpu0 = process.cpuUsage();
     const t = performance.now();
-    const trace = process.env.DRIFTSCOPE_BENCH_TRACE ? setInterval(() => console.log(`${(performance.now() - t).toFixed(0)} ms: in flight ${(backend as unknown as { pool: { inFlight: number } }).pool.inFlight}, limits ${(backend as unknown as { pool: { limits: number[] } }).pool.limits.join(",")}, latency ${JSON.stringify((backend as unknown as { pool: { replicas: { controller: unknown }[] } }).pool.replicas.map((r) => (r.controller as { latencyEwma: number }).latencyEwma))}`), Number(process.env.DRIFTSCOPE_BENCH_TRACE)) : null;
-    await new Prober(probeServices(store), { suites: [suite], backend, judge: judgeBackend }).probeCheckpoint(checkpoint, run.name);
+    const trace = every > 0 ? setInterval(() => console.log(`${(performance.now() - t).toFixed(0)} ms: in flight ${backend.pool.inFlight}, limits ${backend.pool.limits.join(",")}`), every) : null;
+    await new Prober(probeServices(store), { suites: [suite], backend, judge }).probeCheckpoint(checkpoint, run.name);
     const ms = performance.now() - t;
     if (trace) {
       clearInterval(trace);
@@ -120,7 +121,7 @@ export async function probeOnce(dir: string, items: number, b: { backend: Backen
     }
     const stored = store.probes.listSamples(run.id, 1).filter((x) => x.score !== null && (!judge || typeof (x.detail.judged as { value?: unknown } | undefined)?.value === "number")).length;
     if (stored !== items) throw new Error(`bench: ${stored} of ${items} samples stored with their scores`);
-    return { ms, limits: (backend as unknown as { pool: { limits: number[] } }).pool.limits };
+    return { ms };
   } finally {
     store.close();
   }
@@ -128,93 +129,90 @@ export async function probeOnce(dir: string, items: number, b: { backend: Backen
 
 const loadavg = () => `load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`;
 
+interface Scenario {
+  label: string;
+  servers: number;
+  spec: ServerSpec;
+  /** Requests per server in the bare loop, and on which servers it runs (the baseline). */
+  bare: { perServer: number; on: "all" | "first"; name: string };
+  /** Samples probed, on backends made from the servers' addresses. */
+  items: number;
+  backends: (urls: string[]) => Backends;
+  name: (limits: number[]) => string;
+  target: { text: string; atLeast: number };
+}
+
+/** A scenario: its servers, the bare loop (warmed first), then our probe cold and warm; the warm median is judged. */
+async function runScenario(dir: string, sc: Scenario): Promise<Figure[]> {
+  const servers = await startServers(sc.servers, sc.spec);
+  try {
+    console.log(`probe ${sc.label}: ${loadavg()}`);
+    const urls = sc.bare.on === "all" ? servers.urls : servers.urls.slice(0, 1);
+    await bareLoop(urls, sc.spec.slots, sc.spec.slots * 2); // warm the servers
+    const bare = await measure(3, () => bareLoop(urls, sc.spec.slots, sc.bare.perServer));
+    const ours = await probeTimes(dir, sc.items, 3, sc.backends(servers.urls));
+    return [
+      {
+        name: `${sc.name(ours.limits)}, warm`,
+        ms: ours.warm.median,
+        p95: ours.warm.p95,
+        baselineName: sc.bare.name,
+        baselineMs: bare.median,
+        target: { text: sc.target.text, met: bare.median / ours.warm.median >= sc.target.atLeast },
+      },
+      { name: "the same, cold (new backends: capabilities detected and capacity found first)", ms: ours.cold, baselineName: sc.bare.name, baselineMs: bare.median },
+    ];
+  } finally {
+    servers.stop();
+  }
+}
+
 /**
  * Probe throughput against servers that refuse beyond their slots: against a bare loop keeping exactly the slots
  * in flight (so at best 1.0), alone, with a judge on a second server, and across four replicas.
  */
 export async function probeThroughputBench(): Promise<Figure[]> {
   const dir = join(tmpdir(), `driftscope-bench-probe-${process.pid}`);
-  const figures: Figure[] = [];
+  const small = { slots: 64, latencyMs: 50 };
+  const alone = (spec: ServerSpec, items: number, policy: Record<string, unknown>): Scenario => ({
+    label: `${spec.slots} x ${spec.latencyMs} ms`,
+    servers: 1,
+    spec,
+    bare: { perServer: items, on: "all", name: `bare loop keeping exactly ${spec.slots} in flight` },
+    items,
+    backends: (urls) => backends({ baseUrl: urls[0], ...policy }, null),
+    name: (limits) => `probe ${items} samples against a server refusing beyond ${spec.slots} slots x ${spec.latencyMs} ms (limit found: ${limits.join(", ")})`,
+    target: { text: "at least 0.95 of the bare loop's throughput (ratio at most 1.053x)", atLeast: 0.95 },
+  });
   try {
-    // One server: 64 slots x 50 ms (starting from the default concurrency of 16 and finding 64 by growing), and
-    // 512 x 2 s (configured to start at 768 with a ceiling of 1024, finding 512 from the refusals above it).
-    for (const { spec, items, policy } of [
-      { spec: { slots: 64, latencyMs: 50 }, items: 8000, policy: {} },
-      { spec: { slots: 512, latencyMs: 2000 }, items: 4096, policy: { maxConcurrency: 768, concurrencyCeiling: 1024 } },
-    ]) {
-      const servers = await startServers(1, spec);
-      try {
-        console.log(`probe ${spec.slots} x ${spec.latencyMs} ms: ${loadavg()}`);
-        await bareLoop(servers.urls, spec.slots, spec.slots * 2); // warm the server
-        const bare = await measure(3, () => bareLoop(servers.urls, spec.slots, items));
-        const ours = await probeTimes(dir, items, 3, backends({ baseUrl: servers.urls[0], ...policy }, null));
-        const capacityMs = (items / spec.slots) * spec.latencyMs;
-        figures.push(
-          {
-            name: `probe ${items} samples against a server refusing beyond ${spec.slots} slots x ${spec.latencyMs} ms, warm (limit found: ${ours.limits.join(", ")}; ${((capacityMs / ours.warm.median) * 100).toFixed(1)}% of the server's capacity)`,
-            ms: ours.warm.median,
-            p95: ours.warm.p95,
-            baselineName: `bare loop keeping exactly ${spec.slots} in flight`,
-            baselineMs: bare.median,
-            target: { text: "at least 0.95 of the bare loop's throughput (ratio at most 1.053x)", met: bare.median / ours.warm.median >= 0.95 },
-          },
-          { name: `the same, cold (a new backend: capabilities detected and capacity found first)`, ms: ours.cold, baselineName: "bare loop", baselineMs: bare.median },
-        );
-      } finally {
-        servers.stop();
-      }
-    }
-
-    // A judge on a second server of the same size: each sample is two requests, one on each.
-    {
-      const spec = { slots: 64, latencyMs: 50 };
-      const items = 6000;
-      const servers = await startServers(2, spec);
-      try {
-        console.log(`probe with a judge: ${loadavg()}`);
-        const bare = await measure(3, () => bareLoop(servers.urls, spec.slots, items));
-        const ours = await probeTimes(dir, items, 3, backends({ baseUrl: servers.urls[0] }, { baseUrl: servers.urls[1] }));
-        figures.push(
-          {
-            name: `probe ${items} samples, each judged on a second server (both refusing beyond ${spec.slots} x ${spec.latencyMs} ms), warm`,
-            ms: ours.warm.median,
-            p95: ours.warm.p95,
-            baselineName: `bare loops keeping exactly ${spec.slots} in flight on each server (${items} requests each)`,
-            baselineMs: bare.median,
-            target: { text: "at least 0.85 of the two servers' capacity (ratio at most 1.18x)", met: bare.median / ours.warm.median >= 0.85 },
-          },
-          { name: "the same, cold", ms: ours.cold, baselineName: "bare loops", baselineMs: bare.median },
-        );
-      } finally {
-        servers.stop();
-      }
-    }
-
-    // Four replicas named by one backend (baseUrls): each replica's concurrency found on its own.
-    {
-      const spec = { slots: 64, latencyMs: 50 };
-      const items = 4000;
-      const servers = await startServers(4, spec);
-      try {
-        console.log(`probe across 4 replicas: ${loadavg()}`);
-        const single = await measure(3, () => bareLoop(servers.urls.slice(0, 1), spec.slots, items));
-        const ours = await probeTimes(dir, items * 4, 3, backends({ baseUrls: servers.urls }, null));
-        figures.push(
-          {
-            name: `probe ${items * 4} samples across 4 replicas refusing beyond ${spec.slots} x ${spec.latencyMs} ms each, warm (limits found: ${ours.limits.join(", ")})`,
-            ms: ours.warm.median,
-            p95: ours.warm.p95,
-            baselineName: `4 x the bare loop's throughput on one replica (${items} requests there)`,
-            baselineMs: single.median,
-            target: { text: "at least 0.90 of 4 x one replica's bare-loop throughput (ratio at most 1.11x)", met: single.median / ours.warm.median >= 0.9 },
-          },
-          { name: "the same, cold", ms: ours.cold, baselineName: "4 x one replica's bare loop", baselineMs: single.median },
-        );
-      } finally {
-        servers.stop();
-      }
-    }
-    return figures;
+    return [
+      // 64 x 50 ms, starting from the default concurrency of 16 and finding 64 by growing; 512 x 2 s, configured to
+      // start at 768 with a ceiling of 1024, finding 512 from the refusals above it.
+      ...(await runScenario(dir, alone(small, 8000, {}))),
+      ...(await runScenario(dir, alone({ slots: 512, latencyMs: 2000 }, 4096, { maxConcurrency: 768, concurrencyCeiling: 1024 }))),
+      // A judge on a second server of the same size: each sample is two requests, one on each.
+      ...(await runScenario(dir, {
+        label: "with a judge",
+        servers: 2,
+        spec: small,
+        bare: { perServer: 6000, on: "all", name: `bare loops keeping exactly ${small.slots} in flight on each server (6000 requests each)` },
+        items: 6000,
+        backends: (urls) => backends({ baseUrl: urls[0] }, { baseUrl: urls[1] }),
+        name: () => `probe 6000 samples, each judged on a second server (both refusing beyond ${small.slots} x ${small.latencyMs} ms)`,
+        target: { text: "at least 0.85 of the two servers' capacity (ratio at most 1.18x)", atLeast: 0.85 },
+      })),
+      // Four replicas named by one backend (baseUrls): each replica's concurrency found on its own.
+      ...(await runScenario(dir, {
+        label: "across 4 replicas",
+        servers: 4,
+        spec: small,
+        bare: { perServer: 4000, on: "first", name: "4 x the bare loop's throughput on one replica (4000 requests there)" },
+        items: 16_000,
+        backends: (urls) => backends({ baseUrls: urls }, null),
+        name: (limits) => `probe 16000 samples across 4 replicas refusing beyond ${small.slots} x ${small.latencyMs} ms each (limits found: ${limits.join(", ")})`,
+        target: { text: "at least 0.90 of 4 x one replica's bare-loop throughput (ratio at most 1.11x)", atLeast: 0.9 },
+      })),
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,7 +13,7 @@ test("a refusal sent with k in flight sets the limit to k - 1 at once; refusals 
   assert.equal(c.limit, 64, "exactly the room the server had");
   for (const t of tickets.slice(65)) c.overloaded(t);
   assert.equal(c.limit, 64, "sent before the decrease: the same congestion event");
-  for (const t of tickets.slice(0, 64)) c.succeeded(t, 50);
+  for (const _t of tickets.slice(0, 64)) c.succeeded(50);
   assert.equal(c.inFlight, 0);
 });
 
@@ -22,7 +22,7 @@ test("a refusal within the limit the last event set is a capacity drop: a multip
   const first = admitMany(c, 81);
   c.overloaded(first[80]!); // k = 81: limit 80
   assert.equal(c.limit, 80);
-  for (const t of first.slice(0, 80)) c.succeeded(t, 10);
+  for (const _t of first.slice(0, 80)) c.succeeded(10);
   const second = admitMany(c, 40);
   c.overloaded(second[39]!); // refused with 40 in flight, well within 80: the capacity fell
   assert.equal(c.limit, 27, "min(80, 39) x 0.7");
@@ -30,24 +30,24 @@ test("a refusal within the limit the last event set is a capacity drop: a multip
 
 test("slow start doubles per round trip to the ceiling; after an event it climbs one per round trip", () => {
   const c = new ConcurrencyController(16, 64);
-  for (let round = 0; round < 3; round++) for (const t of admitMany(c, c.limit)) c.succeeded(t, 50);
+  for (let round = 0; round < 3; round++) for (const _t of admitMany(c, c.limit)) c.succeeded(50);
   assert.equal(c.limit, 64, "16 -> 32 -> 64, capped at the ceiling");
   const d = new ConcurrencyController(16, 256);
   const ts = admitMany(d, 17);
   d.overloaded(ts[16]!);
   assert.equal(d.limit, 16);
-  for (const t of ts.slice(0, 16)) d.succeeded(t, 50);
+  for (const _t of ts.slice(0, 16)) d.succeeded(50);
   assert.equal(d.limit, 17, "a full round trip of successes: one more");
-  for (const t of admitMany(d, 17)) d.succeeded(t, 50);
+  for (const _t of admitMany(d, 17)) d.succeeded(50);
   assert.equal(d.limit, 18);
 });
 
 test("answers that slow down (a queueing server) stop growth; latency never pushes the limit below its start", () => {
   const c = new ConcurrencyController(8, 256);
-  for (const t of admitMany(c, 8)) c.succeeded(t, 100);
+  for (const _t of admitMany(c, 8)) c.succeeded(100);
   assert.equal(c.limit, 16);
   // The server queues: each answer takes longer the more are in flight.
-  for (let round = 0; round < 10; round++) for (const t of admitMany(c, c.limit)) c.succeeded(t, 100 * (round + 3));
+  for (let round = 0; round < 10; round++) for (const _t of admitMany(c, c.limit)) c.succeeded(100 * (round + 3));
   assert.ok(c.limit < 64, `growth stopped at ${c.limit}`);
   assert.ok(c.limit >= 8);
 });

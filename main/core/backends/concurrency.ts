@@ -9,7 +9,7 @@
 // - Before the first event the limit doubles each round trip (one more per success: slow start), up to the ceiling;
 //   after it, one more per round trip (one per `limit` successes), probing for freed capacity at the cost of one
 //   refused request per round trip.
-// - Growth stops while answers take more than LATENCY_INFLATION times the fastest recent round trip: a server
+// - Growth stops while answers take more than LATENCY_INFLATION times the fastest round trip seen: a server
 //   that queues instead of refusing (vLLM, transformers serve) is then at capacity, and more in flight only waits.
 //   Latency alone never pushes the limit below where it started (the backend's configured concurrency).
 
@@ -64,9 +64,8 @@ export class ConcurrencyController {
   }
 
   /** A response that was an answer (or an error that says nothing about load). */
-  succeeded(ticket: Ticket, latencyMs?: number): void {
+  succeeded(latencyMs?: number): void {
     this.active--;
-    void ticket;
     if (latencyMs !== undefined && Number.isFinite(latencyMs)) this.observeLatency(latencyMs);
     if (this.queueing()) {
       this.slowStart = false;
@@ -98,9 +97,8 @@ export class ConcurrencyController {
   }
 
   /** The request failed without telling us anything about load (network error, timeout, cancel). */
-  failed(ticket: Ticket): void {
+  failed(): void {
     this.active--;
-    void ticket;
   }
 
   private observeLatency(ms: number): void {

@@ -116,8 +116,9 @@ export interface RequestOptions {
   timeoutMs: number;
   retry: RetryPolicy;
   /**
-   * Where a request goes when a backend's servers are shared by many requests: a place is taken on the replica with
-   * the most free room, and `path` makes the URL from its address (the request's own URL is then unused).
+   * Where a request goes when a backend's servers are shared by many requests: a place is taken on a replica of the
+   * pool (the least used for its size), and `url` makes the request's URL from its address (the URL given is then
+   * unused).
    */
   route?: { pool: ReplicaPool; url: (base: string) => string };
   signal?: AbortSignal;

@@ -80,12 +80,12 @@ export class ReplicaPool {
     // A replica replaced meanwhile (setBases) has nothing to account for.
     if (r && r.base === lease.base) {
       if (outcome.kind === "answered") {
-        r.controller.succeeded(lease.ticket, outcome.latencyMs);
+        r.controller.succeeded(outcome.latencyMs);
         r.downMs = FIRST_DOWN_MS;
       } else if (outcome.kind === "overloaded") {
         r.controller.overloaded(lease.ticket);
       } else {
-        r.controller.failed(lease.ticket);
+        r.controller.failed();
         if (outcome.kind === "unreachable") {
           r.downUntil = Date.now() + r.downMs;
           r.downMs = Math.min(MAX_DOWN_MS, r.downMs * 2);

@@ -115,8 +115,7 @@ export class RunPoller {
       const current = await stamps([...last.metricFiles.keys()]);
       if ([...current].every(([p, st]) => last.metricFiles.get(p) === st)) return { ...last.result, unchanged: true };
       // Only the logs moved: read them; the checkpoints are as they were.
-      const files = await ingestMetrics({ store: this.store, runId: this.runId, root, ...last.metricContext, quietPeriodMs: this.options.quietPeriodMs, now, report: this.report }, entries);
-      last.metricFiles = await stamps(files);
+      last.metricFiles = await this.ingest(root, entries, last.metricContext, now);
       return { ...last.result };
     }
     const sweep = !last || now - last.sweptAt >= SWEEP_MS;
@@ -155,13 +154,19 @@ export class RunPoller {
     for (const rec of known.values()) if (!seen.has(rec.path)) result.gone++;
 
     const metricContext = { checkpointDirs: seen, latestTrainerState: scanner.trainerStateOf && newestComplete ? scanner.trainerStateOf(newestComplete.path) : null };
-    const files = await ingestMetrics({ store: this.store, runId: this.runId, root, ...metricContext, quietPeriodMs: this.options.quietPeriodMs, now: this.now(), report: this.report }, entries);
-    this.last = { signature, result: { ...result }, sweptAt: sweep ? now : last!.sweptAt, metricFiles: await stamps(files), metricContext };
+    const metricFiles = await this.ingest(root, entries, metricContext, this.now());
+    this.last = { signature, result: { ...result }, sweptAt: sweep ? now : last!.sweptAt, metricFiles, metricContext };
 
     const fresh = this.store.runs.getRun(this.runId)!;
     // A poll that got this far clears an error or a waiting note; a finished run keeps the reason it finished.
     if (fresh.status === "error" || (fresh.statusMessage !== null && fresh.status !== "finished")) this.store.runs.setRunStatus(this.runId, fresh.status === "error" ? "watching" : fresh.status, null);
     return result;
+  }
+
+  /** Reads what is new in the run's metric files; returns the files it read, with their stamps for the next poll. */
+  private async ingest(root: string, entries: Dirent[], metricContext: LastPoll["metricContext"], now: number): Promise<Map<string, string>> {
+    const files = await ingestMetrics({ store: this.store, runId: this.runId, root, ...metricContext, quietPeriodMs: this.options.quietPeriodMs, now, report: this.report }, entries);
+    return stamps(files);
   }
 
   private chooseScanner(setting: string, entries: Dirent[]): FormatScanner | null {
