@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { freePort } from "../../main/core/backends/serveCommand.js";
-import { launchChromium, needsChromium, serve } from "../support/browser.js";
+import { ARTIFACTS, launchChromium, needsChromium, serve } from "../support/browser.js";
 import { cli } from "../support/cli.js";
 
 const skip = needsChromium();
@@ -33,7 +33,7 @@ describe("serve mode's connection", { skip }, () => {
     assert.equal((await cli(["watch", runDir, "--once", "--db", db, "--name", "before-restart"])).status, 0);
     const first = await serve(["--db", db, "--port", port, "--token-file", tokenFile]);
     assert.equal(statSync(tokenFile).mode & 0o777, 0o600, "the token file is created readable by its owner only");
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(first.url);
@@ -41,6 +41,7 @@ describe("serve mode's connection", { skip }, () => {
     await first.stop();
     const banner = page.getByRole("status").filter({ hasText: /Disconnected .* reconnecting/ });
     await banner.waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(ARTIFACTS, "disconnected.png") });
     // While it is away the run is renamed from the command line; the page must show that once back.
     assert.equal((await cli(["runs", "set", "before-restart", "--name", "renamed-while-away", "--db", db])).status, 0);
     const second = await serve(["--db", db, "--port", port, "--token-file", tokenFile]);
