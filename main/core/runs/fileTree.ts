@@ -15,7 +15,8 @@ export interface FileTree {
   /** Sub-folders, relative, so formats can check that one exists even when it is empty. */
   dirs: string[];
   /** Paths that could not be read (vanished mid-walk, permission denied, dangling link). */
-  unreadable: { rel: string; reason: string }[];
+  /** What could not be read, and why; `code` is the system's error code where a call failed. */
+  unreadable: { rel: string; reason: string; code?: string }[];
 }
 
 export interface WalkOptions {
@@ -54,7 +55,7 @@ export async function walkFiles(root: string, depthOrOptions: number | WalkOptio
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {
-      tree.unreadable.push({ rel: rel || ".", reason: errorCode(err) });
+      tree.unreadable.push({ rel: rel || ".", reason: errorCode(err), code: (err as NodeJS.ErrnoException).code });
       return;
     }
     for (const e of entries) {
@@ -86,7 +87,7 @@ export async function walkFiles(root: string, depthOrOptions: number | WalkOptio
         }
         tree.files.push({ rel: childRel, size: s.size, mtimeMs: s.mtimeMs });
       } catch (err) {
-        tree.unreadable.push({ rel: childRel, reason: errorCode(err) });
+        tree.unreadable.push({ rel: childRel, reason: errorCode(err), code: (err as NodeJS.ErrnoException).code });
       }
     }
   }

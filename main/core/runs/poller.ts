@@ -196,6 +196,12 @@ export class RunPoller {
     const unreadableRoot = tree.unreadable.find((u) => u.rel === ".");
     if (unreadableRoot) {
       if (rec?.state === "gone") return "gone";
+      if (unreadableRoot.code === "ENOENT") {
+        // Listed, then removed before it could be read (a trainer rotating out an unfinished checkpoint): gone, which
+        // is no problem to report.
+        if (rec) this.store.runs.markGone(this.runId, c.path);
+        return "gone";
+      }
       this.report(c.path, `${c.path}: ${unreadableRoot.reason}`);
       return "stuck";
     }
