@@ -8,9 +8,9 @@ import type { CoreEvent, JobProgress } from "./events.js";
 import type { ExportData } from "./chart/exportData.js";
 import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from "./chart/exportSpec.js";
 import { EXPERIMENT_EXPORT_FORMATS, EXPERIMENT_VIEWS, type ExperimentExportFormat } from "./chart/experimentExportSpec.js";
-import type { AlertRule, Annotation, BackendKindInfo, BackendTest, Experiment, ExperimentEffects, FiredAlert, GroupBand, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+import type { AlertRule, Annotation, BackendKindInfo, BackendTest, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
-export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, Experiment, ExperimentEffects, FiredAlert, GroupBand, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, GroupSeries, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
 const id = z.number().int().positive();
 const step = z.number().int().min(0);
@@ -83,7 +83,17 @@ export const apiSchemas = {
   getMetrics: z.strictObject({ runIds: z.array(id).max(500), keys: z.array(z.string().max(500)).max(50) }),
   listTraits: z.strictObject({ runIds: z.array(id).max(500) }),
   getScores: z.strictObject({ runId: id, trait: z.string().max(200).optional(), context: z.string().max(200).optional() }),
-  getScoreSeries: z.strictObject({ runIds: z.array(id).max(500), trait: z.string().max(200).optional(), context: z.string().max(200).optional(), times: z.boolean().optional() }),
+  /** The drift view's series: only the traits and contexts it shows, each cut to its panel's pixel columns (and to
+   * a zoomed step range), smoothed over every point when asked, with each group's mean across its runs. */
+  getDriftSeries: z.strictObject({
+    runIds: z.array(id).max(500),
+    traits: z.array(z.string().max(200)).max(500).optional(),
+    contexts: z.array(z.string().max(200)).max(100).optional(),
+    times: z.boolean().optional(),
+    columns: z.number().int().min(8).max(16_384).optional(),
+    range: z.tuple([z.number().finite(), z.number().finite()]).refine(([a, b]) => a <= b, "range: the start must not be after the end").optional(),
+    smoothing: z.number().min(0).max(0.999).optional(),
+  }),
   /** The group means' bands of the runs' groups (two seeds or more), by the experiment statistics' bootstrap. */
   getGroupBands: z.strictObject({ runIds: z.array(id).max(500), trait: z.string().max(200).optional(), context: z.string().max(200).optional() }),
   getSamples: z.strictObject({ runId: id, step, trait: z.string().max(200).optional() }),
@@ -168,7 +178,7 @@ export interface ApiResults {
   getMetrics: { runId: number; points: MetricPoint[] }[];
   listTraits: TraitInfo[];
   getScores: ScorePoint[];
-  getScoreSeries: ScoreSeries[];
+  getDriftSeries: DriftSeries;
   getGroupBands: GroupBand[];
   getSamples: SampleView[];
   getRolloutSeries: RolloutPoint[];

@@ -12,7 +12,7 @@ export const API_METHOD_NAMES = [
   "getMetrics",
   "listTraits",
   "getScores",
-  "getScoreSeries",
+  "getDriftSeries",
   "getGroupBands",
   "getSamples",
   "getRolloutSeries",

@@ -42,6 +42,30 @@ export interface ScoreSeries {
   n?: number[];
   /** When set, mean and CI are integers in units of 1/scale (a compact wire form for charts); divide to use. */
   scale?: number;
+  /** The debiased moving average of mean over every point (asked-for smoothing), in the same units. */
+  smoothed?: (number | null)[];
+  /** Set when the core reduced the series per pixel column: how many points the range held. */
+  of?: number;
+}
+
+/** The mean across the runs of one group (seeds of one condition) at each step two or more of them share. */
+export interface GroupSeries {
+  group: string;
+  trait: string;
+  context: string;
+  /** The group's runs in the request. */
+  runs: number;
+  steps: number[];
+  mean: number[];
+  /** As ScoreSeries.scale. */
+  scale?: number;
+  of?: number;
+}
+
+/** What the drift view draws: each visible run's series and each group's mean, both cut to the panels' pixels. */
+export interface DriftSeries {
+  runs: ScoreSeries[];
+  groups: GroupSeries[];
 }
 
 /**

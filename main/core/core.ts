@@ -42,6 +42,7 @@ import type { RolloutPassResult } from "./rollouts/rolloutWorker.js";
 import { Prober, type ProbeOutcome, type ProbeServices } from "./schedule/prober.js";
 import type { LeaseHolder } from "./store/probeStore.js";
 import { ScoreSeriesCache } from "./store/scoreSeriesCache.js";
+import { driftSeries } from "./views/driftSeries.js";
 import { Store, type RunRecord } from "./store/store.js";
 import { MIME_TYPES, PRESETS, type ChartSpec, type ExportFormat } from "../../shared/chart/exportSpec.js";
 import { EXPERIMENT_MIME_TYPES, type ExperimentExportFormat } from "../../shared/chart/experimentExportSpec.js";
@@ -819,10 +820,10 @@ export class Core {
     listTraits: async ({ runIds }) =>
       runTraits(this.store, runIds).map(({ trait: t, contexts }): TraitInfo => ({ trait: t.id, name: t.name, polarity: t.polarity, role: t.role, unit: t.unit, contexts })),
     getScores: async ({ runId, trait, context }) => this.store.probes.listScores(this.requireRun(runId).id, trait, context),
-    getScoreSeries: async ({ runIds, trait, context, times }) => {
-      for (const id of runIds) this.requireRun(id);
-      if (trait !== undefined || context !== undefined) return this.store.probes.scoreSeries(runIds, trait, context, times ?? false);
-      return this.scoreCache.get(runIds, times ?? false);
+    getDriftSeries: async ({ runIds, traits, contexts, times, columns, range, smoothing }) => {
+      const runs = runIds.map((id) => this.requireRun(id));
+      const full = this.scoreCache.get(runIds, times ?? false, { traits, contexts });
+      return driftSeries(full, runs, { times, columns, range, smoothing });
     },
     getGroupBands: async ({ runIds, trait, context }) => {
       for (const id of runIds) this.requireRun(id);

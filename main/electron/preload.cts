@@ -23,7 +23,7 @@ const api = {
   getMetrics: call("getMetrics"),
   listTraits: call("listTraits"),
   getScores: call("getScores"),
-  getScoreSeries: call("getScoreSeries"),
+  getDriftSeries: call("getDriftSeries"),
   getGroupBands: call("getGroupBands"),
   getSamples: call("getSamples"),
   getRolloutSeries: call("getRolloutSeries"),

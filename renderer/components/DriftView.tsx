@@ -10,7 +10,7 @@ import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { useLive } from "../useApi.js";
 import { InteractivePanel } from "./InteractivePanel.js";
 import { runColour } from "../../shared/chart/palette.js";
-import { indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
+import { emptyIndex, indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
 import { ROLLOUT_MEASURES, rolloutSeries, type RolloutMeasure } from "./rolloutSeries.js";
 
 type Layout = "multiples" | "overlay" | "contexts";
@@ -34,15 +34,36 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; run
   const [rolloutMeasure, setRolloutMeasure] = useState<RolloutMeasure>("mean");
 
   const traits = useLive<TraitInfo[]>(api, async () => (ids.length ? api.listTraits({ runIds: ids }) : []), (e) => e.type === "run-changed", [idKey]);
-  // One call for every visible run's scores, as columns.
-  // Tagged with the runs and axis they were loaded for: until the current ones arrive, panels show "loading"
-  // rather than drawing empty and again (useLive keeps the previous data while it reloads).
-  const scoreKey = `${idKey}|${xAxis}`;
-  const scores = useLive<{ key: string; index: ScoreIndex }>(
+  const traitList = useMemo(() => traits.data ?? [], [traits.data]);
+  const contexts = [...new Set(traitList.flatMap((t) => t.contexts))];
+  const ctx = contexts.includes(context) ? context : (contexts[0] ?? context);
+  const width = layout === "overlay" ? 900 : layout === "contexts" ? 300 : 440;
+  const height = layout === "overlay" ? 340 : 220;
+  // What the core cuts series to: the panel's pixel columns, and (shortly after a zoom or pan settles) the zoomed
+  // range widened by its own width on each side, so a pan shows detail at once and fetches again only at rest.
+  const [fetchRange, setFetchRange] = useState<[number, number] | null>(null);
+  useEffect(() => {
+    const t = setTimeout(() => setFetchRange(zoom && xAxis === "step" ? [zoom[0] - (zoom[1] - zoom[0]), zoom[1] + (zoom[1] - zoom[0])] : null), zoom ? 200 : 0);
+    return () => clearTimeout(t);
+  }, [zoom?.[0], zoom?.[1], xAxis]);
+  const columns = Math.ceil(width * (globalThis.devicePixelRatio || 1)) * (fetchRange ? 3 : 1);
+  // Only the contexts drawn are read: one, unless contexts are side by side.
+  const ctxKey = layout === "contexts" ? "*" : ctx;
+  // Tagged with what they were loaded for: until the current ones arrive, panels show "loading" rather than drawing
+  // empty and again (useLive keeps the previous data while it reloads); other runs' or a zoom's stale series may
+  // stay on screen meanwhile (no flicker when a run is shown or hidden).
+  const scoreKey = `${idKey}|${xAxis}|${ctxKey}`;
+  const scores = useLive<{ key: string; ctxKey: string; index: ScoreIndex }>(
     api,
-    async () => ({ key: scoreKey, index: indexScores(ids.length ? await api.getScoreSeries({ runIds: ids, times: xAxis === "time" }) : []) }),
+    async () => ({
+      key: scoreKey,
+      ctxKey,
+      index: ids.length
+        ? indexScores(await api.getDriftSeries({ runIds: ids, contexts: ctxKey === "*" ? undefined : [ctxKey], times: xAxis === "time", columns, ...(fetchRange ? { range: fetchRange } : {}), ...(smoothing > 0 ? { smoothing } : {}) }))
+        : emptyIndex(),
+    }),
     (e) => (e.type === "scores-updated" || e.type === "checkpoint-changed") && runSet.has(e.runId),
-    [idKey, xAxis],
+    [idKey, xAxis, ctxKey, columns, fetchRange?.[0], fetchRange?.[1], smoothing],
   );
   const allKeys = useLive<string[]>(api, async () => (ids.length ? api.metricKeys({ runIds: ids }) : []), (e) => e.type === "metrics-added" && runSet.has(e.runId), [idKey]);
   const keys = metricKeys.filter((k) => allKeys.data?.includes(k));
@@ -56,9 +77,6 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; run
   const rollouts = useLive<RolloutPoint[]>(api, async () => (ids.length ? api.getRolloutSeries({ runIds: ids }) : []), (e) => e.type === "rollouts-updated" && runSet.has(e.runId), [idKey]);
   const annotations = useLive<Annotation[]>(api, async () => (ids.length ? api.listAnnotations({ runIds: ids }) : []), (e) => e.type === "annotation-changed" && runSet.has(e.runId), [idKey]);
 
-  const traitList = useMemo(() => traits.data ?? [], [traits.data]);
-  const contexts = [...new Set(traitList.flatMap((t) => t.contexts))];
-  const ctx = contexts.includes(context) ? context : (contexts[0] ?? "none");
   // The group means' bands (two-level bootstrap over seeds and items), only when some group has two runs or more.
   const grouped = useMemo(() => {
     const count = new Map<string, number>();
@@ -74,8 +92,8 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; run
   );
   // Stale scores of other runs are fine to keep showing while new ones load (no flicker when a run is shown or
   // hidden); an empty first answer is not.
-  const scoresLoaded = scores.data !== undefined && (scores.data.key === scoreKey || scores.data.index.size > 0);
-  const scoreMap = useMemo(() => scores.data?.index ?? (new Map() as ScoreIndex), [scores.data]);
+  const scoresLoaded = scores.data !== undefined && (scores.data.key === scoreKey || (scores.data.index.size > 0 && scores.data.ctxKey === ctxKey));
+  const scoreMap = useMemo(() => scores.data?.index ?? emptyIndex(), [scores.data]);
 
   const panelAnnotations: PanelAnnotation[] = useMemo(
     () => (xAxis === "step" ? (annotations.data ?? []).map((a) => ({ id: a.id, x: a.step, to: a.to, text: a.text, colour: a.color ?? runColour(runs.find((r) => r.id === a.runId) ?? { id: a.runId, color: null }) })) : []),
@@ -100,17 +118,17 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; run
   );
   const traitPanels = useMemo(() => {
     const panels: { title: string; unit: string; series: PanelSeries[]; trait?: string; context?: string }[] = [];
-    if (layout === "multiples") for (const t of traitList) panels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing, groupBands.data), trait: t.trait, context: ctx });
+    if (layout === "multiples") for (const t of traitList) panels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data), trait: t.trait, context: ctx });
     if (layout === "overlay") {
       panels.push({
         title: `All traits · ${ctx}`,
         unit: "",
-        series: traitList.flatMap((t, i) => scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, smoothing, groupBands.data).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dashed: i % 2 === 1 }))),
+        series: traitList.flatMap((t, i) => scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dashed: i % 2 === 1 }))),
       });
     }
-    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, c, xAxis, smoothing, groupBands.data), trait: t.trait, context: c });
+    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, c, xAxis, groupBands.data), trait: t.trait, context: c });
     return panels;
-  }, [layout, traitList, ctx, runs, scoreMap, xAxis, smoothing, groupBands.data]);
+  }, [layout, traitList, ctx, runs, scoreMap, xAxis, groupBands.data]);
 
   const rolloutPanels = useMemo(() => {
     if (!showRollouts || xAxis !== "step") return [];
@@ -123,8 +141,6 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; run
   // Kept by value, so data arriving without moving the extent (annotations, metrics) does not redraw every panel.
   const autoDomain = useMemo<[number, number]>(() => [lo, hi], [lo, hi]);
   const domain = zoom ?? autoDomain;
-  const width = layout === "overlay" ? 900 : layout === "contexts" ? 300 : 440;
-  const height = layout === "overlay" ? 340 : 220;
   const formatX = xAxis === "time" ? (v: number) => new Date(v * 1000).toLocaleString() : undefined;
   // Stable callbacks, so panels whose data did not change skip re-rendering (InteractivePanel is memoised).
   const open = useCallback(

@@ -1,37 +1,66 @@
-// Turning scores and metrics into chart series: one per run, plus a group mean with a band across runs (seeds).
-import type { GroupBand, RunView, ScoreSeries } from "../../shared/api.js";
+// Turning the core's drift series into chart series: one per run, plus each group's mean (computed by the core from
+// every point, before it cut series to the panel's pixels) with its bootstrap band across runs (seeds).
+import type { DriftSeries, GroupBand, GroupSeries, RunView, ScoreSeries } from "../../shared/api.js";
 import type { PanelSeries } from "../../shared/chart/DriftPanel.js";
-import { debiasedEma } from "../../shared/chart/smoothing.js";
-import { groupMeans, panelBands } from "../../shared/chart/groupMeans.js";
+import { groupMeanPanel, panelBands } from "../../shared/chart/groupMeans.js";
 import { runColour } from "../../shared/chart/palette.js";
 
 export type XAxis = "step" | "time";
 
-/** Index of score series by run, trait and context. */
-export type ScoreIndex = Map<string, ScoreSeries>;
+/** Series by run (or group), trait and context. */
+export interface ScoreIndex {
+  runs: Map<string, ScoreSeries>;
+  groups: Map<string, GroupSeries[]>;
+  size: number;
+}
 export const scoreKey = (runId: number, trait: string, context: string) => `${runId}\u0000${trait}\u0000${context}`;
+const panelKey = (trait: string, context: string) => `${trait}\u0000${context}`;
 
-export function indexScores(list: ScoreSeries[]): ScoreIndex {
-  return new Map(list.map((s) => [scoreKey(s.runId, s.trait, s.context), s]));
+export function indexScores(d: DriftSeries): ScoreIndex {
+  const groups = new Map<string, GroupSeries[]>();
+  for (const g of d.groups) {
+    const k = panelKey(g.trait, g.context);
+    const list = groups.get(k);
+    if (list) list.push(g);
+    else groups.set(k, [g]);
+  }
+  return { runs: new Map(d.runs.map((s) => [scoreKey(s.runId, s.trait, s.context), s])), groups, size: d.runs.length };
 }
 
-export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, context: string, xAxis: XAxis, smoothing: number, bands?: readonly GroupBand[]): PanelSeries[] {
+export const emptyIndex = (): ScoreIndex => ({ runs: new Map(), groups: new Map(), size: 0 });
+
+export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, context: string, xAxis: XAxis, bands?: readonly GroupBand[]): PanelSeries[] {
   const out: PanelSeries[] = [];
   for (const run of runs) {
-    const s = scores.get(scoreKey(run.id, trait, context));
+    const s = scores.runs.get(scoreKey(run.id, trait, context));
     if (!s) continue;
-    // One plain loop: this builds every point of every drawn series (100,000 for 10 runs x 500 steps x 20 traits).
+    // One plain loop: this builds every point of every drawn series (200,000 for 10 runs x 1,000 steps x 20 traits).
     const pts: PanelSeries["points"] = [];
+    const smoothed: (number | null)[] | undefined = s.smoothed ? [] : undefined;
     const scale = s.scale ?? 1;
     const value = (v: number | null | undefined) => (v === null || v === undefined ? null : v / scale);
+    const order: number[] = [];
     for (let i = 0; i < s.steps.length; i++) {
       const x = xAxis === "step" ? s.steps[i]! : (s.completed?.[i] ?? NaN);
-      if (Number.isFinite(x)) pts.push({ x, y: value(s.mean[i]), lo: value(s.ciLow[i]), hi: value(s.ciHigh[i]) });
+      if (Number.isFinite(x)) order.push(i);
     }
-    if (xAxis !== "step") pts.sort((a, b) => a.x - b.x);
+    // On a time axis, points go in completion order.
+    if (xAxis !== "step") order.sort((a, b) => s.completed![a]! - s.completed![b]!);
+    for (const i of order) {
+      pts.push({ x: xAxis === "step" ? s.steps[i]! : s.completed![i]!, y: value(s.mean[i]), lo: value(s.ciLow[i]), hi: value(s.ciHigh[i]) });
+      smoothed?.push(value(s.smoothed![i]));
+    }
     if (pts.length === 0) continue;
-    out.push({ key: `run:${run.id}`, label: run.name, colour: runColour(run), points: pts, smoothed: smoothing > 0 ? debiasedEma(pts.map((p) => p.y), smoothing) : undefined });
+    out.push({ key: `run:${run.id}`, label: run.name, colour: runColour(run), points: pts, smoothed });
   }
-  if (xAxis === "step") out.push(...groupMeans(runs, out, panelBands(bands, trait, context)));
+  if (xAxis === "step") {
+    const shown = new Set(runs.map((r) => r.group));
+    const perGroup = panelBands(bands, trait, context);
+    for (const g of scores.groups.get(panelKey(trait, context)) ?? []) {
+      if (!shown.has(g.group)) continue;
+      const scale = g.scale ?? 1;
+      out.push(groupMeanPanel(g.group, g.runs, g.steps, g.mean.map((v) => v / scale), perGroup.get(g.group)));
+    }
+  }
   return out;
 }

@@ -25,70 +25,87 @@ export function groupMeans(runs: readonly { id: number; group: string | null }[]
   const out: PanelSeries[] = [];
   for (const [group, list] of byGroup) {
     if (list.length < 2) continue;
-    const points = alignedSteps(list) ? meansByIndex(list) : meansByStep(list);
-    const band = bands.get(group);
-    const at = new Map(band?.steps.map((step, i) => [step, i]) ?? []);
-    for (const p of points) {
-      const i = at.get(p.x);
-      p.lo = i === undefined ? null : band!.ciLow[i]!;
-      p.hi = i === undefined ? null : band!.ciHigh[i]!;
-    }
-    out.push({ key: `group:${group}`, label: `${group} (mean of ${list.length})`, colour: GROUP_COLOUR, points, dashed: true });
+    const m = meanAcrossRuns(list.map((s) => ({ steps: s.points.map((p) => p.x), values: s.points.map((p) => p.y) })));
+    out.push(groupMeanPanel(group, list.length, m.steps, m.mean, bands.get(group)));
   }
   return out;
 }
 
-/** The mean of a step's values, where two or more runs have one. */
-function meanPoint(x: number, ys: number[], n: number): PanelSeries["points"][number] | null {
-  if (n < 2) return null;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += ys[i]!;
-  return { x, y: sum / n, lo: null, hi: null };
+/** A group's mean as a panel series, with its bootstrap band where the core computed one for the step. */
+export function groupMeanPanel(group: string, runs: number, steps: readonly number[], mean: readonly (number | null)[], band: GroupBand | undefined): PanelSeries {
+  const at = new Map(band?.steps.map((step, i) => [step, i]) ?? []);
+  const points: PanelSeries["points"] = steps.map((x, k) => {
+    const i = at.get(x);
+    return { x, y: mean[k] ?? null, lo: i === undefined ? null : band!.ciLow[i]!, hi: i === undefined ? null : band!.ciHigh[i]! };
+  });
+  return { key: `group:${group}`, label: `${group} (mean of ${runs})`, colour: GROUP_COLOUR, points, dashed: true };
+}
+
+/** A series as columns: steps ascending, a value (or null) per step. */
+export interface StepColumns {
+  steps: ArrayLike<number>;
+  values: ArrayLike<number | null>;
+}
+
+/** The mean across runs at each step where two or more runs have a value: the one definition of a group mean,
+ * used by the core (before it reduces series per pixel) and by exports. */
+export function meanAcrossRuns(list: readonly StepColumns[]): { steps: number[]; mean: number[] } {
+  return aligned(list) ? meansByIndex(list) : meansByStep(list);
 }
 
 // Seeds of one configuration are usually probed at the same steps: then values are read by index, with plain loops
-// and one scratch array (this runs for every panel on every load, often before the JIT has warmed up); otherwise
-// they are gathered by step in a map.
-function alignedSteps(list: PanelSeries[]): boolean {
-  const first = list[0]!.points;
+// (this runs for every panel on every load, often before the JIT has warmed up); otherwise they are gathered by
+// step in a map.
+function aligned(list: readonly StepColumns[]): boolean {
+  const first = list[0]!.steps;
   for (const s of list) {
-    if (s.points.length !== first.length) return false;
-    for (let i = 0; i < first.length; i++) if (s.points[i]!.x !== first[i]!.x) return false;
+    if (s.steps.length !== first.length) return false;
+    for (let i = 0; i < first.length; i++) if (s.steps[i] !== first[i]) return false;
   }
   return true;
 }
 
-function meansByIndex(list: PanelSeries[]): PanelSeries["points"] {
-  const first = list[0]!.points;
-  const ys = new Array<number>(list.length);
-  const out: PanelSeries["points"] = [];
+function meansByIndex(list: readonly StepColumns[]): { steps: number[]; mean: number[] } {
+  const steps: number[] = [];
+  const mean: number[] = [];
+  const first = list[0]!.steps;
   for (let i = 0; i < first.length; i++) {
     let n = 0;
+    let sum = 0;
     for (let k = 0; k < list.length; k++) {
-      const y = list[k]!.points[i]!.y;
-      if (y !== null) ys[n++] = y;
+      const y = list[k]!.values[i];
+      if (y !== null && y !== undefined) {
+        sum += y;
+        n++;
+      }
     }
-    const p = meanPoint(first[i]!.x, ys, n);
-    if (p) out.push(p);
+    if (n < 2) continue;
+    steps.push(first[i]!);
+    mean.push(sum / n);
   }
-  return out;
+  return { steps, mean };
 }
 
-function meansByStep(list: PanelSeries[]): PanelSeries["points"] {
-  const at = new Map<number, number[]>();
+function meansByStep(list: readonly StepColumns[]): { steps: number[]; mean: number[] } {
+  const at = new Map<number, { sum: number; n: number }>();
   for (const s of list) {
-    for (const p of s.points) {
-      if (p.y === null) continue;
-      const ys = at.get(p.x);
-      if (ys) ys.push(p.y);
-      else at.set(p.x, [p.y]);
+    for (let i = 0; i < s.steps.length; i++) {
+      const y = s.values[i];
+      if (y === null || y === undefined) continue;
+      const acc = at.get(s.steps[i]!);
+      if (acc) {
+        acc.sum += y;
+        acc.n++;
+      } else at.set(s.steps[i]!, { sum: y, n: 1 });
     }
   }
-  const out: PanelSeries["points"] = [];
+  const steps: number[] = [];
+  const mean: number[] = [];
   for (const x of [...at.keys()].sort((a, b) => a - b)) {
-    const ys = at.get(x)!;
-    const p = meanPoint(x, ys, ys.length);
-    if (p) out.push(p);
+    const { sum, n } = at.get(x)!;
+    if (n < 2) continue;
+    steps.push(x);
+    mean.push(sum / n);
   }
-  return out;
+  return { steps, mean };
 }

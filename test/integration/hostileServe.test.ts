@@ -79,7 +79,7 @@ describe("serve mode under hostile requests", () => {
       ["a body nested 200,000 deep", `POST /api/listRuns HTTP/1.1\r\nHost: ${host}\r\nCookie: ${cookie}\r\nContent-Length: 400000\r\nConnection: close\r\n\r\n${"[".repeat(200_000)}${"]".repeat(200_000)}`, [400]],
       ["an unknown call", `POST /api/dropTables HTTP/1.1\r\nHost: ${host}\r\nCookie: ${cookie}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`, [404]],
       ["a call with a bad argument", `POST /api/listCheckpoints HTTP/1.1\r\nHost: ${host}\r\nCookie: ${cookie}\r\nContent-Length: 14\r\nConnection: close\r\n\r\n{"runId":"1;"}`, [400]],
-      ["a call with an argument of the wrong shape", `POST /api/getScoreSeries HTTP/1.1\r\nHost: ${host}\r\nCookie: ${cookie}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]`, [400]],
+      ["a call with an argument of the wrong shape", `POST /api/getDriftSeries HTTP/1.1\r\nHost: ${host}\r\nCookie: ${cookie}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]`, [400]],
       ["an import of /dev/zero", `POST /api/importSuite HTTP/1.1\r\nHost: ${host}\r\nCookie: ${cookie}\r\nContent-Length: 40\r\nConnection: close\r\n\r\n{"path":"/dev/zero","format":"suite"}   `, [400]],
     ];
     for (const [name, bytes, expected] of cases) {

@@ -75,3 +75,53 @@ test("the score-series cache serves unchanged runs from memory and sees every ch
   assert.equal(after[0], first[0], "the untouched run is still the cached one");
   assert.deepEqual(cache.get([runs[1]!.id], true)[0]!.completed!.length, 2, "times are cached apart");
 });
+
+test("only the contexts and traits asked for are read; scores follow their checkpoint's step; the drift view's series are cut to the panel", async (t) => {
+  const store = Store.open(join(tempDir(t), "w.db"));
+  t.after(() => store.close());
+  const probes = store.probes;
+  const contexts = `    contexts:\n      - { id: none, role: neutral, system: null }\n      - { id: train, role: training, system: "Answer in caps." }\n`;
+  const text = `id: s\nname: S\ntraits:\n${["caps", "lang"].map((id) => `  - id: ${id}\n    name: ${id}\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n${contexts}    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n`).join("")}`;
+  const suite = probes.saveSuite(parseSuite("s.yaml", text), null);
+  const runs = [store.runs.registerRun({ path: "/a", group: "g" }), store.runs.registerRun({ path: "/b", group: "g" }), store.runs.registerRun({ path: "/c", group: "h" })];
+  const N = 3000;
+  for (const run of runs) {
+    store.db.transaction(() => {
+      for (let c = 1; c <= N; c++) store.runs.markComplete(run.id, { step: c, path: `${run.path}/checkpoint-${c}`, kind: "lora" }, "fp", []);
+    })();
+    store.db.transaction(() => {
+      for (const cp of store.runs.listCheckpoints(run.id)) for (const tr of suite.traits) for (const x of tr.contexts) probes.saveScore(cp.id, tr.id, x.id, { mean: (cp.step % 100) / 100 + run.id / 10, ciLow: 0, ciHigh: 1, n: 4, nulls: 0 });
+    })();
+  }
+  assert.equal(probes.scoreSeries([runs[0]!.id]).length, 4);
+  const one = probes.scoreSeries([runs[0]!.id, runs[1]!.id], undefined, ["train"]);
+  assert.deepEqual(one.map((s) => `${s.runId}/${s.trait}/${s.context}`), [`${runs[0]!.id}/caps/train`, `${runs[0]!.id}/lang/train`, `${runs[1]!.id}/caps/train`, `${runs[1]!.id}/lang/train`]);
+  assert.deepEqual(probes.scoreSeries([runs[0]!.id], ["lang"], ["none"]).map((s) => s.trait + s.context), ["langnone"]);
+  assert.deepEqual(probes.scoreSeries([runs[0]!.id], ["nope"]), []);
+  // The copy of the step in the score row follows a renumbered checkpoint (the index must not go stale).
+  const cp = store.runs.listCheckpoints(runs[2]!.id).find((c) => c.step === 5)!;
+  store.db.prepare("UPDATE checkpoint SET step = 50000 WHERE id = ?").run(cp.id);
+  const moved = probes.scoreSeries([runs[2]!.id], ["caps"], ["none"])[0]!;
+  assert.equal(moved.steps[moved.steps.length - 1], 50000);
+  assert.equal(moved.steps.length, N);
+
+  const { driftSeries } = await import("../../main/core/views/driftSeries.js");
+  const { debiasedEma } = await import("../../shared/chart/smoothing.js");
+  const full = probes.scoreSeries(runs.map((r) => r.id), undefined, ["none"]);
+  const d = driftSeries(full, runs.map((r) => ({ id: r.id, group: store.runs.getRun(r.id)!.group ?? null })), { columns: 200, smoothing: 0.9 });
+  assert.equal(d.runs.length, 6);
+  for (const s of d.runs) {
+    assert.equal(s.of, N);
+    assert.ok(s.steps.length <= 2 * 200 + 2, `${s.steps.length} points for 200 columns`);
+    // Smoothing is over every point: the kept points carry the full series' moving average.
+    const f = full.find((x) => x.runId === s.runId && x.trait === s.trait)!;
+    const ema = debiasedEma(f.mean, 0.9);
+    s.steps.forEach((st, k) => assert.equal(s.smoothed![k], Math.round(ema[f.steps.indexOf(st)]!)));
+  }
+  // One group of two runs ("h" has one): its mean is over every step of both, before the cut.
+  assert.deepEqual(d.groups.map((g) => `${g.group}/${g.trait}/${g.runs}`), ["g/caps/2", "g/lang/2"]);
+  const g = d.groups[0]!;
+  const [a, b] = full.filter((x) => x.trait === "caps" && (x.runId === runs[0]!.id || x.runId === runs[1]!.id));
+  g.steps.forEach((st, k) => assert.equal(g.mean[k], Math.round((a!.mean[a!.steps.indexOf(st)]! + b!.mean[b!.steps.indexOf(st)]!) / 2)));
+  assert.ok(g.steps.length <= 402 && g.of === N);
+});

@@ -441,11 +441,12 @@ export class ProbeStore {
   saveScore(checkpointId: number, traitId: number, contextId: number, a: ScoreValues): void {
     this.db
       .prepare(
-        `INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at, run_id, step)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, run_id, step FROM checkpoint WHERE id = ?
          ON CONFLICT (checkpoint_id, trait_id, context_id) DO UPDATE SET mean = excluded.mean, ci_low = excluded.ci_low, ci_high = excluded.ci_high,
            n = excluded.n, nulls = excluded.nulls, updated_at = excluded.updated_at`,
       )
-      .run(checkpointId, traitId, contextId, a.mean, a.ciLow, a.ciHigh, a.n, a.nulls, now());
+      .run(checkpointId, traitId, contextId, a.mean, a.ciLow, a.ciHigh, a.n, a.nulls, now(), checkpointId);
     const where = this.db
       .prepare(`SELECT c.run_id, c.step, t.trait_key, x.context_key FROM checkpoint c, trait t, context x WHERE c.id = ? AND t.id = ? AND x.id = ?`)
       .get(checkpointId, traitId, contextId) as { run_id: number; step: number; trait_key: string; context_key: string };
@@ -501,45 +502,51 @@ export class ProbeStore {
    * Scores of several runs as one column set per (run, trait, context), sorted by step; the newest suite version
    * wins where a run was probed with several. Values travel as integers in units of 1/SERIES_SCALE (5 decimals,
    * more than a chart can show; SQLite formats and the browser parses integers several times faster than floats)
-   * unless `exact` asks for full precision and each score's n, as exports do.
+   * unless `exact` asks for full precision and each score's n, as exports do. Only the named traits and contexts
+   * are read (all when none are named).
    */
-  scoreSeries(runIds: number[], traitKey?: string | string[], contextKey?: string, withTimes = false, exact = false): ScoreSeries[] {
-    const traitKeys = traitKey === undefined ? [] : Array.isArray(traitKey) ? traitKey : [traitKey];
+  scoreSeries(runIds: number[], traitKey?: string | readonly string[], contextKey?: string | readonly string[], withTimes = false, exact = false): ScoreSeries[] {
+    const list = (k: string | readonly string[] | undefined) => (k === undefined ? [] : typeof k === "string" ? [k] : [...k]);
+    const traitKeys = list(traitKey);
+    const contextKeys = list(contextKey);
     if (runIds.length === 0) return [];
-    // SQLite builds each series' columns as JSON arrays (ordered by step) in C, so a 100,000-score view costs a few
-    // hundred small JSON parses here rather than 100,000 row objects.
+    // The contexts asked for, by id (a context belongs to one trait of one suite version): a small table.
+    const filtered = traitKeys.length > 0 || contextKeys.length > 0;
+    const contexts = this.db
+      .prepare(
+        `SELECT x.id, x.context_key AS context, t.trait_key AS trait, t.suite_id AS suite FROM context x JOIN trait t ON t.id = x.trait_id
+         WHERE 1 ${traitKeys.length ? `AND t.trait_key IN (${traitKeys.map(() => "?").join(",")})` : ""} ${contextKeys.length ? `AND x.context_key IN (${contextKeys.map(() => "?").join(",")})` : ""}`,
+      )
+      .all(...traitKeys, ...contextKeys) as { id: number; context: string; trait: string; suite: number }[];
+    if (filtered && contexts.length === 0) return [];
+    const byId = new Map(contexts.map((c) => [c.id, c]));
+    // The covering index score_series hands rows out in (run, context, step) order, so each series' columns are
+    // built by SQLite in C, in that order, with no sort at all (an aggregate's own ORDER BY would sort every column
+    // separately). SQL leaves an aggregate's input order unspecified, so the steps are checked below and a series
+    // that ever came out of order is sorted there.
     const rows = this.db
       .prepare(
-        `SELECT c.run_id AS runId, t.trait_key AS trait, x.context_key AS context, t.suite_id AS suite,
-           json_group_array(c.step ORDER BY c.step) AS steps,
-           json_group_array(${exact ? "s.mean" : fixed("s.mean")} ORDER BY c.step) AS mean,
-           json_group_array(${exact ? "s.ci_low" : fixed("s.ci_low")} ORDER BY c.step) AS lo,
-           json_group_array(${exact ? "s.ci_high" : fixed("s.ci_high")} ORDER BY c.step) AS hi,
-           ${exact ? "json_group_array(s.n ORDER BY c.step)" : "NULL"} AS n,
-           ${withTimes ? "json_group_array(unixepoch(c.completed_at, 'subsec') ORDER BY c.step)" : "NULL"} AS completed
-         FROM score s JOIN checkpoint c ON c.id = s.checkpoint_id JOIN trait t ON t.id = s.trait_id JOIN context x ON x.id = s.context_id
-         WHERE c.run_id IN (${runIds.map(() => "?").join(",")}) ${traitKeys.length ? `AND t.trait_key IN (${traitKeys.map(() => "?").join(",")})` : ""} ${contextKey ? "AND x.context_key = ?" : ""}
-         GROUP BY c.run_id, s.trait_id, s.context_id
-         ORDER BY c.run_id, t.trait_key, x.context_key, t.suite_id`,
+        `SELECT s.run_id AS runId, s.context_id AS ctx,
+           json_group_array(s.step) AS steps,
+           json_group_array(${exact ? "s.mean" : fixed("s.mean")}) AS mean,
+           json_group_array(${exact ? "s.ci_low" : fixed("s.ci_low")}) AS lo,
+           json_group_array(${exact ? "s.ci_high" : fixed("s.ci_high")}) AS hi,
+           ${exact ? "json_group_array(s.n)" : "NULL"} AS n,
+           ${withTimes ? "json_group_array((SELECT unixepoch(c.completed_at, 'subsec') FROM checkpoint c WHERE c.id = s.checkpoint_id))" : "NULL"} AS completed
+         FROM score s INDEXED BY score_series
+         WHERE s.run_id IN (${runIds.map(() => "?").join(",")}) ${filtered ? `AND s.context_id IN (${contexts.map(() => "?").join(",")})` : ""}
+         GROUP BY s.run_id, s.context_id`,
       )
-      .all(...runIds, ...traitKeys, ...(contextKey ? [contextKey] : [])) as {
-      runId: number;
-      trait: string;
-      context: string;
-      suite: number;
-      steps: string;
-      mean: string;
-      lo: string;
-      hi: string;
-      n: string | null;
-      completed: string | null;
-    }[];
-    const out: ScoreSeries[] = [];
+      .all(...runIds, ...(filtered ? contexts.map((c) => c.id) : [])) as { runId: number; ctx: number; steps: string; mean: string; lo: string; hi: string; n: string | null; completed: string | null }[];
+    // Versions of one series (older suites first), then one series per (run, trait, context).
+    const versions = new Map<string, { suite: number; series: ScoreSeries }[]>();
     for (const r of rows) {
-      const series: ScoreSeries = {
+      const c = byId.get(r.ctx);
+      if (!c) continue; // a context saved after the first query (another process): the next read shows it
+      const series = inStepOrder({
         runId: r.runId,
-        trait: r.trait,
-        context: r.context,
+        trait: c.trait,
+        context: c.context,
         steps: JSON.parse(r.steps) as number[],
         mean: JSON.parse(r.mean) as (number | null)[],
         ciLow: JSON.parse(r.lo) as (number | null)[],
@@ -547,13 +554,19 @@ export class ProbeStore {
         ...(r.n !== null ? { n: JSON.parse(r.n) as number[] } : {}),
         ...(exact ? {} : { scale: SERIES_SCALE }),
         ...(r.completed !== null ? { completed: JSON.parse(r.completed) as (number | null)[] } : {}),
-      };
-      const prev = out[out.length - 1];
-      // The same trait from an older suite version (rows come oldest suite first): the newer one wins per step.
-      if (prev && prev.runId === series.runId && prev.trait === series.trait && prev.context === series.context) out[out.length - 1] = mergeSeries(prev, series);
-      else out.push(series);
+      });
+      const key = `${r.runId}\u0000${c.trait}\u0000${c.context}`;
+      const list = versions.get(key);
+      if (list) list.push({ suite: c.suite, series });
+      else versions.set(key, [{ suite: c.suite, series }]);
     }
-    return out;
+    const out: ScoreSeries[] = [];
+    for (const list of versions.values()) {
+      list.sort((a, b) => a.suite - b.suite);
+      // The same trait from an older suite version: the newer one wins per step.
+      out.push(list.slice(1).reduce((older, v) => mergeSeries(older, v.series), list[0]!.series));
+    }
+    return out.sort((a, b) => a.runId - b.runId || cmp(a.trait, b.trait) || cmp(a.context, b.context));
   }
 
   /** The samples behind a checkpoint's scores, with every scorer's value and judge detail. */
@@ -575,6 +588,18 @@ export class ProbeStore {
 export const SERIES_SCALE = 100_000;
 
 const fixed = (col: string) => `CAST(round(${col} * ${SERIES_SCALE}) AS INTEGER)`;
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The series with its columns in step order: as it came when its steps increase (they do, from the index). */
+function inStepOrder(s: ScoreSeries): ScoreSeries {
+  let sorted = true;
+  for (let i = 1; i < s.steps.length && sorted; i++) sorted = s.steps[i - 1]! < s.steps[i]!;
+  if (sorted) return s;
+  const order = s.steps.map((_, i) => i).sort((a, b) => s.steps[a]! - s.steps[b]!);
+  const pick = <T,>(col: T[] | undefined) => (col ? order.map((i) => col[i]!) : undefined);
+  return { ...s, steps: pick(s.steps)!, mean: pick(s.mean)!, ciLow: pick(s.ciLow)!, ciHigh: pick(s.ciHigh)!, ...(s.n ? { n: pick(s.n)! } : {}), ...(s.completed ? { completed: pick(s.completed)! } : {}) };
+}
 
 /** Two versions of one series: every step of both, the newer version's value where both have one. */
 function mergeSeries(older: ScoreSeries, newer: ScoreSeries): ScoreSeries {

@@ -321,6 +321,22 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, step, trait_key)
   );
   `,
+  // v8: the drift view reads a context's scores of many runs, by step. The score row carries its checkpoint's run
+  // and step, so one covering index hands them out already in (run, context, step) order: no join per row and no
+  // sort per series. The triggers keep the copies true whichever process writes a score or renumbers a checkpoint.
+  `
+  ALTER TABLE score ADD COLUMN run_id INTEGER;
+  ALTER TABLE score ADD COLUMN step INTEGER;
+  UPDATE score SET (run_id, step) = (SELECT run_id, step FROM checkpoint WHERE id = score.checkpoint_id);
+  CREATE INDEX score_series ON score(run_id, context_id, step, mean, ci_low, ci_high);
+  CREATE TRIGGER score_insert_places AFTER INSERT ON score WHEN NEW.run_id IS NULL OR NEW.step IS NULL BEGIN
+    UPDATE score SET (run_id, step) = (SELECT run_id, step FROM checkpoint WHERE id = NEW.checkpoint_id)
+      WHERE checkpoint_id = NEW.checkpoint_id AND trait_id = NEW.trait_id AND context_id = NEW.context_id;
+  END;
+  CREATE TRIGGER checkpoint_step_moves_scores AFTER UPDATE OF step, run_id ON checkpoint BEGIN
+    UPDATE score SET run_id = NEW.run_id, step = NEW.step WHERE checkpoint_id = NEW.id;
+  END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,34 +9,52 @@ import type { ProbeStore } from "./probeStore.js";
 interface Entry {
   fingerprint: string;
   series: ScoreSeries[];
+  points: number;
 }
 
-/** Runs kept at most (least recently asked for go first): a run of 500 checkpoints x 20 traits is about 1 MB. */
-const MAX_RUNS = 200;
+/** Points kept at most (least recently asked-for runs go first): about 32 bytes each as columns, so about 130 MB,
+ * enough for 100 runs x 1,000 checkpoints x 20 traits of one context twice over. */
+const MAX_POINTS = 4_000_000;
 
 export class ScoreSeriesCache {
   /** In least-recently-used order (a hit moves its entry to the end). */
   private readonly entries = new Map<string, Entry>();
+  private points = 0;
 
   constructor(private readonly probes: ProbeStore) {}
 
-  get(runIds: number[], withTimes: boolean): ScoreSeries[] {
+  /** The runs' series of the named traits and contexts (all when none are named). */
+  get(runIds: number[], withTimes: boolean, filter: { traits?: readonly string[]; contexts?: readonly string[] } = {}): ScoreSeries[] {
     const prints = this.probes.scoreFingerprints(runIds);
-    const key = (id: number) => `${id}:${withTimes ? "t" : "s"}`;
+    const what = `${withTimes ? "t" : "s"}|${filter.traits?.join("\u0001") ?? "*"}|${filter.contexts?.join("\u0001") ?? "*"}`;
+    const key = (id: number) => `${id}:${what}`;
     const stale = runIds.filter((id) => this.entries.get(key(id))?.fingerprint !== prints.get(id));
-    const fresh = stale.length > 0 ? this.probes.scoreSeries(stale, undefined, undefined, withTimes) : [];
+    const fresh = stale.length > 0 ? this.probes.scoreSeries(stale, filter.traits, filter.contexts, withTimes) : [];
     const out: ScoreSeries[] = [];
     for (const id of runIds) {
       const k = key(id);
-      const entry = stale.includes(id) ? { fingerprint: prints.get(id) ?? "", series: fresh.filter((s) => s.runId === id) } : this.entries.get(k)!;
-      this.entries.delete(k);
-      this.entries.set(k, entry);
-      out.push(...entry.series);
+      let entry = this.entries.get(k);
+      if (stale.includes(id)) {
+        const series = fresh.filter((s) => s.runId === id);
+        entry = { fingerprint: prints.get(id) ?? "", series, points: series.reduce((n, s) => n + s.steps.length, 0) };
+      }
+      this.forget(k);
+      this.entries.set(k, entry!);
+      this.points += entry!.points;
+      out.push(...entry!.series);
     }
+    // The oldest go first; what this call returns stays (the newest entries are its runs).
     for (const k of this.entries.keys()) {
-      if (this.entries.size <= MAX_RUNS) break;
-      this.entries.delete(k);
+      if (this.points <= MAX_POINTS || this.entries.size <= runIds.length) break;
+      this.forget(k);
     }
     return out;
+  }
+
+  private forget(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.points -= e.points;
+    this.entries.delete(key);
   }
 }

@@ -1,0 +1,76 @@
+// Per-pixel-column reduction of a score series before it leaves the core: a panel of W pixel columns cannot show
+// more than a lowest and a highest value per column, so a series holding more points than that (10,000 checkpoints
+// in a 440-pixel panel) is cut to each column's minimum and maximum mean, in step order. Every spike survives
+// (the extreme of its column is kept), every kept point is a real checkpoint with its own interval (a click opens
+// it), a null (a gap in the line) is kept once per column, and the first and last points of the range are always
+// kept, so the line runs to the panel's edges.
+import type { ScoreSeries } from "../views.js";
+
+export interface Reduction {
+  /** Pixel columns of the panel's plot (times the device pixel ratio). */
+  columns: number;
+  /** The step range shown (a zoom); points beyond it are dropped but for one on each side. */
+  range?: readonly [number, number] | null;
+}
+
+/** Indexes of the points within [lo, hi] plus one beyond each end. */
+function rangeIndexes(steps: readonly number[], range: Reduction["range"]): [number, number] {
+  if (!range) return [0, steps.length];
+  let start = 0;
+  while (start < steps.length && steps[start]! < range[0]) start++;
+  let end = start;
+  while (end < steps.length && steps[end]! <= range[1]) end++;
+  return [Math.max(0, start - 1), Math.min(steps.length, end + 1)];
+}
+
+/** The indexes of a series' points to keep: every point when they fit in the columns, else per column its
+ * lowest and highest (and first null), in index order. `values` may hold nulls. */
+export function keptIndexes(steps: readonly number[], values: readonly (number | null)[], r: Reduction): number[] {
+  const [start, end] = rangeIndexes(steps, r.range);
+  const all = (): number[] => Array.from({ length: end - start }, (_, k) => start + k);
+  if (end - start <= Math.max(2, r.columns)) return all();
+  const x0 = steps[start]!;
+  const span = steps[end - 1]! - x0;
+  if (!(span > 0)) return all();
+  const columns = Math.max(1, Math.floor(r.columns));
+  const kept: number[] = [];
+  let col = -1;
+  let lo = -1;
+  let hi = -1;
+  let gap = -1;
+  const flush = () => {
+    const picks = [lo, hi, gap].filter((i) => i >= 0).sort((a, b) => a - b);
+    for (let k = 0; k < picks.length; k++) if (k === 0 || picks[k] !== picks[k - 1]) kept.push(picks[k]!);
+    lo = hi = gap = -1;
+  };
+  for (let i = start; i < end; i++) {
+    const c = Math.min(columns - 1, Math.floor(((steps[i]! - x0) / span) * columns));
+    if (c !== col) {
+      if (col >= 0) flush();
+      col = c;
+    }
+    const v = values[i];
+    if (v === null || v === undefined) {
+      if (gap < 0) gap = i;
+      continue;
+    }
+    if (lo < 0 || v < values[lo]!) lo = i;
+    if (hi < 0 || v > values[hi]!) hi = i;
+  }
+  flush();
+  if (kept[0] !== start) kept.unshift(start);
+  if (kept[kept.length - 1] !== end - 1) kept.push(end - 1);
+  return kept;
+}
+
+/** A series cut to what its panel can show; `of` says how many points the range held before. */
+export function reduceSeries<S extends Pick<ScoreSeries, "steps" | "mean"> & { ciLow?: ScoreSeries["ciLow"]; ciHigh?: ScoreSeries["ciHigh"]; completed?: ScoreSeries["completed"]; n?: ScoreSeries["n"]; smoothed?: ScoreSeries["smoothed"] }>(s: S, r: Reduction): S & { of?: number } {
+  const kept = keptIndexes(s.steps, s.mean, r);
+  if (kept.length === s.steps.length) return s;
+  const [start, end] = rangeIndexes(s.steps, r.range);
+  const pick = <T,>(col: readonly T[] | undefined): T[] | undefined => (col ? kept.map((i) => col[i]!) : undefined);
+  const out = { ...s, steps: pick(s.steps)!, mean: pick(s.mean)! } as S & { of?: number };
+  for (const k of ["ciLow", "ciHigh", "completed", "n", "smoothed"] as const) if (s[k]) (out as Record<string, unknown>)[k] = pick(s[k] as unknown[]);
+  if (kept.length < end - start) out.of = end - start;
+  return out;
+}

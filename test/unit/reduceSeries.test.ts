@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { keptIndexes, reduceSeries } from "../../shared/chart/reduceSeries.js";
+
+const steps = (n: number) => Array.from({ length: n }, (_, i) => (i + 1) * 10);
+
+test("a series that fits its columns is sent whole", () => {
+  const s = { steps: steps(100), mean: steps(100).map((x) => x / 1000) };
+  assert.equal(reduceSeries(s, { columns: 100 }), s);
+  assert.equal(reduceSeries(s, { columns: 400 }), s);
+});
+
+test("a long series keeps each column's lowest and highest point, every spike, the ends and one null per gap column", () => {
+  const n = 10_000;
+  const x = steps(n);
+  // A smooth wave with two one-point spikes (up and down) and a run of nulls.
+  const mean: (number | null)[] = x.map((v, i) => (i >= 5000 && i < 5003 ? null : Math.sin(v / 3000)));
+  mean[1234] = 9;
+  mean[7777] = -9;
+  const columns = 440;
+  const kept = keptIndexes(x, mean, { columns });
+  assert.ok(kept.length <= 3 * columns + 2, `at most two values and one null per column, and the ends (${kept.length})`);
+  assert.ok(kept.length < 1000);
+  assert.ok(kept.includes(1234) && kept.includes(7777), "both spikes survive");
+  assert.equal(kept[0], 0);
+  assert.equal(kept[kept.length - 1], n - 1);
+  assert.ok(kept.some((i) => mean[i] === null), "the gap survives");
+  for (let k = 1; k < kept.length; k++) assert.ok(kept[k]! > kept[k - 1]!, "in step order, each once");
+  // Per column, the kept extremes are the column's true extremes.
+  const col = (i: number) => Math.min(columns - 1, Math.floor(((x[i]! - x[0]!) / (x[n - 1]! - x[0]!)) * columns));
+  const byCol = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) if (mean[i] !== null) byCol.set(col(i), [...(byCol.get(col(i)) ?? []), mean[i]!]);
+  for (const [c, ys] of byCol) {
+    const keptYs = kept.filter((i) => col(i) === c && mean[i] !== null).map((i) => mean[i]!);
+    assert.equal(Math.max(...keptYs), Math.max(...ys), `column ${c}: maximum`);
+    assert.equal(Math.min(...keptYs), Math.min(...ys), `column ${c}: minimum`);
+  }
+  // Every column is a real checkpoint with its own interval.
+  const r = reduceSeries({ steps: x, mean, ciLow: mean.map((v) => (v === null ? null : v - 1)), ciHigh: mean.map((v) => (v === null ? null : v + 1)) }, { columns });
+  assert.equal(r.of, n);
+  assert.deepEqual(r.steps, kept.map((i) => x[i]));
+  r.steps.forEach((st, k) => assert.equal(r.ciLow![k], mean[st / 10 - 1] === null ? null : mean[st / 10 - 1]! - 1));
+});
+
+test("a zoomed range keeps its points and one beyond each end", () => {
+  const x = steps(1000);
+  const s = { steps: x, mean: x.map((v) => v % 7) };
+  const r = reduceSeries(s, { columns: 400, range: [2000, 3000] });
+  assert.deepEqual(r.steps, [1990, ...x.filter((v) => v >= 2000 && v <= 3000), 3010]);
+  assert.equal(r.of, undefined, "trimmed, not reduced");
+  const wide = reduceSeries(s, { columns: 20, range: [2000, 8000] });
+  assert.equal(wide.steps[0], 1990);
+  assert.equal(wide.steps[wide.steps.length - 1], 8010);
+  assert.equal(wide.of, 603);
+  assert.ok(wide.steps.length <= 2 * 20 + 2);
+});
