@@ -11,9 +11,18 @@ function bounded(): void {
   performance.clearMeasures("driftscope:pan");
 }
 
-export function markPan(start: number): void {
-  performance.measure("driftscope:pan", { start });
-  bounded();
+/** A pan's duration from its input event to the frame that shows it having painted: the next animation frame
+ * runs before that paint, and a message posted from it is delivered after. */
+export function markPanAfterPaint(start: number): void {
+  requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      performance.measure("driftscope:pan", { start });
+      bounded();
+      channel.port1.close();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 export function markDrawn(panel: string, series: number): void {

@@ -94,8 +94,9 @@ export const apiSchemas = {
     range: z.tuple([z.number().finite(), z.number().finite()]).refine(([a, b]) => a <= b, "range: the start must not be after the end").optional(),
     smoothing: z.number().min(0).max(0.999).optional(),
   }),
-  /** The group means' bands of the runs' groups (two seeds or more), by the experiment statistics' bootstrap. */
-  getGroupBands: z.strictObject({ runIds: z.array(id).max(500), trait: z.string().max(200).optional(), context: z.string().max(200).optional() }),
+  /** The group means' bands of the runs' groups (two seeds or more), by the experiment statistics' bootstrap; at the
+   * named steps only when given (the steps the panels show), else at every probed step. */
+  getGroupBands: z.strictObject({ runIds: z.array(id).max(500), trait: z.string().max(200).optional(), context: z.string().max(200).optional(), steps: z.array(step).max(50_000).optional() }),
   getSamples: z.strictObject({ runId: id, step, trait: z.string().max(200).optional() }),
   /** Per-step aggregates of the runs' rollouts (prevalence with its interval, reward correlation, advantage-weighted trait). */
   getRolloutSeries: z.strictObject({ runIds: z.array(id).max(500), trait: z.string().max(200).optional() }),

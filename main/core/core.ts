@@ -825,9 +825,9 @@ export class Core {
       const full = this.scoreCache.get(runIds, times ?? false, { traits, contexts });
       return driftSeries(full, runs, { times, columns, range, smoothing });
     },
-    getGroupBands: async ({ runIds, trait, context }) => {
+    getGroupBands: async ({ runIds, trait, context, steps }) => {
       for (const id of runIds) this.requireRun(id);
-      return this.bandCache.get(runIds, { trait, context });
+      return this.bandCache.get(runIds, { trait, context, steps });
     },
     getSamples: async ({ runId, step, trait }) => this.store.probes.listSamples(this.requireRun(runId).id, step, trait),
     getRolloutSeries: async ({ runIds, trait }) => this.store.rollouts.aggregates(runIds.map((id) => this.requireRun(id).id), trait),

@@ -83,18 +83,24 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; run
     for (const r of runs) if (r.group) count.set(r.group, (count.get(r.group) ?? 0) + 1);
     return [...count.values()].some((n) => n >= 2);
   }, [runs]);
-  const groupBands = useLive<GroupBand[]>(
-    api,
-    // One context unless every context is drawn: the bands of contexts not shown are not computed.
-    async () => (grouped && xAxis === "step" ? api.getGroupBands({ runIds: ids, context: layout === "contexts" ? undefined : ctx }) : []),
-    (e) => e.type === "scores-updated" && runSet.has(e.runId),
-    [idKey, xAxis, grouped, layout, ctx],
-  );
   // Stale scores of other runs are fine to keep showing while new ones load (no flicker when a run is shown or
   // hidden); an empty first answer is not.
   const scoresLoaded = scores.data !== undefined && (scores.data.key === scoreKey || (scores.data.index.size > 0 && scores.data.ctxKey === ctxKey));
   const scoreMap = useMemo(() => scores.data?.index ?? emptyIndex(), [scores.data]);
-
+  // Bands are a bootstrap per step over every item's samples: they are asked for once the series are drawn, and
+  // only at the steps the group means show (cut to the panels' pixels), so the first chart never waits for them.
+  const bandSteps = useMemo(() => {
+    const set = new Set<number>();
+    for (const list of scoreMap.groups.values()) for (const g of list) for (const st of g.steps) set.add(st);
+    return [...set].sort((a, b) => a - b);
+  }, [scoreMap]);
+  const groupBands = useLive<GroupBand[]>(
+    api,
+    // One context unless every context is drawn: the bands of contexts not shown are not computed.
+    async () => (grouped && xAxis === "step" && bandSteps.length > 0 ? api.getGroupBands({ runIds: ids, context: layout === "contexts" ? undefined : ctx, steps: bandSteps }) : []),
+    (e) => e.type === "scores-updated" && runSet.has(e.runId),
+    [idKey, xAxis, grouped, layout, ctx, bandSteps.join(",")],
+  );
   const panelAnnotations: PanelAnnotation[] = useMemo(
     () => (xAxis === "step" ? (annotations.data ?? []).map((a) => ({ id: a.id, x: a.step, to: a.to, text: a.text, colour: a.color ?? runColour(runs.find((r) => r.id === a.runId) ?? { id: a.runId, color: null }) })) : []),
     [xAxis, annotations.data, runs],

@@ -1,5 +1,6 @@
 // A workspace of many runs x checkpoints x traits (x contexts) with smooth synthetic scores, for benchmarks and size
-// checks. Rows go in as the app writes them (with the checkpoint's run and step), one transaction per run.
+// checks. Rows go in as the app writes them (with the checkpoint's run and step), one transaction per run; the runs
+// are finished and their checkpoints probed.
 import { parseSuite } from "../../main/core/probes/suiteLoader.js";
 import { DEMO_BACKEND } from "../../main/core/backends/index.js";
 import { Store } from "../../main/core/store/store.js";
@@ -44,6 +45,8 @@ export function buildScoresDb(path: string, size: ScoresDbSize): number[] {
       }
     })();
   }
+  // A workspace of past runs, every checkpoint probed: opening it (serve, the app) watches and probes nothing.
+  store.db.exec("UPDATE run SET status = 'finished'; UPDATE checkpoint SET state = 'done', probed_at = completed_at");
   store.close();
   return ids;
 }

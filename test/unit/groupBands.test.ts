@@ -36,6 +36,12 @@ test("group bands: per step, the two-level bootstrap interval of the group's see
       }
     }
     assert.deepEqual(computeGroupBands(store, ids, { context: "ctx1" }).map((b) => b.context), ["ctx1"]);
+    // At the steps a panel shows only (the drift view's cut series), with the same values there.
+    const some = computeGroupBands(store, ids, { context: "ctx1", steps: [10, 30, 35] })[0]!;
+    const all = bands.find((b) => b.context === "ctx1")!;
+    assert.deepEqual(some.steps, [10, 30]);
+    assert.deepEqual(some.ciLow, [all.ciLow[0], all.ciLow[2]]);
+    assert.deepEqual(computeGroupBands(store, ids, { steps: [] }), []);
     assert.deepEqual(computeGroupBands(store, lone.map((r) => r.id)), []);
   } finally {
     store.close();

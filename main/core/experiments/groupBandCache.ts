@@ -4,7 +4,7 @@
 // database each time, so writes by another process are seen too.
 import type { GroupBand } from "../../../shared/views.js";
 import type { Store } from "../store/store.js";
-import { computeGroupBands } from "./groupBands.js";
+import { computeGroupBands, type GroupBandOptions } from "./groupBands.js";
 
 const MAX_ENTRIES = 50;
 
@@ -14,9 +14,9 @@ export class GroupBandCache {
 
   constructor(private readonly store: Store) {}
 
-  get(runIds: number[], options: { trait?: string; context?: string }): GroupBand[] {
+  get(runIds: number[], options: GroupBandOptions): GroupBand[] {
     const ids = [...new Set(runIds)].sort((a, b) => a - b);
-    const key = JSON.stringify([ids, options.trait ?? null, options.context ?? null]);
+    const key = JSON.stringify([ids, options.trait ?? null, options.context ?? null, options.steps ?? null]);
     const prints = this.store.probes.scoreFingerprints(ids);
     const fingerprint = ids.map((id) => prints.get(id) ?? "").join("|");
     const hit = this.entries.get(key);

@@ -10,7 +10,14 @@ import { experimentStatistics, type RunCell } from "./bootstrap.js";
 export const GROUP_BAND_METHOD =
   "group mean: the mean over the group's runs of each run's mean over items; band: 95% percentile interval of a two-level bootstrap (seeds with their deviations scaled by sqrt(n/(n-1)), then items shared by the runs), 2000 replicates, at steps with two or more runs";
 
-export function computeGroupBands(store: Store, runIds: number[], options: { trait?: string; context?: string } = {}): GroupBand[] {
+export interface GroupBandOptions {
+  trait?: string;
+  context?: string;
+  /** Only these steps (those the drift view's panels show once cut to their pixels); every probed step if absent. */
+  steps?: readonly number[];
+}
+
+export function computeGroupBands(store: Store, runIds: number[], options: GroupBandOptions = {}): GroupBand[] {
   const runs = runIds.map((id) => store.runs.getRun(id)).filter((r) => r !== undefined);
   const groups = new Map<string, number[]>();
   for (const r of runs) if (r.group) groups.set(r.group, [...(groups.get(r.group) ?? []), r.id]);
@@ -20,7 +27,7 @@ export function computeGroupBands(store: Store, runIds: number[], options: { tra
   const traits = runTraits(store, ids)
     .filter((t) => !options.trait || t.trait.id === options.trait)
     .map((t) => t.trait.id);
-  const scores = store.experiments.itemScores(traits.map((traitKey) => ({ traitKey, steps: store.experiments.comparedSteps(ids, traitKey, { kind: "every" }) })));
+  const scores = store.experiments.itemScores(traits.map((traitKey) => ({ traitKey, steps: store.experiments.comparedSteps(ids, traitKey, { kind: "every" }, options.steps) })));
   const out: GroupBand[] = [];
   for (const trait of traits) {
     // By step, then run, then context: item means (several samples of an item at a step are already averaged).

@@ -78,7 +78,8 @@ export class ExperimentStore {
    * index and the score table's primary key (checkpoint, trait), so "final" and "step:N" cost a few index probes per
    * run however long the runs are.
    */
-  comparedSteps(runIds: number[], traitKey: string, at: StepSelection): Map<number, number[]> {
+  /** `only`, with every step: just these steps (the drift view's bands, at the steps its panels show). */
+  comparedSteps(runIds: number[], traitKey: string, at: StepSelection, only?: readonly number[]): Map<number, number[]> {
     const out = new Map<number, number[]>();
     const traitIds = this.traitIds(traitKey);
     if (runIds.length === 0 || traitIds.length === 0) return out;
@@ -95,6 +96,7 @@ export class ExperimentStore {
         const best = below === undefined ? above : above === undefined || at.step - below <= above - at.step ? below : above;
         steps = best === undefined ? [] : [best];
       } else if (at.kind === "window") steps = many("c.step BETWEEN ? AND ?").all(runId, at.from, at.to, ...traitIds) as number[];
+      else if (only) steps = many("c.step IN (SELECT value FROM json_each(?))").all(runId, JSON.stringify(only), ...traitIds) as number[];
       else steps = many("1").all(runId, ...traitIds) as number[];
       if (steps.length) out.set(runId, steps);
     }
