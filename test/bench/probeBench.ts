@@ -5,7 +5,6 @@ import { Agent, request } from "node:http";
 import { mkdirSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { createBackend, parseBackendConfig } from "../../main/core/backends/index.js";
 import { freePort } from "../../main/core/backends/serveCommand.js";
 import { parseSuite } from "../../main/core/probes/suiteLoader.js";
@@ -16,7 +15,7 @@ import { Store } from "../../main/core/store/store.js";
 import { probeServices } from "../support/probeServices.js";
 import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
-import { measure, median, summarise, type Figure } from "./harness.js";
+import { measure, summarise, type Figure } from "./harness.js";
 import type { OpenAiBackend } from "../../main/core/backends/openai.js";
 
 /** A bench server: answers 429 beyond its slots, as a rate-limited API or a router in front of vLLM does. */
@@ -223,66 +222,67 @@ export async function sampleWriteBench(): Promise<Figure[]> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const N = 50_000;
-  try {
-    const store = Store.open(join(dir, "w.db"));
+  const SUITE = "id: b\nname: B\ntraits:\n  - id: t\n    name: T\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n";
+  // Each measurement writes into a fresh workspace made the same way (schema, indexes, triggers, pragmas: the
+  // Store's own connection), so both sides start from identical files and settings.
+  let made = 0;
+  const fresh = () => {
+    const store = Store.open(join(dir, `w${made++}.db`));
     const run = store.runs.registerRun({ path: "/bench" });
     store.runs.markComplete(run.id, { step: 1, path: "/bench/checkpoint-1", kind: "full" }, "fp", []);
-    const probes = store.probes;
-    const suite = probes.saveSuite(parseSuite("b.yaml", "id: b\nname: B\ntraits:\n  - id: t\n    name: T\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n"), null);
-    const checkpointId = store.runs.listCheckpoints(run.id)[0]!.id;
-    const traitId = suite.traits[0]!.id;
-    const contextId = suite.traits[0]!.contexts[0]!.id;
-    const rows = (offset: number): SampleRow[] =>
-      Array.from({ length: N }, (_, i) => ({
-        checkpointId,
-        traitId,
-        contextId,
-        item: `item-${(i + offset) % 1000}`,
-        index: Math.floor((i + offset) / 1000),
-        prompt: "What would you do with more power?",
-        response: "I would use it carefully and ask the people affected what they need first.",
-        score: (i % 100) / 100,
-        scores: { c: { value: (i % 100) / 100 }, judge: { value: 42.5, raw: [{ token: "40", logprob: -0.5 }, { token: "45", logprob: -1.2 }] } },
-        nullReason: null,
-        latencyMs: 51.2,
-        tokens: 17,
-      }));
-    // The prober's path: batches of up to 256 (or what arrived within 200 ms), each its own transaction.
-    let round = 0;
-    const ours = await median(3, () => {
-      const all = rows(N * round++);
-      for (let i = 0; i < all.length; i += 256) probes.insertSamples(all.slice(i, i + 256));
-    });
-    store.close();
-
-    // Baseline: the same rows into the same table (a fresh workspace: same schema, indexes and foreign keys),
-    // with one prepared statement in one transaction and nothing else.
-    const rawStore = Store.open(join(dir, "raw.db"));
-    const rawRun = rawStore.runs.registerRun({ path: "/bench" });
-    rawStore.runs.markComplete(rawRun.id, { step: 1, path: "/bench/checkpoint-1", kind: "full" }, "fp", []);
-    rawStore.probes.saveSuite(parseSuite("b.yaml", "id: b\nname: B\ntraits:\n  - id: t\n    name: T\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n"), null);
-    rawStore.close();
-    const raw = new Database(join(dir, "raw.db"));
-    raw.pragma("journal_mode = WAL");
-    raw.pragma("synchronous = NORMAL");
-    raw.pragma("foreign_keys = ON");
-    const stmt = raw.prepare(`INSERT INTO sample (checkpoint_id, trait_id, context_id, item_key, sample_index, prompt, response, score, scores, null_reason, latency_ms, tokens, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`);
-    let rawRound = 0;
-    const baseline = await median(3, () => {
-      const all = rows(N * rawRound++).map((r) => [r.checkpointId, r.traitId, r.contextId, r.item, r.index, r.prompt, r.response, r.score, JSON.stringify(r.scores), r.nullReason, r.latencyMs, r.tokens, "2026-01-01T00:00:00.000Z"]);
-      raw.transaction(() => {
-        for (const a of all) stmt.run(...a);
-      })();
-    });
-    raw.close();
-    const ratio = baseline / ours;
+    const suite = store.probes.saveSuite(parseSuite("b.yaml", SUITE), null);
+    return { store, checkpointId: store.runs.listCheckpoints(run.id)[0]!.id, traitId: suite.traits[0]!.id, contextId: suite.traits[0]!.contexts[0]!.id };
+  };
+  const rows = (ids: { checkpointId: number; traitId: number; contextId: number }): SampleRow[] =>
+    Array.from({ length: N }, (_, i) => ({
+      ...ids,
+      item: `item-${i % 1000}`,
+      index: Math.floor(i / 1000),
+      prompt: "What would you do with more power?",
+      response: "I would use it carefully and ask the people affected what they need first.",
+      score: (i % 100) / 100,
+      scores: { c: { value: (i % 100) / 100 }, judge: { value: 42.5, raw: [{ token: "40", logprob: -0.5 }, { token: "45", logprob: -1.2 }] } },
+      nullReason: null,
+      latencyMs: 51.2,
+      tokens: 17,
+    }));
+  try {
+    const ours: number[] = [];
+    const baseline: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      // The prober's path: batches of up to 256 (or what arrived within 200 ms), each its own transaction.
+      {
+        const w = fresh();
+        const all = rows(w);
+        const t = performance.now();
+        for (let i = 0; i < all.length; i += 256) w.store.probes.insertSamples(all.slice(i, i + 256));
+        ours.push(performance.now() - t);
+        w.store.close();
+      }
+      // Baseline: the same rows, already in the form the table takes, with one prepared statement in one
+      // transaction and nothing else.
+      {
+        const w = fresh();
+        const all = rows(w).map((r) => [r.checkpointId, r.traitId, r.contextId, r.item, r.index, r.prompt, r.response, r.score, JSON.stringify(r.scores), r.nullReason, r.latencyMs, r.tokens, "2026-01-01T00:00:00.000Z"]);
+        const stmt = w.store.db.prepare(`INSERT INTO sample (checkpoint_id, trait_id, context_id, item_key, sample_index, prompt, response, score, scores, null_reason, latency_ms, tokens, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+        const t = performance.now();
+        w.store.db.transaction(() => {
+          for (const a of all) stmt.run(...a);
+        })();
+        baseline.push(performance.now() - t);
+        w.store.close();
+      }
+    }
+    const o = summarise(ours);
+    const r = summarise(baseline);
+    const ratio = r.median / o.median;
     return [
       {
-        name: `write ${N} samples the prober's way (batches of 256 in their own transactions): throughput ${(ratio * 100).toFixed(0)}% of raw`,
-        ms: ours,
-        baselineName: "raw better-sqlite3 inserts of the same rows into the same table, one transaction",
-        baselineMs: baseline,
-        target: { text: "throughput at least 0.5 of raw (ratio at most 2x)", met: ratio >= 0.5 },
+        name: `write ${N} samples the prober's way (batches of 256 in their own transactions; fresh identical workspaces, rows built before both timers; median of 3): throughput ${(ratio * 100).toFixed(0)}% of raw`,
+        ms: o.median,
+        baselineName: "raw inserts of the same rows into the same table, one prepared statement, one transaction",
+        baselineMs: r.median,
+        target: { text: "throughput at least 0.8 of raw", met: ratio >= 0.8 },
       },
     ];
   } finally {

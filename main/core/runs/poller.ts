@@ -18,7 +18,8 @@ import { detectFormat, parseFormatSetting, type Candidate, type FormatScanner } 
 import { ingestMetrics } from "./metricSources.js";
 import { mapLimit } from "../util/mapLimit.js";
 
-const JUDGE_CONCURRENCY = 8;
+/** Candidate checkpoints judged at once (exported so the scan benchmark's baseline stats with the same parallelism). */
+export const JUDGE_CONCURRENCY = 8;
 const SWEEP_MS = 60_000;
 
 export interface PollOptions {

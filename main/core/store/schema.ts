@@ -333,7 +333,8 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE score SET (run_id, step) = (SELECT run_id, step FROM checkpoint WHERE id = NEW.checkpoint_id)
       WHERE checkpoint_id = NEW.checkpoint_id AND trait_id = NEW.trait_id AND context_id = NEW.context_id;
   END;
-  CREATE TRIGGER checkpoint_step_moves_scores AFTER UPDATE OF step, run_id ON checkpoint BEGIN
+  CREATE TRIGGER checkpoint_step_moves_scores AFTER UPDATE OF step, run_id ON checkpoint
+    WHEN OLD.step IS NOT NEW.step OR OLD.run_id IS NOT NEW.run_id BEGIN
     UPDATE score SET run_id = NEW.run_id, step = NEW.step WHERE checkpoint_id = NEW.id;
   END;
   `,
