@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { RunPoller } from "../../main/core/runs/poller.js";
+import { RunPoller, SWEEP_MS } from "../../main/core/runs/poller.js";
 import { Store } from "../../main/core/store/store.js";
 import { ageTree, hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
 import { tempDir } from "../support/tmp.js";
@@ -41,7 +41,10 @@ test("an unchanged run costs a listing; new checkpoints, grown logs and (at a sw
   // A file removed inside a complete checkpoint does not change the run folder's listing: found at the sweep.
   rmSync(join(root, "checkpoint-10", "model.safetensors"));
   assert.equal((await poller.poll()).unchanged, true);
-  clock += 61_000;
+  // Sweeps are SWEEP_MS apart, started up to a fifth early (runs spread out): none before four fifths of it.
+  clock += (SWEEP_MS * 4) / 5 - 1000;
+  assert.equal((await poller.poll()).unchanged, true);
+  clock += SWEEP_MS / 5 + 2000;
   const swept = await poller.poll();
   assert.equal(swept.gone, 1);
   assert.equal(states()[10], "gone");
