@@ -8,9 +8,9 @@ import type { CoreEvent, JobProgress } from "./events.js";
 import type { ExportData } from "./chart/exportData.js";
 import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from "./chart/exportSpec.js";
 import { EXPERIMENT_EXPORT_FORMATS, EXPERIMENT_VIEWS, type ExperimentExportFormat } from "./chart/experimentExportSpec.js";
-import type { AlertRule, Annotation, BackendKindInfo, BackendTest, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+import type { AlertRule, Annotation, BackendKindInfo, RunRemoval, BackendTest, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
-export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, GroupSeries, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, RunRemoval, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, GroupSeries, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
 const id = z.number().int().positive();
 const step = z.number().int().min(0);
@@ -67,6 +67,9 @@ export const apiSchemas = {
   listRuns: z.strictObject({}),
   addRun: z.strictObject({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional(), group: z.string().max(200).optional() }),
   setRunHidden: z.strictObject({ runId: id, hidden: z.boolean() }),
+  /** Takes a run out of the workspace, its stored results deleted or kept (adding the folder again restores them);
+   * the run folder is never touched. dryRun only says what the run has stored. */
+  removeRun: z.strictObject({ runId: id, deleteData: z.boolean().optional(), dryRun: z.boolean().optional() }),
   /** A run's own fields; variables are merged (null removes one), and contexts that needed a new one are probed. */
   updateRun: z.strictObject({
     runId: id,
@@ -171,6 +174,7 @@ export interface ApiResults {
   listRuns: RunView[];
   addRun: RunView;
   setRunHidden: RunView;
+  removeRun: RunRemoval;
   updateRun: RunView;
   startDemo: RunView[];
   listCheckpoints: CheckpointInfo[];

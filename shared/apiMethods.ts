@@ -5,6 +5,7 @@ export const API_METHOD_NAMES = [
   "listRuns",
   "addRun",
   "setRunHidden",
+  "removeRun",
   "updateRun",
   "startDemo",
   "listCheckpoints",

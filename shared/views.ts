@@ -282,3 +282,15 @@ export interface RolloutSampleView {
   /** Scorer name -> value. */
   scores: Record<string, number | null>;
 }
+
+/** What removing a run did (or, asked as a dry run, would do). */
+export interface RunRemoval {
+  runId: number;
+  name: string;
+  path: string;
+  /** Its stored results were deleted (else kept: adding the folder again restores the run). */
+  deleted: boolean;
+  removed: boolean;
+  /** What the run had stored. */
+  stored: { checkpoints: number; samples: number; scores: number; metrics: number; rollouts: number; annotations: number };
+}

@@ -740,7 +740,7 @@ export class Core {
 
   private requireRun(runId: number): RunRecord {
     const run = this.store.runs.getRun(runId);
-    if (!run) throw new ApiError("not-found", `no run with id ${runId}`);
+    if (!run || this.store.runs.isRemoved(runId)) throw new ApiError("not-found", `no run with id ${runId}`);
     return run;
   }
 
@@ -775,6 +775,19 @@ export class Core {
       // A new or changed variable can make a skipped context probeable: only what is missing is probed.
       if (fields.variables && Object.keys(fields.variables).length > 0) this.store.probes.requeueProbed(runId, true);
       return this.runView(run);
+    },
+    removeRun: async ({ runId, deleteData, dryRun }) => {
+      const run = this.requireRun(runId);
+      const stored = this.store.runs.storedCounts(runId);
+      if (!dryRun) {
+        this.requireWritable();
+        // Its watch loop stops first, so nothing is written for it after it goes.
+        const loop = this.loops.get(runId);
+        loop?.controller.abort();
+        await loop?.done;
+        this.store.runs.removeRun(runId, deleteData ?? false);
+      }
+      return { runId, name: run.name, path: run.path, deleted: deleteData ?? false, removed: !dryRun, stored };
     },
     setRunHidden: async ({ runId, hidden }) => {
       this.requireRun(runId);

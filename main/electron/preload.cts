@@ -16,6 +16,7 @@ const api = {
   listRuns: call("listRuns"),
   addRun: call("addRun"),
   setRunHidden: call("setRunHidden"),
+  removeRun: call("removeRun"),
   updateRun: call("updateRun"),
   startDemo: call("startDemo"),
   listCheckpoints: call("listCheckpoints"),

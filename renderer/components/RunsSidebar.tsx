@@ -2,6 +2,7 @@
 import { useState } from "react";
 import type { Api, RunView } from "../../shared/api.js";
 import { runColour } from "../../shared/chart/palette.js";
+import { RemoveRunDialog } from "./RemoveRunDialog.js";
 import { RunEditor } from "./RunEditor.js";
 
 function status(run: RunView): { text: string; cls: string } {
@@ -17,6 +18,7 @@ export function RunsSidebar({ api, runs, onChanged }: { api: Api; runs: RunView[
   const [error, setError] = useState<string | null>(null);
   const [groupBy, setGroupBy] = useState<"group" | "tag">("group");
   const [editing, setEditing] = useState<number | null>(null);
+  const [removing, setRemoving] = useState<number | null>(null);
   const groups = new Map<string, RunView[]>();
   for (const r of runs) {
     const keys = groupBy === "group" ? [r.group ?? "ungrouped"] : r.tags.length ? r.tags : ["untagged"];
@@ -53,7 +55,7 @@ export function RunsSidebar({ api, runs, onChanged }: { api: Api; runs: RunView[
                 <div>
                   <div>{r.name}</div>
                   <div className="meta">
-                    <span className={st.cls}>{st.text}</span> · step {r.latestStep ?? "–"} · {r.checkpoints} ckpts
+                    <span className={st.cls}>{st.text}</span> · step {r.latestStep ?? "–"} · {r.checkpoints} complete ckpts
                     {r.statusMessage && r.status === "error" ? <div className="error">{r.statusMessage}</div> : null}
                   </div>
                   {r.probe.total > 0 ? (
@@ -68,6 +70,19 @@ export function RunsSidebar({ api, runs, onChanged }: { api: Api; runs: RunView[
                 <button aria-label={`Edit ${r.name}`} title="Name, group, seed, tags, variables" aria-expanded={editing === r.id} onClick={() => setEditing(editing === r.id ? null : r.id)}>
                   edit
                 </button>
+                <button aria-label={`Remove ${r.name}…`} title="Remove from the workspace (asks first)" aria-expanded={removing === r.id} onClick={() => setRemoving(removing === r.id ? null : r.id)}>
+                  remove
+                </button>
+                {removing === r.id ? (
+                  <RemoveRunDialog
+                    api={api}
+                    run={r}
+                    onDone={(removed) => {
+                      setRemoving(null);
+                      if (removed) onChanged();
+                    }}
+                  />
+                ) : null}
                 {editing === r.id ? (
                   <RunEditor
                     api={api}

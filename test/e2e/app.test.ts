@@ -66,8 +66,8 @@ describe("the app in a browser", { skip }, () => {
     const run = page.locator('[data-run="baseline"]');
     await run.waitFor();
     // Polled from here: the page's CSP (no eval) rightly refuses string functions.
-    for (let i = 0; i < 60 && !/10 ckpts/.test((await run.textContent()) ?? ""); i++) await page.waitForTimeout(250);
-    assert.match((await run.textContent()) ?? "", /10 ckpts/);
+    for (let i = 0; i < 60 && !/10 complete ckpts/.test((await run.textContent()) ?? ""); i++) await page.waitForTimeout(250);
+    assert.match((await run.textContent()) ?? "", /10 complete ckpts/);
     const bad = page.getByLabel("Run folder path");
     await bad.fill(join(dir, "no-such-folder"));
     await page.getByRole("button", { name: "Add", exact: true }).click();

@@ -1,4 +1,5 @@
-// driftscope runs | runs set RUN | checkpoints RUN | metrics RUN: listings, as JSON with --json, and a run's fields.
+// driftscope runs | runs set RUN | runs remove RUN | checkpoints RUN | metrics RUN: listings, as JSON with --json,
+// a run's fields, and taking a run out of the workspace.
 import { intFlag, parse, UsageError, varFlags } from "../args.js";
 import { withWorkspace } from "../workspace.js";
 import { printJson, printTable, streamJsonRows, streamTable, type Io } from "../output.js";
@@ -8,7 +9,32 @@ const RUNS_HELP = `driftscope runs [--db FILE] [--json]
 driftscope runs set RUN [--name N] [--group G | --no-group] [--seed S | --no-seed] [--tag T]... [--var NAME=VALUE]... [--unset-var NAME]...
   Changes a run: its name, its group (the condition it belongs to in an experiment), its seed, its tags (--tag
   replaces them all) and its variables ({var.NAME} in eval contexts; a context that needed a new one is probed).
+driftscope runs remove RUN [--delete-data]
+  Takes a run out of the workspace: it is no longer listed, watched or probed. Its stored results (checkpoints,
+  samples, scores, metrics, rollouts, annotations) are kept, and adding its folder again brings the run back with
+  them; --delete-data deletes them instead. The run folder itself is never touched.
 `;
+
+async function runsRemove(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, { "delete-data": { type: "boolean" } });
+  if (values.help) return io.out(RUNS_HELP), 0;
+  if (positionals.length !== 1) throw new UsageError("runs remove needs one run (id or name)");
+  return withWorkspace(values.db, async (core) => {
+    const run = core.findRun(positionals[0]!);
+    const r = await core.call("removeRun", { runId: run.id, deleteData: values["delete-data"] ?? false });
+    if (values.json) printJson(io, r);
+    else {
+      const s = r.stored;
+      const what = `${s.checkpoints} checkpoints, ${s.samples} samples, ${s.scores} scores, ${s.metrics} metric values, ${s.rollouts} rollouts, ${s.annotations} annotations`;
+      io.out(
+        r.deleted
+          ? `removed run "${r.name}" and deleted what it had stored (${what}); its folder ${r.path} was not touched\n`
+          : `removed run "${r.name}"; what it had stored is kept (${what}): \`driftscope watch ${r.path}\` brings it back\n`,
+      );
+    }
+    return 0;
+  });
+}
 
 async function runsSet(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -44,9 +70,10 @@ async function runsSet(argv: string[], io: Io): Promise<number> {
 
 export async function runsCommand(argv: string[], io: Io): Promise<number> {
   if (argv[0] === "set") return runsSet(argv.slice(1), io);
+  if (argv[0] === "remove") return runsRemove(argv.slice(1), io);
   const { values, positionals } = parse(argv, {});
   if (values.help) return io.out(RUNS_HELP), 0;
-  if (positionals.length > 0) throw new UsageError(`runs takes no arguments (or: runs set RUN …), got "${positionals[0]}"`);
+  if (positionals.length > 0) throw new UsageError(`runs takes no arguments (or: runs set RUN …, runs remove RUN), got "${positionals[0]}"`);
   return withWorkspace(values.db, async (core) => {
     const runs = (await core.call("listRuns", {})).map((r) => ({
       id: r.id,

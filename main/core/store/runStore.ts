@@ -37,6 +37,7 @@ interface RunRow {
   id: number;
   name: string;
   path: string;
+  removed_at: string | null;
   format: string | null;
   format_setting: string;
   group_name: string | null;
@@ -70,7 +71,7 @@ interface CheckpointRow {
 
 const RUN_SELECT = `
   SELECT r.*,
-    (SELECT count(*) FROM checkpoint c WHERE c.run_id = r.id AND c.state <> 'gone') AS checkpoints,
+    (SELECT count(*) FROM checkpoint c WHERE c.run_id = r.id AND c.state IN ('pending','probing','done','failed')) AS checkpoints,
     (SELECT max(step) FROM checkpoint c WHERE c.run_id = r.id AND c.state IN ('pending','probing','done','failed')) AS latest_step
   FROM run r`;
 
@@ -138,6 +139,8 @@ export class RunStore {
     if (existing) {
       const updates: string[] = [];
       const values: unknown[] = [];
+      // A removed run whose folder is added again comes back, with what it had.
+      if (existing.removed_at !== null) updates.push("removed_at = NULL");
       if (input.group !== undefined) {
         updates.push("group_name = ?");
         values.push(input.group);
@@ -200,12 +203,40 @@ export class RunStore {
   /** Finds a run by numeric id or by name. */
   findRun(idOrName: string): RunRecord | undefined {
     const byName = this.stmt.runByName!.get(idOrName) as RunRow | undefined;
-    if (byName) return toRun(byName);
-    return /^\d+$/.test(idOrName) ? this.getRun(Number(idOrName)) : undefined;
+    if (byName && byName.removed_at === null) return toRun(byName);
+    const byId = /^\d+$/.test(idOrName) ? (this.stmt.runById!.get(Number(idOrName)) as RunRow | undefined) : undefined;
+    return byId && byId.removed_at === null ? toRun(byId) : undefined;
   }
 
+  /** The workspace's runs (not those removed with their results kept). */
   listRuns(): RunRecord[] {
-    return (this.db.prepare(`${RUN_SELECT} ORDER BY r.id`).all() as RunRow[]).map(toRun);
+    return (this.db.prepare(`${RUN_SELECT} WHERE r.removed_at IS NULL ORDER BY r.id`).all() as RunRow[]).map(toRun);
+  }
+
+  /** Whether a run was removed from the workspace with its results kept. */
+  isRemoved(runId: number): boolean {
+    return this.db.prepare(`SELECT removed_at IS NOT NULL FROM run WHERE id = ?`).pluck().get(runId) === 1;
+  }
+
+  /** What a run has stored, so a removal can say what will go. */
+  storedCounts(runId: number): { checkpoints: number; samples: number; scores: number; metrics: number; rollouts: number; annotations: number } {
+    const one = (sql: string) => (this.db.prepare(sql).pluck().get(runId) as number) ?? 0;
+    return {
+      checkpoints: one(`SELECT count(*) FROM checkpoint WHERE run_id = ?`),
+      samples: one(`SELECT count(*) FROM sample WHERE checkpoint_id IN (SELECT id FROM checkpoint WHERE run_id = ?)`),
+      scores: one(`SELECT count(*) FROM score WHERE run_id = ?`),
+      metrics: one(`SELECT count(*) FROM metric WHERE series_id IN (SELECT id FROM metric_series WHERE run_id = ?)`),
+      rollouts: one(`SELECT count(*) FROM rollout WHERE run_id = ?`),
+      annotations: one(`SELECT count(*) FROM annotation WHERE run_id = ?`),
+    };
+  }
+
+  /** Takes a run out of the workspace: with its results deleted (every stored row, by cascade), or kept so that
+   * adding its folder again brings it back. The run folder itself is never touched. */
+  removeRun(runId: number, deleteData: boolean): void {
+    if (deleteData) this.db.prepare(`DELETE FROM run WHERE id = ?`).run(runId);
+    else this.db.prepare(`UPDATE run SET removed_at = ? WHERE id = ?`).run(now(), runId);
+    this.publish({ type: "run-changed", runId });
   }
 
   setRunFormat(runId: number, format: RunFormat): void {

@@ -329,6 +329,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE score ADD COLUMN step INTEGER;
   UPDATE score SET (run_id, step) = (SELECT run_id, step FROM checkpoint WHERE id = score.checkpoint_id);
   CREATE INDEX score_series ON score(run_id, context_id, step, mean, ci_low, ci_high);
+  -- A run removed from the workspace but its results kept (runs remove without --delete-data): out of every list and
+  -- unwatched; adding its folder again brings it back with everything it had.
+  ALTER TABLE run ADD COLUMN removed_at TEXT;
   CREATE TRIGGER score_insert_places AFTER INSERT ON score WHEN NEW.run_id IS NULL OR NEW.step IS NULL BEGIN
     UPDATE score SET (run_id, step) = (SELECT run_id, step FROM checkpoint WHERE id = NEW.checkpoint_id)
       WHERE checkpoint_id = NEW.checkpoint_id AND trait_id = NEW.trait_id AND context_id = NEW.context_id;
