@@ -1,6 +1,7 @@
 // The app: runs on the left; drift, checkpoint, queue and settings views on the right.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Api } from "../shared/api.js";
+import { formatViewState, parseViewState, type DriftState, type Tab, type ViewState } from "../shared/viewState.js";
 import { AlertBanner } from "./components/AlertBanner.js";
 import { ConnectionBanner } from "./components/ConnectionBanner.js";
 import { AlertsView } from "./components/AlertsView.js";
@@ -13,15 +14,49 @@ import { RunsSidebar } from "./components/RunsSidebar.js";
 import { SettingsView } from "./components/SettingsView.js";
 import { useLive } from "./useApi.js";
 
-type Tab = "drift" | "rollouts" | "experiment" | "checkpoint" | "queue" | "alerts" | "settings";
+/** Where the last view is kept, so the app (Electron, or a browser tab opened without a fragment) opens on it. */
+const LAST_VIEW = "driftscope:view";
+
+/** The view, kept in the URL's fragment: a tab or checkpoint change is a new history entry (back returns to it);
+ * drift view choices (smoothing, zoom while panning…) replace the current one, written at most every 250 ms. */
+function useViewState(): [ViewState, (change: (v: ViewState) => ViewState, push?: boolean) => void] {
+  const [view, setView] = useState<ViewState>(() => parseViewState(location.hash || localStorage.getItem(LAST_VIEW) || ""));
+  const pushNext = useRef(false);
+  const update = useCallback((change: (v: ViewState) => ViewState, push = false) => {
+    if (push) pushNext.current = true;
+    setView(change);
+  }, []);
+  useEffect(() => {
+    const fragment = formatViewState(view);
+    localStorage.setItem(LAST_VIEW, fragment);
+    if (location.hash === fragment) return;
+    if (pushNext.current) {
+      pushNext.current = false;
+      history.pushState(null, "", fragment);
+      return;
+    }
+    const timer = setTimeout(() => history.replaceState(null, "", fragment), 250);
+    return () => clearTimeout(timer);
+  }, [view]);
+  useEffect(() => {
+    const onPop = () => setView(parseViewState(location.hash));
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+  return [view, update];
+}
 
 const TAB_NAMES: Record<Tab, string> = { drift: "Drift", rollouts: "Rollouts", experiment: "Experiment", checkpoint: "Checkpoint", queue: "Queue", alerts: "Alerts", settings: "Settings" };
 
 export function App({ api }: { api: Api }) {
   const runs = useLive(api, () => api.listRuns({}), (e) => e.type === "run-changed" || e.type === "checkpoint-changed" || e.type === "job-progress", []);
-  // serve --demo prints a link to #experiment, so the app opens on the miniature experiment.
-  const [tab, setTab] = useState<Tab>(() => (location.hash === "#experiment" ? "experiment" : "drift"));
-  const [selected, setSelected] = useState<{ runId: number; step: number; trait?: string; context?: string } | null>(null);
+  // The tab, drift view choices and open checkpoint live in the URL (serve --demo links to #experiment).
+  const [view, updateView] = useViewState();
+  const tab = view.tab;
+  const selected = view.checkpoint;
+  const setTab = useCallback((t: Tab) => updateView((v) => ({ ...v, tab: t }), true), [updateView]);
+  const setDrift = useCallback((patch: Partial<DriftState>) => updateView((v) => ({ ...v, drift: { ...v.drift, ...patch } })), [updateView]);
+  const [copied, setCopied] = useState(false);
   const [theme, setTheme] = useState<"light" | "dark">(() => (localStorage.getItem("theme") === "dark" ? "dark" : "light"));
   const [path, setPath] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -31,16 +66,16 @@ export function App({ api }: { api: Api }) {
   }, [theme]);
   const all = useMemo(() => runs.data ?? [], [runs.data]);
   const visible = useMemo(() => all.filter((r) => !r.hidden), [all]);
-  const openCheckpoint = useCallback((runId: number, step: number, trait?: string, context?: string) => {
-    setSelected({ runId, step, trait, context });
-    setTab("checkpoint");
-  }, []);
+  const openCheckpoint = useCallback(
+    (runId: number, step: number, trait?: string, context?: string) => updateView((v) => ({ ...v, tab: "checkpoint", checkpoint: { runId, step, ...(trait ? { trait } : {}), ...(context ? { context } : {}) } }), true),
+    [updateView],
+  );
   const selectedRun = selected ? all.find((r) => r.id === selected.runId) : undefined;
   const [rolloutFocus, setRolloutFocus] = useState<RolloutFocus | null>(null);
   const openRollouts = useCallback((runId: number, step: number, trait: string) => {
     setRolloutFocus({ runId, step, trait });
     setTab("rollouts");
-  }, []);
+  }, [setTab]);
 
   if (runs.data && all.length === 0) {
     return (
@@ -71,17 +106,31 @@ export function App({ api }: { api: Api }) {
       <main className="main">
         <nav className="tabs">
           {(Object.keys(TAB_NAMES) as Tab[]).map((t) => (
-            <button key={t} className={tab === t ? "active" : ""} onClick={() => setTab(t)} disabled={t === "checkpoint" && !selected}>
+            <button key={t} className={tab === t ? "active" : ""} aria-current={tab === t ? "page" : undefined} onClick={() => setTab(t)} disabled={t === "checkpoint" && !selected}>
               {TAB_NAMES[t]}
             </button>
           ))}
+          {api.desktop ? null : (
+            <button
+              className="copy-link"
+              title="Copy a link to this view (with this server's session token)"
+              onClick={() =>
+                void navigator.clipboard.writeText(location.href.split("#")[0] + formatViewState(view)).then(() => {
+                  setCopied(true);
+                  setTimeout(() => setCopied(false), 1500);
+                })
+              }
+            >
+              {copied ? "Link copied" : "Copy link"}
+            </button>
+          )}
         </nav>
         <ConnectionBanner api={api} />
         <AlertBanner api={api} onOpen={() => setTab("alerts")} />
         {tab === "drift" ? (
-          <DriftView api={api} runs={visible} onOpen={openCheckpoint} onOpenRollouts={openRollouts} />
+          <DriftView api={api} runs={visible} onOpen={openCheckpoint} onOpenRollouts={openRollouts} state={view.drift} onState={setDrift} />
         ) : null}
-        {tab === "checkpoint" && selected && selectedRun ? <CheckpointView key={`${selected.runId}/${selected.trait ?? ""}/${selected.context ?? ""}`} api={api} run={selectedRun} step={selected.step} initialTrait={selected.trait} initialContext={selected.context} onStep={(step) => setSelected({ ...selected, step })} /> : null}
+        {tab === "checkpoint" && selected && selectedRun ? <CheckpointView key={`${selected.runId}/${selected.trait ?? ""}/${selected.context ?? ""}`} api={api} run={selectedRun} step={selected.step} initialTrait={selected.trait} initialContext={selected.context} onStep={(step) => updateView((v) => ({ ...v, checkpoint: v.checkpoint ? { ...v.checkpoint, step } : null }))} /> : null}
         {tab === "rollouts" ? <RolloutsView api={api} runs={visible} focus={rolloutFocus} onFocus={setRolloutFocus} /> : null}
         {tab === "experiment" ? <ExperimentView api={api} runs={all} onOpen={openCheckpoint} theme={theme} /> : null}
         {tab === "queue" ? <QueueView api={api} runs={all} /> : null}

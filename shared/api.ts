@@ -8,7 +8,7 @@ import type { CoreEvent, JobProgress } from "./events.js";
 import type { ExportData } from "./chart/exportData.js";
 import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from "./chart/exportSpec.js";
 import { EXPERIMENT_EXPORT_FORMATS, EXPERIMENT_VIEWS, type ExperimentExportFormat } from "./chart/experimentExportSpec.js";
-import type { AlertRule, Annotation, BackendKindInfo, RunRemoval, BackendTest, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+import type { AlertRule, Annotation, BackendKindInfo, RunRemoval, BackendTest, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, SuiteInfo, TraitInfo } from "./views.js";
 
 export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, RunRemoval, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, GroupSeries, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 

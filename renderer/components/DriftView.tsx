@@ -12,26 +12,31 @@ import { InteractivePanel } from "./InteractivePanel.js";
 import { runColour } from "../../shared/chart/palette.js";
 import { emptyIndex, indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
 import { ROLLOUT_MEASURES, rolloutSeries, type RolloutMeasure } from "./rolloutSeries.js";
+import type { DriftState, Layout } from "../../shared/viewState.js";
 
-type Layout = "multiples" | "overlay" | "contexts";
-
-export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number, trait?: string, context?: string) => void; onOpenRollouts?: (runId: number, step: number, trait: string) => void }) {
+export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number, trait?: string, context?: string) => void; onOpenRollouts?: (runId: number, step: number, trait: string) => void; state: DriftState; onState: (patch: Partial<DriftState>) => void }) {
   const ids = runs.map((r) => r.id);
   const idKey = ids.join(",");
   const runSet = useMemo(() => new Set(ids), [idKey]); // keyed by the ids joined, so a new array with the same runs reuses it
-  const [layout, setLayout] = useState<Layout>("multiples");
-  const [context, setContext] = useState<string>("none");
-  const [xAxis, setXAxis] = useState<XAxis>("step");
-  const [smoothing, setSmoothing] = useState(0);
-  const [bands, setBands] = useState(true);
-  const [metricKeys, setMetricKeys] = useState<string[]>(["reward", "kl"]);
-  const [zoom, setZoom] = useState<[number, number] | null>(null);
+  // The view's choices live in the URL (App keeps them): these read them and write them back.
+  const { layout, xAxis, smoothing, bands, zoom } = state;
+  // A measure the URL names that this version does not know falls back to the mean.
+  const rolloutMeasure: RolloutMeasure = state.rolloutMeasure in ROLLOUT_MEASURES ? (state.rolloutMeasure as RolloutMeasure) : "mean";
+  const context = state.context ?? "none";
+  const metricKeys = state.metrics;
+  const showRollouts = state.rollouts;
+  const setLayout = (layout: Layout) => onState({ layout });
+  const setContext = (context: string) => onState({ context });
+  const setSmoothing = (smoothing: number) => onState({ smoothing });
+  const setBands = (bands: boolean) => onState({ bands });
+  const setMetricKeys = (metrics: string[]) => onState({ metrics });
+  const setZoom = useCallback((zoom: [number, number] | null) => onState({ zoom }), [onState]);
+  const setShowRollouts = (rollouts: boolean) => onState({ rollouts });
+  const setRolloutMeasure = (rolloutMeasure: RolloutMeasure) => onState({ rolloutMeasure });
   const [draft, setDraft] = useState<{ runId: number; step: number; to: number | null } | null>(null);
   const [draftText, setDraftText] = useState("");
   const [exporting, setExporting] = useState(false);
   const [alertDraft, setAlertDraft] = useState<RuleDraft | null>(null);
-  const [showRollouts, setShowRollouts] = useState(true);
-  const [rolloutMeasure, setRolloutMeasure] = useState<RolloutMeasure>("mean");
 
   const traits = useLive<TraitInfo[]>(api, async () => (ids.length ? api.listTraits({ runIds: ids }) : []), (e) => e.type === "run-changed", [idKey]);
   const traitList = useMemo(() => traits.data ?? [], [traits.data]);
@@ -238,7 +243,7 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts }: { api: Api; run
         </label>
         <label>
           x axis
-          <select aria-label="x axis" value={xAxis} onChange={(e) => (setXAxis(e.target.value as XAxis), setZoom(null))}>
+          <select aria-label="x axis" value={xAxis} onChange={(e) => onState({ xAxis: e.target.value as XAxis, zoom: null })}>
             <option value="step">step</option>
             <option value="time">wall time</option>
           </select>

@@ -175,6 +175,49 @@ describe("the app in a browser", { skip }, () => {
     assert.deepEqual((JSON.parse(cli.stdout) as { tags: string[] }[])[0]!.tags, ["reward-hacking", "check"]);
   });
 
+  test("the view lives in the URL: it survives a reload, and back and forward move between views", async () => {
+    const stepShown = async () => Number(/step (\d+)/.exec((await page.locator('[data-view="checkpoint"] h3').textContent()) ?? "")?.[1]);
+    const checkpointStep = await stepShown();
+    await page.getByRole("button", { name: "Drift" }).click();
+    await page.getByLabel("Layout").selectOption("overlay");
+    await page.getByLabel("Eval context").selectOption("inoculation");
+    await page.getByLabel("Smoothing").fill("0.6");
+    // The address is written a moment after the last change (at most every 250 ms).
+    const hash = () => new URL(page.url()).hash;
+    for (let i = 0; i < 40 && !(/^#drift\?.*layout=overlay/.test(hash()) && /smooth=0\.6/.test(hash()) && /ctx=inoculation/.test(hash())); i++) await page.waitForTimeout(100);
+    assert.match(hash(), /^#drift\?/);
+    assert.match(hash(), /layout=overlay/);
+    assert.match(hash(), /ctx=inoculation/);
+    assert.match(hash(), /smooth=0\.6/);
+    await page.reload();
+    await page.locator('[data-panel="All traits · inoculation"]').waitFor();
+    assert.equal(await page.getByLabel("Layout").inputValue(), "overlay");
+    assert.equal(await page.getByLabel("Eval context").inputValue(), "inoculation");
+    assert.equal(await page.getByLabel("Smoothing").inputValue(), "0.6");
+    // The checkpoint opened before is still the one the Checkpoint tab shows; back returns to the drift view as it
+    // was, forward to the checkpoint.
+    await page.getByRole("button", { name: "Checkpoint" }).click();
+    await page.locator('[data-view="checkpoint"] h3').waitFor();
+    assert.equal(await stepShown(), checkpointStep);
+    await page.goBack();
+    await page.locator('[data-panel="All traits · inoculation"]').waitFor();
+    assert.equal(await page.getByLabel("Layout").inputValue(), "overlay");
+    await page.goForward();
+    await page.locator('[data-view="checkpoint"] h3').waitFor();
+    assert.equal(await stepShown(), checkpointStep);
+    // Copy link: the page's own address with this view.
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.getByRole("button", { name: "Copy link" }).click();
+    await page.getByRole("button", { name: "Link copied" }).waitFor();
+    // (This file is compiled without DOM types: the page's globals are reached through globalThis.)
+    const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    assert.equal(copied, page.url());
+    await page.getByRole("button", { name: "Drift" }).click();
+    await page.getByLabel("Layout").selectOption("multiples");
+    await page.getByLabel("Smoothing").fill("0");
+    await page.getByLabel("Eval context").selectOption("none");
+  });
+
   test("settings: test a backend connection, import a suite, see located validation errors", async () => {
     await page.getByRole("button", { name: "Settings" }).click();
     await page.getByLabel("Backend kind").selectOption("demo");
