@@ -128,9 +128,9 @@ export function App({ api }: { api: Api }) {
         <ConnectionBanner api={api} />
         <AlertBanner api={api} onOpen={() => setTab("alerts")} />
         {tab === "drift" ? (
-          <DriftView api={api} runs={visible} onOpen={openCheckpoint} onOpenRollouts={openRollouts} state={view.drift} onState={setDrift} />
+          <DriftView api={api} runs={visible} onOpen={openCheckpoint} onOpenRollouts={openRollouts} state={view.drift} onState={setDrift} theme={theme} />
         ) : null}
-        {tab === "checkpoint" && selected && selectedRun ? <CheckpointView key={`${selected.runId}/${selected.trait ?? ""}/${selected.context ?? ""}`} api={api} run={selectedRun} step={selected.step} initialTrait={selected.trait} initialContext={selected.context} onStep={(step) => updateView((v) => ({ ...v, checkpoint: v.checkpoint ? { ...v.checkpoint, step } : null }))} /> : null}
+        {tab === "checkpoint" && selected && selectedRun ? <CheckpointView key={`${selected.runId}/${selected.trait ?? ""}/${selected.context ?? ""}`} api={api} run={selectedRun} runs={all} step={selected.step} initialTrait={selected.trait} initialContext={selected.context} onStep={(step) => updateView((v) => ({ ...v, checkpoint: v.checkpoint ? { ...v.checkpoint, step } : null }))} /> : null}
         {tab === "rollouts" ? <RolloutsView api={api} runs={visible} focus={rolloutFocus} onFocus={setRolloutFocus} /> : null}
         {tab === "experiment" ? <ExperimentView api={api} runs={all} onOpen={openCheckpoint} theme={theme} /> : null}
         {tab === "queue" ? <QueueView api={api} runs={all} /> : null}

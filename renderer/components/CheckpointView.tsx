@@ -19,17 +19,29 @@ function judgeDetail(detail: Record<string, unknown>): string {
     .join("; ");
 }
 
-export function CheckpointView({ api, run, step, onStep, initialTrait, initialContext }: { api: Api; run: RunView; step: number; onStep: (step: number) => void; initialTrait?: string; initialContext?: string }) {
+/** Samples shown per page (the rest are a page away, never silently cut). */
+const PAGE = 100;
+
+export function CheckpointView({ api, run, runs, step, onStep, initialTrait, initialContext }: { api: Api; run: RunView; runs: RunView[]; step: number; onStep: (step: number) => void; initialTrait?: string; initialContext?: string }) {
   const [trait, setTrait] = useState(initialTrait ?? "");
   // Opened from one value (an experiment's run, say): its trait and context are chosen, and can be widened.
   const [context, setContext] = useState(initialContext ?? "");
   const [filter, setFilter] = useState("");
   const [sort, setSort] = useState<"item" | "score" | "-score">("item");
+  // Compared with another step of this run, or with another run (the other arm) at this step or another.
   const [compare, setCompare] = useState<number | null>(null);
+  const [compareRun, setCompareRun] = useState<number | null>(null);
+  const [page, setPage] = useState(0);
+  const [tagsText, setTagsText] = useState("");
+  // A new choice of samples starts at their first page.
+  useEffect(() => setPage(0), [trait, context, filter, sort, step]);
   const checkpoints = useLive(api, () => api.listCheckpoints({ runId: run.id }), (e) => e.type === "checkpoint-changed" && e.runId === run.id, [run.id]);
   const scores = useLive(api, () => api.getScores({ runId: run.id }), (e) => e.type === "scores-updated" && e.runId === run.id, [run.id]);
   const samples = useLive(api, () => api.getSamples({ runId: run.id, step }), (e) => e.type === "scores-updated" && e.runId === run.id && e.step === step, [run.id, step]);
-  const other = useLive<SampleView[]>(api, async () => (compare === null ? [] : api.getSamples({ runId: run.id, step: compare })), () => false, [run.id, compare]);
+  const comparing = compare !== null || compareRun !== null;
+  const otherRun = compareRun ?? run.id;
+  const otherStep = compare ?? step;
+  const other = useLive<SampleView[]>(api, async () => (comparing ? api.getSamples({ runId: otherRun, step: otherStep }) : []), () => false, [otherRun, otherStep, comparing]);
   const keys = useLive(api, () => api.metricKeys({ runIds: [run.id] }), () => false, [run.id]);
   const metrics = useLive(
     api,
@@ -40,6 +52,11 @@ export function CheckpointView({ api, run, step, onStep, initialTrait, initialCo
   const annotations = useLive(api, () => api.listAnnotations({ runIds: [run.id] }), (e) => e.type === "annotation-changed" && e.runId === run.id, [run.id]);
   const steps = (checkpoints.data ?? []).map((c) => c.step);
   const [editing, setEditing] = useState<Annotation | null>(null);
+  // A step that is no checkpoint of the run (a click on a training-metric panel, an old link) opens the nearest one.
+  useEffect(() => {
+    if (steps.length === 0 || steps.includes(step)) return;
+    onStep(steps.reduce((best, s) => (Math.abs(s - step) < Math.abs(best - step) ? s : best), steps[0]!));
+  }, [steps.join(","), step, onStep]); // steps compared by value
   // Left and right arrow keys step through checkpoints (not while typing in a field).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -56,6 +73,10 @@ export function CheckpointView({ api, run, step, onStep, initialTrait, initialCo
   const contexts = [...new Set((samples.data ?? []).filter((s) => !trait || s.trait === trait).map((s) => s.context))];
   let rows = (samples.data ?? []).filter((s) => (!trait || s.trait === trait) && (!context || s.context === context) && (!filter || `${s.prompt} ${s.response} ${s.context} ${s.item}`.toLowerCase().includes(filter.toLowerCase())));
   rows = [...rows].sort((a, b) => (sort === "item" ? a.item.localeCompare(b.item) || a.sample - b.sample : sort === "score" ? (a.score ?? -1) - (b.score ?? -1) : (b.score ?? -1) - (a.score ?? -1)));
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE));
+  const shownPage = Math.min(page, pages - 1);
+  const pageRows = rows.slice(shownPage * PAGE, (shownPage + 1) * PAGE);
+  const otherLabel = `${compareRun !== null ? (runs.find((r) => r.id === compareRun)?.name ?? `run ${compareRun}`) : "this run"} at step ${otherStep}`;
   const counterpart = (s: SampleView) => other.data?.find((o) => o.trait === s.trait && o.context === s.context && o.item === s.item && o.sample === s.sample);
 
   return (
@@ -106,7 +127,7 @@ export function CheckpointView({ api, run, step, onStep, initialTrait, initialCo
           {here.map((a) => (
             <span key={a.id} className="pill" data-annotation={a.id}>
               <span style={{ color: a.color ?? undefined }}>{a.text}</span> {a.tags.map((t) => `#${t}`).join(" ")}{" "}
-              <button aria-label={`Edit annotation ${a.text}`} onClick={() => setEditing(a)}>
+              <button aria-label={`Edit annotation ${a.text}`} onClick={() => (setEditing(a), setTagsText(a.tags.join(", ")))}>
                 edit
               </button>
               <button aria-label={`Delete annotation ${a.text}`} onClick={() => api.deleteAnnotation({ id: a.id })}>
@@ -119,10 +140,11 @@ export function CheckpointView({ api, run, step, onStep, initialTrait, initialCo
       {editing ? (
         <div className="annotation-form" data-testid="annotation-editor">
           <input aria-label="Edit annotation text" value={editing.text} onChange={(e) => setEditing({ ...editing, text: e.target.value })} />
-          <input aria-label="Annotation tags" placeholder="tags, comma separated" value={editing.tags.join(", ")} onChange={(e) => setEditing({ ...editing, tags: e.target.value.split(",").map((t) => t.trim()).filter(Boolean) })} />
+          {/* The text is kept as typed ("caps, " mid-word) and split into tags only when saved. */}
+          <input aria-label="Annotation tags" placeholder="tags, comma separated" value={tagsText} onChange={(e) => setTagsText(e.target.value)} />
           <input aria-label="Annotation colour" type="color" value={editing.color ?? "#0072b2"} onChange={(e) => setEditing({ ...editing, color: e.target.value })} />
           <input aria-label="Annotation range end" type="number" placeholder="to step" value={editing.to ?? ""} onChange={(e) => setEditing({ ...editing, to: e.target.value === "" ? null : Number(e.target.value) })} />
-          <button className="primary" onClick={() => api.updateAnnotation({ id: editing.id, text: editing.text, tags: editing.tags, color: editing.color, to: editing.to }).then(() => setEditing(null))}>
+          <button className="primary" onClick={() => api.updateAnnotation({ id: editing.id, text: editing.text, tags: tagsText.split(",").map((t) => t.trim()).filter(Boolean), color: editing.color, to: editing.to }).then(() => setEditing(null))}>
             Save
           </button>
           <button onClick={() => setEditing(null)}>Cancel</button>
@@ -150,17 +172,41 @@ export function CheckpointView({ api, run, step, onStep, initialTrait, initialCo
         </label>
         <input aria-label="Filter samples" placeholder="filter prompt, answer, context…" value={filter} onChange={(e) => setFilter(e.target.value)} />
         <label>
+          Compare with run
+          <select aria-label="Compare with run" value={compareRun ?? ""} onChange={(e) => setCompareRun(e.target.value === "" ? null : Number(e.target.value))}>
+            <option value="">this run</option>
+            {runs.filter((r) => r.id !== run.id).map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+                {r.group ? ` (${r.group})` : ""}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           Compare with step
           <select aria-label="Compare with step" value={compare ?? ""} onChange={(e) => setCompare(e.target.value === "" ? null : Number(e.target.value))}>
-            <option value="">—</option>
-            {steps.filter((s) => s !== step).map((s) => (
+            <option value="">{compareRun !== null ? "this step" : "—"}</option>
+            {steps.filter((s) => s !== step || compareRun !== null).map((s) => (
               <option key={s} value={s}>
                 {s}
               </option>
             ))}
           </select>
         </label>
-        <span className="note">{rows.length} samples</span>
+        <span className="note" data-testid="sample-count">
+          {rows.length === 0 ? "0 samples" : `samples ${shownPage * PAGE + 1}–${shownPage * PAGE + pageRows.length} of ${rows.length}`}
+        </span>
+        {pages > 1 ? (
+          <span role="group" aria-label="Sample pages">
+            <button onClick={() => setPage(shownPage - 1)} disabled={shownPage === 0}>
+              Previous {PAGE}
+            </button>
+            <button onClick={() => setPage(shownPage + 1)} disabled={shownPage >= pages - 1}>
+              Next {PAGE}
+            </button>
+          </span>
+        ) : null}
       </div>
       <table aria-label="Samples">
         <thead>
@@ -169,11 +215,11 @@ export function CheckpointView({ api, run, step, onStep, initialTrait, initialCo
             <th>prompt</th>
             <th>response</th>
             <th onClick={() => setSort(sort === "-score" ? "score" : "-score")}>score {sort === "score" ? "▲" : sort === "-score" ? "▼" : ""}</th>
-            {compare !== null ? <th>at step {compare}</th> : null}
+            {comparing ? <th>{otherLabel}</th> : null}
           </tr>
         </thead>
         <tbody>
-          {rows.slice(0, 500).map((s) => {
+          {pageRows.map((s) => {
             const o = counterpart(s);
             return (
               <tr key={`${s.trait}/${s.context}/${s.item}/${s.sample}`} className="sample-row">
@@ -186,7 +232,7 @@ export function CheckpointView({ api, run, step, onStep, initialTrait, initialCo
                   <div className="note">{judgeDetail(s.detail)}</div>
                 </td>
                 <td title={s.nullReason ?? ""}>{fmt(s.score)}</td>
-                {compare !== null ? (
+                {comparing ? (
                   <td className="response">
                     {o?.response ?? "–"}
                     <div className="note">score {fmt(o?.score)}</div>

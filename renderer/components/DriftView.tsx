@@ -10,11 +10,18 @@ import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { useLive } from "../useApi.js";
 import { InteractivePanel } from "./InteractivePanel.js";
 import { runColour } from "../../shared/chart/palette.js";
+import { GROUP_COLOUR } from "../../shared/chart/groupMeans.js";
 import { emptyIndex, indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
 import { ROLLOUT_MEASURES, rolloutSeries, type RolloutMeasure } from "./rolloutSeries.js";
 import type { DriftState, Layout } from "../../shared/viewState.js";
 
-export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number, trait?: string, context?: string) => void; onOpenRollouts?: (runId: number, step: number, trait: string) => void; state: DriftState; onState: (patch: Partial<DriftState>) => void }) {
+const ROLE_NAMES: Record<string, string> = { wanted: "wanted", unwanted_in_distribution: "unwanted, in-distribution", unwanted_out_of_distribution: "unwanted, out-of-distribution" };
+const roleRank = (role: string) => {
+  const i = Object.keys(ROLE_NAMES).indexOf(role);
+  return i < 0 ? 3 : i;
+};
+
+export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, theme }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number, trait?: string, context?: string) => void; onOpenRollouts?: (runId: number, step: number, trait: string) => void; state: DriftState; onState: (patch: Partial<DriftState>) => void; theme: "light" | "dark" }) {
   const ids = runs.map((r) => r.id);
   const idKey = ids.join(",");
   const runSet = useMemo(() => new Set(ids), [idKey]); // keyed by the ids joined, so a new array with the same runs reuses it
@@ -39,7 +46,9 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState }:
   const [alertDraft, setAlertDraft] = useState<RuleDraft | null>(null);
 
   const traits = useLive<TraitInfo[]>(api, async () => (ids.length ? api.listTraits({ runIds: ids }) : []), (e) => e.type === "run-changed", [idKey]);
-  const traitList = useMemo(() => traits.data ?? [], [traits.data]);
+  // Panels in the order of the traits' roles (wanted, unwanted in-distribution, unwanted out-of-distribution, then
+  // the rest), as the suite states them.
+  const traitList = useMemo(() => [...(traits.data ?? [])].sort((a, b) => roleRank(a.role) - roleRank(b.role)), [traits.data]);
   const contexts = [...new Set(traitList.flatMap((t) => t.contexts))];
   const ctx = contexts.includes(context) ? context : (contexts[0] ?? context);
   const width = layout === "overlay" ? 900 : layout === "contexts" ? 300 : 440;
@@ -128,8 +137,8 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState }:
     [metrics.data, keys.join(","), xAxis, smoothing, runs], // keys compared by value
   );
   const traitPanels = useMemo(() => {
-    const panels: { title: string; unit: string; series: PanelSeries[]; trait?: string; context?: string }[] = [];
-    if (layout === "multiples") for (const t of traitList) panels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data), trait: t.trait, context: ctx });
+    const panels: { title: string; unit: string; series: PanelSeries[]; trait?: string; context?: string; role?: string }[] = [];
+    if (layout === "multiples") for (const t of traitList) panels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data), trait: t.trait, context: ctx, role: t.role });
     if (layout === "overlay") {
       panels.push({
         title: `All traits · ${ctx}`,
@@ -137,7 +146,7 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState }:
         series: traitList.flatMap((t, i) => scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dashed: i % 2 === 1 }))),
       });
     }
-    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, c, xAxis, groupBands.data), trait: t.trait, context: c });
+    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, c, xAxis, groupBands.data), trait: t.trait, context: c, role: t.role });
     return panels;
   }, [layout, traitList, ctx, runs, scoreMap, xAxis, groupBands.data]);
 
@@ -289,8 +298,19 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState }:
       </div>
       {draft ? (
         <div className="annotation-form">
+          {/* The run the annotation belongs to: the series nearest the pointer, changeable here. */}
+          <label>
+            Annotate
+            <select aria-label="Annotation run" value={draft.runId} onChange={(e) => setDraft({ ...draft, runId: Number(e.target.value) })}>
+              {runs.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+          </label>
           <span>
-            Annotate {runs.find((r) => r.id === draft.runId)?.name} at step {draft.step}
+            at step {draft.step}
             {draft.to !== null ? `–${draft.to}` : ""}:
           </span>
           <input aria-label="Annotation text" autoFocus value={draftText} onChange={(e) => setDraftText(e.target.value)} onKeyDown={(e) => e.key === "Enter" && saveDraft()} />
@@ -303,16 +323,32 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState }:
       {alertDraft ? <AlertRuleForm api={api} runs={runs} traits={traitList} initial={alertDraft} onDone={() => setAlertDraft(null)} /> : null}
       {exporting && ids.length > 0 ? <ExportDialog api={api} runs={runs} traits={traitList} initial={exportSpec} onClose={() => setExporting(false)} /> : null}
       {scores.error ? <div className="error section">{scores.error}</div> : null}
+      {runs.length > 0 ? (
+        <ul className="legend" aria-label="Legend">
+          {runs.map((r) => (
+            <li key={r.id}>
+              <span className="swatch" style={{ background: runColour(r) }} /> {r.name}
+              {r.group ? <span className="note"> · {r.group}</span> : null}
+            </li>
+          ))}
+          {[...new Set(runs.map((r) => r.group).filter((g): g is string => !!g && runs.filter((r) => r.group === g).length >= 2))].map((g) => (
+            <li key={`group:${g}`}>
+              <span className="swatch dashed" style={{ borderColor: GROUP_COLOUR }} /> {g} (mean of {runs.filter((r) => r.group === g).length})
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <div className="panels">
         {!scoresLoaded && ids.length > 0 ? <p className="note section">Loading scores…</p> : null}
         {(scoresLoaded ? traitPanels : []).map((p) => (
           <div className="panel-wrap" key={p.title}>
+            {p.role && ROLE_NAMES[p.role] ? <span className={`badge role-badge role-${p.role}`}>{ROLE_NAMES[p.role]}</span> : null}
             {p.trait && runs[0] ? (
               <button className="panel-alert" aria-label={`Alert me when ${p.title} goes above…`} onClick={() => setAlertDraft({ target: { kind: "run", runId: runs[0]!.id }, subject: { kind: "trait", trait: p.trait!, context: p.context ?? null }, condition: { kind: "above", value: 0.5, ci: false } })}>
                 Alert…
               </button>
             ) : null}
-            <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis} onZoom={setZoom} onOpen={(p.trait && p.context && openers.get(`${p.trait}\u0000${p.context}`)) || open} onAnnotate={annotate} formatX={formatX} />
+            <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis === "time" ? "wall time" : "step"} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={(p.trait && p.context && openers.get(`${p.trait}\u0000${p.context}`)) || open} onAnnotate={annotate} formatX={formatX} />
           </div>
         ))}
         {scoresLoaded && traitPanels.length === 0 ? <p className="note section">No probe results yet: scores appear here as checkpoints are probed.</p> : null}
@@ -324,14 +360,14 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState }:
           </h3>
           <div className="panels">
             {rolloutPanels.map((p) => (
-              <InteractivePanel key={p.title} title={p.title} unit={ROLLOUT_MEASURES[rolloutMeasure]} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis} onZoom={setZoom} onOpen={openRollout(p.trait)} onAnnotate={annotate} formatX={formatX} />
+              <InteractivePanel key={p.title} title={p.title} unit={ROLLOUT_MEASURES[rolloutMeasure]} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis === "time" ? "wall time" : "step"} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={openRollout(p.trait)} onAnnotate={annotate} formatX={formatX} />
             ))}
           </div>
         </section>
       ) : null}
       <div className="panels">
         {metricSeries.map(([k, series]) => (
-          <InteractivePanel key={k} title={k} width={width} height={170} series={series} annotations={panelAnnotations} xDomain={domain} showBands={false} xLabel={xAxis} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} />
+          <InteractivePanel key={k} title={k} width={width} height={170} series={series} annotations={panelAnnotations} xDomain={domain} showBands={false} xLabel={xAxis === "time" ? "wall time" : "step"} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} />
         ))}
       </div>
     </div>

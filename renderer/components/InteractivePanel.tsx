@@ -71,6 +71,11 @@ export const InteractivePanel = memo(function InteractivePanel(props: PanelProps
         setHover(near === null ? null : { x: near, px: e.clientX - r.left, py: e.clientY - r.top });
       }}
       onMouseLeave={() => setHover(null)}
+      // Pointing at a panel gives it the keyboard, so "a" annotates where the pointer is without tabbing first;
+      // never taken from a field being typed in.
+      onMouseEnter={(e) => {
+        if (!document.activeElement?.closest("input, textarea, select, [contenteditable]")) e.currentTarget.focus({ preventScroll: true });
+      }}
       onMouseDown={(e) => {
         const el = e.currentTarget;
         drag.current = { startPx: e.clientX - el.getBoundingClientRect().left, domain: panel.xDomain, shift: e.shiftKey, startX: toX(e.clientX, el) };
@@ -83,7 +88,8 @@ export const InteractivePanel = memo(function InteractivePanel(props: PanelProps
         if (d?.shift && moved && onAnnotate && rows[0]) {
           const a = nearestX(panel.series, Math.min(d.startX, toX(e.clientX, el)))!;
           const b = nearestX(panel.series, Math.max(d.startX, toX(e.clientX, el)))!;
-          onAnnotate(rows[0].key, a, b);
+          // The run pointed at (the series nearest the pointer), not the first one drawn.
+          onAnnotate((nearestSeries(e.clientY, el) ?? rows[0]).key, a, b);
         } else if (!moved && hover && onOpen) {
           const s = nearestSeries(e.clientY, el);
           if (s) onOpen(s.key, hover.x);
@@ -98,14 +104,15 @@ export const InteractivePanel = memo(function InteractivePanel(props: PanelProps
         onZoom([c - (c - a) * k, c + (b - c) * k]);
       }}
       onKeyDown={(e) => {
-        if (e.key === "a" && hover && onAnnotate && rows[0]) onAnnotate(rows[0].key, hover.x, null);
+        if (e.key === "a" && hover && onAnnotate && rows[0]) onAnnotate((nearestSeries(hover.py + e.currentTarget.getBoundingClientRect().top, e.currentTarget) ?? rows[0]).key, hover.x, null);
       }}
     >
       <SeriesCanvas {...panel} />
       <DriftPanel {...panel} seriesLayer="canvas" crosshairX={hover?.x ?? null} />
       {draft ? <div className="draft" style={{ position: "absolute", top: MARGIN.top, left: Math.min(x(draft[0]), x(draft[1])), width: Math.abs(x(draft[1]) - x(draft[0])), height: panel.height - MARGIN.top - MARGIN.bottom, background: "rgba(0,114,178,.15)" }} /> : null}
       {hover && rows.length > 0 ? (
-        <div className="tooltip" role="tooltip" style={{ left: Math.min(hover.px + 12, panel.width - 170), top: Math.max(0, hover.py - 10) }}>
+        // On the pointer's right in the panel's left half, on its left in the right half: never past the edge.
+        <div className="tooltip" role="tooltip" style={{ ...(hover.px < panel.width / 2 ? { left: hover.px + 12 } : { right: panel.width - hover.px + 12 }), top: Math.max(0, hover.py - 10) }}>
           <div>
             <strong>{formatX ? formatX(hover.x) : `step ${hover.x}`}</strong>
           </div>

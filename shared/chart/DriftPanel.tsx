@@ -1,7 +1,7 @@
 // One chart panel: a trait's score (or a training metric) across steps, a line per run with its CI band, annotations
 // as markers and shaded ranges. d3 computes scales, paths and ticks; React renders the SVG. No browser-only APIs, so
 // the same component renders in the app and to an SVG string for export.
-import { area, line, scaleLinear, type ScaleLinear } from "d3";
+import { area, line, scaleLinear, scaleTime, type ScaleLinear } from "d3";
 import { bandColumns, bandSegments, columnar, countInRange, decimateRange, visibleRange, type BandPoint, type XY } from "./decimate.js";
 
 /** Coordinates keep two decimals: a hundredth of a pixel or point is below what any output can show. */
@@ -37,6 +37,8 @@ export interface PanelProps {
   yDomain?: [number, number];
   showBands?: boolean;
   xLabel?: string;
+  /** x is seconds since the epoch (a wall-time axis): ticks fall on calendar boundaries and read as dates and times. */
+  xTime?: boolean;
   /** Highlighted x (hover crosshair), drawn by the interactive layer's state. */
   crosshairX?: number | null;
   theme?: "light" | "dark";
@@ -109,9 +111,23 @@ export function xExtent(series: PanelSeries[][]): [number, number] {
 }
 
 /** Tick values on both axes: as many as fit the panel at its font size. */
-export function panelTicks(p: Pick<PanelProps, "width" | "height" | "fontSize">, x: ScaleLinear<number, number>, y: ScaleLinear<number, number>) {
+export function panelTicks(p: Pick<PanelProps, "width" | "height" | "fontSize" | "xTime">, x: ScaleLinear<number, number>, y: ScaleLinear<number, number>) {
   const fs = p.fontSize ?? 10;
-  return { xTicks: x.ticks(Math.max(2, Math.floor(p.width / (fs * 9)))), yTicks: y.ticks(Math.max(2, Math.floor(p.height / (fs * 4)))) };
+  const yTicks = y.ticks(Math.max(2, Math.floor(p.height / (fs * 4))));
+  if (p.xTime) {
+    // Date labels are wider than numbers: fewer of them.
+    const time = timeAxis(x);
+    return { xTicks: time.scale.ticks(Math.max(2, Math.floor(p.width / (fs * 12)))).map((d) => d.getTime() / 1000), yTicks, formatX: time.format };
+  }
+  return { xTicks: x.ticks(Math.max(2, Math.floor(p.width / (fs * 9)))), yTicks, formatX: fmt };
+}
+
+/** A wall-time axis over epoch seconds: d3's time scale picks calendar ticks and their labels ("11 AM", "Dec 05"). */
+function timeAxis(x: ScaleLinear<number, number>) {
+  const [a, b] = x.domain() as [number, number];
+  const scale = scaleTime().domain([new Date(a * 1000), new Date(b * 1000)]);
+  const label = scale.tickFormat();
+  return { scale, format: (t: number) => label(new Date(t * 1000)) };
 }
 
 export function DriftPanel(p: PanelProps) {
@@ -135,7 +151,7 @@ export function DriftPanel(p: PanelProps) {
     .x((d) => x(d.x))
     .y0((d) => y(d.lo))
     .y1((d) => y(d.hi));
-  const { xTicks, yTicks } = panelTicks(p, x, y);
+  const { xTicks, yTicks, formatX } = panelTicks(p, x, y);
   return (
     <svg
       {...(p.at ? { x: p.at.x, y: p.at.y } : { xmlns: "http://www.w3.org/2000/svg" })}
@@ -169,7 +185,7 @@ export function DriftPanel(p: PanelProps) {
           <g key={`x${t}`} transform={`translate(${round2(x(t))},0)`}>
             <line y2={round2(fs * 0.4)} stroke={fg} strokeWidth={round2(fs / 10)} />
             <text y={round2(fs * 1.4)} textAnchor="middle" fill={fg}>
-              {fmt(t)}
+              {formatX(t)}
             </text>
           </g>
         ))}
@@ -226,8 +242,10 @@ export function DriftPanel(p: PanelProps) {
             </g>
           );
         })}
+        {/* On a dark background a run's colour is too dim to read as text: the label is drawn in the text colour there
+            (its marker keeps the colour). */}
         {labelRows(p.annotations ?? [], x, fs).map(({ a, row, text }) => (
-          <text key={`t${a.id}`} className="annotation-label" x={round2(x(a.x) + fs * 0.3)} y={round2(MARGIN.top + fs * (1 + row * 1.1))} fill={a.colour} fontSize={round2(fs * 0.9)}>
+          <text key={`t${a.id}`} className="annotation-label" x={round2(x(a.x) + fs * 0.3)} y={round2(MARGIN.top + fs * (1 + row * 1.1))} fill={p.theme === "dark" ? fg : a.colour} fontSize={round2(fs * 0.9)}>
             {text}
           </text>
         ))}

@@ -117,6 +117,8 @@ describe("the app in a browser", { skip }, () => {
     await panel.getByRole("tooltip").waitFor();
     await panel.focus();
     await page.keyboard.press("a");
+    // The form offers the run nearest the pointer; the annotation goes to the run chosen there.
+    await page.getByLabel("Annotation run").selectOption({ label: "demo-baseline" });
     await page.getByLabel("Annotation text").fill("reward hacking starts?");
     await page.getByRole("button", { name: "Save" }).click();
     await panel.locator(".annotation-marker").first().waitFor({ state: "attached" }); // a 1-px line: attached, not "visible" to playwright
@@ -146,6 +148,13 @@ describe("the app in a browser", { skip }, () => {
     await page.getByLabel("Filter samples").fill("habit");
     const filtered = await page.locator(".sample-row").count();
     assert.ok(filtered > 0 && filtered < 60, `${filtered} rows after filtering`);
+    assert.match((await page.getByTestId("sample-count").textContent()) ?? "", new RegExp(`samples 1–${filtered} of ${filtered}`));
+    // The same items of the other arm at the same step, side by side.
+    const others = await page.getByLabel("Compare with run").locator("option").allTextContents();
+    const arm = others.find((o) => o.startsWith("demo-") && !o.startsWith("demo-baseline"))!;
+    await page.getByLabel("Compare with run").selectOption({ label: arm });
+    await page.locator("th", { hasText: new RegExp(`^${arm.split(" ")[0]} at step \\d+`) }).waitFor();
+    await page.getByLabel("Compare with run").selectOption({ label: "this run" });
     await page.screenshot({ path: join(ARTIFACTS, "checkpoint.png") });
   });
 
@@ -167,7 +176,9 @@ describe("the app in a browser", { skip }, () => {
     for (let i = 0; i < 30 && (await stepShown()) !== annotatedStep; i++) await press((await stepShown()) < annotatedStep ? "ArrowRight" : "ArrowLeft");
     assert.equal(await stepShown(), annotatedStep);
     await page.getByRole("button", { name: "Edit annotation reward hacking starts?" }).click();
-    await page.getByLabel("Annotation tags").fill("reward-hacking, check");
+    // Typed key by key: a comma typed mid-way stays (it was dropped at once, "caps, ood" saving as "capsood").
+    await page.getByLabel("Annotation tags").fill("");
+    await page.getByLabel("Annotation tags").pressSequentially("reward-hacking, check");
     await page.getByLabel("Annotation colour").fill("#d55e00");
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByTestId("annotation-editor").waitFor({ state: "detached" });
@@ -191,6 +202,7 @@ describe("the app in a browser", { skip }, () => {
     assert.match(hash(), /smooth=0\.6/);
     await page.reload();
     await page.locator('[data-panel="All traits · inoculation"]').waitFor();
+    await page.getByLabel("Eval context").locator("option", { hasText: /^inoculation$/ }).waitFor({ state: "attached" }); // the traits' contexts have arrived
     assert.equal(await page.getByLabel("Layout").inputValue(), "overlay");
     assert.equal(await page.getByLabel("Eval context").inputValue(), "inoculation");
     assert.equal(await page.getByLabel("Smoothing").inputValue(), "0.6");
@@ -218,6 +230,95 @@ describe("the app in a browser", { skip }, () => {
     await page.getByLabel("Eval context").selectOption("none");
   });
 
+  test("bugs that were: dark-theme contrast, the \"a\" key without tabbing, the hover box at the edge, text selected by a drag, metric clicks, wall-time ticks", async () => {
+    await page.getByRole("button", { name: "Settings" }).click();
+    await page.getByLabel("Dark theme").check();
+    await page.getByRole("button", { name: "Drift" }).click();
+    const panel = page.locator('[data-panel^="Writes in capitals"]:not([data-panel$="rollouts"])');
+    await panel.locator("canvas.series-layer[data-series-count]").waitFor();
+    // Every text of a panel at a contrast of at least 4.5:1 against the panel's own background, from computed styles
+    // (a text's opacity blends its colour into the background first).
+    const texts = await panel.evaluate((el) => {
+      const g = globalThis as unknown as { getComputedStyle(e: unknown): { fill: string; opacity: string; backgroundColor: string } };
+      const bg = g.getComputedStyle(el).backgroundColor;
+      return Array.from((el as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null; parentElement: unknown; closest(s: string): unknown }> }).querySelectorAll("svg text, svg tspan")).map((t) => {
+        let opacity = 1;
+        for (let n = t as unknown as { parentElement: unknown } | null; n && n !== el; n = n.parentElement as { parentElement: unknown } | null) opacity *= Number(g.getComputedStyle(n).opacity);
+        return { text: t.textContent ?? "", fill: g.getComputedStyle(t).fill, opacity, bg };
+      });
+    });
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number) as [number, number, number];
+    const lum = ([r, g, b]: number[]) => {
+      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    };
+    assert.ok(texts.length > 5);
+    for (const t of texts) {
+      const bg = rgb(t.bg);
+      const shown = rgb(t.fill).map((v, i) => v * t.opacity + bg[i]! * (1 - t.opacity));
+      const [hi, lo] = [lum(shown), lum(bg)].sort((a, b) => b - a) as [number, number];
+      const contrast = (hi + 0.05) / (lo + 0.05);
+      assert.ok(contrast >= 4.5, `"${t.text}" at ${contrast.toFixed(2)}:1 (${t.fill} x ${t.opacity} on ${t.bg})`);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, "drift-dark.png") });
+    await page.getByRole("button", { name: "Settings" }).click();
+    await page.getByLabel("Dark theme").uncheck();
+    await page.getByRole("button", { name: "Drift" }).click();
+
+    // A legend names every run drawn, and trait panels come in the order of their roles, each with its role.
+    const legend = page.getByRole("list", { name: "Legend" });
+    assert.ok((await legend.getByText("demo-baseline").count()) > 0);
+    const badges = await page.locator(".panels").first().locator(".role-badge").allTextContents();
+    assert.deepEqual(badges.slice(0, 3), ["wanted", "unwanted, in-distribution", "unwanted, out-of-distribution"]);
+
+    // "a" annotates where the pointer is, with no tabbing to the panel first.
+    await page.locator("body").click({ position: { x: 2, y: 2 } });
+    const box = (await panel.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+    await panel.getByRole("tooltip").waitFor();
+    await page.keyboard.press("a");
+    await page.getByLabel("Annotation text").waitFor();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    // The hover box near the right edge stays inside the panel.
+    await page.mouse.move(box.x + box.width - 8, box.y + box.height * 0.5);
+    const tip = panel.getByRole("tooltip");
+    await tip.waitFor();
+    const tipBox = (await tip.boundingBox())!;
+    assert.ok(tipBox.x + tipBox.width <= box.x + box.width + 1 && tipBox.x >= box.x - 1, "the hover box stays inside the panel");
+    // A drag (a pan) selects no text.
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.6);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.9, { steps: 8 });
+    await page.mouse.up();
+    assert.equal(await page.evaluate(() => String((globalThis as unknown as { getSelection(): unknown }).getSelection())), "");
+    await page.getByRole("button", { name: "Reset zoom" }).click();
+    // A click on a training-metric panel opens a checkpoint that exists (the nearest one), not the metric's own step.
+    const reward = page.locator('[data-panel="reward"]');
+    await reward.locator("canvas.series-layer[data-series-count]").waitFor();
+    await reward.scrollIntoViewIfNeeded();
+    const rbox = (await reward.boundingBox())!;
+    await page.mouse.move(rbox.x + rbox.width * 0.43, rbox.y + rbox.height * 0.5);
+    await reward.getByRole("tooltip").waitFor();
+    await page.mouse.down();
+    await page.mouse.up();
+    // The runs here save a checkpoint every 10 or 20 steps and log reward at every step: the view lands on a saved one.
+    const heading = page.locator('[data-view="checkpoint"] h3');
+    await heading.waitFor();
+    let opened = NaN;
+    for (let i = 0; i < 50 && !(opened % 10 === 0); i++) {
+      opened = Number(/step (\d+)/.exec((await heading.textContent()) ?? "")?.[1]);
+      if (opened % 10 !== 0) await page.waitForTimeout(100);
+    }
+    assert.equal(opened % 10, 0, `opened step ${opened}, which is no checkpoint`);
+    await page.getByRole("button", { name: "Drift" }).click();
+    // Wall time: ticks read as times of day or dates, never as "1.8e+9".
+    await page.getByLabel("x axis").selectOption("time");
+    await panel.locator("canvas.series-layer[data-series-count]").waitFor();
+    const ticks = await panel.locator(".axis-x text").allTextContents();
+    assert.ok(ticks.length >= 2 && ticks.every((t) => !/e\+/.test(t)), ticks.join(" | "));
+    await page.getByLabel("x axis").selectOption("step");
+  });
+
   test("settings: test a backend connection, import a suite, see located validation errors", async () => {
     await page.getByRole("button", { name: "Settings" }).click();
     await page.getByLabel("Backend kind").selectOption("demo");
@@ -238,6 +339,16 @@ describe("the app in a browser", { skip }, () => {
     await page.getByRole("button", { name: "Queue" }).click();
     await page.locator("[data-job]").first().waitFor();
     assert.ok((await page.locator("[data-job]").count()) > 5);
+    // Grouped by run, with counts by state; the filter leaves only the jobs of one state.
+    assert.ok((await page.locator("[data-queue-run]").count()) >= 2, "one group per run");
+    const summary = (await page.getByTestId("queue-summary").textContent()) ?? "";
+    const done = Number(/(\d+) done/.exec(summary)?.[1]);
+    assert.ok(done > 0, summary);
+    await page.getByLabel("Show jobs").selectOption("done");
+    const rows = page.locator("[data-job]");
+    for (let i = 0; i < 40 && (await rows.count()) !== done; i++) await page.waitForTimeout(100);
+    for (const text of await page.locator("[data-job] td:nth-child(3)").allTextContents()) assert.match(text, /^done/);
+    await page.getByLabel("Show jobs").selectOption("all");
     await page.screenshot({ path: join(ARTIFACTS, "queue.png") });
     assert.deepEqual(errors, []);
   });
