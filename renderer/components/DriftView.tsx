@@ -342,12 +342,15 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
         {!scoresLoaded && ids.length > 0 ? <p className="note section">Loading scores…</p> : null}
         {(scoresLoaded ? traitPanels : []).map((p) => (
           <div className="panel-wrap" key={p.title}>
-            {p.role && ROLE_NAMES[p.role] ? <span className={`badge role-badge role-${p.role}`}>{ROLE_NAMES[p.role]}</span> : null}
-            {p.trait && runs[0] ? (
-              <button className="panel-alert" aria-label={`Alert me when ${p.title} goes above…`} onClick={() => setAlertDraft({ target: { kind: "run", runId: runs[0]!.id }, subject: { kind: "trait", trait: p.trait!, context: p.context ?? null }, condition: { kind: "above", value: 0.5, ci: false } })}>
-                Alert…
-              </button>
-            ) : null}
+            {/* Above the chart, not over its title: the trait's role and the alert button. */}
+            <div className="panel-head">
+              {p.role && ROLE_NAMES[p.role] ? <span className={`badge role-badge role-${p.role}`}>{ROLE_NAMES[p.role]}</span> : <span />}
+              {p.trait && runs[0] ? (
+                <button className="panel-alert" aria-label={`Alert me when ${p.title} goes above…`} onClick={() => setAlertDraft({ target: { kind: "run", runId: runs[0]!.id }, subject: { kind: "trait", trait: p.trait!, context: p.context ?? null }, condition: { kind: "above", value: 0.5, ci: false } })}>
+                  Alert…
+                </button>
+              ) : null}
+            </div>
             <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis === "time" ? "wall time" : "step"} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={(p.trait && p.context && openers.get(`${p.trait}\u0000${p.context}`)) || open} onAnnotate={annotate} formatX={formatX} />
           </div>
         ))}
