@@ -57,6 +57,8 @@ export function App({ api }: { api: Api }) {
   const setTab = useCallback((t: Tab) => updateView((v) => ({ ...v, tab: t }), true), [updateView]);
   const setDrift = useCallback((patch: Partial<DriftState>) => updateView((v) => ({ ...v, drift: { ...v.drift, ...patch } })), [updateView]);
   const [copied, setCopied] = useState(false);
+  // The run whose form is open in the sidebar: a run just added (and not yet set to be probed) opens it.
+  const [editing, setEditing] = useState<number | null>(null);
   const [theme, setTheme] = useState<"light" | "dark">(() => (localStorage.getItem("theme") === "dark" ? "dark" : "light"));
   const [path, setPath] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -84,7 +86,15 @@ export function App({ api }: { api: Api }) {
         <p>Watch an RL fine-tuning run's output folder, probe each checkpoint for persona traits, and see them drift.</p>
         <div className="actions">
           <input aria-label="Run folder path" placeholder="/path/to/run/output" value={path} onChange={(e) => setPath(e.target.value)} />
-          <button className="primary" onClick={() => api.addRun({ path: path.trim() }).then(runs.reload, (e: Error) => setError(e.message))}>
+          <button
+            className="primary"
+            onClick={() =>
+              api.addRun({ path: path.trim() }).then((run) => {
+                if (!run.probing) setEditing(run.id);
+                runs.reload();
+              }, (e: Error) => setError(e.message))
+            }
+          >
             Add run folder
           </button>
           <button onClick={() => api.startDemo({}).then(runs.reload, (e: Error) => setError(e.message))}>Start the demo run</button>
@@ -102,7 +112,7 @@ export function App({ api }: { api: Api }) {
   };
   return (
     <div className="app" onDragOver={(e) => api.desktop && e.preventDefault()} onDrop={onDrop}>
-      <RunsSidebar api={api} runs={all} onChanged={runs.reload} />
+      <RunsSidebar api={api} runs={all} onChanged={runs.reload} editing={editing} setEditing={setEditing} />
       <main className="main">
         <nav className="tabs">
           {(Object.keys(TAB_NAMES) as Tab[]).map((t) => (

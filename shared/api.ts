@@ -8,9 +8,9 @@ import type { CoreEvent, JobProgress } from "./events.js";
 import type { ExportData } from "./chart/exportData.js";
 import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from "./chart/exportSpec.js";
 import { EXPERIMENT_EXPORT_FORMATS, EXPERIMENT_VIEWS, type ExperimentExportFormat } from "./chart/experimentExportSpec.js";
-import type { AlertRule, Annotation, BackendKindInfo, RunRemoval, BackendTest, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, SuiteInfo, TraitInfo } from "./views.js";
+import type { AlertRule, Annotation, BackendKindInfo, ProbePreview, RunRemoval, BackendTest, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, SuiteInfo, TraitInfo } from "./views.js";
 
-export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, RunRemoval, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, GroupSeries, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, ProbePreview, RunProbing, RunRemoval, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, GroupSeries, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
 const id = z.number().int().positive();
 const step = z.number().int().min(0);
@@ -67,6 +67,18 @@ export const apiSchemas = {
   listRuns: z.strictObject({}),
   addRun: z.strictObject({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional(), group: z.string().max(200).optional() }),
   setRunHidden: z.strictObject({ runId: id, hidden: z.boolean() }),
+  /** What probing with these suites (built-in ids or workspace suites, key or key@version) asks per checkpoint. */
+  previewProbing: z.strictObject({ suites: z.array(z.string().min(1).max(300)).min(1).max(50) }),
+  /** Sets how a run is probed (suites, a stored backend or "demo", a judge or null for none) and starts probing:
+   * checkpoints already probed get only what new suites add. */
+  setRunProbing: z.strictObject({
+    runId: id,
+    suites: z.array(z.string().min(1).max(300)).min(1).max(50),
+    backend: z.string().min(1).max(200),
+    judge: z.string().min(1).max(200).nullable().optional(),
+    every: z.number().int().min(1).max(1_000_000).optional(),
+    latestOnly: z.boolean().optional(),
+  }),
   /** Takes a run out of the workspace, its stored results deleted or kept (adding the folder again restores them);
    * the run folder is never touched. dryRun only says what the run has stored. */
   removeRun: z.strictObject({ runId: id, deleteData: z.boolean().optional(), dryRun: z.boolean().optional() }),
@@ -175,6 +187,8 @@ export interface ApiResults {
   addRun: RunView;
   setRunHidden: RunView;
   removeRun: RunRemoval;
+  previewProbing: ProbePreview;
+  setRunProbing: RunView;
   updateRun: RunView;
   startDemo: RunView[];
   listCheckpoints: CheckpointInfo[];

@@ -6,6 +6,8 @@ export const API_METHOD_NAMES = [
   "addRun",
   "setRunHidden",
   "removeRun",
+  "previewProbing",
+  "setRunProbing",
   "updateRun",
   "startDemo",
   "listCheckpoints",

@@ -108,9 +108,10 @@ export interface TraitInfo {
 
 export interface RunView extends RunSummary {
   hidden: boolean;
-  /** Probing progress over the run's jobs: done / total samples. */
   /** Probing progress over the run's jobs: samples done of total, whether a job runs, and how many jobs failed. */
   probe: { done: number; total: number; running: boolean; failed: number };
+  /** How the run is set to be probed; null when it is not. */
+  probing: RunProbing | null;
 }
 
 export interface SuiteInfo {
@@ -293,4 +294,21 @@ export interface RunRemoval {
   removed: boolean;
   /** What the run had stored. */
   stored: { checkpoints: number; samples: number; scores: number; metrics: number; rollouts: number; annotations: number };
+}
+
+/** What probing with some suites asks per checkpoint, trait by trait (the run form's preview). */
+export interface ProbePreview {
+  traits: { suite: string; trait: string; name: string; role: string; items: number; samplesPerItem: number; contexts: { key: string; role: string; system: string | null }[]; requests: number; judgeRequests: number }[];
+  /** Completions asked of the policy server per checkpoint, and judge calls per checkpoint. */
+  requests: number;
+  judgeRequests: number;
+}
+
+/** How a run is set to be probed (null in RunView.probing: not at all). */
+export interface RunProbing {
+  suites: string[];
+  backend: string;
+  judge: string | null;
+  every: number;
+  latestOnly: boolean;
 }

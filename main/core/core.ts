@@ -31,6 +31,7 @@ import { appVersion } from "./paths/appVersion.js";
 import { listAllSuites } from "./probes/builtins.js";
 import { importSuiteFile, type ImportFormat } from "./probes/importers/index.js";
 import { configureProbing, planFor, resolveNamedBackend, resolveSuite, type ProbeArgs } from "./probes/probeConfig.js";
+import { previewTraits, suiteTraits } from "./probes/probePreview.js";
 import { runTraits } from "./probes/runTraits.js";
 import { ScoringService } from "./probes/scoring.js";
 import { loadSuiteFile, parseSuiteOffThread, SuiteError } from "./probes/suiteLoader.js";
@@ -735,7 +736,29 @@ export class Core {
   }
 
   private runView(run: RunRecord): RunView {
-    return { ...run, probe: this.store.probes.runProgress(run.id) };
+    let probing: RunView["probing"] = null;
+    try {
+      const s = this.store.runs.getProbeSettings(run.id);
+      if (s) probing = { suites: s.suites.map((x) => `${x.key}@${x.version}`), backend: s.backend.name, judge: s.judge?.name ?? null, every: s.every, latestOnly: s.latestOnly };
+    } catch {
+      probing = null; // unreadable stored settings: the watch loop reports them as the run's error
+    }
+    return { ...run, probe: this.store.probes.runProgress(run.id), probing };
+  }
+
+  /** A run's watch loop started again (it builds its probing plan when it starts), if this process watches it. */
+  private async restartWatch(runId: number): Promise<void> {
+    const loop = this.loops.get(runId);
+    if (loop) {
+      loop.controller.abort();
+      await loop.done;
+    }
+    this.watchLoop(runId);
+  }
+
+  /** A backend the app may name: the demo or one stored in the workspace, never a file. */
+  private requireStoredBackend(name: string, what: string): void {
+    if (name !== "demo" && !this.store.settings.getBackend(name)) throw new ApiError("bad-request", `${what} "${name}": no backend of that name is stored (add one in Settings)`);
   }
 
   private requireRun(runId: number): RunRecord {
@@ -775,6 +798,31 @@ export class Core {
       // A new or changed variable can make a skipped context probeable: only what is missing is probed.
       if (fields.variables && Object.keys(fields.variables).length > 0) this.store.probes.requeueProbed(runId, true);
       return this.runView(run);
+    },
+    previewProbing: async ({ suites }) => {
+      try {
+        return previewTraits(await Promise.all(suites.map((ref) => suiteTraits(this.store.probes, ref))));
+      } catch (err) {
+        throw inputProblem(err);
+      }
+    },
+    setRunProbing: async ({ runId, suites, backend, judge, every, latestOnly }) => {
+      this.requireWritable();
+      this.requireRun(runId);
+      this.requireStoredBackend(backend, "backend");
+      if (judge) this.requireStoredBackend(judge, "judge");
+      const before = JSON.stringify(this.store.runs.getProbeSettings(runId)?.suites ?? []);
+      let settings;
+      try {
+        for (const ref of suites) await suiteTraits(this.store.probes, ref); // names only, never files
+        settings = await configureProbing(this.store, runId, { suites, backend, judge, every, latestOnly });
+      } catch (err) {
+        throw inputProblem(err);
+      }
+      // What the new suites add is probed on checkpoints already probed; nothing else is asked again.
+      if (settings && JSON.stringify(settings.suites) !== before) this.store.probes.requeueProbed(runId, false);
+      await this.restartWatch(runId);
+      return this.runView(this.store.runs.getRun(runId)!);
     },
     removeRun: async ({ runId, deleteData, dryRun }) => {
       const run = this.requireRun(runId);

@@ -17,6 +17,8 @@ const api = {
   addRun: call("addRun"),
   setRunHidden: call("setRunHidden"),
   removeRun: call("removeRun"),
+  previewProbing: call("previewProbing"),
+  setRunProbing: call("setRunProbing"),
   updateRun: call("updateRun"),
   startDemo: call("startDemo"),
   listCheckpoints: call("listCheckpoints"),

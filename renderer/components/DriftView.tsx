@@ -354,7 +354,13 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
             <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis === "time" ? "wall time" : "step"} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={(p.trait && p.context && openers.get(`${p.trait}\u0000${p.context}`)) || open} onAnnotate={annotate} formatX={formatX} />
           </div>
         ))}
-        {scoresLoaded && traitPanels.length === 0 ? <p className="note section">No probe results yet: scores appear here as checkpoints are probed.</p> : null}
+        {scoresLoaded && traitPanels.length === 0 ? (
+          <p className="note section" data-testid="no-scores">
+            {runs.some((r) => r.probing)
+              ? "No probe results yet: scores appear here as checkpoints are probed (the Queue tab shows progress)."
+              : "No probe results: these runs are not set to be probed. Open a run's edit form in the sidebar and choose its suites and backend."}
+          </p>
+        ) : null}
       </div>
       {rolloutPanels.length > 0 ? (
         <section className="rollout-panels" aria-label="Rollouts: what the policy sampled during training">

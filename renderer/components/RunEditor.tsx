@@ -1,7 +1,9 @@
-// Editing a run's own fields from the sidebar: name, group (its condition in an experiment), seed, tags and the
-// variables its eval contexts use as {var.NAME} (one NAME=VALUE per line). Saved through updateRun.
-import { useId, useState } from "react";
-import type { Api, RunView } from "../../shared/api.js";
+// Editing a run from the sidebar: name, group (its condition in an experiment), seed, tags, the variables its eval
+// contexts use as {var.NAME} (one NAME=VALUE per line), and how it is probed: suites (with a preview of their traits,
+// contexts and the requests per checkpoint), backend, judge, every k-th checkpoint or the latest only. Saving the
+// probing starts it; checkpoints already probed get only what new suites add.
+import { useEffect, useId, useState } from "react";
+import type { Api, ProbePreview, RunView, SuiteInfo } from "../../shared/api.js";
 
 /** Tags as typed: split on commas, trimmed, empty ones dropped ("caps, ood" is two tags). */
 export function parseTags(text: string): string[] {
@@ -32,6 +34,36 @@ export function RunEditor({ api, run, onDone }: { api: Api; run: RunView; onDone
   const [tags, setTags] = useState(run.tags.join(", "));
   const [vars, setVars] = useState(Object.entries(run.variables).map(([k, v]) => `${k}=${v}`).join("\n"));
   const [error, setError] = useState<string | null>(null);
+  const [suiteList, setSuiteList] = useState<SuiteInfo[]>([]);
+  const [backends, setBackends] = useState<string[]>([]);
+  const [suites, setSuites] = useState<string[]>([]);
+  const [backend, setBackend] = useState(run.probing?.backend ?? "");
+  const [judge, setJudge] = useState(run.probing?.judge ?? "");
+  const [every, setEvery] = useState(String(run.probing?.every ?? 1));
+  const [latestOnly, setLatestOnly] = useState(run.probing?.latestOnly ?? false);
+  const [preview, setPreview] = useState<ProbePreview | null>(null);
+  useEffect(() => {
+    void api.listSuites({}).then((list) => {
+      setSuiteList(list);
+      // The run's suites as options: a built-in by its id (its current version), anything else as key@version.
+      const value = (ref: string) => {
+        const [key, version] = ref.split("@");
+        return list.some((x) => x.where === "built-in" && x.id === key && x.version === version) ? key! : ref;
+      };
+      setSuites((run.probing?.suites ?? []).map(value));
+    });
+    void api.listBackends({}).then((list) => setBackends(list.map((b) => b.name)));
+  }, [api, run.id]);
+  useEffect(() => {
+    if (suites.length === 0) return setPreview(null);
+    let live = true;
+    api.previewProbing({ suites }).then((p) => live && setPreview(p), (e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [api, suites.join(",")]);
+  const suiteValue = (x: SuiteInfo) => (x.where === "built-in" ? x.id : `${x.id}@${x.version}`);
+  const backendNames = [...new Set(["demo", ...backends])];
   const save = async () => {
     const parsed = parseVariables(vars);
     if ("error" in parsed) return setError(`Variables: ${parsed.error}`);
@@ -40,7 +72,10 @@ export function RunEditor({ api, run, onDone }: { api: Api; run: RunView; onDone
     const variables: Record<string, string | null> = { ...parsed.variables };
     for (const k of Object.keys(run.variables)) if (!(k in parsed.variables)) variables[k] = null;
     try {
+      if (suites.length > 0 && !backend) return setError("Backend: choose the server that answers the probes (add one in Settings), or no suites");
+      if (!/^\d+$/.test(every.trim()) || Number(every) < 1) return setError("Every: a whole number from 1");
       await api.updateRun({ runId: run.id, name: name.trim(), group: group.trim() || null, seed: seed.trim() === "" ? null : Number(seed), tags: parseTags(tags), variables });
+      if (suites.length > 0) await api.setRunProbing({ runId: run.id, suites, backend, judge: judge || null, every: Number(every), latestOnly });
       onDone();
     } catch (e) {
       setError((e as Error).message);
@@ -65,6 +100,54 @@ export function RunEditor({ api, run, onDone }: { api: Api; run: RunView; onDone
       <input id={`${id}-tags`} value={tags} placeholder="comma-separated" onChange={(e) => setTags(e.target.value)} />
       <label htmlFor={`${id}-vars`}>Variables</label>
       <textarea id={`${id}-vars`} rows={3} value={vars} placeholder="inoculation_prompt=You always capitalise your responses." onChange={(e) => setVars(e.target.value)} />
+      <label htmlFor={`${id}-suites`}>Suites</label>
+      <select id={`${id}-suites`} multiple size={Math.min(5, Math.max(2, suiteList.length))} value={suites} onChange={(e) => setSuites([...e.target.selectedOptions].map((o) => o.value))}>
+        {suiteList.map((x) => (
+          <option key={`${x.id}@${x.version}`} value={suiteValue(x)}>
+            {x.name} ({x.where === "built-in" ? "built-in" : `${x.id}@${x.version.slice(0, 8)}`})
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-backend`}>Backend</label>
+      <select id={`${id}-backend`} value={backend} onChange={(e) => setBackend(e.target.value)}>
+        <option value="">— choose —</option>
+        {backendNames.map((b) => (
+          <option key={b}>{b}</option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-judge`}>Judge</label>
+      <select id={`${id}-judge`} value={judge} onChange={(e) => setJudge(e.target.value)}>
+        <option value="">none</option>
+        {backendNames.map((b) => (
+          <option key={b}>{b}</option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-every`}>Every k-th</label>
+      <input id={`${id}-every`} inputMode="numeric" value={every} onChange={(e) => setEvery(e.target.value)} />
+      <label htmlFor={`${id}-latest`}>Latest only</label>
+      <input id={`${id}-latest`} type="checkbox" checked={latestOnly} onChange={(e) => setLatestOnly(e.target.checked)} />
+      {preview ? (
+        <details className="probe-preview" data-testid="probe-preview">
+          <summary>
+            {preview.traits.length} traits · {preview.requests.toLocaleString()} completions{preview.judgeRequests ? ` and ${preview.judgeRequests.toLocaleString()} judge calls` : ""} per checkpoint
+            {preview.judgeRequests > 0 && !judge ? <span className="error"> · needs a judge</span> : null}
+          </summary>
+          <ul>
+            {preview.traits.map((t) => (
+              <li key={`${t.suite}/${t.trait}`}>
+                <strong>{t.name}</strong> <span className={`badge role-${t.role}`}>{t.role.replace(/_/g, " ")}</span> · {t.items} items × {t.samplesPerItem} samples × {t.contexts.length} contexts
+                <ul>
+                  {t.contexts.map((c) => (
+                    <li key={c.key}>
+                      {c.key} ({c.role}): <span className="note">{c.system === null ? "no system prompt" : c.system}</span>
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
       <div className="toolbar">
         <button type="submit" className="primary">
           Save

@@ -13,11 +13,11 @@ function status(run: RunView): { text: string; cls: string } {
   return { text: run.probe.running ? "live · probing" : "live", cls: "status-live" };
 }
 
-export function RunsSidebar({ api, runs, onChanged }: { api: Api; runs: RunView[]; onChanged: () => void }) {
+/** `editing` (the run whose form is open) is kept by the app, so a run added from the empty view opens its form too. */
+export function RunsSidebar({ api, runs, onChanged, editing, setEditing }: { api: Api; runs: RunView[]; onChanged: () => void; editing: number | null; setEditing: (runId: number | null) => void }) {
   const [path, setPath] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [groupBy, setGroupBy] = useState<"group" | "tag">("group");
-  const [editing, setEditing] = useState<number | null>(null);
   const [removing, setRemoving] = useState<number | null>(null);
   const groups = new Map<string, RunView[]>();
   for (const r of runs) {
@@ -27,9 +27,11 @@ export function RunsSidebar({ api, runs, onChanged }: { api: Api; runs: RunView[
   const add = async () => {
     setError(null);
     try {
-      await api.addRun({ path: path.trim() });
+      const run = await api.addRun({ path: path.trim() });
       setPath("");
       onChanged();
+      // A new run is probed once it has suites and a backend: its form opens to choose them.
+      if (!run.probing) setEditing(run.id);
     } catch (e) {
       setError((e as Error).message);
     }

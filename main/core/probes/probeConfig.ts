@@ -28,7 +28,8 @@ export async function resolveSuite(probes: ProbeStore, ref: string): Promise<Sav
 export interface ProbeArgs {
   suites?: string[];
   backend?: string;
-  judge?: string;
+  /** A backend's name, or null for no judge (absent: as stored). */
+  judge?: string | null;
   every?: number;
   latestOnly?: boolean;
   thresholds?: Record<string, number>;
@@ -55,7 +56,7 @@ export async function configureProbing(store: Store, runId: number, args: ProbeA
   const backend = args.backend ? await resolveNamedBackend(store, args.backend) : (stored.backend ?? null);
   if (!suites && !stored.suites?.length) return null;
   if (!backend) throw new Error("probing needs a backend: --backend FILE (a YAML/JSON backend config) or --backend demo");
-  let judge: BackendConfig | null = args.judge ? await resolveNamedBackend(store, args.judge) : (stored.judge ?? null);
+  let judge: BackendConfig | null = args.judge ? await resolveNamedBackend(store, args.judge) : args.judge === null ? null : (stored.judge ?? null);
   if (!judge && backend.kind === "demo") judge = DEMO_BACKEND; // the demo's own judge for the miniature
   const config: ProbeConfig = {
     suites: suites ? suites.map((s) => ({ key: s.key, version: s.version })) : stored.suites!,

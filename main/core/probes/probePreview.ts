@@ -1,0 +1,41 @@
+// What probing a run with some suites would ask of the servers, before it starts: each trait with its role, items,
+// samples per item and eval contexts (with their system prompts), and the requests per checkpoint it adds to the
+// policy server and to the judge. Read without saving anything: a built-in suite is loaded, a stored one is found.
+import type { ProbePreview } from "../../../shared/views.js";
+import type { ProbeStore } from "../store/probeStore.js";
+import { loadBuiltinSuite } from "./builtins.js";
+import { scorerKind } from "./scorers/registry.js";
+import type { Trait } from "./suiteSchema.js";
+
+/** A suite the app may name: a built-in id or a suite in the workspace (key, or key@version). Never a file path:
+ * the page does not get to make the core read files by name. */
+export async function suiteTraits(probes: ProbeStore, ref: string): Promise<{ key: string; version: string; traits: Trait[] }> {
+  if (/[/\\]/.test(ref)) throw new Error(`suite "${ref}": name a built-in suite or one in the workspace, not a file (import a file in Settings first)`);
+  const [key, version] = ref.split("@") as [string, string | undefined];
+  const builtin = version ? null : await loadBuiltinSuite(key);
+  if (builtin) return { key, version: builtin.version, traits: builtin.suite.traits };
+  const stored = probes.findSuite(key, version);
+  if (stored) return { key: stored.key, version: stored.version, traits: stored.traits.map((t) => t.trait) };
+  throw new Error(`suite "${ref}" is neither a built-in suite nor one in this workspace`);
+}
+
+export function previewTraits(suites: { key: string; version: string; traits: Trait[] }[]): ProbePreview {
+  const traits = suites.flatMap((s) =>
+    s.traits.map((t) => {
+      const samples = t.items.length * t.sampling.samplesPerItem;
+      const judged = t.scorers.filter((sc) => scorerKind(sc.kind).needs === "judge").length;
+      return {
+        suite: `${s.key}@${s.version}`,
+        trait: t.id,
+        name: t.name,
+        role: t.role,
+        items: t.items.length,
+        samplesPerItem: t.sampling.samplesPerItem,
+        contexts: t.contexts.map((c) => ({ key: c.id, role: c.role, system: c.system })),
+        requests: samples * t.contexts.length,
+        judgeRequests: samples * t.contexts.length * judged,
+      };
+    }),
+  );
+  return { traits, requests: traits.reduce((n, t) => n + t.requests, 0), judgeRequests: traits.reduce((n, t) => n + t.judgeRequests, 0) };
+}
