@@ -67,8 +67,9 @@ export const apiSchemas = {
   listRuns: z.strictObject({}),
   addRun: z.strictObject({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional(), group: z.string().max(200).optional() }),
   setRunHidden: z.strictObject({ runId: id, hidden: z.boolean() }),
-  /** What probing with these suites (built-in ids or workspace suites, key or key@version) asks per checkpoint. */
-  previewProbing: z.strictObject({ suites: z.array(z.string().min(1).max(300)).min(1).max(50) }),
+  /** What probing with these suites (built-in ids or workspace suites, key or key@version) asks per checkpoint; with
+   * a run, each context's system prompt as that run is probed with it (its variables filled in). */
+  previewProbing: z.strictObject({ suites: z.array(z.string().min(1).max(300)).min(1).max(50), runId: id.optional() }),
   /** Sets how a run is probed (suites, a stored backend or "demo", a judge or null for none) and starts probing:
    * checkpoints already probed get only what new suites add. */
   setRunProbing: z.strictObject({

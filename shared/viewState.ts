@@ -19,7 +19,12 @@ export interface DriftState {
   zoom: [number, number] | null;
   rollouts: boolean;
   rolloutMeasure: string;
+  /** The trait panels' y range: fitted to the data, or a fixed share or 0-100 scale (panels then compare directly). */
+  yRange: YRange;
 }
+
+export const Y_RANGES = ["auto", "0-1", "0-100"] as const;
+export type YRange = (typeof Y_RANGES)[number];
 
 export interface CheckpointFocus {
   runId: number;
@@ -34,7 +39,7 @@ export interface ViewState {
   checkpoint: CheckpointFocus | null;
 }
 
-export const DEFAULT_DRIFT: DriftState = { layout: "multiples", context: null, xAxis: "step", smoothing: 0, bands: true, metrics: ["reward", "kl"], zoom: null, rollouts: true, rolloutMeasure: "mean" };
+export const DEFAULT_DRIFT: DriftState = { layout: "multiples", context: null, xAxis: "step", smoothing: 0, bands: true, metrics: ["reward", "kl"], zoom: null, rollouts: true, rolloutMeasure: "mean", yRange: "auto" };
 
 const num = (v: string | null): number | null => (v === null || v.trim() === "" || !Number.isFinite(Number(v)) ? null : Number(v));
 
@@ -69,6 +74,7 @@ export function parseViewState(fragment: string): ViewState {
       zoom: zoom ?? d.zoom,
       rollouts: p.get("rollouts") === "0" ? false : d.rollouts,
       rolloutMeasure: p.get("measure") || d.rolloutMeasure,
+      yRange: (Y_RANGES as readonly string[]).includes(p.get("y") ?? "") ? (p.get("y") as YRange) : d.yRange,
     },
   };
 }
@@ -87,6 +93,7 @@ export function formatViewState(v: ViewState): string {
   if (d.zoom) p.set("zoom", d.zoom.map((z) => String(Number(z.toPrecision(8)))).join("~"));
   if (!d.rollouts) p.set("rollouts", "0");
   if (d.rolloutMeasure !== DEFAULT_DRIFT.rolloutMeasure) p.set("measure", d.rolloutMeasure);
+  if (d.yRange !== DEFAULT_DRIFT.yRange) p.set("y", d.yRange);
   if (v.checkpoint) {
     p.set("run", String(v.checkpoint.runId));
     p.set("step", String(v.checkpoint.step));

@@ -298,7 +298,7 @@ export interface RunRemoval {
 
 /** What probing with some suites asks per checkpoint, trait by trait (the run form's preview). */
 export interface ProbePreview {
-  traits: { suite: string; trait: string; name: string; role: string; items: number; samplesPerItem: number; contexts: { key: string; role: string; system: string | null }[]; requests: number; judgeRequests: number }[];
+  traits: { suite: string; trait: string; name: string; role: string; items: number; samplesPerItem: number; contexts: { key: string; role: string; system: string | null; missing?: string[] }[]; requests: number; judgeRequests: number }[];
   /** Completions asked of the policy server per checkpoint, and judge calls per checkpoint. */
   requests: number;
   judgeRequests: number;

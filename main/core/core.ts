@@ -799,9 +799,10 @@ export class Core {
       if (fields.variables && Object.keys(fields.variables).length > 0) this.store.probes.requeueProbed(runId, true);
       return this.runView(run);
     },
-    previewProbing: async ({ suites }) => {
+    previewProbing: async ({ suites, runId }) => {
+      const variables = runId === undefined ? undefined : this.requireRun(runId).variables;
       try {
-        return previewTraits(await Promise.all(suites.map((ref) => suiteTraits(this.store.probes, ref))));
+        return previewTraits(await Promise.all(suites.map((ref) => suiteTraits(this.store.probes, ref))), variables);
       } catch (err) {
         throw inputProblem(err);
       }

@@ -2,7 +2,7 @@
 // a side-by-side comparison with another checkpoint on the same items, and its annotations.
 import { useEffect, useState } from "react";
 import type { Annotation } from "../../shared/api.js";
-import type { Api, RunView, SampleView } from "../../shared/api.js";
+import type { Api, ProbePreview, RunView, SampleView } from "../../shared/api.js";
 import { useLive } from "../useApi.js";
 
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Number(v.toPrecision(3)).toString());
@@ -17,6 +17,18 @@ function judgeDetail(detail: Record<string, unknown>): string {
       return `${name}=${fmt(s.value)}${s.nullReason ? ` [${s.nullReason}]` : ""}${top}${sampled}`;
     })
     .join("; ");
+}
+
+/** The system prompt the samples of one trait and context were asked under, as the run is probed. */
+function SystemPrompt({ preview, trait, context }: { preview: ProbePreview | null; trait: string; context: string }) {
+  const c = preview?.traits.find((t) => t.trait === trait)?.contexts.find((x) => x.key === context);
+  if (!c) return null;
+  return (
+    <div className="system-prompt" data-testid="system-prompt">
+      <strong>System prompt</strong> of context {context} ({c.role}):{" "}
+      {c.missing ? <span className="note">not probed: the run has no variable {c.missing.join(", ")}</span> : c.system === null ? <span className="note">none</span> : <q>{c.system}</q>}
+    </div>
+  );
 }
 
 /** Samples shown per page (the rest are a page away, never silently cut). */
@@ -50,6 +62,9 @@ export function CheckpointView({ api, run, runs, step, onStep, initialTrait, ini
     [run.id, step, (keys.data ?? []).join(",")],
   );
   const annotations = useLive(api, () => api.listAnnotations({ runIds: [run.id] }), (e) => e.type === "annotation-changed" && e.runId === run.id, [run.id]);
+  // The eval contexts' system prompts as this run is probed with them (its variables filled in).
+  const suites = run.probing?.suites ?? [];
+  const preview = useLive(api, async () => (suites.length ? api.previewProbing({ suites, runId: run.id }) : null), (e) => e.type === "run-changed" && e.runId === run.id, [run.id, suites.join(",")]);
   const steps = (checkpoints.data ?? []).map((c) => c.step);
   const [editing, setEditing] = useState<Annotation | null>(null);
   // A step that is no checkpoint of the run (a click on a training-metric panel, an old link) opens the nearest one.
@@ -208,6 +223,7 @@ export function CheckpointView({ api, run, runs, step, onStep, initialTrait, ini
           </span>
         ) : null}
       </div>
+      {trait && context ? <SystemPrompt preview={preview.data ?? null} trait={trait} context={context} /> : null}
       <table aria-label="Samples">
         <thead>
           <tr>

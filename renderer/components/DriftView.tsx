@@ -26,7 +26,9 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   const idKey = ids.join(",");
   const runSet = useMemo(() => new Set(ids), [idKey]); // keyed by the ids joined, so a new array with the same runs reuses it
   // The view's choices live in the URL (App keeps them): these read them and write them back.
-  const { layout, xAxis, smoothing, bands, zoom } = state;
+  const { layout, xAxis, smoothing, bands, zoom, yRange } = state;
+  // Kept by value: a new array each render would redraw every (memoised) panel.
+  const yDomain = useMemo<[number, number] | undefined>(() => (yRange === "0-1" ? [0, 1] : yRange === "0-100" ? [0, 100] : undefined), [yRange]);
   // A measure the URL names that this version does not know falls back to the mean.
   const rolloutMeasure: RolloutMeasure = state.rolloutMeasure in ROLLOUT_MEASURES ? (state.rolloutMeasure as RolloutMeasure) : "mean";
   const context = state.context ?? "none";
@@ -263,6 +265,14 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
           <span className="note">{smoothing.toFixed(2)}</span>
         </label>
         <label>
+          y range
+          <select aria-label="y range" value={yRange} onChange={(e) => onState({ yRange: e.target.value as DriftState["yRange"] })}>
+            <option value="auto">fitted to the data</option>
+            <option value="0-1">0 to 1 (shares)</option>
+            <option value="0-100">0 to 100 (judge scores)</option>
+          </select>
+        </label>
+        <label>
           <input type="checkbox" aria-label="CI bands" checked={bands} onChange={(e) => setBands(e.target.checked)} /> CI bands
         </label>
         <label>
@@ -351,7 +361,7 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
                 </button>
               ) : null}
             </div>
-            <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis === "time" ? "wall time" : "step"} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={(p.trait && p.context && openers.get(`${p.trait}\u0000${p.context}`)) || open} onAnnotate={annotate} formatX={formatX} />
+            <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} yDomain={yDomain} showBands={bands} xLabel={xAxis === "time" ? "wall time" : "step"} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={(p.trait && p.context && openers.get(`${p.trait}\u0000${p.context}`)) || open} onAnnotate={annotate} formatX={formatX} />
           </div>
         ))}
         {scoresLoaded && traitPanels.length === 0 ? (

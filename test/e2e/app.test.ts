@@ -150,6 +150,8 @@ describe("the app in a browser", { skip }, () => {
     await page.locator(".sample-row").first().waitFor({ timeout: 15_000 });
     assert.ok((await page.locator(".sample-row").count()) > 10);
     assert.match((await page.locator('[data-view="checkpoint"] h3').textContent()) ?? "", /step \d+/);
+    // The system prompt those samples were asked under (context "none" has none).
+    await page.getByTestId("system-prompt").getByText(/context none \(neutral\)/).waitFor();
     await page.getByLabel("Filter samples").fill("habit");
     const filtered = await page.locator(".sample-row").count();
     assert.ok(filtered > 0 && filtered < 60, `${filtered} rows after filtering`);
@@ -317,6 +319,12 @@ describe("the app in a browser", { skip }, () => {
     }
     assert.equal(opened % 10, 0, `opened step ${opened}, which is no checkpoint`);
     await page.getByRole("button", { name: "Drift" }).click();
+    // A fixed y range makes the trait panels comparable: 0 to 1 for shares.
+    await page.getByLabel("y range").selectOption("0-1");
+    for (let i = 0; i < 40 && (await panel.locator(".axis-y text").last().textContent()) !== "1"; i++) await page.waitForTimeout(100);
+    assert.equal(await panel.locator(".axis-y text").last().textContent(), "1");
+    assert.equal(await panel.locator(".axis-y text").first().textContent(), "0");
+    await page.getByLabel("y range").selectOption("auto");
     // Wall time: ticks read as times of day or dates, never as "1.8e+9".
     await page.getByLabel("x axis").selectOption("time");
     await panel.locator("canvas.series-layer[data-series-count]").waitFor();

@@ -4,6 +4,7 @@
 import type { ProbePreview } from "../../../shared/views.js";
 import type { ProbeStore } from "../store/probeStore.js";
 import { loadBuiltinSuite } from "./builtins.js";
+import { resolveContext } from "./runVariables.js";
 import { scorerKind } from "./scorers/registry.js";
 import type { Trait } from "./suiteSchema.js";
 
@@ -19,7 +20,9 @@ export async function suiteTraits(probes: ProbeStore, ref: string): Promise<{ ke
   throw new Error(`suite "${ref}" is neither a built-in suite nor one in this workspace`);
 }
 
-export function previewTraits(suites: { key: string; version: string; traits: Trait[] }[]): ProbePreview {
+/** With a run's variables, each context's system prompt is the text that run is probed with ({var.NAME} filled in),
+ * and a context the run cannot use says which variables it lacks. */
+export function previewTraits(suites: { key: string; version: string; traits: Trait[] }[], variables?: Record<string, string>): ProbePreview {
   const traits = suites.flatMap((s) =>
     s.traits.map((t) => {
       const samples = t.items.length * t.sampling.samplesPerItem;
@@ -31,7 +34,11 @@ export function previewTraits(suites: { key: string; version: string; traits: Tr
         role: t.role,
         items: t.items.length,
         samplesPerItem: t.sampling.samplesPerItem,
-        contexts: t.contexts.map((c) => ({ key: c.id, role: c.role, system: c.system })),
+        contexts: t.contexts.map((c) => {
+          if (!variables) return { key: c.id, role: c.role, system: c.system };
+          const r = resolveContext(c, variables);
+          return r.context ? { key: c.id, role: c.role, system: r.context.system } : { key: c.id, role: c.role, system: c.system, missing: r.missing };
+        }),
         requests: samples * t.contexts.length,
         judgeRequests: samples * t.contexts.length * judged,
       };
