@@ -3,6 +3,8 @@
 // and the browser's back and forward, and can be sent as a link. The fragment is used (not the query) because the
 // query carries serve mode's token and a fragment never reaches the server. Only what differs from the defaults is
 // written; anything unreadable falls back to its default rather than failing the page.
+import type { XAxis } from "./chart/timeAxis.js";
+
 export const TABS = ["drift", "rollouts", "experiment", "checkpoint", "queue", "alerts", "settings"] as const;
 export type Tab = (typeof TABS)[number];
 export const LAYOUTS = ["multiples", "overlay", "contexts"] as const;
@@ -12,7 +14,7 @@ export interface DriftState {
   layout: Layout;
   /** The eval context shown (null: the first the traits have). */
   context: string | null;
-  xAxis: "step" | "time";
+  xAxis: XAxis;
   smoothing: number;
   bands: boolean;
   metrics: string[];
@@ -67,7 +69,7 @@ export function parseViewState(fragment: string): ViewState {
     drift: {
       layout: (LAYOUTS as readonly string[]).includes(layout ?? "") ? (layout as Layout) : d.layout,
       context: p.get("ctx") || d.context,
-      xAxis: p.get("x") === "time" ? "time" : d.xAxis,
+      xAxis: p.get("x") === "time" || p.get("x") === "elapsed" ? (p.get("x") as XAxis) : d.xAxis,
       smoothing: smoothing !== null && smoothing >= 0 && smoothing < 1 ? smoothing : d.smoothing,
       bands: p.get("bands") === "0" ? false : d.bands,
       metrics: p.has("metrics") ? p.get("metrics")!.split(",").filter(Boolean) : d.metrics,

@@ -14,6 +14,7 @@ import { GROUP_COLOUR } from "../../shared/chart/groupMeans.js";
 import { emptyIndex, indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
 import { ROLLOUT_MEASURES, rolloutSeries, type RolloutMeasure } from "./rolloutSeries.js";
 import type { DriftState, Layout } from "../../shared/viewState.js";
+import { axisX, clockStart, runClock, stepAtX, timeOfStep, type RunClock } from "../../shared/chart/timeAxis.js";
 
 const ROLE_NAMES: Record<string, string> = { wanted: "wanted", unwanted_in_distribution: "unwanted, in-distribution", unwanted_out_of_distribution: "unwanted, out-of-distribution" };
 const roleRank = (role: string) => {
@@ -75,7 +76,7 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
       key: scoreKey,
       ctxKey,
       index: ids.length
-        ? indexScores(await api.getDriftSeries({ runIds: ids, contexts: ctxKey === "*" ? undefined : [ctxKey], times: xAxis === "time", columns, ...(fetchRange ? { range: fetchRange } : {}), ...(smoothing > 0 ? { smoothing } : {}) }))
+        ? indexScores(await api.getDriftSeries({ runIds: ids, contexts: ctxKey === "*" ? undefined : [ctxKey], times: xAxis !== "step", columns, ...(fetchRange ? { range: fetchRange } : {}), ...(smoothing > 0 ? { smoothing } : {}) }))
         : emptyIndex(),
     }),
     (e) => (e.type === "scores-updated" || e.type === "checkpoint-changed") && runSet.has(e.runId),
@@ -103,6 +104,15 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   // hidden); an empty first answer is not.
   const scoresLoaded = scores.data !== undefined && (scores.data.key === scoreKey || (scores.data.index.size > 0 && scores.data.ctxKey === ctxKey));
   const scoreMap = useMemo(() => scores.data?.index ?? emptyIndex(), [scores.data]);
+  // Each run's checkpoint clock (steps and completion times) on a time axis, from any one of its series.
+  const clocks = useMemo(() => {
+    const m = new Map<number, RunClock>();
+    if (xAxis === "step") return m;
+    for (const s of scoreMap.runs.values()) if (!m.has(s.runId) && s.completed) m.set(s.runId, runClock(s.steps, s.completed));
+    return m;
+  }, [scoreMap, xAxis]);
+  // The checkpoint a point on the x axis stands for (on a time axis, the one nearest in time).
+  const stepOf = useCallback((runId: number, x: number) => (xAxis === "step" ? x : stepAtX(clocks.get(runId) ?? { steps: [], times: [] }, xAxis, x)), [xAxis, clocks]);
   // Bands are a bootstrap per step over every item's samples: they are asked for once the series are drawn, and
   // only at the steps the group means show (cut to the panels' pixels), so the first chart never waits for them.
   const bandSteps = useMemo(() => {
@@ -118,8 +128,17 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
     [idKey, xAxis, grouped, layout, ctx, bandSteps.join(",")],
   );
   const panelAnnotations: PanelAnnotation[] = useMemo(
-    () => (xAxis === "step" ? (annotations.data ?? []).map((a) => ({ id: a.id, x: a.step, to: a.to, text: a.text, colour: a.color ?? runColour(runs.find((r) => r.id === a.runId) ?? { id: a.runId, color: null }) })) : []),
-    [xAxis, annotations.data, runs],
+    () =>
+      (annotations.data ?? []).flatMap((a) => {
+        const colour = a.color ?? runColour(runs.find((r) => r.id === a.runId) ?? { id: a.runId, color: null });
+        if (xAxis === "step") return [{ id: a.id, x: a.step, to: a.to, text: a.text, colour }];
+        // On a time axis an annotation sits at its step's time on its run's clock.
+        const clock = clocks.get(a.runId);
+        if (!clock) return [];
+        const at = (step: number) => axisX(xAxis, timeOfStep(clock, step), clockStart(clock));
+        return [{ id: a.id, x: at(a.step), to: a.to === null ? null : at(a.to), text: a.text, colour }];
+      }),
+    [xAxis, annotations.data, runs, clocks],
   );
 
   // Series are built when their data changes, not on every pan or hover: long series are decimated from a cached
@@ -129,14 +148,22 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
       keys.map((k) => [
         k,
         runs.map((r) => {
+          // On a time axis a value logged without a wall time is placed by its step on the run's checkpoint clock.
+          const clock = clocks.get(r.id);
+          const start = clock ? clockStart(clock) : NaN;
           const pts = (metrics.data?.get(r.id) ?? [])
             .filter((m) => m.key === k)
-            .map((m) => ({ x: xAxis === "step" ? m.step : m.wallTime ? Date.parse(m.wallTime) / 1000 : NaN, y: m.value }))
-            .filter((p) => Number.isFinite(p.x));
+            .map((m) => {
+              if (xAxis === "step") return { x: m.step, y: m.value };
+              const t = m.wallTime ? Date.parse(m.wallTime) / 1000 : clock ? timeOfStep(clock, m.step) : NaN;
+              return { x: axisX(xAxis, t, start), y: m.value };
+            })
+            .filter((p) => Number.isFinite(p.x))
+            .sort((a, b) => a.x - b.x);
           return { key: `run:${r.id}`, label: r.name, colour: runColour(r), points: pts, smoothed: smoothing > 0 ? debiasedEma(pts.map((p) => p.y), smoothing) : undefined };
         }),
       ]),
-    [metrics.data, keys.join(","), xAxis, smoothing, runs], // keys compared by value
+    [metrics.data, keys.join(","), xAxis, smoothing, runs, clocks], // keys compared by value
   );
   const traitPanels = useMemo(() => {
     const panels: { title: string; unit: string; series: PanelSeries[]; trait?: string; context?: string; role?: string }[] = [];
@@ -163,14 +190,16 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   // Kept by value, so data arriving without moving the extent (annotations, metrics) does not redraw every panel.
   const autoDomain = useMemo<[number, number]>(() => [lo, hi], [lo, hi]);
   const domain = zoom ?? autoDomain;
-  const formatX = xAxis === "time" ? (v: number) => new Date(v * 1000).toLocaleString() : undefined;
+  const formatX = xAxis === "time" ? (v: number) => new Date(v * 1000).toLocaleString() : xAxis === "elapsed" ? (v: number) => `${v.toFixed(2)} h since the run's first checkpoint` : undefined;
+  const xLabel = xAxis === "time" ? "wall time" : xAxis === "elapsed" ? "hours since the run's first checkpoint" : "step";
   // Stable callbacks, so panels whose data did not change skip re-rendering (InteractivePanel is memoised).
   const open = useCallback(
     (key: string, x: number) => {
       const run = runs.find((r) => `run:${r.id}` === key.split(":").slice(0, 2).join(":"));
-      if (run && xAxis === "step") onOpen(run.id, x);
+      const step = run ? stepOf(run.id, x) : null;
+      if (run && step !== null) onOpen(run.id, step);
     },
-    [runs, xAxis, onOpen],
+    [runs, stepOf, onOpen],
   );
   // A point of a trait's panel opens exactly the samples behind it: that run, step, trait and context. One stable
   // callback per panel, so panels whose data did not change still skip re-rendering.
@@ -181,17 +210,20 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
       const { trait, context } = p;
       m.set(`${trait}\u0000${context}`, (key, x) => {
         const run = runs.find((r) => `run:${r.id}` === key.split(":").slice(0, 2).join(":"));
-        if (run && xAxis === "step") onOpen(run.id, x, trait, context);
+        const step = run ? stepOf(run.id, x) : null;
+        if (run && step !== null) onOpen(run.id, step, trait, context);
       });
     }
     return m;
-  }, [traitPanels, runs, xAxis, onOpen]);
+  }, [traitPanels, runs, stepOf, onOpen]);
   const annotate = useCallback(
     (key: string, x: number, to: number | null) => {
       const run = runs.find((r) => `run:${r.id}` === key.split(":").slice(0, 2).join(":"));
-      if (run && xAxis === "step") setDraft({ runId: run.id, step: x, to });
+      const step = run ? stepOf(run.id, x) : null;
+      const stepTo = run && to !== null ? stepOf(run.id, to) : null;
+      if (run && step !== null) setDraft({ runId: run.id, step, to: stepTo !== null && stepTo !== step ? stepTo : null });
     },
-    [runs, xAxis],
+    [runs, stepOf],
   );
   // A rollout point opens the rollout browser at that run, step and trait.
   const openRollout = useCallback(
@@ -216,8 +248,9 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
     ...defaultSpec(ids),
     context: layout === "contexts" ? null : ctx,
     metrics: keys,
-    xAxis,
-    // A zoomed step range carries over; on a time axis the app zooms in epoch seconds while exports count hours
+    // Exports draw either time axis as hours from the first checkpoint.
+    xAxis: xAxis === "step" ? "step" : "time",
+    // A zoomed step range carries over; on a time axis the app zooms in its own units while exports count hours
     // from the first checkpoint, so the export starts unzoomed there.
     range: xAxis === "step" ? zoom : null,
     smoothing,
@@ -257,6 +290,7 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
           <select aria-label="x axis" value={xAxis} onChange={(e) => onState({ xAxis: e.target.value as XAxis, zoom: null })}>
             <option value="step">step</option>
             <option value="time">wall time</option>
+            <option value="elapsed">hours since run start</option>
           </select>
         </label>
         <label>
@@ -361,7 +395,7 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
                 </button>
               ) : null}
             </div>
-            <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} yDomain={yDomain} showBands={bands} xLabel={xAxis === "time" ? "wall time" : "step"} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={(p.trait && p.context && openers.get(`${p.trait}\u0000${p.context}`)) || open} onAnnotate={annotate} formatX={formatX} />
+            <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} yDomain={yDomain} showBands={bands} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={(p.trait && p.context && openers.get(`${p.trait}\u0000${p.context}`)) || open} onAnnotate={annotate} formatX={formatX} />
           </div>
         ))}
         {scoresLoaded && traitPanels.length === 0 ? (
@@ -379,14 +413,14 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
           </h3>
           <div className="panels">
             {rolloutPanels.map((p) => (
-              <InteractivePanel key={p.title} title={p.title} unit={ROLLOUT_MEASURES[rolloutMeasure]} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xAxis === "time" ? "wall time" : "step"} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={openRollout(p.trait)} onAnnotate={annotate} formatX={formatX} />
+              <InteractivePanel key={p.title} title={p.title} unit={ROLLOUT_MEASURES[rolloutMeasure]} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={openRollout(p.trait)} onAnnotate={annotate} formatX={formatX} />
             ))}
           </div>
         </section>
       ) : null}
       <div className="panels">
         {metricSeries.map(([k, series]) => (
-          <InteractivePanel key={k} title={k} width={width} height={170} series={series} annotations={panelAnnotations} xDomain={domain} showBands={false} xLabel={xAxis === "time" ? "wall time" : "step"} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} />
+          <InteractivePanel key={k} title={k} width={width} height={170} series={series} annotations={panelAnnotations} xDomain={domain} showBands={false} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} />
         ))}
       </div>
     </div>

@@ -4,8 +4,9 @@ import type { DriftSeries, GroupBand, GroupSeries, RunView, ScoreSeries } from "
 import type { PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { groupMeanPanel, panelBands } from "../../shared/chart/groupMeans.js";
 import { runColour } from "../../shared/chart/palette.js";
+import { axisX, type XAxis } from "../../shared/chart/timeAxis.js";
 
-export type XAxis = "step" | "time";
+export type { XAxis } from "../../shared/chart/timeAxis.js";
 
 /** Series by run (or group), trait and context. */
 export interface ScoreIndex {
@@ -40,14 +41,16 @@ export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, 
     const scale = s.scale ?? 1;
     const value = (v: number | null | undefined) => (v === null || v === undefined ? null : v / scale);
     const order: number[] = [];
+    let start = Infinity;
     for (let i = 0; i < s.steps.length; i++) {
       const x = xAxis === "step" ? s.steps[i]! : (s.completed?.[i] ?? NaN);
       if (Number.isFinite(x)) order.push(i);
+      if (xAxis !== "step" && x < start) start = x;
     }
-    // On a time axis, points go in completion order.
+    // On a time axis, points go in completion order (hours since the run's first checkpoint on the elapsed axis).
     if (xAxis !== "step") order.sort((a, b) => s.completed![a]! - s.completed![b]!);
     for (const i of order) {
-      pts.push({ x: xAxis === "step" ? s.steps[i]! : s.completed![i]!, y: value(s.mean[i]), lo: value(s.ciLow[i]), hi: value(s.ciHigh[i]) });
+      pts.push({ x: xAxis === "step" ? s.steps[i]! : axisX(xAxis, s.completed![i]!, start), y: value(s.mean[i]), lo: value(s.ciLow[i]), hi: value(s.ciHigh[i]) });
       smoothed?.push(value(s.smoothed![i]));
     }
     if (pts.length === 0) continue;

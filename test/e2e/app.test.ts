@@ -330,6 +330,18 @@ describe("the app in a browser", { skip }, () => {
     await panel.locator("canvas.series-layer[data-series-count]").waitFor();
     const ticks = await panel.locator(".axis-x text").allTextContents();
     assert.ok(ticks.length >= 2 && ticks.every((t) => !/e\+/.test(t)), ticks.join(" | "));
+    // Hours since each run's start line runs up; the reward panel is drawn there too (values without a wall time
+    // placed by step on the run's checkpoint clock), and a click on it opens a checkpoint of that run.
+    await page.getByLabel("x axis").selectOption("elapsed");
+    const rewardPanel = page.locator('[data-panel="reward"]');
+    await rewardPanel.scrollIntoViewIfNeeded();
+    const rb = (await rewardPanel.boundingBox())!;
+    await page.mouse.move(rb.x + rb.width * 0.5, rb.y + rb.height * 0.5);
+    await rewardPanel.getByRole("tooltip").getByText(/h since the run's first checkpoint/).waitFor();
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.locator('[data-view="checkpoint"] h3').waitFor();
+    await page.getByRole("button", { name: "Drift" }).click();
     await page.getByLabel("x axis").selectOption("step");
   });
 
