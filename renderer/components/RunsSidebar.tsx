@@ -66,15 +66,17 @@ export function RunsSidebar({ api, runs, onChanged, editing, setEditing }: { api
                     </div>
                   ) : null}
                 </div>
-                <button aria-label={r.hidden ? `Show ${r.name}` : `Hide ${r.name}`} title={r.hidden ? "Show" : "Hide"} onClick={() => api.setRunHidden({ runId: r.id, hidden: !r.hidden }).then(onChanged)}>
-                  {r.hidden ? "show" : "hide"}
-                </button>
-                <button aria-label={`Edit ${r.name}`} title="Name, group, seed, tags, variables" aria-expanded={editing === r.id} onClick={() => setEditing(editing === r.id ? null : r.id)}>
-                  edit
-                </button>
-                <button aria-label={`Remove ${r.name}…`} title="Remove from the workspace (asks first)" aria-expanded={removing === r.id} onClick={() => setRemoving(removing === r.id ? null : r.id)}>
-                  remove
-                </button>
+                <div className="run-actions">
+                  <button aria-label={r.hidden ? `Show ${r.name}` : `Hide ${r.name}`} title={r.hidden ? "Show" : "Hide"} onClick={() => api.setRunHidden({ runId: r.id, hidden: !r.hidden }).then(onChanged)}>
+                    {r.hidden ? "show" : "hide"}
+                  </button>
+                  <button aria-label={`Edit ${r.name}`} title="Name, group, seed, tags, variables" aria-expanded={editing === r.id} onClick={() => setEditing(editing === r.id ? null : r.id)}>
+                    edit
+                  </button>
+                  <button aria-label={`Remove ${r.name}…`} title="Remove from the workspace (asks first)" aria-expanded={removing === r.id} onClick={() => setRemoving(removing === r.id ? null : r.id)}>
+                    remove
+                  </button>
+                </div>
                 {removing === r.id ? (
                   <RemoveRunDialog
                     api={api}

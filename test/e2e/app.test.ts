@@ -336,8 +336,13 @@ describe("the app in a browser", { skip }, () => {
     const rewardPanel = page.locator('[data-panel="reward"]');
     await rewardPanel.scrollIntoViewIfNeeded();
     const rb = (await rewardPanel.boundingBox())!;
-    await page.mouse.move(rb.x + rb.width * 0.5, rb.y + rb.height * 0.5);
-    await rewardPanel.getByRole("tooltip").getByText(/h since the run's first checkpoint/).waitFor();
+    // The runs' clocks come with the series fetched for this axis: until then the panel has nothing to hover.
+    const elapsedTip = rewardPanel.getByRole("tooltip").getByText(/h since the run's first checkpoint/);
+    for (let i = 0; i < 50 && (await elapsedTip.count()) === 0; i++) {
+      await page.mouse.move(rb.x + rb.width * (0.5 + (i % 2) * 0.01), rb.y + rb.height * 0.5);
+      await page.waitForTimeout(100);
+    }
+    await elapsedTip.waitFor();
     await page.mouse.down();
     await page.mouse.up();
     await page.locator('[data-view="checkpoint"] h3').waitFor();
