@@ -746,7 +746,8 @@ export class Core {
     return { ...run, probe: this.store.probes.runProgress(run.id), probing };
   }
 
-  /** A run's watch loop started again (it builds its probing plan when it starts), if this process watches it. */
+  /** A run's watch loop in this process started, or started again if it runs: a loop builds its probing plan when it
+   * starts, so new settings take effect (a CLI `watch` of the same run in another process keeps its own plan). */
   private async restartWatch(runId: number): Promise<void> {
     const loop = this.loops.get(runId);
     if (loop) {
