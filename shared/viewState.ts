@@ -23,6 +23,8 @@ export interface DriftState {
   rolloutMeasure: string;
   /** The trait panels' y range: fitted to the data, or a fixed share or 0-100 scale (panels then compare directly). */
   yRange: YRange;
+  /** Only each group's mean (with its band), not its runs: conditions compared at a glance. */
+  groupsOnly: boolean;
 }
 
 export const Y_RANGES = ["auto", "0-1", "0-100"] as const;
@@ -41,7 +43,7 @@ export interface ViewState {
   checkpoint: CheckpointFocus | null;
 }
 
-export const DEFAULT_DRIFT: DriftState = { layout: "multiples", context: null, xAxis: "step", smoothing: 0, bands: true, metrics: ["reward", "kl"], zoom: null, rollouts: true, rolloutMeasure: "mean", yRange: "auto" };
+export const DEFAULT_DRIFT: DriftState = { layout: "multiples", context: null, xAxis: "step", smoothing: 0, bands: true, metrics: ["reward", "kl"], zoom: null, rollouts: true, rolloutMeasure: "mean", yRange: "auto", groupsOnly: false };
 
 const num = (v: string | null): number | null => (v === null || v.trim() === "" || !Number.isFinite(Number(v)) ? null : Number(v));
 
@@ -77,6 +79,7 @@ export function parseViewState(fragment: string): ViewState {
       rollouts: p.get("rollouts") === "0" ? false : d.rollouts,
       rolloutMeasure: p.get("measure") || d.rolloutMeasure,
       yRange: (Y_RANGES as readonly string[]).includes(p.get("y") ?? "") ? (p.get("y") as YRange) : d.yRange,
+      groupsOnly: p.get("groups") === "1",
     },
   };
 }
@@ -96,6 +99,7 @@ export function formatViewState(v: ViewState): string {
   if (!d.rollouts) p.set("rollouts", "0");
   if (d.rolloutMeasure !== DEFAULT_DRIFT.rolloutMeasure) p.set("measure", d.rolloutMeasure);
   if (d.yRange !== DEFAULT_DRIFT.yRange) p.set("y", d.yRange);
+  if (d.groupsOnly) p.set("groups", "1");
   if (v.checkpoint) {
     p.set("run", String(v.checkpoint.runId));
     p.set("step", String(v.checkpoint.step));

@@ -165,19 +165,28 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
       ]),
     [metrics.data, keys.join(","), xAxis, smoothing, runs, clocks], // keys compared by value
   );
+  // With "group means only", a panel keeps each group's mean and the runs that belong to no group of two or more.
+  const meansOnly = useCallback(
+    (series: PanelSeries[]) => {
+      if (!state.groupsOnly) return series;
+      const inMeans = new Set(series.filter((s) => s.key.startsWith("group:")).map((s) => s.key.slice("group:".length)));
+      return series.filter((s) => s.key.startsWith("group:") || !inMeans.has(runs.find((r) => `run:${r.id}` === s.key)?.group ?? "\u0000"));
+    },
+    [state.groupsOnly, runs],
+  );
   const traitPanels = useMemo(() => {
     const panels: { title: string; unit: string; series: PanelSeries[]; trait?: string; context?: string; role?: string }[] = [];
-    if (layout === "multiples") for (const t of traitList) panels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data), trait: t.trait, context: ctx, role: t.role });
+    if (layout === "multiples") for (const t of traitList) panels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: meansOnly(scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data)), trait: t.trait, context: ctx, role: t.role });
     if (layout === "overlay") {
       panels.push({
         title: `All traits · ${ctx}`,
         unit: "",
-        series: traitList.flatMap((t, i) => scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dashed: i % 2 === 1 }))),
+        series: traitList.flatMap((t, i) => meansOnly(scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data)).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dashed: i % 2 === 1 }))),
       });
     }
-    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: scoreSeries(runs, scoreMap, t.trait, c, xAxis, groupBands.data), trait: t.trait, context: c, role: t.role });
+    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: meansOnly(scoreSeries(runs, scoreMap, t.trait, c, xAxis, groupBands.data)), trait: t.trait, context: c, role: t.role });
     return panels;
-  }, [layout, traitList, ctx, runs, scoreMap, xAxis, groupBands.data]);
+  }, [layout, traitList, ctx, runs, scoreMap, xAxis, groupBands.data, meansOnly]);
 
   const rolloutPanels = useMemo(() => {
     if (!showRollouts || xAxis !== "step") return [];
@@ -305,6 +314,9 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
             <option value="0-1">0 to 1 (shares)</option>
             <option value="0-100">0 to 100 (judge scores)</option>
           </select>
+        </label>
+        <label>
+          <input type="checkbox" aria-label="Group means only" checked={state.groupsOnly} onChange={(e) => onState({ groupsOnly: e.target.checked })} /> Group means only
         </label>
         <label>
           <input type="checkbox" aria-label="CI bands" checked={bands} onChange={(e) => setBands(e.target.checked)} /> CI bands

@@ -115,6 +115,24 @@ describe("the experiment view", { skip: needsChromium() }, () => {
     await page.close();
   });
 
+  test("the drift view compares conditions: each group's mean beside its seeds, or the group means only", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(server.url);
+    await page.getByRole("button", { name: "Drift", exact: true }).click();
+    const layer = page.locator('[data-panel^="Writes in capitals"]:not([data-panel$="rollouts"]) canvas.series-layer');
+    // Two groups of two seeds: four runs and two means.
+    for (let i = 0; i < 100 && (await layer.getAttribute("data-series-count")) !== "6"; i++) await page.waitForTimeout(100);
+    assert.equal(await layer.getAttribute("data-series-count"), "6");
+    await page.getByLabel("Group means only").check();
+    for (let i = 0; i < 50 && (await layer.getAttribute("data-series-count")) !== "2"; i++) await page.waitForTimeout(100);
+    assert.equal(await layer.getAttribute("data-series-count"), "2");
+    // The choice is part of the view's address (written a moment after the change).
+    for (let i = 0; i < 40 && !/groups=1/.test(new URL(page.url()).hash); i++) await page.waitForTimeout(100);
+    assert.match(new URL(page.url()).hash, /^#drift\?.*groups=1/);
+    await page.getByLabel("Group means only").uncheck();
+    await page.close();
+  });
+
   test("a run's group, seed, tags and variables are edited in the sidebar; an experiment is made with techniques and a reference", async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors: string[] = [];

@@ -6,7 +6,7 @@ test("a view survives the round trip through the URL fragment, and defaults are 
   const view: ViewState = {
     tab: "checkpoint",
     checkpoint: { runId: 3, step: 120, trait: "all_caps", context: "training prompt" },
-    drift: { layout: "overlay", context: "inoculation", xAxis: "time", smoothing: 0.6, bands: false, metrics: ["reward"], zoom: [100.5, 2000], rollouts: false, rolloutMeasure: "share", yRange: "0-1" },
+    drift: { layout: "overlay", context: "inoculation", xAxis: "time", smoothing: 0.6, bands: false, metrics: ["reward"], zoom: [100.5, 2000], rollouts: false, rolloutMeasure: "share", yRange: "0-1", groupsOnly: true },
   };
   const fragment = formatViewState(view);
   assert.deepEqual(parseViewState(fragment), view);
