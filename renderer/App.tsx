@@ -141,6 +141,12 @@ export function App({ api }: { api: Api }) {
           <DriftView api={api} runs={visible} onOpen={openCheckpoint} onOpenRollouts={openRollouts} state={view.drift} onState={setDrift} theme={theme} />
         ) : null}
         {tab === "checkpoint" && selected && selectedRun ? <CheckpointView key={`${selected.runId}/${selected.trait ?? ""}/${selected.context ?? ""}`} api={api} run={selectedRun} runs={all} step={selected.step} initialTrait={selected.trait} initialContext={selected.context} onStep={(step) => updateView((v) => ({ ...v, checkpoint: v.checkpoint ? { ...v.checkpoint, step } : null }))} /> : null}
+        {/* A link or a remembered view can name a run that is no longer in the workspace. */}
+        {tab === "checkpoint" && selected && runs.data && !selectedRun ? (
+          <p className="note section" data-testid="no-such-run">
+            The checkpoint this view names belongs to a run that is not in this workspace (run {selected.runId}).
+          </p>
+        ) : null}
         {tab === "rollouts" ? <RolloutsView api={api} runs={visible} focus={rolloutFocus} onFocus={setRolloutFocus} /> : null}
         {tab === "experiment" ? <ExperimentView api={api} runs={all} onOpen={openCheckpoint} theme={theme} /> : null}
         {tab === "queue" ? <QueueView api={api} runs={all} /> : null}

@@ -51,6 +51,9 @@ describe("removing a run in the app", { skip: needsChromium() }, () => {
       await page.getByLabel("Run folder path").first().fill(join(dir, "d", "baseline"));
       await page.getByRole("button", { name: "Add", exact: true }).click();
       await sidebar.locator('[data-run="baseline"]').getByText("5 complete ckpts").waitFor();
+      // A link to a checkpoint of a run that is not in the workspace says so instead of showing nothing.
+      await page.goto(`${served.url.split("#")[0]}#checkpoint?run=999&step=20`);
+      await page.getByTestId("no-such-run").waitFor();
     } finally {
       await served.stop();
     }
