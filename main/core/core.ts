@@ -763,8 +763,8 @@ export class Core {
   }
 
   private requireRun(runId: number): RunRecord {
-    const run = this.store.runs.getRun(runId);
-    if (!run || this.store.runs.isRemoved(runId)) throw new ApiError("not-found", `no run with id ${runId}`);
+    const run = this.store.runs.getListedRun(runId);
+    if (!run) throw new ApiError("not-found", `no run with id ${runId}`);
     return run;
   }
 

@@ -200,12 +200,11 @@ export class RunStore {
     return row && toRun(row);
   }
 
-  /** Finds a run by numeric id or by name. */
+  /** Finds a run of the workspace (not a removed one) by numeric id or by name. */
   findRun(idOrName: string): RunRecord | undefined {
     const byName = this.stmt.runByName!.get(idOrName) as RunRow | undefined;
     if (byName && byName.removed_at === null) return toRun(byName);
-    const byId = /^\d+$/.test(idOrName) ? (this.stmt.runById!.get(Number(idOrName)) as RunRow | undefined) : undefined;
-    return byId && byId.removed_at === null ? toRun(byId) : undefined;
+    return /^\d+$/.test(idOrName) ? this.getListedRun(Number(idOrName)) : undefined;
   }
 
   /** The workspace's runs (not those removed with their results kept). */
@@ -213,9 +212,10 @@ export class RunStore {
     return (this.db.prepare(`${RUN_SELECT} WHERE r.removed_at IS NULL ORDER BY r.id`).all() as RunRow[]).map(toRun);
   }
 
-  /** Whether a run was removed from the workspace with its results kept. */
-  isRemoved(runId: number): boolean {
-    return this.db.prepare(`SELECT removed_at IS NOT NULL FROM run WHERE id = ?`).pluck().get(runId) === 1;
+  /** A run of the workspace: undefined for one removed with its results kept (getRun still finds those). */
+  getListedRun(id: number): RunRecord | undefined {
+    const row = this.stmt.runById!.get(id) as RunRow | undefined;
+    return row && row.removed_at === null ? toRun(row) : undefined;
   }
 
   /** What a run has stored, so a removal can say what will go. */
