@@ -757,10 +757,6 @@ export class Core {
     this.watchLoop(runId);
   }
 
-  /** A backend the app may name: the demo or one stored in the workspace, never a file. */
-  private requireStoredBackend(name: string, what: string): void {
-    if (name !== "demo" && !this.store.settings.getBackend(name)) throw new ApiError("bad-request", `${what} "${name}": no backend of that name is stored (add one in Settings)`);
-  }
 
   private requireRun(runId: number): RunRecord {
     const run = this.store.runs.getListedRun(runId);
@@ -811,13 +807,11 @@ export class Core {
     setRunProbing: async ({ runId, suites, backend, judge, every, latestOnly }) => {
       this.requireWritable();
       this.requireRun(runId);
-      this.requireStoredBackend(backend, "backend");
-      if (judge) this.requireStoredBackend(judge, "judge");
       const before = JSON.stringify(this.store.runs.getProbeSettings(runId)?.suites ?? []);
       let settings;
       try {
-        for (const ref of suites) await suiteTraits(this.store.probes, ref); // names only, never files
-        settings = await configureProbing(this.store, runId, { suites, backend, judge, every, latestOnly });
+        // Suites and backends by name only: the page never makes the core read a file.
+        settings = await configureProbing(this.store, runId, { suites, backend, judge, every, latestOnly, files: false });
       } catch (err) {
         throw inputProblem(err);
       }

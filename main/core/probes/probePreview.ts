@@ -3,20 +3,18 @@
 // policy server and to the judge. Read without saving anything: a built-in suite is loaded, a stored one is found.
 import type { ProbePreview } from "../../../shared/views.js";
 import type { ProbeStore } from "../store/probeStore.js";
-import { loadBuiltinSuite } from "./builtins.js";
+import { namedSuite, refuseSuitePath } from "./probeConfig.js";
 import { resolveContext } from "./runVariables.js";
 import { scorerKind } from "./scorers/registry.js";
 import type { Trait } from "./suiteSchema.js";
 
 /** A suite the app may name: a built-in id or a suite in the workspace (key, or key@version). Never a file path:
- * the page does not get to make the core read files by name. */
+ * the page does not get to make the core read files by name. Nothing is saved. */
 export async function suiteTraits(probes: ProbeStore, ref: string): Promise<{ key: string; version: string; traits: Trait[] }> {
-  if (/[/\\]/.test(ref)) throw new Error(`suite "${ref}": name a built-in suite or one in the workspace, not a file (import a file in Settings first)`);
-  const [key, version] = ref.split("@") as [string, string | undefined];
-  const builtin = version ? null : await loadBuiltinSuite(key);
-  if (builtin) return { key, version: builtin.version, traits: builtin.suite.traits };
-  const stored = probes.findSuite(key, version);
-  if (stored) return { key: stored.key, version: stored.version, traits: stored.traits.map((t) => t.trait) };
+  refuseSuitePath(ref);
+  const named = await namedSuite(probes, ref);
+  if (named && "builtin" in named) return { key: named.key, version: named.builtin.version, traits: named.builtin.suite.traits };
+  if (named) return { key: named.stored.key, version: named.stored.version, traits: named.stored.traits.map((t) => t.trait) };
   throw new Error(`suite "${ref}" is neither a built-in suite nor one in this workspace`);
 }
 
