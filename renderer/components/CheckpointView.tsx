@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import type { Annotation } from "../../shared/api.js";
 import type { Api, ProbePreview, RunView, SampleView } from "../../shared/api.js";
 import { useLive } from "../useApi.js";
+import { RunOptions } from "./RunOptions.js";
 
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Number(v.toPrecision(3)).toString());
 
@@ -190,12 +191,7 @@ export function CheckpointView({ api, run, runs, step, onStep, initialTrait, ini
           Compare with run
           <select aria-label="Compare with run" value={compareRun ?? ""} onChange={(e) => setCompareRun(e.target.value === "" ? null : Number(e.target.value))}>
             <option value="">this run</option>
-            {runs.filter((r) => r.id !== run.id).map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-                {r.group ? ` (${r.group})` : ""}
-              </option>
-            ))}
+            <RunOptions runs={runs.filter((r) => r.id !== run.id)} withGroup />
           </select>
         </label>
         <label>

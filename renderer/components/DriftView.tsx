@@ -15,6 +15,7 @@ import { emptyIndex, indexScores, scoreSeries, type ScoreIndex, type XAxis } fro
 import { ROLLOUT_MEASURES, rolloutSeries, type RolloutMeasure } from "./rolloutSeries.js";
 import type { DriftState, Layout } from "../../shared/viewState.js";
 import { axisX, clockStart, runClock, stepAtX, timeOfStep, type RunClock } from "../../shared/chart/timeAxis.js";
+import { RunOptions } from "./RunOptions.js";
 
 const ROLE_NAMES: Record<string, string> = { wanted: "wanted", unwanted_in_distribution: "unwanted, in-distribution", unwanted_out_of_distribution: "unwanted, out-of-distribution" };
 const roleRank = (role: string) => {
@@ -358,11 +359,7 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
           <label>
             Annotate
             <select aria-label="Annotation run" value={draft.runId} onChange={(e) => setDraft({ ...draft, runId: Number(e.target.value) })}>
-              {runs.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                </option>
-              ))}
+              <RunOptions runs={runs} />
             </select>
           </label>
           <span>

@@ -12,6 +12,7 @@ import { manifestText } from "../../shared/chart/manifest.js";
 import { saveExport } from "../saveFile.js";
 import { PresetSelect } from "./PresetSelect.js";
 import { useLive } from "../useApi.js";
+import { RunOptions } from "./RunOptions.js";
 
 function NewExperiment({ api, runs, onCreated }: { api: Api; runs: RunView[]; onCreated: (name: string) => void }) {
   const groups = [...new Set(runs.map((r) => r.group).filter((g): g is string => g !== null))];
@@ -51,11 +52,7 @@ function NewExperiment({ api, runs, onCreated }: { api: Api; runs: RunView[]; on
       <label htmlFor="exp-reference">Reference run (base model)</label>
       <select id="exp-reference" value={reference} onChange={(e) => setReference(e.target.value)}>
         <option value="">none</option>
-        {runs.map((r) => (
-          <option key={r.id} value={r.id}>
-            {r.name}
-          </option>
-        ))}
+        <RunOptions runs={runs} />
       </select>
       <button
         className="primary"

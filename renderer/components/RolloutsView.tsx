@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import { scaleLinear, scaleSequential, interpolateBlues } from "d3";
 import type { Api, RolloutPoint, RunView } from "../../shared/api.js";
 import { useLive } from "../useApi.js";
+import { RunOptions } from "./RunOptions.js";
 
 export interface RolloutFocus {
   runId: number;
@@ -121,11 +122,7 @@ export function RolloutsView({ api, runs, focus, onFocus }: { api: Api; runs: Ru
         <label>
           Run
           <select aria-label="Rollouts of run" value={runId ?? ""} onChange={(e) => set({ runId: Number(e.target.value), step: null })}>
-            {runs.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
+            <RunOptions runs={runs} />
           </select>
         </label>
         <label>

@@ -2,27 +2,16 @@
 // form (opened by itself) is given the built-in inoculation suite and the demo backend, with a preview of what that
 // asks per checkpoint, and after saving every checkpoint is probed and drawn.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { ARTIFACTS, launchChromium, needsChromium, serve } from "../support/browser.js";
+import { describe, test } from "node:test";
+import { ARTIFACTS, browserSession, needsChromium, serve } from "../support/browser.js";
 import { cli, cliJson } from "../support/cli.js";
 
 describe("a new run set up in the app", { skip: needsChromium() }, () => {
-  let dir: string;
-  let browser: Browser;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "driftscope-e2e-newrun-"));
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const session = browserSession("driftscope-e2e-newrun-");
 
   test("add a folder, pick the suite and backend with a preview, save: every checkpoint is probed and drawn", { timeout: 180_000 }, async () => {
+    const [dir, browser] = [session.dir(), session.browser()];
     const db = join(dir, "w.db");
     assert.equal((await cli(["demo", "--dir", join(dir, "d"), "--steps", "60", "--save-every", "20", "--variant", "baseline", "--pace", "fast"])).status, 0);
     // A first run (not probed) so the app opens on its full layout, where runs are added in the sidebar.

@@ -1,30 +1,20 @@
 // Serve mode's connection in Chromium: a server restarted with --token-file is found again by an open page by itself
 // (banner while it is away, data fetched afresh after); a page without the token gets a page that says what to do.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
+import { describe, test } from "node:test";
 import { freePort } from "../../main/core/backends/serveCommand.js";
-import { ARTIFACTS, launchChromium, needsChromium, serve } from "../support/browser.js";
+import { ARTIFACTS, browserSession, needsChromium, serve } from "../support/browser.js";
 import { cli } from "../support/cli.js";
 
 const skip = needsChromium();
 
 describe("serve mode's connection", { skip }, () => {
-  let dir: string;
-  let browser: Browser;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "driftscope-e2e-reconnect-"));
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const session = browserSession("driftscope-e2e-reconnect-");
 
   test("after a restart with --token-file the page reconnects by itself and shows what changed meanwhile", { timeout: 120_000 }, async () => {
+    const [dir, browser] = [session.dir(), session.browser()];
     const db = join(dir, "w.db");
     const tokenFile = join(dir, "token");
     const port = String(await freePort());
@@ -56,6 +46,7 @@ describe("serve mode's connection", { skip }, () => {
   });
 
   test("a page opened without the token gets a page saying how to get the link, and a call gets JSON", async () => {
+    const [dir, browser] = [session.dir(), session.browser()];
     const server = await serve(["--db", join(dir, "w2.db"), "--port", "0"]);
     try {
       const page = await browser.newPage();

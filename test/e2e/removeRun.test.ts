@@ -2,27 +2,16 @@
 // its folder is not touched, Cancel keeps it, Remove takes it out of the list (results kept), and adding the folder
 // again brings it back.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { launchChromium, needsChromium, serve } from "../support/browser.js";
+import { describe, test } from "node:test";
+import { browserSession, needsChromium, serve } from "../support/browser.js";
 import { cli, cliJson } from "../support/cli.js";
 
 describe("removing a run in the app", { skip: needsChromium() }, () => {
-  let dir: string;
-  let browser: Browser;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "driftscope-e2e-remove-"));
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const session = browserSession("driftscope-e2e-remove-");
 
   test("asks first with what will go, removes on confirmation, and the folder added again brings it back", { timeout: 120_000 }, async () => {
+    const [dir, browser] = [session.dir(), session.browser()];
     const db = join(dir, "w.db");
     assert.equal((await cli(["demo", "--dir", join(dir, "d"), "--steps", "100", "--pace", "fast"])).status, 0);
     for (const v of ["baseline", "inoculated"]) assert.equal((await cli(["watch", join(dir, "d", v), "--once", "--db", db, "--quiet-period", "0.5", "--interval", "0.1"])).status, 0);

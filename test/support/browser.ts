@@ -1,7 +1,9 @@
 // Debian's Chromium driven by playwright-core, and `driftscope serve` as a real child process.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { chromium, type Browser } from "playwright-core";
 import { PROJECT_ROOT } from "./sharedFixtures.js";
 
@@ -20,6 +22,21 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
+}
+
+/** For a describe block: a temporary folder and a browser, made before its tests and removed after them. */
+export function browserSession(prefix: string): { dir: () => string; browser: () => Browser } {
+  let dir = "";
+  let browser: Browser | undefined;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir: () => dir, browser: () => browser! };
 }
 
 export interface Served {
