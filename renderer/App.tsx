@@ -8,6 +8,7 @@ import { AlertsView } from "./components/AlertsView.js";
 import { CheckpointView } from "./components/CheckpointView.js";
 import { DriftView } from "./components/DriftView.js";
 import { ExperimentView } from "./components/ExperimentView.js";
+import { FolderField } from "./components/FolderField.js";
 import { QueueView } from "./components/QueueView.js";
 import { RolloutsView, type RolloutFocus } from "./components/RolloutsView.js";
 import { RunsSidebar } from "./components/RunsSidebar.js";
@@ -85,7 +86,7 @@ export function App({ api }: { api: Api }) {
         <h1>Driftscope</h1>
         <p>Watch an RL fine-tuning run's output folder, probe each checkpoint for persona traits, and see them drift.</p>
         <div className="actions">
-          <input aria-label="Run folder path" placeholder="/path/to/run/output" value={path} onChange={(e) => setPath(e.target.value)} />
+          <FolderField api={api} value={path} onChange={setPath} />
           <button
             className="primary"
             onClick={() =>

@@ -69,7 +69,7 @@ export const apiSchemas = {
   setRunHidden: z.strictObject({ runId: id, hidden: z.boolean() }),
   /** What probing with these suites (built-in ids or workspace suites, key or key@version) asks per checkpoint; with
    * a run, each context's system prompt as that run is probed with it (its variables filled in). */
-  previewProbing: z.strictObject({ suites: z.array(z.string().min(1).max(300)).min(1).max(50), runId: id.optional() }),
+  previewProbing: z.strictObject({ suites: z.array(z.string().min(1).max(300)).min(1).max(50), runId: id.optional(), items: z.boolean().optional() }),
   /** Sets how a run is probed (suites, a stored backend or "demo", a judge or null for none) and starts probing:
    * checkpoints already probed get only what new suites add. */
   setRunProbing: z.strictObject({
@@ -134,6 +134,9 @@ export const apiSchemas = {
   listBackends: z.strictObject({}),
   /** The core validates the config against its kind's schema (the renderer builds it from listBackendKinds). */
   saveBackend: z.strictObject({ config: z.record(z.string(), z.unknown()) }),
+  deleteBackend: z.strictObject({ name: z.string().min(1).max(200) }),
+  /** Folders whose path starts with what is typed (browser mode's run-folder field; the desktop app has a dialog). */
+  completeFolder: z.strictObject({ prefix: z.string().max(4096) }),
   listAlertRules: z.strictObject({}),
   /** Rules made in the app have no action: a program to run is set from the command line, on the machine itself. */
   createAlertRule: z.strictObject(alertRuleInput),
@@ -218,6 +221,9 @@ export interface ApiResults {
   /** Every backend stored in the workspace, as its settings (never an API key). */
   listBackends: ({ name: string; kind: string } & Record<string, unknown>)[];
   saveBackend: { name: string; kind: string } & Record<string, unknown>;
+  /** runs: the runs set up with a copy of its settings (they keep probing with that copy). */
+  deleteBackend: { deleted: boolean; runs: string[] };
+  completeFolder: { folders: string[]; truncated: boolean };
   listAlertRules: AlertRule[];
   createAlertRule: AlertRule;
   updateAlertRule: AlertRule;

@@ -34,6 +34,8 @@ export const API_METHOD_NAMES = [
   "listBackendKinds",
   "listBackends",
   "saveBackend",
+  "deleteBackend",
+  "completeFolder",
   "listAlertRules",
   "createAlertRule",
   "updateAlertRule",

@@ -298,7 +298,20 @@ export interface RunRemoval {
 
 /** What probing with some suites asks per checkpoint, trait by trait (the run form's preview). */
 export interface ProbePreview {
-  traits: { suite: string; trait: string; name: string; role: string; items: number; samplesPerItem: number; contexts: { key: string; role: string; system: string | null; missing?: string[] }[]; requests: number; judgeRequests: number }[];
+  traits: {
+    suite: string;
+    trait: string;
+    name: string;
+    role: string;
+    items: number;
+    samplesPerItem: number;
+    contexts: { key: string; role: string; system: string | null; missing?: string[] }[];
+    requests: number;
+    judgeRequests: number;
+    /** With items: true, the items themselves and the scorers (the Settings suite browser). */
+    itemTexts?: { id: string; prompt: string; system?: string }[];
+    scorers?: string[];
+  }[];
   /** Completions asked of the policy server per checkpoint, and judge calls per checkpoint. */
   requests: number;
   judgeRequests: number;

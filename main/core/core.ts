@@ -50,6 +50,7 @@ import { EXPERIMENT_MIME_TYPES, type ExperimentExportFormat } from "../../shared
 import { experimentContexts, experimentFigure, orderedTraits } from "../../shared/chart/experimentFigures.js";
 import { renderExperimentSvg } from "../../shared/chart/experimentSvg.js";
 import { renderInWorker } from "./export/raster.js";
+import { completeFolder } from "./paths/completeFolder.js";
 
 export interface CoreOptions {
   dbPath: string;
@@ -796,10 +797,10 @@ export class Core {
       if (fields.variables && Object.keys(fields.variables).length > 0) this.store.probes.requeueProbed(runId, true);
       return this.runView(run);
     },
-    previewProbing: async ({ suites, runId }) => {
+    previewProbing: async ({ suites, runId, items }) => {
       const variables = runId === undefined ? undefined : this.requireRun(runId).variables;
       try {
-        return previewTraits(await Promise.all(suites.map((ref) => suiteTraits(this.store.probes, ref))), variables);
+        return previewTraits(await Promise.all(suites.map((ref) => suiteTraits(this.store.probes, ref))), variables, items === true);
       } catch (err) {
         throw inputProblem(err);
       }
@@ -1001,6 +1002,20 @@ export class Core {
       this.store.settings.saveBackend(parsed);
       return parsed;
     },
+    deleteBackend: async ({ name }) => {
+      this.requireWritable();
+      // Runs hold a copy of the settings they were set up with: they are named, and keep probing with that copy.
+      const runs = this.store.runs.listRuns().filter((r) => {
+        try {
+          const s = this.store.runs.getProbeSettings(r.id);
+          return s !== null && (s.backend.name === name || s.judge?.name === name);
+        } catch {
+          return false; // unreadable settings are reported where the run is probed, not here
+        }
+      });
+      return { deleted: this.store.settings.deleteBackend(name), runs: runs.map((r) => r.name) };
+    },
+    completeFolder: async ({ prefix }) => completeFolder(prefix),
   };
 }
 

@@ -45,6 +45,8 @@ const api = {
   listBackendKinds: call("listBackendKinds"),
   listBackends: call("listBackends"),
   saveBackend: call("saveBackend"),
+  deleteBackend: call("deleteBackend"),
+  completeFolder: call("completeFolder"),
   listAlertRules: call("listAlertRules"),
   createAlertRule: call("createAlertRule"),
   updateAlertRule: call("updateAlertRule"),

@@ -2,13 +2,18 @@
 // kind can be created, tested and saved from the app, and the form cannot disagree with what the core accepts.
 import { useId, useMemo, useState } from "react";
 import type { Api, BackendFieldInfo, BackendKindInfo, BackendTest } from "../../shared/api.js";
+import { TestVerdict } from "./BackendTestVerdict.js";
 
 type Values = Record<string, string | boolean>;
 
-function initial(kind: BackendKindInfo | undefined): Values {
+/** The form's strings for a kind: a stored backend's settings when editing, else the kind's defaults. */
+export function initialValues(kind: BackendKindInfo | undefined, stored?: Record<string, unknown>): Values {
   const out: Values = {};
-  for (const f of kind?.fields ?? []) out[f.name] = f.type === "boolean" ? f.default === true : f.default === undefined ? "" : Array.isArray(f.default) ? f.default.join("\n") : String(f.default);
-  if (kind) out.name = kind.kind === "demo" ? "demo" : "my-server";
+  for (const f of kind?.fields ?? []) {
+    const v = stored && f.name in stored ? stored[f.name] : f.default;
+    out[f.name] = f.type === "boolean" ? v === true : v === undefined || v === null ? "" : Array.isArray(v) ? v.join("\n") : String(v);
+  }
+  if (kind && !stored) out.name = kind.kind === "demo" ? "demo" : "my-server";
   return out;
 }
 
@@ -31,10 +36,9 @@ function Field({ field, value, onChange }: { field: BackendFieldInfo; value: str
   const help = field.help + (field.secret ? " (the name of an environment variable, never the key)" : "");
   return (
     <div className="field">
-      <label htmlFor={id}>
-        {field.label}
-        {field.required ? " *" : ""}
-      </label>
+      <label htmlFor={id}>{field.label}</label>
+      {/* The mark is for the eye; the input's required attribute says it to assistive technology. */}
+      {field.required ? <span aria-hidden="true">* </span> : null}
       {field.type === "boolean" ? (
         <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />
       ) : field.type === "choice" ? (
@@ -47,21 +51,39 @@ function Field({ field, value, onChange }: { field: BackendFieldInfo; value: str
       ) : field.type === "string-list" ? (
         <textarea id={id} rows={2} value={String(value)} placeholder="one per line" onChange={(e) => onChange(e.target.value)} />
       ) : (
-        <input id={id} type={field.type === "string" ? "text" : "number"} min={field.min} max={field.max} value={String(value)} onChange={(e) => onChange(e.target.value)} />
+        <input id={id} required={field.required} type={field.type === "string" ? "text" : "number"} min={field.min} max={field.max} value={String(value)} onChange={(e) => onChange(e.target.value)} />
       )}
       {help ? <span className="note"> {help}</span> : null}
     </div>
   );
 }
 
-export function BackendForm({ api, kinds, onSaved }: { api: Api; kinds: BackendKindInfo[]; onSaved: () => void }) {
-  const [kindName, setKindName] = useState(kinds[0]?.kind ?? "openai");
+/** Creates a backend, or edits a stored one (editing: its settings; a new name saves it under that name and
+ * deletes the old one). In the desktop app a key typed here is sealed with safeStorage and the backend reads it
+ * from the environment variable the app exposes it under; in a browser the form takes the variable's name. */
+export function BackendForm({ api, kinds, editing, onSaved }: { api: Api; kinds: BackendKindInfo[]; editing?: { name: string; kind: string } & Record<string, unknown>; onSaved: () => void }) {
+  const [kindName, setKindName] = useState(editing?.kind ?? kinds[0]?.kind ?? "openai");
   const kind = useMemo(() => kinds.find((k) => k.kind === kindName), [kinds, kindName]);
-  const [values, setValues] = useState<Values>(() => initial(kind));
+  const [values, setValues] = useState<Values>(() => initialValues(kind, editing));
+  const [apiKey, setApiKey] = useState("");
+  const keyId = useId();
   const [test, setTest] = useState<BackendTest | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   if (!kind) return null;
   const config = configFrom(kind, values);
+  const secret = kind.fields.find((f) => f.secret);
+  const save = async () => {
+    try {
+      if (apiKey && api.desktop && secret) config[secret.name] = await api.desktop.setApiKey(String(config.name ?? ""), apiKey);
+      const saved = await api.saveBackend({ config });
+      if (editing && editing.name !== saved.name) await api.deleteBackend({ name: editing.name });
+      setApiKey("");
+      setMessage(`saved backend "${saved.name}" (${saved.kind}); runs and the CLI can use it by name`);
+      onSaved();
+    } catch (e) {
+      setMessage((e as Error).message);
+    }
+  };
   return (
     <div className="backend-form">
       <div className="field">
@@ -71,7 +93,7 @@ export function BackendForm({ api, kinds, onSaved }: { api: Api; kinds: BackendK
           value={kindName}
           onChange={(e) => {
             setKindName(e.target.value);
-            setValues(initial(kinds.find((k) => k.kind === e.target.value)));
+            setValues(initialValues(kinds.find((k) => k.kind === e.target.value)));
             setTest(null);
           }}
         >
@@ -86,51 +108,23 @@ export function BackendForm({ api, kinds, onSaved }: { api: Api; kinds: BackendK
       {kind.fields.map((f) => (
         <Field key={`${kind.kind}.${f.name}`} field={f} value={values[f.name] ?? ""} onChange={(v) => setValues({ ...values, [f.name]: v })} />
       ))}
+      {secret && api.desktop ? (
+        <div className="field">
+          <label htmlFor={keyId}>API key</label>
+          <input id={keyId} type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />
+          <span className="note"> stored encrypted by the system keychain (safeStorage) when you save; leave empty to keep the stored key</span>
+        </div>
+      ) : null}
       <div className="toolbar">
         <button onClick={async () => setTest(await api.testBackend({ config }))}>Test connection</button>
-        <button
-          onClick={async () => {
-            try {
-              const saved = await api.saveBackend({ config });
-              setMessage(`saved backend "${saved.name}" (${saved.kind}); runs and the CLI can use it by name`);
-              onSaved();
-            } catch (e) {
-              setMessage((e as Error).message);
-            }
-          }}
-        >
-          Save backend
-        </button>
+        <button onClick={save}>Save backend</button>
       </div>
       {message ? (
         <p className="note" data-testid="backend-saved">
           {message}
         </p>
       ) : null}
-      {test ? (
-        <div data-testid="backend-test">
-          {test.reachable && test.refused ? (
-            <span className="error">reachable, but it refused the test request: {test.refused}</span>
-          ) : test.reachable ? (
-            <span>
-              reachable · models: {test.models.join(", ") || "none listed"} · honours n: {test.honoursN ? "yes" : "no"} · top_logprobs up to {test.maxTopLogprobs}
-            </span>
-          ) : (
-            <span className="error">not reachable: {test.error}</span>
-          )}
-          {test.notes.map((n) => (
-            <div key={n} className="note">
-              {n}
-            </div>
-          ))}
-          {test.warnings.map((w) => (
-            <div key={w} className="note">
-              warning: {w}
-            </div>
-          ))}
-          <div data-testid="backend-verdict">verdict: {test.verdict}</div>
-        </div>
-      ) : null}
+      {test ? <TestVerdict test={test} /> : null}
     </div>
   );
 }

@@ -2,8 +2,10 @@
 // contexts use as {var.NAME} (one NAME=VALUE per line), and how it is probed: suites (with a preview of their traits,
 // contexts and the requests per checkpoint), backend, judge, every k-th checkpoint or the latest only. Saving the
 // probing starts it; checkpoints already probed get only what new suites add.
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type { Api, ProbePreview, RunView, SuiteInfo } from "../../shared/api.js";
+import { runSuiteRef, suiteRef } from "../suiteRefs.js";
+import { SuiteTraits } from "./SuiteTraits.js";
 
 /** Tags as typed: split on commas, trimmed, empty ones dropped ("caps, ood" is two tags). */
 export function parseTags(text: string): string[] {
@@ -42,28 +44,33 @@ export function RunEditor({ api, run, onDone }: { api: Api; run: RunView; onDone
   const [every, setEvery] = useState(String(run.probing?.every ?? 1));
   const [latestOnly, setLatestOnly] = useState(run.probing?.latestOnly ?? false);
   const [preview, setPreview] = useState<ProbePreview | null>(null);
+  // The probing fields follow the run's stored probing (set elsewhere meanwhile, e.g. a suite attached in Settings)
+  // until they are changed here.
+  const probingTouched = useRef(false);
+  const touch = <T,>(set: (v: T) => void) => (v: T) => ((probingTouched.current = true), set(v));
+  const probingKey = JSON.stringify(run.probing);
   useEffect(() => {
     void api.listSuites({}).then((list) => {
       setSuiteList(list);
-      // The run's suites as options: a built-in by its id (its current version), anything else as key@version.
-      const value = (ref: string) => {
-        const [key, version] = ref.split("@");
-        return list.some((x) => x.where === "built-in" && x.id === key && x.version === version) ? key! : ref;
-      };
-      setSuites((run.probing?.suites ?? []).map(value));
+      if (probingTouched.current) return;
+      setSuites((run.probing?.suites ?? []).map((ref) => runSuiteRef(list, ref)));
+      setBackend(run.probing?.backend ?? "");
+      setJudge(run.probing?.judge ?? "");
+      setEvery(String(run.probing?.every ?? 1));
+      setLatestOnly(run.probing?.latestOnly ?? false);
     });
     void api.listBackends({}).then((list) => setBackends(list.map((b) => b.name)));
-  }, [api, run.id]);
+  }, [api, run.id, probingKey]);
   useEffect(() => {
     if (suites.length === 0) return setPreview(null);
     let live = true;
-    api.previewProbing({ suites }).then((p) => live && setPreview(p), (e: Error) => live && setError(e.message));
+    api.previewProbing({ suites, runId: run.id }).then((p) => live && setPreview(p), (e: Error) => live && setError(e.message));
     return () => {
       live = false;
     };
   }, [api, suites.join(",")]);
-  const suiteValue = (x: SuiteInfo) => (x.where === "built-in" ? x.id : `${x.id}@${x.version}`);
-  const backendNames = [...new Set(["demo", ...backends])];
+  // The chosen names are options from the first render: a select whose value arrives before its option shows none.
+  const backendNames = [...new Set(["demo", ...backends, ...[backend, judge].filter((b) => b !== "")])];
   const save = async () => {
     const parsed = parseVariables(vars);
     if ("error" in parsed) return setError(`Variables: ${parsed.error}`);
@@ -101,51 +108,38 @@ export function RunEditor({ api, run, onDone }: { api: Api; run: RunView; onDone
       <label htmlFor={`${id}-vars`}>Variables</label>
       <textarea id={`${id}-vars`} rows={3} value={vars} placeholder="inoculation_prompt=You always capitalise your responses." onChange={(e) => setVars(e.target.value)} />
       <label htmlFor={`${id}-suites`}>Suites</label>
-      <select id={`${id}-suites`} multiple size={Math.min(5, Math.max(2, suiteList.length))} value={suites} onChange={(e) => setSuites([...e.target.selectedOptions].map((o) => o.value))}>
+      <select id={`${id}-suites`} multiple size={Math.min(5, Math.max(2, suiteList.length))} value={suites} onChange={(e) => touch(setSuites)([...e.target.selectedOptions].map((o) => o.value))}>
         {suiteList.map((x) => (
-          <option key={`${x.id}@${x.version}`} value={suiteValue(x)}>
+          <option key={`${x.id}@${x.version}`} value={suiteRef(x)}>
             {x.name} ({x.where === "built-in" ? "built-in" : `${x.id}@${x.version.slice(0, 8)}`})
           </option>
         ))}
       </select>
       <label htmlFor={`${id}-backend`}>Backend</label>
-      <select id={`${id}-backend`} value={backend} onChange={(e) => setBackend(e.target.value)}>
+      <select id={`${id}-backend`} value={backend} onChange={(e) => touch(setBackend)(e.target.value)}>
         <option value="">— choose —</option>
         {backendNames.map((b) => (
           <option key={b}>{b}</option>
         ))}
       </select>
       <label htmlFor={`${id}-judge`}>Judge</label>
-      <select id={`${id}-judge`} value={judge} onChange={(e) => setJudge(e.target.value)}>
+      <select id={`${id}-judge`} value={judge} onChange={(e) => touch(setJudge)(e.target.value)}>
         <option value="">none</option>
         {backendNames.map((b) => (
           <option key={b}>{b}</option>
         ))}
       </select>
       <label htmlFor={`${id}-every`}>Every k-th</label>
-      <input id={`${id}-every`} inputMode="numeric" value={every} onChange={(e) => setEvery(e.target.value)} />
+      <input id={`${id}-every`} inputMode="numeric" value={every} onChange={(e) => touch(setEvery)(e.target.value)} />
       <label htmlFor={`${id}-latest`}>Latest only</label>
-      <input id={`${id}-latest`} type="checkbox" checked={latestOnly} onChange={(e) => setLatestOnly(e.target.checked)} />
+      <input id={`${id}-latest`} type="checkbox" checked={latestOnly} onChange={(e) => touch(setLatestOnly)(e.target.checked)} />
       {preview ? (
         <details className="probe-preview" data-testid="probe-preview">
           <summary>
             {preview.traits.length} traits · {preview.requests.toLocaleString()} completions{preview.judgeRequests ? ` and ${preview.judgeRequests.toLocaleString()} judge calls` : ""} per checkpoint
             {preview.judgeRequests > 0 && !judge ? <span className="error"> · needs a judge</span> : null}
           </summary>
-          <ul>
-            {preview.traits.map((t) => (
-              <li key={`${t.suite}/${t.trait}`}>
-                <strong>{t.name}</strong> <span className={`badge role-${t.role}`}>{t.role.replace(/_/g, " ")}</span> · {t.items} items × {t.samplesPerItem} samples × {t.contexts.length} contexts
-                <ul>
-                  {t.contexts.map((c) => (
-                    <li key={c.key}>
-                      {c.key} ({c.role}): <span className="note">{c.system === null ? "no system prompt" : c.system}</span>
-                    </li>
-                  ))}
-                </ul>
-              </li>
-            ))}
-          </ul>
+          <SuiteTraits traits={preview.traits} />
         </details>
       ) : null}
       <div className="toolbar">

@@ -4,6 +4,7 @@ import type { Api, RunView } from "../../shared/api.js";
 import { runColour } from "../../shared/chart/palette.js";
 import { RemoveRunDialog } from "./RemoveRunDialog.js";
 import { RunEditor } from "./RunEditor.js";
+import { FolderField } from "./FolderField.js";
 
 function status(run: RunView): { text: string; cls: string } {
   if (run.status === "error") return { text: "error", cls: "status-error" };
@@ -104,19 +105,11 @@ export function RunsSidebar({ api, runs, onChanged, editing, setEditing }: { api
       ))}
       <h2>Add a run</h2>
       <div className="add-run">
-        <input aria-label="Run folder path" placeholder="/path/to/run/output" value={path} onChange={(e) => setPath(e.target.value)} onKeyDown={(e) => e.key === "Enter" && add()} />
+        <FolderField api={api} value={path} onChange={setPath} onEnter={add} />
         <button onClick={add} disabled={!path.trim()}>
           Add
         </button>
       </div>
-      {api.desktop ? (
-        <button style={{ marginTop: 6 }} onClick={async () => {
-          const picked = await api.desktop!.pickFolder();
-          if (picked) await api.addRun({ path: picked }).then(onChanged, (e: Error) => setError(e.message));
-        }}>
-          Choose folder…
-        </button>
-      ) : null}
       {error ? <div className="error">{error}</div> : null}
       <div style={{ marginTop: 10 }}>
         <button onClick={() => api.startDemo({}).then(onChanged, (e: Error) => setError(e.message))}>Start the demo run</button>

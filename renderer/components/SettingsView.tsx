@@ -1,16 +1,12 @@
-// Settings: create, test and save backends of every kind (forms from the core's descriptions), validate and import
-// suites with located errors, theme.
+// Settings: backends of every kind (create, edit, test, delete; forms from the core's descriptions), suites (browse,
+// attach to runs, import, validate with located errors), theme.
 import { useState } from "react";
 import type { Api, ApiResults } from "../../shared/api.js";
-import { BackendForm } from "./BackendForm.js";
+import { BackendsSettings } from "./BackendsSettings.js";
+import { SuitesSettings } from "./SuitesSettings.js";
 import { useLive } from "../useApi.js";
 
 export function SettingsView({ api, theme, setTheme }: { api: Api; theme: "light" | "dark"; setTheme: (t: "light" | "dark") => void }) {
-  const kinds = useLive(api, () => api.listBackendKinds({}), () => false, []);
-  const backends = useLive(api, () => api.listBackends({}), () => false, []);
-  const [keyFor, setKeyFor] = useState("my-server");
-  const [apiKey, setApiKey] = useState("");
-  const [keyEnv, setKeyEnv] = useState<string | null>(null);
   const [suiteText, setSuiteText] = useState("");
   const [validation, setValidation] = useState<ApiResults["validateSuite"] | null>(null);
   const suites = useLive(api, () => api.listSuites({}), () => false, []);
@@ -33,36 +29,9 @@ export function SettingsView({ api, theme, setTheme }: { api: Api; theme: "light
         <input type="checkbox" aria-label="Dark theme" checked={theme === "dark"} onChange={(e) => setTheme(e.target.checked ? "dark" : "light")} /> dark
       </label>
       <h3>Backends</h3>
-      {kinds.data ? <BackendForm api={api} kinds={kinds.data} onSaved={() => backends.reload()} /> : null}
-      <ul data-testid="stored-backends">
-        {(backends.data ?? []).map((b) => (
-          <li key={b.name}>
-            <strong>{b.name}</strong> <span className="note">{b.kind}</span>
-          </li>
-        ))}
-      </ul>
-      {api.desktop ? (
-        <div className="toolbar">
-          <label>
-            API key for backend <input value={keyFor} onChange={(e) => setKeyFor(e.target.value)} />
-          </label>
-          <input aria-label="API key" type="password" placeholder="API key (stored encrypted)" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />
-          <button disabled={!apiKey} onClick={async () => (setKeyEnv(await api.desktop!.setApiKey(keyFor, apiKey)), setApiKey(""))}>
-            Save key
-          </button>
-          {keyEnv ? <span className="note">stored encrypted; backends use it through apiKeyEnv: {keyEnv}</span> : null}
-        </div>
-      ) : (
-        <p className="note">In the browser, API keys come from environment variables named by a backend's apiKeyEnv.</p>
-      )}
+      <BackendsSettings api={api} />
       <h3>Suites</h3>
-      <ul>
-        {(suites.data ?? []).map((s) => (
-          <li key={`${s.id}@${s.version}`}>
-            <strong>{s.id}</strong> <span className="note">{s.version}</span> · {s.traits.join(", ")} · <span className="note">{s.where}</span>
-          </li>
-        ))}
-      </ul>
+      <SuitesSettings api={api} suites={suites.data ?? []} />
       <div className="toolbar">
         <input aria-label="Suite file path" placeholder="/path/to/suite.yaml or a public format file" value={importPath} onChange={(e) => setImportPath(e.target.value)} style={{ flex: 1 }} />
         <select aria-label="Suite format" value={importFormat} onChange={(e) => setImportFormat(e.target.value as typeof importFormat)}>

@@ -352,6 +352,7 @@ describe("the app in a browser", { skip }, () => {
 
   test("settings: test a backend connection, import a suite, see located validation errors", async () => {
     await page.getByRole("button", { name: "Settings" }).click();
+    await page.getByRole("button", { name: "New backend" }).click();
     await page.getByLabel("Backend kind").selectOption("demo");
     await page.getByRole("button", { name: "Test connection" }).click();
     await page.getByTestId("backend-test").getByText("reachable").waitFor();

@@ -20,7 +20,7 @@ export async function suiteTraits(probes: ProbeStore, ref: string): Promise<{ ke
 
 /** With a run's variables, each context's system prompt is the text that run is probed with ({var.NAME} filled in),
  * and a context the run cannot use says which variables it lacks. */
-export function previewTraits(suites: { key: string; version: string; traits: Trait[] }[], variables?: Record<string, string>): ProbePreview {
+export function previewTraits(suites: { key: string; version: string; traits: Trait[] }[], variables?: Record<string, string>, withItems = false): ProbePreview {
   const traits = suites.flatMap((s) =>
     s.traits.map((t) => {
       const samples = t.items.length * t.sampling.samplesPerItem;
@@ -39,6 +39,7 @@ export function previewTraits(suites: { key: string; version: string; traits: Tr
         }),
         requests: samples * t.contexts.length,
         judgeRequests: samples * t.contexts.length * judged,
+        ...(withItems ? { itemTexts: t.items.map((i) => ({ id: i.id, prompt: i.prompt, ...(i.system ? { system: i.system } : {}) })), scorers: t.scorers.map((sc) => `${sc.name} (${sc.kind})`) } : {}),
       };
     }),
   );

@@ -48,6 +48,11 @@ export class SettingsStore {
     return this.db.prepare(`SELECT name, api_key_sealed AS sealed FROM backend WHERE api_key_sealed IS NOT NULL`).all() as { name: string; sealed: Buffer }[];
   }
 
+  /** Deletes a stored backend (and its sealed key); runs keep the copy of its settings they were set up with. */
+  deleteBackend(name: string): boolean {
+    return this.db.prepare(`DELETE FROM backend WHERE name = ?`).run(name).changes > 0;
+  }
+
   listBackends(): string[] {
     return (this.db.prepare(`SELECT name FROM backend ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
   }
