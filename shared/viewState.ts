@@ -25,9 +25,15 @@ export interface DriftState {
   yRange: YRange;
   /** Only each group's mean (with its band), not its runs: conditions compared at a glance. */
   groupsOnly: boolean;
+  /** The bounds of a custom y range (yRange "custom"). */
+  yCustom: [number, number] | null;
+  /** The training-metric panels' y scale. */
+  metricScale: "linear" | "log";
+  /** Each run's largest step-to-step change marked. */
+  changes: boolean;
 }
 
-export const Y_RANGES = ["auto", "0-1", "0-100"] as const;
+export const Y_RANGES = ["auto", "0-1", "0-100", "custom"] as const;
 export type YRange = (typeof Y_RANGES)[number];
 
 export interface CheckpointFocus {
@@ -43,7 +49,7 @@ export interface ViewState {
   checkpoint: CheckpointFocus | null;
 }
 
-export const DEFAULT_DRIFT: DriftState = { layout: "multiples", context: null, xAxis: "step", smoothing: 0, bands: true, metrics: ["reward", "kl"], zoom: null, rollouts: true, rolloutMeasure: "mean", yRange: "auto", groupsOnly: false };
+export const DEFAULT_DRIFT: DriftState = { layout: "multiples", context: null, xAxis: "step", smoothing: 0, bands: true, metrics: ["reward", "kl"], zoom: null, rollouts: true, rolloutMeasure: "mean", yRange: "auto", groupsOnly: false, yCustom: null, metricScale: "linear", changes: false };
 
 const num = (v: string | null): number | null => (v === null || v.trim() === "" || !Number.isFinite(Number(v)) ? null : Number(v));
 
@@ -57,6 +63,8 @@ export function parseViewState(fragment: string): ViewState {
   const smoothing = num(p.get("smooth"));
   const bounds = (p.get("zoom") ?? "").split("~").map((v) => num(v));
   const zoom: [number, number] | null = bounds.length === 2 && bounds[0] != null && bounds[1] != null && bounds[0] < bounds[1] ? [bounds[0], bounds[1]] : null;
+  const yBounds = (p.get("ycustom") ?? "").split("~").map((v) => num(v));
+  const yCustom: [number, number] | null = yBounds.length === 2 && yBounds[0] != null && yBounds[1] != null && yBounds[0] < yBounds[1] ? [yBounds[0], yBounds[1]] : null;
   const run = num(p.get("run"));
   const step = num(p.get("step"));
   const checkpoint: CheckpointFocus | null =
@@ -78,8 +86,12 @@ export function parseViewState(fragment: string): ViewState {
       zoom: zoom ?? d.zoom,
       rollouts: p.get("rollouts") === "0" ? false : d.rollouts,
       rolloutMeasure: p.get("measure") || d.rolloutMeasure,
-      yRange: (Y_RANGES as readonly string[]).includes(p.get("y") ?? "") ? (p.get("y") as YRange) : d.yRange,
+      // A custom range without readable bounds is no range: fitted to the data.
+      yRange: (Y_RANGES as readonly string[]).includes(p.get("y") ?? "") && (p.get("y") !== "custom" || yCustom) ? (p.get("y") as YRange) : d.yRange,
       groupsOnly: p.get("groups") === "1",
+      yCustom: p.get("y") === "custom" ? yCustom : null,
+      metricScale: p.get("mscale") === "log" ? "log" : "linear",
+      changes: p.get("changes") === "1",
     },
   };
 }
@@ -100,6 +112,9 @@ export function formatViewState(v: ViewState): string {
   if (d.rolloutMeasure !== DEFAULT_DRIFT.rolloutMeasure) p.set("measure", d.rolloutMeasure);
   if (d.yRange !== DEFAULT_DRIFT.yRange) p.set("y", d.yRange);
   if (d.groupsOnly) p.set("groups", "1");
+  if (d.yRange === "custom" && d.yCustom) p.set("ycustom", d.yCustom.map((z) => String(Number(z.toPrecision(8)))).join("~"));
+  if (d.metricScale === "log") p.set("mscale", "log");
+  if (d.changes) p.set("changes", "1");
   if (v.checkpoint) {
     p.set("run", String(v.checkpoint.runId));
     p.set("step", String(v.checkpoint.step));

@@ -112,6 +112,12 @@ export interface RunView extends RunSummary {
   probe: { done: number; total: number; running: boolean; failed: number };
   /** How the run is set to be probed; null when it is not. */
   probing: RunProbing | null;
+  /** What it is doing, by the rules in the README ("Run status"), and why. */
+  state: "live" | "idle" | "finished" | "stalled" | "error" | "paused";
+  stateReason: string;
+  /** The colour it is drawn in (its group's hue tinted by seed, or the one chosen for it) and its group's hue. */
+  colour: string;
+  groupColour: string | null;
 }
 
 export interface SuiteInfo {

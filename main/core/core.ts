@@ -51,6 +51,8 @@ import { experimentContexts, experimentFigure, orderedTraits } from "../../share
 import { renderExperimentSvg } from "../../shared/chart/experimentSvg.js";
 import { renderInWorker } from "./export/raster.js";
 import { completeFolder } from "./paths/completeFolder.js";
+import { runState } from "./runs/runState.js";
+import { colourFor, runPalette, type RunPalette } from "../../shared/chart/palette.js";
 
 export interface CoreOptions {
   dbPath: string;
@@ -736,7 +738,8 @@ export class Core {
     this.loops.set(runId, { controller, done });
   }
 
-  private runView(run: RunRecord): RunView {
+  /** A run as the app shows it; colours come from the palette of every listed run (one per call of listRuns). */
+  private runView(run: RunRecord, palette: RunPalette = runPalette(this.store.runs.listRuns())): RunView {
     let probing: RunView["probing"] = null;
     try {
       const s = this.store.runs.getProbeSettings(run.id);
@@ -744,7 +747,9 @@ export class Core {
     } catch {
       probing = null; // unreadable stored settings: the watch loop reports them as the run's error
     }
-    return { ...run, probe: this.store.probes.runProgress(run.id), probing };
+    const probe = this.store.probes.runProgress(run.id);
+    const { state, reason } = runState({ status: run.status, statusMessage: run.statusMessage, watched: this.loops.has(run.id), ...this.store.runs.recentActivity(run.id), probing: probe, nowMs: Date.now() });
+    return { ...run, probe, probing, state, stateReason: reason, colour: palette.runs.get(run.id) ?? run.color ?? colourFor(run.id - 1), groupColour: run.group === null ? null : (palette.groups.get(run.group) ?? null) };
   }
 
   /** A run's watch loop in this process started, or started again if it runs: a loop builds its probing plan when it
@@ -778,7 +783,11 @@ export class Core {
 
   private readonly handlers: Handlers = {
     getInfo: async () => ({ version: appVersion(), transport: this.options.transport, dataPath: this.options.dbPath }),
-    listRuns: async () => this.store.runs.listRuns().map((r) => this.runView(r)),
+    listRuns: async () => {
+      const runs = this.store.runs.listRuns();
+      const palette = runPalette(runs);
+      return runs.map((r) => this.runView(r, palette));
+    },
     addRun: async ({ path, name, group }) => {
       const { run } = await this.registerRun({ path, name, group });
       this.watchLoop(run.id);

@@ -5,12 +5,14 @@ import { defaultSpec, type ChartSpec } from "../../shared/chart/exportSpec.js";
 import { AlertRuleForm, type RuleDraft } from "./AlertRuleForm.js";
 import { ExportDialog } from "./ExportDialog.js";
 import type { Annotation, Api, GroupBand, RolloutPoint, RunView, TraitInfo } from "../../shared/api.js";
-import { xExtent, type PanelAnnotation, type PanelSeries } from "../../shared/chart/DriftPanel.js";
+import { xExtent, yExtent, type PanelAnnotation, type PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { useLive } from "../useApi.js";
 import { InteractivePanel } from "./InteractivePanel.js";
-import { runColour } from "../../shared/chart/palette.js";
 import { GROUP_COLOUR } from "../../shared/chart/groupMeans.js";
+import { traitStyle } from "../../shared/chart/seriesStyle.js";
+import { createCrosshair } from "./crosshair.js";
+import { useWidth } from "../useWidth.js";
 import { emptyIndex, indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
 import { ROLLOUT_MEASURES, rolloutSeries, type RolloutMeasure } from "./rolloutSeries.js";
 import type { DriftState, Layout } from "../../shared/viewState.js";
@@ -30,7 +32,14 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   // The view's choices live in the URL (App keeps them): these read them and write them back.
   const { layout, xAxis, smoothing, bands, zoom, yRange } = state;
   // Kept by value: a new array each render would redraw every (memoised) panel.
-  const yDomain = useMemo<[number, number] | undefined>(() => (yRange === "0-1" ? [0, 1] : yRange === "0-100" ? [0, 100] : undefined), [yRange]);
+  const yDomain = useMemo<[number, number] | undefined>(
+    () => (yRange === "0-1" ? [0, 1] : yRange === "0-100" ? [0, 100] : yRange === "custom" && state.yCustom ? state.yCustom : undefined),
+    [yRange, state.yCustom?.[0], state.yCustom?.[1]],
+  );
+  // One crosshair for every panel of the view.
+  const crosshair = useMemo(() => createCrosshair(), []);
+  // Contexts side by side fill the view's width, one row per trait.
+  const [panelsRef, panelsWidth] = useWidth<HTMLDivElement>();
   // A measure the URL names that this version does not know falls back to the mean.
   const rolloutMeasure: RolloutMeasure = state.rolloutMeasure in ROLLOUT_MEASURES ? (state.rolloutMeasure as RolloutMeasure) : "mean";
   const context = state.context ?? "none";
@@ -55,7 +64,9 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   const traitList = useMemo(() => [...(traits.data ?? [])].sort((a, b) => roleRank(a.role) - roleRank(b.role)), [traits.data]);
   const contexts = [...new Set(traitList.flatMap((t) => t.contexts))];
   const ctx = contexts.includes(context) ? context : (contexts[0] ?? context);
-  const width = layout === "overlay" ? 900 : layout === "contexts" ? 300 : 440;
+  const contextCount = Math.max(1, ...traitList.map((t) => t.contexts.length));
+  // Contexts side by side: the row's panels share the view's width (at least 200 px each, room for a title such as "inoculation_paraphrase"; the row scrolls beyond).
+  const width = layout === "overlay" ? 900 : layout === "contexts" ? Math.max(200, Math.floor((panelsWidth - 8 * (contextCount - 1)) / contextCount)) : 440;
   const height = layout === "overlay" ? 340 : 220;
   // What the core cuts series to: the panel's pixel columns, and (shortly after a zoom or pan settles) the zoomed
   // range widened by its own width on each side, so a pan shows detail at once and fetches again only at rest.
@@ -131,13 +142,13 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   const panelAnnotations: PanelAnnotation[] = useMemo(
     () =>
       (annotations.data ?? []).flatMap((a) => {
-        const colour = a.color ?? runColour(runs.find((r) => r.id === a.runId) ?? { id: a.runId, color: null });
-        if (xAxis === "step") return [{ id: a.id, x: a.step, to: a.to, text: a.text, colour }];
+        const colour = a.color ?? runs.find((r) => r.id === a.runId)?.colour ?? GROUP_COLOUR;
+        if (xAxis === "step") return [{ id: a.id, x: a.step, to: a.to, text: a.text, colour, runId: a.runId }];
         // On a time axis an annotation sits at its step's time on its run's clock.
         const clock = clocks.get(a.runId);
         if (!clock) return [];
         const at = (step: number) => axisX(xAxis, timeOfStep(clock, step), clockStart(clock));
-        return [{ id: a.id, x: at(a.step), to: a.to === null ? null : at(a.to), text: a.text, colour }];
+        return [{ id: a.id, x: at(a.step), to: a.to === null ? null : at(a.to), text: a.text, colour, runId: a.runId }];
       }),
     [xAxis, annotations.data, runs, clocks],
   );
@@ -160,11 +171,13 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
               return { x: axisX(xAxis, t, start), y: m.value };
             })
             .filter((p) => Number.isFinite(p.x))
-            .sort((a, b) => a.x - b.x);
-          return { key: `run:${r.id}`, label: r.name, colour: runColour(r), points: pts, smoothed: smoothing > 0 ? debiasedEma(pts.map((p) => p.y), smoothing) : undefined };
+            .sort((a, b) => a.x - b.x)
+            // On a log scale the panel draws log10 of the value; zero and negative values have no place there.
+            .map((p) => (state.metricScale === "log" ? { x: p.x, y: p.y !== null && p.y > 0 ? Math.log10(p.y) : null } : p));
+          return { key: `run:${r.id}`, label: r.name, colour: r.colour, points: pts, smoothed: smoothing > 0 ? debiasedEma(pts.map((p) => p.y), smoothing) : undefined };
         }),
       ]),
-    [metrics.data, keys.join(","), xAxis, smoothing, runs, clocks], // keys compared by value
+    [metrics.data, keys.join(","), xAxis, smoothing, runs, clocks, state.metricScale], // keys compared by value
   );
   // With "group means only", a panel keeps each group's mean and the runs that belong to no group of two or more.
   const meansOnly = useCallback(
@@ -176,16 +189,21 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
     [state.groupsOnly, runs],
   );
   const traitPanels = useMemo(() => {
-    const panels: { title: string; unit: string; series: PanelSeries[]; trait?: string; context?: string; role?: string }[] = [];
+    const panels: { title: string; unit: string; series: PanelSeries[]; trait?: string; context?: string; role?: string; row?: string }[] = [];
     if (layout === "multiples") for (const t of traitList) panels.push({ title: `${t.name} · ${ctx}`, unit: t.unit, series: meansOnly(scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data)), trait: t.trait, context: ctx, role: t.role });
     if (layout === "overlay") {
       panels.push({
         title: `All traits · ${ctx}`,
         unit: "",
-        series: traitList.flatMap((t, i) => meansOnly(scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data)).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dashed: i % 2 === 1 }))),
+        // Traits told apart by dash pattern and marker, and named at the end of each line.
+        series: traitList.flatMap((t, i) => {
+          const { dash, marker } = traitStyle(i);
+          return meansOnly(scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data)).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dash, marker, endLabel: t.name }));
+        }),
       });
     }
-    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: `${t.name} · ${c}`, unit: t.unit, series: meansOnly(scoreSeries(runs, scoreMap, t.trait, c, xAxis, groupBands.data)), trait: t.trait, context: c, role: t.role });
+    // A row per trait; each panel is titled by its context (the row heading names the trait).
+    if (layout === "contexts") for (const t of traitList) for (const c of t.contexts) panels.push({ title: c, unit: t.unit, series: meansOnly(scoreSeries(runs, scoreMap, t.trait, c, xAxis, groupBands.data)), trait: t.trait, context: c, role: t.role, row: t.trait });
     return panels;
   }, [layout, traitList, ctx, runs, scoreMap, xAxis, groupBands.data, meansOnly]);
 
@@ -314,7 +332,19 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
             <option value="auto">fitted to the data</option>
             <option value="0-1">0 to 1 (shares)</option>
             <option value="0-100">0 to 100 (judge scores)</option>
+            <option value="custom">custom</option>
           </select>
+        </label>
+        {yRange === "custom" ? <CustomRange value={state.yCustom} onChange={(yCustom) => onState({ yCustom })} /> : null}
+        <label>
+          Metric scale
+          <select aria-label="Metric y scale" value={state.metricScale} onChange={(e) => onState({ metricScale: e.target.value as DriftState["metricScale"] })}>
+            <option value="linear">linear</option>
+            <option value="log">log</option>
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" aria-label="Mark the largest change" checked={state.changes} onChange={(e) => onState({ changes: e.target.checked })} /> Largest change
         </label>
         <label>
           <input type="checkbox" aria-label="Group means only" checked={state.groupsOnly} onChange={(e) => onState({ groupsOnly: e.target.checked })} /> Group means only
@@ -380,33 +410,52 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
         <ul className="legend" aria-label="Legend">
           {runs.map((r) => (
             <li key={r.id}>
-              <span className="swatch" style={{ background: runColour(r) }} /> {r.name}
+              <span className="swatch" style={{ background: r.colour }} /> {r.name}
               {r.group ? <span className="note"> · {r.group}</span> : null}
             </li>
           ))}
           {[...new Set(runs.map((r) => r.group).filter((g): g is string => !!g && runs.filter((r) => r.group === g).length >= 2))].map((g) => (
             <li key={`group:${g}`}>
-              <span className="swatch dashed" style={{ borderColor: GROUP_COLOUR }} /> {g} (mean of {runs.filter((r) => r.group === g).length})
+              <span className="swatch dashed" style={{ borderColor: runs.find((r) => r.group === g)?.groupColour ?? GROUP_COLOUR }} /> {g} (mean of {runs.filter((r) => r.group === g).length})
             </li>
           ))}
         </ul>
       ) : null}
-      <div className="panels">
+      <div className={layout === "contexts" ? "panels context-rows" : "panels"} ref={panelsRef}>
         {!scoresLoaded && ids.length > 0 ? <p className="note section">Loading scores…</p> : null}
-        {(scoresLoaded ? traitPanels : []).map((p) => (
-          <div className="panel-wrap" key={p.title}>
-            {/* Above the chart, not over its title: the trait's role and the alert button. */}
-            <div className="panel-head">
-              {p.role && ROLE_NAMES[p.role] ? <span className={`badge role-badge role-${p.role}`}>{ROLE_NAMES[p.role]}</span> : <span />}
-              {p.trait && runs[0] ? (
-                <button className="panel-alert" aria-label={`Alert me when ${p.title} goes above…`} onClick={() => setAlertDraft({ target: { kind: "run", runId: runs[0]!.id }, subject: { kind: "trait", trait: p.trait!, context: p.context ?? null }, condition: { kind: "above", value: 0.5, ci: false } })}>
-                  Alert…
-                </button>
-              ) : null}
-            </div>
-            <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} yDomain={yDomain} showBands={bands} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={(p.trait && p.context && openers.get(`${p.trait}\u0000${p.context}`)) || open} onAnnotate={annotate} formatX={formatX} />
-          </div>
-        ))}
+        {layout === "contexts"
+          ? (scoresLoaded ? traitList : []).map((t) => {
+              const row = traitPanels.filter((p) => p.row === t.trait);
+              // One y scale across the row, so a trait's contexts compare by height (unless a range is fixed).
+              const rowDomain = yDomain ?? yExtent(row.map((p) => p.series));
+              return (
+                <section key={t.trait} className="context-row" aria-label={`${t.name} in each context`}>
+                  <h3 className="panels-heading">
+                    {t.name} {ROLE_NAMES[t.role] ? <span className={`badge role-badge role-${t.role}`}>{ROLE_NAMES[t.role]}</span> : null}
+                    {t.unit ? <span className="note"> {t.unit}</span> : null}
+                  </h3>
+                  <div className="context-row-panels">
+                    {row.map((p) => (
+                      <InteractivePanel key={p.title} title={p.title} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} yDomain={rowDomain} showBands={bands} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={openers.get(`${p.trait}\u0000${p.context}`) ?? open} onAnnotate={annotate} formatX={formatX} crosshair={crosshair} changeMarkers={state.changes} />
+                    ))}
+                  </div>
+                </section>
+              );
+            })
+          : (scoresLoaded ? traitPanels : []).map((p) => (
+              <div className="panel-wrap" key={p.title}>
+                {/* Above the chart, not over its title: the trait's role and the alert button. */}
+                <div className="panel-head">
+                  {p.role && ROLE_NAMES[p.role] ? <span className={`badge role-badge role-${p.role}`}>{ROLE_NAMES[p.role]}</span> : <span />}
+                  {p.trait && runs[0] ? (
+                    <button className="panel-alert" aria-label={`Alert me when ${p.title} goes above…`} onClick={() => setAlertDraft({ target: { kind: "run", runId: runs[0]!.id }, subject: { kind: "trait", trait: p.trait!, context: p.context ?? null }, condition: { kind: "above", value: 0.5, ci: false } })}>
+                      Alert…
+                    </button>
+                  ) : null}
+                </div>
+                <InteractivePanel title={p.title} unit={p.unit} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} yDomain={yDomain} showBands={bands} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={(p.trait && p.context && openers.get(`${p.trait}\u0000${p.context}`)) || open} onAnnotate={annotate} formatX={formatX} crosshair={crosshair} changeMarkers={state.changes} />
+              </div>
+            ))}
         {scoresLoaded && traitPanels.length === 0 ? (
           <p className="note section" data-testid="no-scores">
             {runs.some((r) => r.probing)
@@ -422,16 +471,41 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
           </h3>
           <div className="panels">
             {rolloutPanels.map((p) => (
-              <InteractivePanel key={p.title} title={p.title} unit={ROLLOUT_MEASURES[rolloutMeasure]} width={width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={openRollout(p.trait)} onAnnotate={annotate} formatX={formatX} />
+              <InteractivePanel key={p.title} title={p.title} unit={ROLLOUT_MEASURES[rolloutMeasure]} width={layout === "contexts" ? 440 : width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={openRollout(p.trait)} onAnnotate={annotate} formatX={formatX} crosshair={crosshair} />
             ))}
           </div>
         </section>
       ) : null}
       <div className="panels">
         {metricSeries.map(([k, series]) => (
-          <InteractivePanel key={k} title={k} width={width} height={170} series={series} annotations={panelAnnotations} xDomain={domain} showBands={false} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} />
+          <InteractivePanel key={k} title={state.metricScale === "log" ? `${k} (log scale)` : k} width={layout === "contexts" ? 440 : width} height={170} series={series} annotations={panelAnnotations} xDomain={domain} showBands={false} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} crosshair={crosshair} yLog={state.metricScale === "log"} changeMarkers={state.changes} />
         ))}
       </div>
     </div>
+  );
+}
+
+/** The bounds of a custom y range, applied when both read as numbers with the first below the second. */
+function CustomRange({ value, onChange }: { value: [number, number] | null; onChange: (v: [number, number] | null) => void }) {
+  const [lo, setLo] = useState(value ? String(value[0]) : "0");
+  const [hi, setHi] = useState(value ? String(value[1]) : "1");
+  const apply = (a: string, b: string) => {
+    const [x, y] = [Number(a), Number(b)];
+    if (a.trim() !== "" && b.trim() !== "" && Number.isFinite(x) && Number.isFinite(y) && x < y) onChange([x, y]);
+  };
+  useEffect(() => {
+    if (!value) apply(lo, hi); // the range takes effect as soon as "custom" is chosen
+  }, []);
+  const bad = !(Number(lo) < Number(hi));
+  return (
+    <span className="custom-range">
+      <label>
+        y from <input aria-label="y from" inputMode="decimal" size={5} value={lo} onChange={(e) => (setLo(e.target.value), apply(e.target.value, hi))} />
+      </label>
+      <label>
+        to <input aria-label="y to" inputMode="decimal" size={5} value={hi} onChange={(e) => (setHi(e.target.value), apply(lo, e.target.value))} />
+      </label>
+      {bad ? <span className="error"> the lower bound must be below the upper</span> : null}
+    </span>
   );
 }

@@ -39,7 +39,9 @@ export function ExportDialog({ api, runs, traits, initial, onClose }: ExportDial
     [specKey],
   );
   const figure = useMemo(() => (data.data ? buildFigure(spec, data.data) : null), [data.data, specKey]);
-  const name = fileName ?? defaultExportFileName(spec.runs.map((id) => runs.find((r) => r.id === id)?.name ?? String(id)), format);
+  // Named after the runs the figure draws: a visible run with no data yet is not in the name.
+  const named = figure && figure.runs.length > 0 ? figure.runs : spec.runs;
+  const name = fileName ?? defaultExportFileName(named.map((id) => runs.find((r) => r.id === id)?.name ?? String(id)), format);
   const preset = PRESETS[spec.preset];
 
   useEffect(() => {
@@ -113,7 +115,7 @@ export function ExportDialog({ api, runs, traits, initial, onClose }: ExportDial
           <label>
             <input type="checkbox" aria-label="Show title" checked={spec.title !== ""} onChange={(e) => set("title", e.target.checked ? null : "")} />
             Title
-            <input aria-label="Export title" disabled={spec.title === ""} value={spec.title ?? ""} placeholder={data.data ? defaultTitle(data.data, spec) : ""} onChange={(e) => set("title", e.target.value === "" ? null : e.target.value)} />
+            <input aria-label="Export title" disabled={spec.title === ""} value={spec.title ?? ""} placeholder={data.data ? defaultTitle(data.data, spec, figure?.runs) : ""} onChange={(e) => set("title", e.target.value === "" ? null : e.target.value)} />
           </label>
           <label>
             Theme

@@ -1,6 +1,7 @@
 // The interactive layer over a chart panel: hover crosshair with every run's value ± CI, click to open a checkpoint,
 // wheel to zoom and drag to pan the shared x range, shift-drag or the "a" key to annotate.
-import { memo, useLayoutEffect, useRef, useState } from "react";
+import { memo, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import type { Crosshair } from "./crosshair.js";
 import { columnar, indexAt, nearestIndex } from "../../shared/chart/decimate.js";
 import { DriftPanel, MARGIN, panelScales, type PanelProps } from "../../shared/chart/DriftPanel.js";
 import { SeriesCanvas } from "./SeriesCanvas.js";
@@ -23,8 +24,15 @@ function nearestX(series: PanelProps["series"], v: number): number | null {
   return best;
 }
 
-export const InteractivePanel = memo(function InteractivePanel(props: PanelProps & PanelEvents & { formatX?: (x: number) => string }) {
-  const { onZoom, onOpen, onAnnotate, formatX, ...panel } = props;
+/** The shared crosshair's line in one panel: re-renders alone when the pointer moves in any panel. */
+function CrosshairLine({ crosshair, left, top, height, domain }: { crosshair: Crosshair; left: (x: number) => number; top: number; height: number; domain: [number, number] }) {
+  const at = useSyncExternalStore(crosshair.subscribe, crosshair.get);
+  if (at === null || at < domain[0] || at > domain[1]) return null;
+  return <div className="crosshair" aria-hidden="true" style={{ left: Math.round(left(at)), top, height }} />;
+}
+
+export const InteractivePanel = memo(function InteractivePanel(props: PanelProps & PanelEvents & { formatX?: (x: number) => string; crosshair?: Crosshair }) {
+  const { onZoom, onOpen, onAnnotate, formatX, crosshair, ...panel } = props;
   const [hover, setHover] = useState<{ x: number; px: number; py: number } | null>(null);
   const drag = useRef<{ startPx: number; domain: [number, number]; shift: boolean; startX: number } | null>(null);
   const [draft, setDraft] = useState<[number, number] | null>(null);
@@ -38,7 +46,8 @@ export const InteractivePanel = memo(function InteractivePanel(props: PanelProps
   });
   const { x, y } = panelScales(panel);
   const toX = (clientX: number, el: HTMLElement) => x.invert(clientX - el.getBoundingClientRect().left);
-  const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Number(v.toPrecision(3)).toString());
+  // On a log scale the values drawn are log10 of the quantity: the tooltip reads the quantity.
+  const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Number((panel.yLog ? 10 ** v : v).toPrecision(3)).toString());
   const rows = hover
     ? panel.series
         .map((s) => ({ s, p: s.points[indexAt(columnar(s.points), hover.x)] }))
@@ -69,8 +78,12 @@ export const InteractivePanel = memo(function InteractivePanel(props: PanelProps
         const near = nearestX(panel.series, vx);
         const r = el.getBoundingClientRect();
         setHover(near === null ? null : { x: near, px: e.clientX - r.left, py: e.clientY - r.top });
+        crosshair?.set(near ?? vx);
       }}
-      onMouseLeave={() => setHover(null)}
+      onMouseLeave={() => {
+        setHover(null);
+        crosshair?.set(null);
+      }}
       // Pointing at a panel gives it the keyboard, so "a" annotates where the pointer is without tabbing first;
       // never taken from a field being typed in.
       onMouseEnter={(e) => {
@@ -108,7 +121,8 @@ export const InteractivePanel = memo(function InteractivePanel(props: PanelProps
       }}
     >
       <SeriesCanvas {...panel} />
-      <DriftPanel {...panel} seriesLayer="canvas" crosshairX={hover?.x ?? null} />
+      <DriftPanel {...panel} seriesLayer="canvas" crosshairX={crosshair ? null : (hover?.x ?? null)} />
+      {crosshair ? <CrosshairLine crosshair={crosshair} left={x} top={MARGIN.top} height={panel.height - MARGIN.top - MARGIN.bottom} domain={panel.xDomain} /> : null}
       {draft ? <div className="draft" style={{ position: "absolute", top: MARGIN.top, left: Math.min(x(draft[0]), x(draft[1])), width: Math.abs(x(draft[1]) - x(draft[0])), height: panel.height - MARGIN.top - MARGIN.bottom, background: "rgba(0,114,178,.15)" }} /> : null}
       {hover && rows.length > 0 ? (
         // On the pointer's right in the panel's left half, on its left in the right half: never past the edge.

@@ -1,17 +1,15 @@
 // The runs sidebar: colour, live/idle/error status, latest step, probing progress, grouping, show/hide, add, demo.
 import { useState } from "react";
 import type { Api, RunView } from "../../shared/api.js";
-import { runColour } from "../../shared/chart/palette.js";
 import { RemoveRunDialog } from "./RemoveRunDialog.js";
 import { RunEditor } from "./RunEditor.js";
 import { FolderField } from "./FolderField.js";
 
+/** The run's state as the core judges it (README, "Run status"); probing in progress is said beside "live". */
 function status(run: RunView): { text: string; cls: string } {
-  if (run.status === "error") return { text: "error", cls: "status-error" };
-  // Probing that failed shows as an error of the run (the queue says which jobs, and why).
-  if (run.probe.failed > 0) return { text: `error · ${run.probe.failed} probe job${run.probe.failed === 1 ? "" : "s"} failed`, cls: "status-error" };
-  if (run.status === "paused" || run.status === "finished") return { text: run.status === "paused" ? "paused" : "idle", cls: "status-idle" };
-  return { text: run.probe.running ? "live · probing" : "live", cls: "status-live" };
+  const cls = run.state === "error" || run.state === "stalled" ? "status-error" : run.state === "live" ? "status-live" : "status-idle";
+  const text = run.state === "error" && run.probe.failed > 0 ? `error · ${run.probe.failed} probe job${run.probe.failed === 1 ? "" : "s"} failed` : run.state === "live" && run.probe.running ? "live · probing" : run.state;
+  return { text, cls };
 }
 
 /** `editing` (the run whose form is open) is kept by the app, so a run added from the empty view opens its form too. */
@@ -54,11 +52,14 @@ export function RunsSidebar({ api, runs, onChanged, editing, setEditing }: { api
             const pct = r.probe.total > 0 ? (100 * r.probe.done) / r.probe.total : 0;
             return (
               <div key={r.id} className={`run${r.hidden ? " hidden-run" : ""}`} data-run={r.name}>
-                <span className="swatch" style={{ background: runColour(r) }} />
+                <span className="swatch" style={{ background: r.colour }} />
                 <div>
                   <div>{r.name}</div>
                   <div className="meta">
-                    <span className={st.cls}>{st.text}</span> · step {r.latestStep ?? "–"} · {r.checkpoints} complete ckpts
+                    <span className={st.cls} title={r.stateReason} data-state={r.state}>
+                      {st.text}
+                    </span>{" "}
+                    · step {r.latestStep ?? "–"} · {r.checkpoints} complete ckpts
                     {r.statusMessage && r.status === "error" ? <div className="error">{r.statusMessage}</div> : null}
                   </div>
                   {r.probe.total > 0 ? (

@@ -6,6 +6,7 @@ import { memo, useLayoutEffect, useRef } from "react";
 import { bandColumns, columnar, decimateRange } from "../../shared/chart/decimate.js";
 import { fillBand, strokeLine, type Linear } from "./canvasShapes.js";
 import { markDrawn } from "../userTiming.js";
+import { dashOf } from "../../shared/chart/seriesStyle.js";
 import { BAND_OPACITY, gridColour, panelScales, panelTicks, smoothedPoints, type PanelProps } from "../../shared/chart/DriftPanel.js";
 
 /** Only what the canvas draws decides a redraw: hovering, annotations or a new but equal domain leave it as drawn. */
@@ -22,7 +23,8 @@ function sameDrawing(a: PanelProps, b: PanelProps): boolean {
     a.theme === b.theme &&
     a.fontSize === b.fontSize &&
     a.lineWidth === b.lineWidth &&
-    a.yLabel === b.yLabel
+    a.yLabel === b.yLabel &&
+    a.yLog === b.yLog
   );
 }
 
@@ -79,15 +81,17 @@ export const SeriesCanvas = memo(function SeriesCanvas(p: PanelProps) {
       const raw = decimateRange(columnar(s.points), x0, x1, x);
       const smooth = s.smoothed ? decimateRange(columnar(smoothedPoints(s)), x0, x1, x) : null;
       ctx.strokeStyle = s.colour;
-      ctx.setLineDash(s.dashed ? [lw * 3, lw * 2] : []);
-      ctx.lineWidth = smooth ? lw * 0.6 : lw;
+      const width = s.mean ? lw * 1.5 : lw;
+      const dash = dashOf(s, lw);
+      ctx.setLineDash(dash);
+      ctx.lineWidth = smooth ? width * 0.6 : width;
       ctx.globalAlpha = smooth ? 0.35 : 1;
       digest = strokeLine(ctx, raw, m, digest);
       if (smooth) {
         smoothedCount++;
-        ctx.setLineDash([]);
+        ctx.setLineDash(dash);
         ctx.globalAlpha = 1;
-        ctx.lineWidth = lw * 1.1;
+        ctx.lineWidth = width * 1.1;
         digest = strokeLine(ctx, smooth, m, digest);
       }
     }

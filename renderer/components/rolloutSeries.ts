@@ -1,7 +1,6 @@
 // Rollout aggregates as panel series: one per run, drawn dashed so rollouts read apart from checkpoint probes.
 import type { RolloutPoint, RunView } from "../../shared/api.js";
 import type { PanelSeries } from "../../shared/chart/DriftPanel.js";
-import { runColour } from "../../shared/chart/palette.js";
 
 export type RolloutMeasure = "mean" | "rewardCorr" | "advantageWeighted" | "rewardShare";
 
@@ -20,7 +19,7 @@ export function rolloutSeries(runs: RunView[], points: RolloutPoint[], trait: st
       {
         key: `run:${r.id}:rollouts`,
         label: `${r.name} · rollouts`,
-        colour: runColour(r),
+        colour: r.colour,
         dashed: true,
         points: mine.map((p) => ({
           x: p.step,

@@ -3,7 +3,6 @@
 import type { DriftSeries, GroupBand, GroupSeries, RunView, ScoreSeries } from "../../shared/api.js";
 import type { PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { groupMeanPanel, panelBands } from "../../shared/chart/groupMeans.js";
-import { runColour } from "../../shared/chart/palette.js";
 import { axisX, type XAxis } from "../../shared/chart/timeAxis.js";
 
 export type { XAxis } from "../../shared/chart/timeAxis.js";
@@ -54,7 +53,7 @@ export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, 
       smoothed?.push(value(s.smoothed![i]));
     }
     if (pts.length === 0) continue;
-    out.push({ key: `run:${run.id}`, label: run.name, colour: runColour(run), points: pts, smoothed });
+    out.push({ key: `run:${run.id}`, label: run.name, colour: run.colour, points: pts, smoothed });
   }
   if (xAxis === "step") {
     const shown = new Set(runs.map((r) => r.group));
@@ -62,7 +61,7 @@ export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, 
     for (const g of scores.groups.get(panelKey(trait, context)) ?? []) {
       if (!shown.has(g.group)) continue;
       const scale = g.scale ?? 1;
-      out.push(groupMeanPanel(g.group, g.runs, g.steps, g.mean.map((v) => v / scale), perGroup.get(g.group)));
+      out.push(groupMeanPanel(g.group, g.runs, g.steps, g.mean.map((v) => v / scale), perGroup.get(g.group), runs.find((r) => r.group === g.group)?.groupColour ?? undefined));
     }
   }
   return out;

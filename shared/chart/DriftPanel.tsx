@@ -3,6 +3,7 @@
 // the same component renders in the app and to an SVG string for export.
 import { area, line, scaleLinear, scaleTime, type ScaleLinear } from "d3";
 import { bandColumns, bandSegments, columnar, countInRange, decimateRange, visibleRange, type BandPoint, type XY } from "./decimate.js";
+import { dashOf, largestChange, markerIndices, markerPath, type MarkerShape } from "./seriesStyle.js";
 
 /** Coordinates keep two decimals: a hundredth of a pixel or point is below what any output can show. */
 export const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -16,6 +17,13 @@ export interface PanelSeries {
   /** Smoothed values drawn over the raw points, which stay visible. */
   smoothed?: (number | null)[];
   dashed?: boolean;
+  /** A dash pattern in multiples of the line width (the overlay's traits); wins over `dashed`. */
+  dash?: readonly number[];
+  /** Markers along the line (the overlay's traits), and a label at its last point. */
+  marker?: MarkerShape;
+  endLabel?: string;
+  /** A group's mean: drawn heavier than the runs it averages. */
+  mean?: boolean;
 }
 
 export interface PanelAnnotation {
@@ -24,6 +32,8 @@ export interface PanelAnnotation {
   to: number | null;
   text: string;
   colour: string;
+  /** The run it belongs to: drawn only in panels that draw that run. */
+  runId?: number;
 }
 
 export interface PanelProps {
@@ -57,6 +67,10 @@ export interface PanelProps {
    * (the app, where building path strings for hundreds of long series is the slow part), drawing the rest.
    */
   seriesLayer?: "svg" | "canvas";
+  /** y values are log10 of the quantity (a log scale): ticks fall on powers of ten and read as the quantity. */
+  yLog?: boolean;
+  /** Marks each run's largest step-to-step change with a ring and its size. */
+  changeMarkers?: boolean;
 }
 
 export interface Margins {
@@ -110,16 +124,39 @@ export function xExtent(series: PanelSeries[][]): [number, number] {
   return Number.isFinite(lo) ? [lo, hi === lo ? lo + 1 : hi] : [0, 1];
 }
 
+/** The y range covered by some lists of series, CIs included; undefined when nothing has a value. */
+export function yExtent(series: PanelSeries[][]): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const list of series) {
+    for (const s of list) {
+      const e = seriesExtent(s.points);
+      lo = Math.min(lo, e[0]);
+      hi = Math.max(hi, e[1]);
+    }
+  }
+  return Number.isFinite(lo) ? [lo, hi === lo ? lo + 1 : hi] : undefined;
+}
+
 /** Tick values on both axes: as many as fit the panel at its font size. */
-export function panelTicks(p: Pick<PanelProps, "width" | "height" | "fontSize" | "xTime">, x: ScaleLinear<number, number>, y: ScaleLinear<number, number>) {
+export function panelTicks(p: Pick<PanelProps, "width" | "height" | "fontSize" | "xTime" | "yLog">, x: ScaleLinear<number, number>, y: ScaleLinear<number, number>) {
   const fs = p.fontSize ?? 10;
-  const yTicks = y.ticks(Math.max(2, Math.floor(p.height / (fs * 4))));
+  let yTicks = y.ticks(Math.max(2, Math.floor(p.height / (fs * 4))));
+  let formatY = fmt;
+  if (p.yLog) {
+    // On a log scale ticks go on whole powers of ten when two or more are in view, and read as the quantity.
+    const [a, b] = y.domain() as [number, number];
+    const powers = [];
+    for (let k = Math.ceil(Math.min(a, b)); k <= Math.floor(Math.max(a, b)); k++) powers.push(k);
+    if (powers.length >= 2) yTicks = powers;
+    formatY = (t: number) => fmt(10 ** t);
+  }
   if (p.xTime) {
     // Date labels are wider than numbers: fewer of them.
     const time = timeAxis(x);
-    return { xTicks: time.scale.ticks(Math.max(2, Math.floor(p.width / (fs * 12)))).map((d) => d.getTime() / 1000), yTicks, formatX: time.format };
+    return { xTicks: time.scale.ticks(Math.max(2, Math.floor(p.width / (fs * 12)))).map((d) => d.getTime() / 1000), yTicks, formatX: time.format, formatY };
   }
-  return { xTicks: x.ticks(Math.max(2, Math.floor(p.width / (fs * 9)))), yTicks, formatX: fmt };
+  return { xTicks: x.ticks(Math.max(2, Math.floor(p.width / (fs * 9)))), yTicks, formatX: fmt, formatY };
 }
 
 /** A wall-time axis over epoch seconds: d3's time scale picks calendar ticks and their labels ("11 AM", "Dec 05"). */
@@ -151,7 +188,10 @@ export function DriftPanel(p: PanelProps) {
     .x((d) => x(d.x))
     .y0((d) => y(d.lo))
     .y1((d) => y(d.hi));
-  const { xTicks, yTicks, formatX } = panelTicks(p, x, y);
+  const { xTicks, yTicks, formatX, formatY } = panelTicks(p, x, y);
+  // An annotation belongs to a run: it is drawn where that run is (its series, or its series of each trait).
+  const drawnRuns = new Set(p.series.map((s) => /^run:(\d+)/.exec(s.key)?.[1]).filter((id): id is string => id !== undefined).map(Number));
+  const annotations = (p.annotations ?? []).filter((a) => a.runId === undefined || drawnRuns.has(a.runId));
   return (
     <svg
       {...(p.at ? { x: p.at.x, y: p.at.y } : { xmlns: "http://www.w3.org/2000/svg" })}
@@ -168,9 +208,12 @@ export function DriftPanel(p: PanelProps) {
           <rect x={MARGIN.left} y={MARGIN.top} width={round2(p.width - MARGIN.left - MARGIN.right)} height={round2(p.height - MARGIN.top - MARGIN.bottom)} />
         </clipPath>
       </defs>
+      {/* The title (and unit) shortened to the panel's width, never clipped; the whole title stays in the SVG's
+          aria-label. Bold DejaVu Sans at 1.1 em averages about 0.6 em of the base size per character; the right margin takes
+          the rest of a wide title. */}
       <text x={MARGIN.left} y={round2(fs * 1.3)} fill={fg} fontSize={round2(fs * 1.1)} fontWeight="bold">
-        {p.title}
-        {p.unit ? <tspan fontWeight="normal" fill={fg} opacity={0.7}>{`  ${p.unit}`}</tspan> : null}
+        {fitText(p.title, (p.width - MARGIN.left - fs * 0.5), fs)}
+        {p.unit && p.title.length + p.unit.length + 2 <= (p.width - MARGIN.left - fs * 0.5) / (fs * 0.6) ? <tspan fontWeight="normal" fill={fg} opacity={0.7}>{`  ${p.unit}`}</tspan> : null}
       </text>
       {canvasLayer ? null : (
         <g className="grid">
@@ -198,7 +241,7 @@ export function DriftPanel(p: PanelProps) {
       <g className="axis-y">
         {yTicks.map((t) => (
           <text key={`y${t}`} x={round2(MARGIN.left - fs * 0.4)} y={round2(y(t) + fs * 0.3)} textAnchor="end" fill={fg}>
-            {fmt(t)}
+            {formatY(t)}
           </text>
         ))}
         {p.yLabel ? (
@@ -208,7 +251,7 @@ export function DriftPanel(p: PanelProps) {
         ) : null}
       </g>
       <g clipPath={`url(#${clipId})`}>
-        {(p.annotations ?? []).map((a) =>
+        {annotations.map((a) =>
           a.to !== null ? (
             <rect key={`a${a.id}`} className="annotation-range" x={round2(x(a.x))} width={Math.max(1, round2(x(a.to)) - round2(x(a.x)))} y={MARGIN.top} height={round2(p.height - MARGIN.top - MARGIN.bottom)} fill={a.colour} opacity={RANGE_OPACITY}>
               <title>{a.text}</title>
@@ -228,23 +271,53 @@ export function DriftPanel(p: PanelProps) {
             })
           : null}
         {p.series.map((s) => {
-          // On a canvas layer the lines are drawn there; this SVG then only needs the points of sparse series.
-          const raw = canvasLayer && countInRange(columnar(s.points), x0, x1) > 60 ? [] : decimateRange(columnar(s.points), x0, x1, px);
+          // On a canvas layer the lines are drawn there; this SVG then only needs the points of sparse series, and
+          // the markers and end labels of the overlay's traits.
+          const dense = canvasLayer && countInRange(columnar(s.points), x0, x1) > 60;
+          const raw = dense && !s.marker && !s.endLabel ? [] : decimateRange(columnar(s.points), x0, x1, px);
           const smooth = s.smoothed && !canvasLayer ? decimateRange(columnar(smoothedPoints(s)), x0, x1, px) : null;
-          if (canvasLayer && raw.length === 0) return null;
+          const width = s.mean ? lw * 1.5 : lw;
+          const dash = dashOf(s, lw);
+          const shown = raw.filter((pt) => pt.y !== null);
+          if (canvasLayer && shown.length === 0) return null;
+          const last = shown[shown.length - 1];
+          const r = round2(lw * 1.6);
           return (
             <g key={`l${s.key}`} className="series" data-series={s.key}>
-              {canvasLayer ? null : <path d={path(raw) ?? ""} fill="none" stroke={s.colour} strokeWidth={smooth ? lw * 0.6 : lw} opacity={smooth ? 0.35 : 1} strokeDasharray={s.dashed ? `${round2(lw * 3)} ${round2(lw * 2)}` : undefined} />}
-              {smooth ? <path className="smoothed" d={path(smooth) ?? ""} fill="none" stroke={s.colour} strokeWidth={round2(lw * 1.1)} /> : null}
-              {raw.length > 0 && raw.length <= 60
-                ? raw.filter((pt) => pt.y !== null).map((pt) => <circle key={pt.x} className="point" cx={round2(x(pt.x))} cy={round2(y(pt.y!))} r={round2(lw * 1.4)} fill={s.colour} />)
-                : null}
+              {canvasLayer ? null : <path d={path(raw) ?? ""} fill="none" stroke={s.colour} strokeWidth={round2(smooth ? width * 0.6 : width)} opacity={smooth ? 0.35 : 1} strokeDasharray={dash.length ? dash.map(round2).join(" ") : undefined} />}
+              {smooth ? <path className="smoothed" d={path(smooth) ?? ""} fill="none" stroke={s.colour} strokeWidth={round2(width * 1.1)} strokeDasharray={dash.length ? dash.map(round2).join(" ") : undefined} /> : null}
+              {s.marker ? (
+                <path className="marker" d={markerIndices(shown.length, dense ? 10 : shown.length).map((i) => markerPath(s.marker!, x(shown[i]!.x), y(shown[i]!.y!), r)).join("")} fill={s.marker === "cross" ? "none" : s.colour} stroke={s.colour} strokeWidth={round2(lw * 0.8)} />
+              ) : !dense && shown.length > 0 && shown.length <= 60 ? (
+                shown.map((pt) => <circle key={pt.x} className="point" cx={round2(x(pt.x))} cy={round2(y(pt.y!))} r={round2(lw * 1.4)} fill={s.colour} />)
+              ) : null}
+              {s.endLabel && last ? (
+                <text className="end-label" x={round2(x(last.x) - fs * 0.3)} y={round2(y(last.y!) - fs * 0.5)} textAnchor="end" fontSize={round2(fs * 0.9)} fill={fg}>
+                  {s.endLabel}
+                </text>
+              ) : null}
             </g>
           );
         })}
+        {p.changeMarkers
+          ? p.series.map((s) => {
+              if (s.mean) return null;
+              const c = largestChange(s.points);
+              if (!c || c.x < x0 || c.x > x1) return null;
+              return (
+                <g key={`c${s.key}`} className="change-marker" data-series={s.key}>
+                  <circle cx={round2(x(c.x))} cy={round2(y(c.y))} r={round2(lw * 3.2)} fill="none" stroke={s.colour} strokeWidth={round2(lw)} />
+                  <text x={round2(x(c.x) + lw * 4)} y={round2(y(c.y) + fs * 0.35)} fontSize={round2(fs * 0.85)} fill={fg}>
+                    {`Δ${c.delta >= 0 ? "+" : "−"}${fmt(Math.abs(p.yLog ? 10 ** c.y - 10 ** (c.y - c.delta) : c.delta))}`}
+                  </text>
+                  <title>{`${s.label}: largest change, ${fmt(c.from)} → ${fmt(c.x)}`}</title>
+                </g>
+              );
+            })
+          : null}
         {/* On a dark background a run's colour is too dim to read as text: the label is drawn in the text colour there
             (its marker keeps the colour). */}
-        {labelRows(p.annotations ?? [], x, fs).map(({ a, row, text }) => (
+        {labelRows(annotations, x, fs).map(({ a, row, text }) => (
           <text key={`t${a.id}`} className="annotation-label" x={round2(x(a.x) + fs * 0.3)} y={round2(MARGIN.top + fs * (1 + row * 1.1))} fill={p.theme === "dark" ? fg : a.colour} fontSize={round2(fs * 0.9)}>
             {text}
           </text>

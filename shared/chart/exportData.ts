@@ -15,6 +15,8 @@ export interface ExportRun {
   group: string | null;
   seed: number | null;
   colour: string;
+  /** Its group's hue (the group mean is drawn in it). */
+  groupColour: string | null;
   suites: { key: string; version: string }[];
   backend: ExportBackend | null;
   judge: ExportBackend | null;

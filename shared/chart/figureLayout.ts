@@ -49,11 +49,16 @@ export interface FigureModel {
   legend: LegendEntry[];
   panels: FigurePanel[];
   annotations: PanelAnnotation[];
+  /** The runs the figure draws (those with data), in the spec's order: its default title and file name. */
+  runs: number[];
 }
 
-/** The title used when the spec asks for none in particular. */
-export function defaultTitle(data: ExportData, spec: ChartSpec): string {
-  const names = spec.runs.map((id) => data.runs.find((r) => r.id === id)?.name ?? `run ${id}`);
+/** A paper figure is at most this tall (a US letter or A4 page's text height): taller, its panels wrap into columns. */
+export const PAGE_HEIGHT_IN = 9;
+
+/** The title used when the spec asks for none in particular: the runs drawn (runs with no data are not named). */
+export function defaultTitle(data: ExportData, spec: ChartSpec, drawn: readonly number[] = spec.runs): string {
+  const names = drawn.map((id) => data.runs.find((r) => r.id === id)?.name ?? `run ${id}`);
   return names.length <= 3 ? names.join(" vs ") : `${names.length} runs`;
 }
 
@@ -152,10 +157,16 @@ export function buildFigure(spec: ChartSpec, data: ExportData): FigureModel {
     const run = data.runs.find((r) => r.id === id);
     if (run && drawn.has(`run:${id}`)) entries.push({ label: run.name, colour: run.colour, dashed: false, band: false });
   }
-  for (const key of drawn) if (key.startsWith("group:")) entries.push({ label: sources.flatMap((s) => s.series).find((s) => s.key === key)!.label, colour: GROUP_COLOUR, dashed: true, band: false });
+  for (const key of drawn) {
+    if (!key.startsWith("group:")) continue;
+    const s = sources.flatMap((x) => x.series).find((x) => x.key === key)!;
+    entries.push({ label: s.label, colour: s.colour, dashed: true, band: false });
+  }
   if (spec.ci && traits.length > 0) entries.push({ label: "95% CI", colour: GROUP_COLOUR, dashed: false, band: true });
 
-  const title = spec.title ?? defaultTitle(data, spec);
+  const drawnRuns = spec.runs.filter((id) => sources.some((src) => src.series.some((x) => x.key === `run:${id}`)));
+  // A long title is shortened to the figure's width (with an ellipsis), never clipped at its edge.
+  const title = fitWidth(spec.title ?? defaultTitle(data, spec, drawnRuns), W - 2 * pad, fs * 1.3);
   let y = pad;
   if (title) y += fs * 1.5;
   const legend: LegendEntry[] = [];
@@ -173,11 +184,18 @@ export function buildFigure(spec: ChartSpec, data: ExportData): FigureModel {
   }
   if (entries.length > 0) y += rowH;
 
-  const columns = Math.max(1, Math.min(preset.columns, sources.length));
+  const fixedHeight = spec.height ?? preset.height;
+  let columns = Math.max(1, Math.min(preset.columns, sources.length));
+  const panelHeight = (cols: number) => ((W - 2 * pad) / cols) * preset.aspect;
+  const tall = (cols: number) => y + Math.ceil(sources.length / cols) * panelHeight(cols) + pad > PAGE_HEIGHT_IN * PT_PER_IN;
+  // A paper figure no taller than a page: its panels wrap into more columns while that is too tall (a panel at
+  // least 1.6 in wide), then they are made shorter to fit.
+  const paper = spec.preset === "paper1" || spec.preset === "paper2";
+  while (paper && fixedHeight === null && tall(columns) && columns < sources.length && (W - 2 * pad) / (columns + 1) >= 1.6 * PT_PER_IN) columns++;
   const rows = Math.max(1, Math.ceil(sources.length / columns));
   const pw = (W - 2 * pad) / columns;
-  const fixedHeight = spec.height ?? preset.height;
-  const ph = fixedHeight !== null ? Math.max(fs * 8, (fixedHeight * PT_PER_IN - y - pad) / rows) : pw * preset.aspect;
+  const fitted = paper && tall(columns) ? Math.max(fs * 8, (PAGE_HEIGHT_IN * PT_PER_IN - y - pad) / rows) : pw * preset.aspect;
+  const ph = fixedHeight !== null ? Math.max(fs * 8, (fixedHeight * PT_PER_IN - y - pad) / rows) : fitted;
   const panels: FigurePanel[] = sources.map((s, i) => ({ ...s, x: round2(pad + (i % columns) * pw), y: round2(y + Math.floor(i / columns) * ph), width: round2(pw), height: round2(ph) }));
   const heightIn = fixedHeight ?? Math.ceil(y + rows * ph + pad) / PT_PER_IN;
 
@@ -187,7 +205,7 @@ export function buildFigure(spec: ChartSpec, data: ExportData): FigureModel {
     spec.annotations && spec.xAxis === "step"
       ? data.annotations
           .filter((a) => spec.runs.includes(a.runId))
-          .map((a) => ({ id: a.id, x: a.step, to: a.to, text: a.text, colour: a.color ?? data.runs.find((r) => r.id === a.runId)?.colour ?? GROUP_COLOUR }))
+          .map((a) => ({ id: a.id, x: a.step, to: a.to, text: a.text, colour: a.color ?? data.runs.find((r) => r.id === a.runId)?.colour ?? GROUP_COLOUR, runId: a.runId }))
       : [];
 
   return {
@@ -204,5 +222,12 @@ export function buildFigure(spec: ChartSpec, data: ExportData): FigureModel {
     legend,
     panels,
     annotations,
+    runs: drawnRuns,
   };
+}
+
+/** Shortens text with an ellipsis to fit a width (advance widths estimated as textWidth does). */
+export function fitWidth(text: string, room: number, fontSize: number): string {
+  const max = Math.max(3, Math.floor(room / (fontSize * 0.6)));
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -5,6 +5,7 @@
 import type { GroupBand } from "../views.js";
 import type { PanelSeries } from "./DriftPanel.js";
 
+/** A group's mean when its hue is not known (and the CI swatch of legends). */
 export const GROUP_COLOUR = "#555555";
 
 /** The bands of one panel's trait and context, by group. */
@@ -12,8 +13,9 @@ export function panelBands(bands: readonly GroupBand[] | undefined, trait: strin
   return new Map((bands ?? []).filter((b) => b.trait === trait && b.context === context).map((b) => [b.group, b]));
 }
 
-export function groupMeans(runs: readonly { id: number; group: string | null }[], series: PanelSeries[], bands: ReadonlyMap<string, GroupBand> = new Map()): PanelSeries[] {
+export function groupMeans(runs: readonly { id: number; group: string | null; groupColour?: string | null }[], series: PanelSeries[], bands: ReadonlyMap<string, GroupBand> = new Map()): PanelSeries[] {
   const groupOf = new Map(runs.map((r) => [`run:${r.id}`, r.group]));
+  const hue = new Map(runs.map((r) => [r.group, r.groupColour ?? GROUP_COLOUR]));
   const byGroup = new Map<string, PanelSeries[]>();
   for (const s of series) {
     const group = groupOf.get(s.key);
@@ -26,19 +28,19 @@ export function groupMeans(runs: readonly { id: number; group: string | null }[]
   for (const [group, list] of byGroup) {
     if (list.length < 2) continue;
     const m = meanAcrossRuns(list.map((s) => ({ steps: s.points.map((p) => p.x), values: s.points.map((p) => p.y) })));
-    out.push(groupMeanPanel(group, list.length, m.steps, m.mean, bands.get(group)));
+    out.push(groupMeanPanel(group, list.length, m.steps, m.mean, bands.get(group), hue.get(group)));
   }
   return out;
 }
 
 /** A group's mean as a panel series, with its bootstrap band where the core computed one for the step. */
-export function groupMeanPanel(group: string, runs: number, steps: readonly number[], mean: readonly (number | null)[], band: GroupBand | undefined): PanelSeries {
+export function groupMeanPanel(group: string, runs: number, steps: readonly number[], mean: readonly (number | null)[], band: GroupBand | undefined, colour = GROUP_COLOUR): PanelSeries {
   const at = new Map(band?.steps.map((step, i) => [step, i]) ?? []);
   const points: PanelSeries["points"] = steps.map((x, k) => {
     const i = at.get(x);
     return { x, y: mean[k] ?? null, lo: i === undefined ? null : band!.ciLow[i]!, hi: i === undefined ? null : band!.ciHigh[i]! };
   });
-  return { key: `group:${group}`, label: `${group} (mean of ${runs})`, colour: GROUP_COLOUR, points, dashed: true };
+  return { key: `group:${group}`, label: `${group} (mean of ${runs})`, colour, points, dashed: true, mean: true };
 }
 
 /** A series as columns: steps ascending, a value (or null) per step. */

@@ -108,7 +108,21 @@ describe("the app in a browser", { skip }, () => {
     await page.locator('canvas.series-layer[data-smoothed]:not([data-smoothed="0"])').first().waitFor();
     assert.ok((await page.locator('[data-panel^="Writes in capitals"]:not([data-panel$="rollouts"]) .point').count()) > 0, "raw points stay visible under smoothing");
     await page.getByLabel("Layout").selectOption("contexts");
-    await page.locator('[data-panel="Writes in capitals · placebo"]').waitFor();
+    // A row per trait: its contexts on one line, titled in full, on one y scale.
+    const row = page.getByRole("region", { name: "Writes in capitals in each context" });
+    await row.locator('[data-panel="placebo"]').waitFor();
+    const panels = row.locator(".panel");
+    const tops = new Set<number>();
+    const yTicks = new Set<string>();
+    for (let i = 0; i < (await panels.count()); i++) {
+      tops.add(Math.round((await panels.nth(i).boundingBox())!.y));
+      yTicks.add((await panels.nth(i).locator(".axis-y text").allTextContents()).join(","));
+      const title = (await panels.nth(i).locator("svg > text").first().textContent()) ?? "";
+      assert.ok(!title.endsWith("…"), `a context's title is not cut: ${title}`);
+    }
+    assert.ok((await panels.count()) >= 5, "every context of the trait");
+    assert.equal(tops.size, 1, "one row");
+    assert.equal(yTicks.size, 1, "one y scale across the row");
     await page.screenshot({ path: join(ARTIFACTS, "contexts.png") });
     await page.getByLabel("Layout").selectOption("multiples");
     await page.getByLabel("Smoothing").fill("0");

@@ -28,6 +28,9 @@ describe("a new run set up in the app", { skip: needsChromium() }, () => {
 
       // The workspace is empty again: the first view offers to add a run folder.
       await page.locator('[data-view="empty"]').waitFor();
+      // The folder field suggests the existing folders that start with what is typed.
+      await page.getByLabel("Run folder").first().fill(join(dir, "d", "base"));
+      await page.locator(`[data-testid="folder-suggestions"] option[value="${join(dir, "d", "baseline")}"]`).first().waitFor({ state: "attached" });
       await page.getByLabel("Run folder").first().fill(join(dir, "d", "baseline"));
       await page.getByRole("button", { name: "Add run folder" }).click();
       const form = page.getByRole("form", { name: /^Edit run / });

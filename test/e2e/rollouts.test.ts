@@ -50,6 +50,7 @@ describe("rollouts in the app", { skip: needsChromium() }, () => {
     for (const t of ["Answers in Spanish · rollouts", "Writes in capitals · rollouts", "Emergent misalignment · rollouts"]) assert.ok(titles.some((x) => x.includes(t)), `${t} in ${titles.join(" | ")}`);
     // A click on a rollout panel opens the rollout browser at the run, step and trait pointed at.
     const capsPanel = section.locator('svg[aria-label="Writes in capitals · rollouts"]');
+    await capsPanel.scrollIntoViewIfNeeded();
     const box = (await capsPanel.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
     await page.mouse.down();

@@ -125,3 +125,37 @@ test("the export fonts are bundled files (TrueType), found inside a packaged app
   assert.equal(unpackedPath("C:\\Driftscope\\resources\\app.asar\\x.ttf"), "C:\\Driftscope\\resources\\app.asar.unpacked\\x.ttf");
   assert.equal(unpackedPath("/home/me/driftscope/node_modules/x.ttf"), "/home/me/driftscope/node_modules/x.ttf");
 });
+
+test("a run with nothing drawn is named in neither the title nor the figure's runs", () => {
+  const spec = defaultSpec(runIds);
+  const d = data(spec);
+  const empty = runIds[2]!;
+  const without = { ...d, scores: d.scores.filter((s) => s.runId !== empty), metrics: d.metrics.filter((m) => m.runId !== empty) };
+  const figure = buildFigure(spec, without);
+  assert.deepEqual(figure.runs, runIds.slice(0, 2));
+  assert.equal(figure.title, "baseline-s1 vs baseline-s2");
+  assert.ok(!figure.legend.some((e) => e.label === "inoculated-s1"));
+});
+
+test("a paper figure is never taller than a page: its panels wrap into columns, then shrink", () => {
+  const spec: ChartSpec = { ...defaultSpec(runIds), preset: "paper1", metrics: ["reward", "kl"] };
+  const d = data(spec);
+  // Eight traits (copies of the fixture's) and two metrics: ten panels, 15 in tall in one column.
+  const traits = Array.from({ length: 8 }, (_, k) => d.traits.map((t) => ({ ...t, trait: `${t.trait}-${k}` }))).flat();
+  const scores = Array.from({ length: 8 }, (_, k) => d.scores.map((s) => ({ ...s, trait: `${s.trait}-${k}` }))).flat();
+  for (const preset of ["paper1", "paper2"] as const) {
+    const figure = buildFigure({ ...spec, preset }, { ...d, traits, scores });
+    assert.ok(figure.heightIn <= 9, `${preset}: ${figure.heightIn} in`);
+    assert.ok(figure.panels.every((p) => p.y + p.height <= figure.height + 0.01 && p.x + p.width <= figure.width + 0.01), `${preset}: every panel on the page`);
+    if (preset === "paper1") assert.ok(new Set(figure.panels.map((p) => p.x)).size >= 2, "wrapped into columns");
+  }
+  // A short figure keeps the preset's single column.
+  assert.equal(new Set(buildFigure(spec, d).panels.map((p) => p.x)).size, 1);
+});
+
+test("a long title is shortened to the figure's width, never clipped", () => {
+  const long = "A very long figure title that names every condition, seed and context of the whole experiment at once";
+  const figure = buildFigure({ ...defaultSpec(runIds), preset: "paper1", title: long }, data(defaultSpec(runIds)));
+  assert.ok(figure.title.length < long.length && figure.title.endsWith("…"), figure.title);
+  assert.ok(figure.title.length * figure.fontSize * 1.3 * 0.6 <= figure.width, "fits the width");
+});

@@ -81,15 +81,16 @@ export function firingSteps(series: SeriesPoint[], condition: SeriesCondition): 
 }
 
 /**
- * The stall rule: no new checkpoint for three times the run's median interval between checkpoints (at least two
- * intervals are needed to know the rhythm). Returns how long it has been quiet and the limit, or null.
+ * The stall rule: no new checkpoint for three times the run's recent median interval between checkpoints (over the
+ * last 50 intervals; at least two are needed to know the rhythm). Returns how long it has been quiet and the
+ * limit, or null. `times` other than 3 asks whether it is that many intervals late.
  */
-export function stalled(completedAtMs: number[], nowMs: number): { quietMs: number; limitMs: number } | null {
-  const times = [...completedAtMs].sort((a, b) => a - b);
-  if (times.length < 3) return null;
-  const gaps = times.slice(1).map((t, i) => t - times[i]!).sort((a, b) => a - b);
+export function stalled(completedAtMs: number[], nowMs: number, times = 3): { quietMs: number; limitMs: number } | null {
+  const recent = [...completedAtMs].sort((a, b) => a - b).slice(-51);
+  if (recent.length < 3) return null;
+  const gaps = recent.slice(1).map((t, i) => t - recent[i]!).sort((a, b) => a - b);
   const median = gaps.length % 2 ? gaps[(gaps.length - 1) / 2]! : (gaps[gaps.length / 2 - 1]! + gaps[gaps.length / 2]!) / 2;
-  const quietMs = nowMs - times[times.length - 1]!;
-  const limitMs = 3 * Math.max(median, 1);
+  const quietMs = nowMs - recent[recent.length - 1]!;
+  const limitMs = times * Math.max(median, 1);
   return quietMs > limitMs ? { quietMs, limitMs } : null;
 }

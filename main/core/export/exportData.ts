@@ -1,7 +1,7 @@
 // Reads what an export draws from the store, at full precision, with provenance for the manifest.
 import type { ExportBackend, ExportData, ExportTrait } from "../../../shared/chart/exportData.js";
 import type { ChartSpec } from "../../../shared/chart/exportSpec.js";
-import { runColour } from "../../../shared/chart/palette.js";
+import { colourFor, runPalette } from "../../../shared/chart/palette.js";
 import type { BackendConfig } from "../backends/index.js";
 import { computeGroupBands } from "../experiments/groupBands.js";
 import { runTraits } from "../probes/runTraits.js";
@@ -17,6 +17,8 @@ export class ExportDataError extends Error {}
 
 export function loadExportData(store: Store, spec: ChartSpec, appVersion: string): ExportData {
   const probes = store.probes;
+  // Colours as the app draws them: from the palette of every listed run, so a figure matches the screen.
+  const palette = runPalette(store.runs.listRuns());
   const runs = spec.runs.map((id) => {
     const run = store.runs.getRun(id);
     if (!run) throw new ExportDataError(`no run with id ${id}`);
@@ -27,7 +29,8 @@ export function loadExportData(store: Store, spec: ChartSpec, appVersion: string
       path: run.path,
       group: run.group,
       seed: run.seed,
-      colour: runColour(run),
+      colour: palette.runs.get(run.id) ?? run.color ?? colourFor(run.id - 1),
+      groupColour: run.group === null ? null : (palette.groups.get(run.group) ?? null),
       suites: cfg?.suites ?? [],
       backend: backendOf(cfg?.backend),
       judge: backendOf(cfg?.judge),

@@ -251,6 +251,14 @@ export class RunStore {
     if (res.changes > 0) this.publish({ type: "run-changed", runId });
   }
 
+  /** For the run's state: checkpoints seen but not complete, and when the latest 51 complete ones completed (by
+   * step, through the (run_id, step) index: a bounded read however long the run). */
+  recentActivity(runId: number): { settling: number; completedAtMs: number[] } {
+    const settling = (this.db.prepare(`SELECT count(*) AS n FROM checkpoint WHERE run_id = ? AND state = 'incomplete'`).get(runId) as { n: number }).n;
+    const rows = this.db.prepare(`SELECT completed_at AS t FROM checkpoint WHERE run_id = ? AND state <> 'incomplete' AND completed_at IS NOT NULL ORDER BY step DESC LIMIT 51`).all(runId) as { t: string }[];
+    return { settling, completedAtMs: rows.map((r) => Date.parse(r.t)).filter(Number.isFinite) };
+  }
+
   /** The run's probing settings (suites, backend, judge, policy), parsed as they leave the store; null when unset. */
   getProbeSettings(runId: number): RunSettings | null {
     const row = this.db.prepare(`SELECT name, probe_config FROM run WHERE id = ?`).get(runId) as { name: string; probe_config: string } | undefined;
