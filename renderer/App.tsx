@@ -18,10 +18,24 @@ import { useLive } from "./useApi.js";
 /** Where the last view is kept, so the app (Electron, or a browser tab opened without a fragment) opens on it. */
 const LAST_VIEW = "driftscope:view";
 
+const PENDING_VIEW = "driftscope.pendingView";
+
+/** The view to open with: the URL's, unless this tab changed it in the last moments before a reload (the URL then
+ * still holds the view it replaced); with no fragment, the last view (the desktop app starts where it was). */
+function startFragment(): string {
+  try {
+    const pending = JSON.parse(sessionStorage.getItem(PENDING_VIEW) ?? "null") as { fragment: string; replaces: string } | null;
+    if (pending && pending.replaces === location.hash && pending.fragment !== location.hash) return pending.fragment;
+  } catch {
+    // unreadable: the URL decides
+  }
+  return location.hash || localStorage.getItem(LAST_VIEW) || "";
+}
+
 /** The view, kept in the URL's fragment: a tab or checkpoint change is a new history entry (back returns to it);
  * drift view choices (smoothing, zoom while panning…) replace the current one, written at most every 250 ms. */
 function useViewState(): [ViewState, (change: (v: ViewState) => ViewState, push?: boolean) => void] {
-  const [view, setView] = useState<ViewState>(() => parseViewState(location.hash || localStorage.getItem(LAST_VIEW) || ""));
+  const [view, setView] = useState<ViewState>(() => parseViewState(startFragment()));
   const pushNext = useRef(false);
   const update = useCallback((change: (v: ViewState) => ViewState, push = false) => {
     if (push) pushNext.current = true;
@@ -30,6 +44,8 @@ function useViewState(): [ViewState, (change: (v: ViewState) => ViewState, push?
   useEffect(() => {
     const fragment = formatViewState(view);
     localStorage.setItem(LAST_VIEW, fragment);
+    // With the URL it replaces: a reload within the 250 ms finds the URL unchanged and takes this instead.
+    sessionStorage.setItem(PENDING_VIEW, JSON.stringify({ fragment, replaces: location.hash }));
     if (location.hash === fragment) return;
     if (pushNext.current) {
       pushNext.current = false;

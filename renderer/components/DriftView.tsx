@@ -10,7 +10,7 @@ import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { useLive } from "../useApi.js";
 import { InteractivePanel } from "./InteractivePanel.js";
 import { GROUP_COLOUR } from "../../shared/chart/groupMeans.js";
-import { traitStyle } from "../../shared/chart/seriesStyle.js";
+import { markerPath, traitStyle } from "../../shared/chart/seriesStyle.js";
 import { createCrosshair } from "./crosshair.js";
 import { useWidth } from "../useWidth.js";
 import { emptyIndex, indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
@@ -66,7 +66,8 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   const ctx = contexts.includes(context) ? context : (contexts[0] ?? context);
   const contextCount = Math.max(1, ...traitList.map((t) => t.contexts.length));
   // Contexts side by side: the row's panels share the view's width (at least 200 px each, room for a title such as "inoculation_paraphrase"; the row scrolls beyond).
-  const width = layout === "overlay" ? 900 : layout === "contexts" ? Math.max(200, Math.floor((panelsWidth - 8 * (contextCount - 1)) / contextCount)) : 440;
+  // The overlay takes the view's width (up to 1,100 px), so it is never cut at a narrow window's edge.
+  const width = layout === "overlay" ? Math.max(400, Math.min(1100, panelsWidth - 4)) : layout === "contexts" ? Math.max(200, Math.floor((panelsWidth - 8 * (contextCount - 1)) / contextCount)) : 440;
   const height = layout === "overlay" ? 340 : 220;
   // What the core cuts series to: the panel's pixel columns, and (shortly after a zoom or pan settles) the zoomed
   // range widened by its own width on each side, so a pan shows detail at once and fetches again only at rest.
@@ -198,7 +199,8 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
         // Traits told apart by dash pattern and marker, and named at the end of each line.
         series: traitList.flatMap((t, i) => {
           const { dash, marker } = traitStyle(i);
-          return meansOnly(scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data)).map((s) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dash, marker, endLabel: t.name }));
+          // One end label per trait (on its first line), so labels do not pile up where runs end together.
+          return meansOnly(scoreSeries(runs, scoreMap, t.trait, ctx, xAxis, groupBands.data)).map((s, k) => ({ ...s, key: `${s.key}:${t.trait}`, label: `${s.label} · ${t.name}`, dash, marker, ...(k === 0 ? { endLabel: t.name } : {}) }));
         }),
       });
     }
@@ -414,6 +416,13 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
               {r.group ? <span className="note"> · {r.group}</span> : null}
             </li>
           ))}
+          {layout === "overlay"
+            ? traitList.map((t, i) => (
+                <li key={`trait:${t.trait}`} data-trait-key={t.trait}>
+                  <TraitKey index={i} /> {t.name}
+                </li>
+              ))
+            : null}
           {[...new Set(runs.map((r) => r.group).filter((g): g is string => !!g && runs.filter((r) => r.group === g).length >= 2))].map((g) => (
             <li key={`group:${g}`}>
               <span className="swatch dashed" style={{ borderColor: runs.find((r) => r.group === g)?.groupColour ?? GROUP_COLOUR }} /> {g} (mean of {runs.filter((r) => r.group === g).length})
@@ -507,5 +516,16 @@ function CustomRange({ value, onChange }: { value: [number, number] | null; onCh
       </label>
       {bad ? <span className="error"> the lower bound must be below the upper</span> : null}
     </span>
+  );
+}
+
+/** The overlay's key for a trait: its dash pattern and marker, in the text colour. */
+function TraitKey({ index }: { index: number }) {
+  const { dash, marker } = traitStyle(index);
+  return (
+    <svg width={30} height={10} aria-hidden="true" className="trait-key">
+      <line x1={1} x2={29} y1={5} y2={5} stroke="currentColor" strokeWidth={1.6} strokeDasharray={dash.length ? dash.map((d) => d * 1.6).join(" ") : undefined} />
+      <path d={markerPath(marker, 15, 5, 3)} fill={marker === "cross" ? "none" : "currentColor"} stroke="currentColor" />
+    </svg>
   );
 }
