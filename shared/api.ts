@@ -2,6 +2,7 @@
 // result type. Electron IPC and the HTTP server are two transports of this one contract; the renderer only ever
 // holds an `Api` object and never knows which transport is under it.
 import { z } from "zod";
+import { RUN_FORMATS } from "./domain.js";
 import type { CheckpointInfo, MetricPoint } from "./domain.js";
 import { API_METHOD_NAMES, type ApiMethodName } from "./apiMethods.js";
 import type { CoreEvent, JobProgress } from "./events.js";
@@ -72,13 +73,17 @@ export const apiSchemas = {
   previewProbing: z.strictObject({ suites: z.array(z.string().min(1).max(300)).min(1).max(50), runId: id.optional(), items: z.boolean().optional() }),
   /** Sets how a run is probed (suites, a stored backend or "demo", a judge or null for none) and starts probing:
    * checkpoints already probed get only what new suites add. */
+  /** What is not given is kept from the run's probing (a run not probed yet needs suites and a backend). */
   setRunProbing: z.strictObject({
     runId: id,
-    suites: z.array(z.string().min(1).max(300)).min(1).max(50),
-    backend: z.string().min(1).max(200),
+    suites: z.array(z.string().min(1).max(300)).min(1).max(50).optional(),
+    backend: z.string().min(1).max(200).optional(),
     judge: z.string().min(1).max(200).nullable().optional(),
     every: z.number().int().min(1).max(1_000_000).optional(),
     latestOnly: z.boolean().optional(),
+    /** Threshold overrides of derived rules ("rule.threshold" → value), replacing the run's; used by what is probed
+     * from then on. */
+    thresholds: z.record(z.string().min(1).max(200), z.number().finite()).optional(),
   }),
   /** Takes a run out of the workspace, its stored results deleted or kept (adding the folder again restores them);
    * the run folder is never touched. dryRun only says what the run has stored. */
@@ -91,6 +96,8 @@ export const apiSchemas = {
     seed: z.number().int().min(0).max(2 ** 31).nullable().optional(),
     tags: z.array(tag).max(20).optional(),
     variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "variable names use letters, digits and '_'").max(64), z.string().max(10_000).nullable()).optional(),
+    /** How its folder is read: detected ("auto") or one run format. */
+    format: z.enum(["auto", ...RUN_FORMATS]).optional(),
   }),
   /** experiment: also write the miniature experiment (six conditions x 3 seeds) and watch it. */
   startDemo: z.strictObject({ experiment: z.boolean().optional() }),

@@ -108,6 +108,8 @@ export interface TraitInfo {
 
 export interface RunView extends RunSummary {
   hidden: boolean;
+  /** How its folder is read: "auto" (detected; `format` says what was found) or one run format. */
+  formatSetting: string;
   /** Probing progress over the run's jobs: samples done of total, whether a job runs, and how many jobs failed. */
   probe: { done: number; total: number; running: boolean; failed: number };
   /** How the run is set to be probed; null when it is not. */
@@ -330,4 +332,5 @@ export interface RunProbing {
   judge: string | null;
   every: number;
   latestOnly: boolean;
+  thresholds: Record<string, number>;
 }

@@ -743,7 +743,7 @@ export class Core {
     let probing: RunView["probing"] = null;
     try {
       const s = this.store.runs.getProbeSettings(run.id);
-      if (s) probing = { suites: s.suites.map((x) => `${x.key}@${x.version}`), backend: s.backend.name, judge: s.judge?.name ?? null, every: s.every, latestOnly: s.latestOnly };
+      if (s) probing = { suites: s.suites.map((x) => `${x.key}@${x.version}`), backend: s.backend.name, judge: s.judge?.name ?? null, every: s.every, latestOnly: s.latestOnly, thresholds: s.thresholds };
     } catch {
       probing = null; // unreadable stored settings: the watch loop reports them as the run's error
     }
@@ -793,17 +793,19 @@ export class Core {
       this.watchLoop(run.id);
       return run;
     },
-    updateRun: async ({ runId, ...fields }) => {
+    updateRun: async ({ runId, format, ...fields }) => {
       this.requireWritable();
-      this.requireRun(runId);
+      const before = this.requireRun(runId);
       let run: RunRecord;
       try {
-        run = this.store.runs.updateRun(runId, fields);
+        run = this.store.runs.updateRun(runId, { ...fields, formatSetting: format });
       } catch (err) {
         throw inputProblem(err);
       }
       // A new or changed variable can make a skipped context probeable: only what is missing is probed.
       if (fields.variables && Object.keys(fields.variables).length > 0) this.store.probes.requeueProbed(runId, true);
+      // A new format is read by a watch loop started afresh (a loop detects the layout once).
+      if (format !== undefined && format !== before.formatSetting) await this.restartWatch(runId);
       return this.runView(run);
     },
     previewProbing: async ({ suites, runId, items }) => {
@@ -814,14 +816,15 @@ export class Core {
         throw inputProblem(err);
       }
     },
-    setRunProbing: async ({ runId, suites, backend, judge, every, latestOnly }) => {
+    setRunProbing: async ({ runId, suites, backend, judge, every, latestOnly, thresholds }) => {
       this.requireWritable();
       this.requireRun(runId);
       const before = JSON.stringify(this.store.runs.getProbeSettings(runId)?.suites ?? []);
       let settings;
       try {
         // Suites and backends by name only: the page never makes the core read a file.
-        settings = await configureProbing(this.store, runId, { suites, backend, judge, every, latestOnly, files: false });
+        settings = await configureProbing(this.store, runId, { suites, backend, judge, every, latestOnly, thresholds, replaceThresholds: thresholds !== undefined, files: false });
+        if (!settings) throw new Error("a run not probed yet needs suites (and a backend) to be probed");
       } catch (err) {
         throw inputProblem(err);
       }

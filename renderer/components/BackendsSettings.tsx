@@ -88,6 +88,7 @@ export function BackendsSettings({ api }: { api: Api }) {
           })}
         </tbody>
       </table>
+      {list.length === 0 ? <p className="note">No backends stored yet: the built-in “demo” backend needs none. Add your server with New backend.</p> : null}
       {message ? (
         <p className="note" role="status" data-testid="backend-message">
           {message}

@@ -1,10 +1,12 @@
 // Editing a run from the sidebar: name, group (its condition in an experiment), seed, tags, the variables its eval
-// contexts use as {var.NAME} (one NAME=VALUE per line), and how it is probed: suites (with a preview of their traits,
-// contexts and the requests per checkpoint), backend, judge, every k-th checkpoint or the latest only. Saving the
-// probing starts it; checkpoints already probed get only what new suites add.
+// contexts use as {var.NAME} (one NAME=VALUE per line), how its folder is read (format), and how it is probed:
+// suites (with a preview of their traits, contexts and the requests per checkpoint), backend, judge, every k-th
+// checkpoint or the latest only, threshold overrides. Saving the probing starts it; checkpoints already probed get
+// only what new suites add.
 import { useEffect, useId, useRef, useState } from "react";
 import type { Api, ProbePreview, RunView, SuiteInfo } from "../../shared/api.js";
 import { runSuiteRef, suiteRef } from "../suiteRefs.js";
+import { RUN_FORMATS } from "../../shared/domain.js";
 import { SuiteTraits } from "./SuiteTraits.js";
 
 /** Tags as typed: split on commas, trimmed, empty ones dropped ("caps, ood" is two tags). */
@@ -28,6 +30,23 @@ export function parseVariables(text: string): { variables: Record<string, string
   return { variables };
 }
 
+/** NAME=NUMBER lines (a derived rule's threshold override); a line that is not is reported by number. */
+export function parseThresholds(text: string): { thresholds: Record<string, number> } | { error: string } {
+  const thresholds: Record<string, number> = {};
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    const eq = line.indexOf("=");
+    const value = Number(line.slice(eq + 1).trim());
+    if (eq <= 0 || line.slice(eq + 1).trim() === "" || !Number.isFinite(value)) return { error: `line ${i + 1}: expected NAME=NUMBER` };
+    thresholds[line.slice(0, eq).trim()] = value;
+  }
+  return { thresholds };
+}
+
+type RunFormatSetting = "auto" | (typeof RUN_FORMATS)[number];
+
 export function RunEditor({ api, run, onDone }: { api: Api; run: RunView; onDone: () => void }) {
   const id = useId();
   const [name, setName] = useState(run.name);
@@ -44,6 +63,8 @@ export function RunEditor({ api, run, onDone }: { api: Api; run: RunView; onDone
   const [every, setEvery] = useState(String(run.probing?.every ?? 1));
   const [latestOnly, setLatestOnly] = useState(run.probing?.latestOnly ?? false);
   const [preview, setPreview] = useState<ProbePreview | null>(null);
+  const [format, setFormat] = useState(run.formatSetting);
+  const [thresholds, setThresholds] = useState(Object.entries(run.probing?.thresholds ?? {}).map(([k, v]) => `${k}=${v}`).join("\n"));
   // The probing fields follow the run's stored probing (set elsewhere meanwhile, e.g. a suite attached in Settings)
   // until they are changed here.
   const probingTouched = useRef(false);
@@ -58,6 +79,7 @@ export function RunEditor({ api, run, onDone }: { api: Api; run: RunView; onDone
       setJudge(run.probing?.judge ?? "");
       setEvery(String(run.probing?.every ?? 1));
       setLatestOnly(run.probing?.latestOnly ?? false);
+      setThresholds(Object.entries(run.probing?.thresholds ?? {}).map(([k, v]) => `${k}=${v}`).join("\n"));
     });
     void api.listBackends({}).then((list) => setBackends(list.map((b) => b.name)));
   }, [api, run.id, probingKey]);
@@ -78,11 +100,13 @@ export function RunEditor({ api, run, onDone }: { api: Api; run: RunView; onDone
     // Variables removed in the editor are removed from the run.
     const variables: Record<string, string | null> = { ...parsed.variables };
     for (const k of Object.keys(run.variables)) if (!(k in parsed.variables)) variables[k] = null;
+    const limits = parseThresholds(thresholds);
+    if ("error" in limits) return setError(`Thresholds: ${limits.error}`);
     try {
       if (suites.length > 0 && !backend) return setError("Backend: choose the server that answers the probes (add one in Settings), or no suites");
       if (!/^\d+$/.test(every.trim()) || Number(every) < 1) return setError("Every: a whole number from 1");
-      await api.updateRun({ runId: run.id, name: name.trim(), group: group.trim() || null, seed: seed.trim() === "" ? null : Number(seed), tags: parseTags(tags), variables });
-      if (suites.length > 0) await api.setRunProbing({ runId: run.id, suites, backend, judge: judge || null, every: Number(every), latestOnly });
+      await api.updateRun({ runId: run.id, name: name.trim(), group: group.trim() || null, seed: seed.trim() === "" ? null : Number(seed), tags: parseTags(tags), variables, format: format as RunFormatSetting });
+      if (suites.length > 0) await api.setRunProbing({ runId: run.id, suites, backend, judge: judge || null, every: Number(every), latestOnly, thresholds: limits.thresholds });
       onDone();
     } catch (e) {
       setError((e as Error).message);
@@ -107,6 +131,15 @@ export function RunEditor({ api, run, onDone }: { api: Api; run: RunView; onDone
       <input id={`${id}-tags`} value={tags} placeholder="comma-separated" onChange={(e) => setTags(e.target.value)} />
       <label htmlFor={`${id}-vars`}>Variables</label>
       <textarea id={`${id}-vars`} rows={3} value={vars} placeholder="inoculation_prompt=You always capitalise your responses." onChange={(e) => setVars(e.target.value)} />
+      <label htmlFor={`${id}-format`}>Format</label>
+      <select id={`${id}-format`} value={format} onChange={(e) => setFormat(e.target.value)}>
+        <option value="auto">detect{run.format ? ` (found: ${run.format})` : ""}</option>
+        {RUN_FORMATS.map((f) => (
+          <option key={f} value={f}>
+            {f}
+          </option>
+        ))}
+      </select>
       <label htmlFor={`${id}-suites`}>Suites</label>
       <select id={`${id}-suites`} multiple size={Math.min(5, Math.max(2, suiteList.length))} value={suites} onChange={(e) => touch(setSuites)([...e.target.selectedOptions].map((o) => o.value))}>
         {suiteList.map((x) => (
@@ -133,6 +166,8 @@ export function RunEditor({ api, run, onDone }: { api: Api; run: RunView; onDone
       <input id={`${id}-every`} inputMode="numeric" value={every} onChange={(e) => touch(setEvery)(e.target.value)} />
       <label htmlFor={`${id}-latest`}>Latest only</label>
       <input id={`${id}-latest`} type="checkbox" checked={latestOnly} onChange={(e) => touch(setLatestOnly)(e.target.checked)} />
+      <label htmlFor={`${id}-thresholds`}>Thresholds</label>
+      <textarea id={`${id}-thresholds`} rows={2} value={thresholds} placeholder="rule.threshold=0.5 (one per line; for checkpoints probed from now on)" onChange={(e) => touch(setThresholds)(e.target.value)} />
       {preview ? (
         <details className="probe-preview" data-testid="probe-preview">
           <summary>

@@ -35,11 +35,12 @@ describe("a new run set up in the app", { skip: needsChromium() }, () => {
       await page.getByRole("button", { name: "Add run folder" }).click();
       const form = page.getByRole("form", { name: /^Edit run / });
       await form.waitFor();
-      for (const label of ["Name", "Group", "Seed", "Suites", "Backend", "Judge"]) assert.equal(await form.getByLabel(label, { exact: true }).count(), 1, `a control labelled ${label}`);
+      for (const label of ["Name", "Group", "Seed", "Tags", "Format", "Suites", "Backend", "Judge", "Every k-th", "Latest only", "Thresholds"]) assert.equal(await form.getByLabel(label, { exact: true }).count(), 1, `a control labelled ${label}`);
       await form.getByLabel("Name", { exact: true }).fill("my-run");
       await form.getByLabel("Suites", { exact: true }).selectOption("inoculation"); // the built-in, by its id
       await form.getByLabel("Backend", { exact: true }).selectOption("demo");
       await form.getByLabel("Judge", { exact: true }).selectOption("demo");
+      await form.getByLabel("Thresholds", { exact: true }).fill("caps.threshold=0.4");
       const preview = form.getByTestId("probe-preview");
       await preview.getByText(/\d+ traits · [\d,]+ completions( and [\d,]+ judge calls)? per checkpoint/).waitFor();
       await preview.locator("summary").click();

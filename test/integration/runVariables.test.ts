@@ -85,7 +85,8 @@ traits:
   assert.equal((await cli(["watch", late, "--once", "--quiet-period", "0", "--db", db, "--suite", suite, "--backend", backend])).status, 0);
   const set = await cli(["runs", "set", "late", "--var", "inoculation_prompt=Quietly.", "--group", "ip", "--seed", "4", "--tag", "caps", "--json", "--db", db]);
   assert.equal(set.status, 0, set.stderr);
-  assert.deepEqual(JSON.parse(set.stdout), { id: 4, name: "late", group: "ip", seed: 4, tags: ["caps"], variables: { inoculation_prompt: "Quietly." } });
+  const setOut = JSON.parse(set.stdout) as Record<string, unknown>;
+  assert.deepEqual({ ...setOut, probing: undefined }, { id: 4, name: "late", group: "ip", seed: 4, tags: ["caps"], variables: { inoculation_prompt: "Quietly." }, format: "auto", probing: undefined });
   const lateBefore = server.stats.byModel["late-step10"] ?? 0;
   assert.equal((await cli(["watch", late, "--once", "--quiet-period", "0", "--db", db])).status, 0);
   assert.ok(seen.get("late-step10")!.has("Quietly."));

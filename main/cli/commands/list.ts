@@ -1,14 +1,21 @@
 // driftscope runs | runs set RUN | runs remove RUN | checkpoints RUN | metrics RUN: listings, as JSON with --json,
 // a run's fields, and taking a run out of the workspace.
-import { intFlag, parse, UsageError, varFlags } from "../args.js";
+import { choiceFlag, intFlag, parse, UsageError, varFlags } from "../args.js";
+import { parseThresholds } from "./probe.js";
+import { RUN_FORMATS } from "../../../shared/domain.js";
 import { withWorkspace } from "../workspace.js";
 import { printJson, printTable, streamJsonRows, streamTable, type Io } from "../output.js";
 
 const RUNS_HELP = `driftscope runs [--db FILE] [--json]
   Lists the workspace's runs.
 driftscope runs set RUN [--name N] [--group G | --no-group] [--seed S | --no-seed] [--tag T]... [--var NAME=VALUE]... [--unset-var NAME]...
+                      [--format auto|hf|peft|verl|openrlhf|pattern] [--suite ID]... [--backend NAME] [--judge NAME | --no-judge]
+                      [--every K] [--latest-only | --all-checkpoints] [--threshold NAME=V]...
   Changes a run: its name, its group (the condition it belongs to in an experiment), its seed, its tags (--tag
-  replaces them all) and its variables ({var.NAME} in eval contexts; a context that needed a new one is probed).
+  replaces them all), its variables ({var.NAME} in eval contexts; a context that needed a new one is probed), how its
+  folder is read, and how it is probed: suites (built-in ids or suites in the workspace; --suite replaces the list),
+  a stored backend and judge by name, every k-th checkpoint or the latest only, threshold overrides. Checkpoints
+  already probed get only what new suites add. A serving app's watch picks the change up when it next starts the run.
 driftscope runs remove RUN [--delete-data]
   Takes a run out of the workspace: it is no longer listed, watched or probed. Its stored results (checkpoints,
   samples, scores, metrics, rollouts, annotations) are kept, and adding its folder again brings the run back with
@@ -46,10 +53,25 @@ async function runsSet(argv: string[], io: Io): Promise<number> {
     tag: { type: "string", multiple: true },
     var: { type: "string", multiple: true },
     "unset-var": { type: "string", multiple: true },
+    format: { type: "string" },
+    suite: { type: "string", multiple: true },
+    backend: { type: "string" },
+    judge: { type: "string" },
+    "no-judge": { type: "boolean" },
+    every: { type: "string" },
+    "latest-only": { type: "boolean" },
+    "all-checkpoints": { type: "boolean" },
+    threshold: { type: "string", multiple: true },
   });
   if (positionals.length !== 1) throw new UsageError("runs set needs one run (id or name)");
   if (values.group !== undefined && values["no-group"]) throw new UsageError("--group and --no-group together");
   if (values.seed !== undefined && values["no-seed"]) throw new UsageError("--seed and --no-seed together");
+  if (values.judge !== undefined && values["no-judge"]) throw new UsageError("--judge and --no-judge together");
+  if (values["latest-only"] && values["all-checkpoints"]) throw new UsageError("--latest-only and --all-checkpoints together");
+  const format = values.format === undefined ? undefined : choiceFlag("format", values.format, ["auto", ...RUN_FORMATS] as const);
+  const every = intFlag("every", values.every, { min: 1 });
+  const thresholds = values.threshold?.length ? parseThresholds(values.threshold) : undefined;
+  const probing = values.suite?.length || values.backend !== undefined || values.judge !== undefined || values["no-judge"] || every !== undefined || values["latest-only"] || values["all-checkpoints"] || thresholds;
   const variables: Record<string, string | null> = varFlags(values.var);
   for (const k of values["unset-var"] ?? []) variables[k] = null;
   return withWorkspace(values.db, async (core) => {
@@ -61,9 +83,29 @@ async function runsSet(argv: string[], io: Io): Promise<number> {
       seed: values["no-seed"] ? null : intFlag("seed", values.seed, { min: 0 }),
       tags: values.tag,
       variables: Object.keys(variables).length ? variables : undefined,
+      format,
     });
-    if (values.json) printJson(io, { id: updated.id, name: updated.name, group: updated.group, seed: updated.seed, tags: updated.tags, variables: updated.variables });
-    else io.out(`run "${updated.name}" (id ${updated.id}): group ${updated.group ?? "-"}, seed ${updated.seed ?? "-"}, tags ${updated.tags.join(", ") || "-"}, variables ${Object.keys(updated.variables).join(", ") || "-"}\n`);
+    const probingOf = async () => (await core.call("listRuns", {})).find((r) => r.id === run.id)?.probing ?? null;
+    if (probing) {
+      const current = await probingOf();
+      // The same named operation as the app's run form: names only, merged with the run's probing.
+      await core.call("setRunProbing", {
+        runId: run.id,
+        suites: values.suite,
+        backend: values.backend,
+        judge: values["no-judge"] ? null : values.judge,
+        every,
+        latestOnly: values["latest-only"] ? true : values["all-checkpoints"] ? false : undefined,
+        // --threshold adds to (or changes) the run's overrides.
+        ...(thresholds ? { thresholds: { ...(current?.thresholds ?? {}), ...thresholds } } : {}),
+      });
+    }
+    const shown = await probingOf();
+    if (values.json) printJson(io, { id: updated.id, name: updated.name, group: updated.group, seed: updated.seed, tags: updated.tags, variables: updated.variables, format: updated.formatSetting, probing: shown });
+    else {
+      io.out(`run "${updated.name}" (id ${updated.id}): group ${updated.group ?? "-"}, seed ${updated.seed ?? "-"}, tags ${updated.tags.join(", ") || "-"}, variables ${Object.keys(updated.variables).join(", ") || "-"}, format ${updated.formatSetting}\n`);
+      io.out(shown ? `probed with ${shown.suites.join(", ")} on ${shown.backend}${shown.judge ? `, judged by ${shown.judge}` : ""}, every ${shown.every}${shown.latestOnly ? ", latest only" : ""}\n` : "not set to be probed\n");
+    }
     return 0;
   });
 }

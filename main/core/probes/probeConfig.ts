@@ -56,6 +56,8 @@ export interface ProbeArgs {
   every?: number;
   latestOnly?: boolean;
   thresholds?: Record<string, number>;
+  /** The thresholds given replace the run's (the app's form lists them all), rather than being merged in. */
+  replaceThresholds?: boolean;
   /** False where suites and backends are named by the app: names only, never files. */
   files?: boolean;
 }
@@ -96,7 +98,7 @@ export async function configureProbing(store: Store, runId: number, args: ProbeA
     judge,
     every: args.every ?? stored.every ?? 1,
     latestOnly: args.latestOnly ?? stored.latestOnly ?? false,
-    thresholds: { ...(stored.thresholds ?? {}), ...(args.thresholds ?? {}) },
+    thresholds: args.replaceThresholds && args.thresholds ? args.thresholds : { ...(stored.thresholds ?? {}), ...(args.thresholds ?? {}) },
   };
   store.runs.setProbeSettings(runId, config);
   return config;

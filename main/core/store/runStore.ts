@@ -271,7 +271,7 @@ export class RunStore {
   }
 
   /** Changes a run's own fields: name, group (its condition), seed, tags, variables (a value of null removes one). */
-  updateRun(runId: number, fields: { name?: string; group?: string | null; seed?: number | null; tags?: string[]; variables?: Record<string, string | null> }): RunRecord {
+  updateRun(runId: number, fields: { name?: string; group?: string | null; seed?: number | null; tags?: string[]; variables?: Record<string, string | null>; formatSetting?: string }): RunRecord {
     const existing = this.getRun(runId);
     if (!existing) throw new Error(`no run with id ${runId}`);
     const updates: string[] = [];
@@ -288,6 +288,10 @@ export class RunStore {
     if (fields.group !== undefined) set("group_name", fields.group);
     if (fields.seed !== undefined) set("seed", fields.seed);
     if (fields.tags !== undefined) set("tags", JSON.stringify([...new Set(fields.tags)]));
+    if (fields.formatSetting !== undefined && fields.formatSetting !== existing.formatSetting) {
+      set("format_setting", fields.formatSetting);
+      updates.push("format = NULL"); // detected again by the next watch
+    }
     if (fields.variables !== undefined) {
       const merged: Record<string, string> = { ...existing.variables };
       for (const [k, v] of Object.entries(fields.variables)) {
