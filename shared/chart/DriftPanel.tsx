@@ -316,9 +316,9 @@ export function DriftPanel(p: PanelProps) {
             })
           : null}
         {/* On a dark background a run's colour is too dim to read as text: the label is drawn in the text colour there
-            (its marker keeps the colour). */}
+            (its marker keeps the colour). A halo of the panel's background keeps it legible over the lines. */}
         {labelRows(annotations, x, fs).map(({ a, row, text }) => (
-          <text key={`t${a.id}`} className="annotation-label" x={round2(x(a.x) + fs * 0.3)} y={round2(MARGIN.top + fs * (1 + row * 1.1))} fill={p.theme === "dark" ? fg : a.colour} fontSize={round2(fs * 0.9)}>
+          <text key={`t${a.id}`} className="annotation-label" x={round2(x(a.x) + fs * 0.3)} y={round2(MARGIN.top + fs * (1 + row * 1.1))} fill={p.theme === "dark" ? fg : a.colour} fontSize={round2(fs * 0.9)} stroke={p.theme === "dark" ? "#202226" : "#ffffff"} strokeWidth={round2(fs * 0.3)} paintOrder="stroke" strokeLinejoin="round">
             {text}
           </text>
         ))}
