@@ -249,6 +249,8 @@ export async function sampleWriteBench(): Promise<Figure[]> {
   try {
     const ours: number[] = [];
     const baseline: number[] = [];
+    const preEncoded: number[] = [];
+    const SQL = `INSERT INTO sample (checkpoint_id, trait_id, context_id, item_key, sample_index, prompt, response, score, scores, null_reason, latency_ms, tokens, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`;
     for (let rep = 0; rep < 3; rep++) {
       // The prober's path: batches of up to 256 (or what arrived within 200 ms), each its own transaction.
       {
@@ -259,30 +261,49 @@ export async function sampleWriteBench(): Promise<Figure[]> {
         ours.push(performance.now() - t);
         w.store.close();
       }
-      // Baseline: the same rows, already in the form the table takes, with one prepared statement in one
-      // transaction and nothing else.
+      // Baseline: the same rows inserted raw, with one prepared statement in one transaction and nothing else. The
+      // rows' scores are objects, so a raw insert of them encodes each as the JSON the column holds, as ours does.
+      {
+        const w = fresh();
+        const all = rows(w);
+        const stmt = w.store.db.prepare(SQL);
+        const t = performance.now();
+        w.store.db.transaction(() => {
+          for (const r of all) stmt.run(r.checkpointId, r.traitId, r.contextId, r.item, r.index, r.prompt, r.response, r.score, JSON.stringify(r.scores), r.nullReason, r.latencyMs, r.tokens, "2026-01-01T00:00:00.000Z");
+        })();
+        baseline.push(performance.now() - t);
+        w.store.close();
+      }
+      // For information: rows whose scores were encoded before the timer (the insert alone).
       {
         const w = fresh();
         const all = rows(w).map((r) => [r.checkpointId, r.traitId, r.contextId, r.item, r.index, r.prompt, r.response, r.score, JSON.stringify(r.scores), r.nullReason, r.latencyMs, r.tokens, "2026-01-01T00:00:00.000Z"]);
-        const stmt = w.store.db.prepare(`INSERT INTO sample (checkpoint_id, trait_id, context_id, item_key, sample_index, prompt, response, score, scores, null_reason, latency_ms, tokens, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+        const stmt = w.store.db.prepare(SQL);
         const t = performance.now();
         w.store.db.transaction(() => {
           for (const a of all) stmt.run(...a);
         })();
-        baseline.push(performance.now() - t);
+        preEncoded.push(performance.now() - t);
         w.store.close();
       }
     }
     const o = summarise(ours);
     const r = summarise(baseline);
+    const e = summarise(preEncoded);
     const ratio = r.median / o.median;
     return [
       {
         name: `write ${N} samples the prober's way (batches of 256 in their own transactions; fresh identical workspaces, rows built before both timers; median of 3): throughput ${(ratio * 100).toFixed(0)}% of raw`,
         ms: o.median,
-        baselineName: "raw inserts of the same rows into the same table, one prepared statement, one transaction",
+        baselineName: "raw inserts of the same rows into the same table (scores encoded as JSON), one prepared statement, one transaction",
         baselineMs: r.median,
         target: { text: "throughput at least 0.8 of raw", met: ratio >= 0.8 },
+      },
+      {
+        name: `the same writes against inserts of rows already encoded (no JSON in the timed loop): throughput ${((e.median / o.median) * 100).toFixed(0)}%`,
+        ms: o.median,
+        baselineName: "raw inserts of pre-encoded rows, one transaction",
+        baselineMs: e.median,
       },
     ];
   } finally {
