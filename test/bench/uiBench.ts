@@ -3,6 +3,7 @@
 // x 20 traits x 5 contexts each), for all 100 visible, and for 10 runs x 10,000 checkpoints; each beside the same
 // browser's time to draw the same number of points on bare canvases. Pan: a 1,000,000-point metric series, each
 // frame timed from the input event to the frame after it painted (median and p95), beside a bare decimate-and-draw.
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import { Core } from "../../main/core/core.js";
 import { startServer } from "../../main/server/server.js";
 import { Store } from "../../main/core/store/store.js";
-import { SCHEMA_VERSION } from "../../main/core/store/schema.js";
+import { MIGRATIONS, SCHEMA_VERSION } from "../../main/core/store/schema.js";
 import { launchChromium, needsChromium, serve } from "../support/browser.js";
 import { buildScoresDb, type ScoresDbSize } from "../support/scoresDb.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
@@ -37,12 +38,14 @@ async function serveDb(dbPath: string, dir: string) {
   return { server, close: async () => (await server.close(), await core.close()) };
 }
 
-/** A workspace of synthetic scores, built once per schema version and size and kept in the temp folder (building
- * 10 million scores takes a minute or two). */
+/** A workspace of synthetic scores, built once per schema and size and kept in the temp folder (building 10 million
+ * scores takes a minute or two). Named by a digest of the migrations' text, not only their count, so a schema that
+ * changed under the same version never reuses a workspace built for the old one. */
 function workspace(size: ScoresDbSize): string {
   const dir = join(tmpdir(), "driftscope-bench-workspaces");
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `v${SCHEMA_VERSION}-${size.runs}x${size.checkpoints}x${size.traits}x${size.contexts ?? 1}.db`);
+  const schema = createHash("sha256").update(MIGRATIONS.join("\n")).digest("hex").slice(0, 8);
+  const path = join(dir, `v${SCHEMA_VERSION}-${schema}-${size.runs}x${size.checkpoints}x${size.traits}x${size.contexts ?? 1}.db`);
   if (!existsSync(path)) {
     const t = performance.now();
     buildScoresDb(`${path}.partial`, size);

@@ -143,7 +143,9 @@ export class RunPoller {
 
     let newestComplete: Candidate | null = null;
     // Checkpoints are judged a few at a time: file-system latency, not CPU, bounds a poll of a long run.
-    const states = await mapLimit(candidates, JUDGE_CONCURRENCY, (c) => this.judge(scanner, c, known.get(c.path), root, sweep));
+    const completions: Completion[] = [];
+    const states = await mapLimit(candidates, JUDGE_CONCURRENCY, (c) => this.judge(scanner, c, known.get(c.path), root, sweep, completions));
+    this.store.runs.markCompleteMany(this.runId, completions);
     for (const [i, c] of candidates.entries()) {
       const state = states[i];
       if (state === "complete") {
@@ -186,6 +188,7 @@ export class RunPoller {
     rec: CheckpointRecord | undefined,
     root: string,
     sweep: boolean,
+    completions: Completion[],
   ): Promise<"complete" | "settling" | "stuck" | "gone"> {
     if (rec && COMPLETE_STATES.includes(rec.state)) {
       // Verified before, and its folder is still listed: between sweeps that is enough.
@@ -221,8 +224,8 @@ export class RunPoller {
     if (rec?.state === "gone" && !verdict.ready) return "gone"; // e.g. verl's emptied folder stays behind after rotation
 
     if (verdict.ready && stable && tree.unreadable.length === 0) {
-      this.store.runs.markComplete(this.runId, { ...c, kind: verdict.kind }, fp, verdict.essentials);
-      this.store.metrics.clearProblem(this.runId, c.path);
+      // Written with the poll's other completions in one transaction once every checkpoint is judged.
+      completions.push({ checkpoint: { ...c, kind: verdict.kind }, fingerprint: fp, essentials: verdict.essentials });
       return "complete";
     }
     // A file that cannot be read explains more than the marker it keeps from parsing, so it is said first.
@@ -240,6 +243,8 @@ export class RunPoller {
     return "stuck";
   }
 }
+
+type Completion = Parameters<Store["runs"]["markCompleteMany"]>[1][number];
 
 async function essentialsPresent(path: string, essentials: string[]): Promise<boolean> {
   try {

@@ -128,6 +128,16 @@ export class RunStore {
       runByName: db.prepare(`${RUN_SELECT} WHERE r.name = ?`),
       checkpointsOfRun: db.prepare(`SELECT * FROM checkpoint WHERE run_id = ? ORDER BY step, path`),
       checkpointByPath: db.prepare(`SELECT * FROM checkpoint WHERE run_id = ? AND path = ?`),
+      upsertComplete: db.prepare(
+        `INSERT INTO checkpoint (run_id, step, path, kind, state, detected_at, completed_at, fingerprint, essentials)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
+         ON CONFLICT (run_id, path) DO UPDATE SET kind = excluded.kind, step = excluded.step,
+           completed_at = excluded.completed_at, fingerprint = excluded.fingerprint, essentials = excluded.essentials,
+           waiting_for = NULL, fingerprint_since = NULL,
+           -- another process watching the same run may have completed (and be probing) it since this one looked
+           state = CASE WHEN checkpoint.state IN ('incomplete', 'gone') THEN 'pending' ELSE checkpoint.state END`,
+      ),
+      clearProblem: db.prepare(`DELETE FROM run_problem WHERE run_id = ? AND path = ?`),
     };
   }
 
@@ -357,20 +367,26 @@ export class RunStore {
     fingerprint: string,
     essentials: string[],
   ): void {
+    this.markCompleteMany(runId, [{ checkpoint: c, fingerprint, essentials }]);
+  }
+
+  /**
+   * Checkpoints found complete in one poll, written in one transaction (a first poll of a long run finds a thousand;
+   * a commit each cost more than the rows), each with any problem noted on its path cleared.
+   */
+  markCompleteMany(runId: number, list: { checkpoint: { step: number; path: string; kind: CheckpointKind }; fingerprint: string; essentials: string[] }[]): void {
+    if (list.length === 0) return;
     const t = now();
-    const prev = this.getCheckpoint(runId, c.path);
-    this.db
-      .prepare(
-        `INSERT INTO checkpoint (run_id, step, path, kind, state, detected_at, completed_at, fingerprint, essentials)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
-         ON CONFLICT (run_id, path) DO UPDATE SET kind = excluded.kind, step = excluded.step,
-           completed_at = excluded.completed_at, fingerprint = excluded.fingerprint, essentials = excluded.essentials,
-           waiting_for = NULL, fingerprint_since = NULL,
-           -- another process watching the same run may have completed (and be probing) it since this one looked
-           state = CASE WHEN checkpoint.state IN ('incomplete', 'gone') THEN 'pending' ELSE checkpoint.state END`,
-      )
-      .run(runId, c.step, c.path, c.kind, t, t, fingerprint, JSON.stringify(essentials));
-    if (!prev || prev.state === "incomplete" || prev.state === "gone") this.publish({ type: "checkpoint-changed", runId, step: c.step, state: "pending" });
+    const changed: number[] = [];
+    this.db.transaction(() => {
+      for (const { checkpoint: c, fingerprint, essentials } of list) {
+        const prev = this.getCheckpoint(runId, c.path);
+        this.stmt.upsertComplete!.run(runId, c.step, c.path, c.kind, t, t, fingerprint, JSON.stringify(essentials));
+        this.stmt.clearProblem!.run(runId, c.path);
+        if (!prev || prev.state === "incomplete" || prev.state === "gone") changed.push(c.step);
+      }
+    })();
+    for (const step of changed) this.publish({ type: "checkpoint-changed", runId, step, state: "pending" });
   }
 
   /** The folder vanished: keep the row and everything measured on it. */

@@ -58,6 +58,11 @@ function notRegular(path: string, s: { isDirectory(): boolean; isFIFO(): boolean
  * FIFO swapped in between the two looks cannot block). For readers that read part of a file (logs, headers).
  */
 export async function openRegular(path: string): Promise<import("node:fs/promises").FileHandle> {
+  return (await openRegularSized(path)).fh;
+}
+
+/** openRegular, with the size the opened file's own stat gave (so a reader need not ask again). */
+async function openRegularSized(path: string): Promise<{ fh: import("node:fs/promises").FileHandle; size: number }> {
   let s;
   try {
     s = await stat(path);
@@ -73,21 +78,22 @@ export async function openRegular(path: string): Promise<import("node:fs/promise
     await fh.close();
     throw notRegular(path, again);
   }
-  return fh;
+  return { fh, size: again.size };
 }
 
 /** Reads a whole regular file of at most the kind's limit. */
 export async function readBounded(path: string, kind: ReadKind): Promise<Buffer> {
   const limit = readLimit(kind);
-  const fh = await openRegular(path);
+  const { fh, size } = await openRegularSized(path);
   try {
-    const { size } = await fh.stat();
     if (size > limit) throw new InputError(path, `is ${formatBytes(size)}, over the ${formatBytes(limit)} limit for a ${KIND_WORDS[kind]} (${limitVariable(kind)} raises it)`);
     // Read at most limit + 1 bytes whatever the size said: files in /proc, and files still growing, lie about it.
+    // Buffers are sized from what is left by the stated size (at least 16 KiB, at most 1 MiB), not 1 MiB a read: a
+    // first poll reads thousands of small marker files, and megabyte buffers for each kept the collector busy.
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total, Math.max(16 * 1024, size + 1 - total)));
       const { bytesRead } = await fh.read(buf, 0, buf.length, null);
       if (bytesRead === 0) break;
       chunks.push(buf.subarray(0, bytesRead));
