@@ -37,12 +37,29 @@ function parsedUrl(url: string) {
   return p;
 }
 
-/** One HTTP exchange; rejects on network errors and on the signal (a timeout or a cancel). */
-function exchange(url: string, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<RawResponse> {
+/**
+ * How an exchange is stopped (a timeout or a cancel): a hook the exchange sets, called at most once. Cheaper than an
+ * AbortSignal per request, whose listeners Node adds and removes on every request's socket (measured: a fifth of
+ * the client's CPU at thousands of requests a second).
+ */
+export interface Stopper {
+  stopped: boolean;
+  hook: (() => void) | null;
+}
+
+export function stop(s: Stopper): void {
+  if (s.stopped) return;
+  s.stopped = true;
+  s.hook?.();
+}
+
+/** One HTTP exchange; rejects on network errors and when stopped (a timeout or a cancel). */
+function exchange(url: string, method: string, headers: Record<string, string>, body: string | undefined, stopper: Stopper): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
+    if (stopper.stopped) return reject(Object.assign(new Error("the request was stopped"), { name: "AbortError" }));
     const { secure, options } = parsedUrl(url);
     const req = (secure ? httpsRequest : httpRequest)(
-      { ...options, method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) }, agent: secure ? agents.https : agents.http, signal },
+      { ...options, method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) }, agent: secure ? agents.https : agents.http },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -61,6 +78,7 @@ function exchange(url: string, method: string, headers: Record<string, string>, 
       },
     );
     req.on("error", reject);
+    stopper.hook = () => req.destroy(Object.assign(new Error("the request was stopped"), { name: "AbortError" }));
     req.end(body);
   });
 }
@@ -150,25 +168,24 @@ export async function requestJson<T = unknown>(url: string, options: RequestOpti
     const target = lease ? options.route!.url(lease.base) : url;
     refusedForLoad = false;
     const once = async (): Promise<T | undefined> => {
-      // One controller per attempt, aborted by the timeout or by the caller (cheaper than AbortSignal.timeout/any
-      // at hundreds of requests a second).
-      const controller = new AbortController();
+      // One stopper per attempt, stopped by the timeout or by the caller's signal.
+      const stopper: Stopper = { stopped: false, hook: null };
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        controller.abort();
+        stop(stopper);
       }, options.timeoutMs);
-      const onCancel = () => controller.abort();
+      const onCancel = () => stop(stopper);
+      if (options.signal?.aborted) onCancel();
       options.signal?.addEventListener("abort", onCancel, { once: true });
-      const signal = controller.signal;
       try {
-        return await send(signal, () => timedOut);
+        return await send(stopper, () => timedOut);
       } finally {
         clearTimeout(timer);
         options.signal?.removeEventListener("abort", onCancel);
       }
     };
-    const send = async (signal: AbortSignal, isTimedOut: () => boolean): Promise<T | undefined> => {
+    const send = async (stopper: Stopper, isTimedOut: () => boolean): Promise<T | undefined> => {
       let res: RawResponse;
       const started = performance.now();
       try {
@@ -177,7 +194,7 @@ export async function requestJson<T = unknown>(url: string, options: RequestOpti
           options.method ?? (options.body === undefined ? "GET" : "POST"),
           { ...(options.body === undefined ? {} : { "content-type": "application/json" }), ...options.headers },
           options.body === undefined ? undefined : JSON.stringify(options.body),
-          signal,
+          stopper,
         );
       } catch (err) {
         const timedOut = isTimedOut();

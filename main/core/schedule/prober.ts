@@ -83,6 +83,8 @@ interface JobRun {
   failures: { message: string; retryable: boolean }[];
   started: number;
   lastScoreAt: number;
+  /** How long the last interim recompute took (ms). */
+  scoreMs: number;
 }
 
 /** The wordings of an item: sample k uses wording k mod count, so a resumed job asks exactly what it asked before. */
@@ -131,7 +133,7 @@ export class Prober {
           continue;
         }
         const context = resolved.context;
-        runs.push({ job, saved, context, done: this.probes.countSamples(checkpoint.id, saved.id, ctx.id), failures: [], started: Date.now(), lastScoreAt: 0 });
+        runs.push({ job, saved, context, done: this.probes.countSamples(checkpoint.id, saved.id, ctx.id), failures: [], started: Date.now(), lastScoreAt: 0, scoreMs: 0 });
       }
     }
     return runs;
@@ -289,10 +291,13 @@ export class Prober {
       }
       for (const run of touched) {
         this.probes.updateJob(run.job.id, { done: run.done });
-        // Interim scores for the live view every couple of seconds; the bootstrap is the costly part.
-        if (Date.now() - run.lastScoreAt > 2000) {
-          run.lastScoreAt = Date.now();
+        // Interim scores for the live view every couple of seconds, or less often when a recompute (a bootstrap
+        // over every sample so far) takes long: at most a tenth of the time goes to them.
+        if (Date.now() - run.lastScoreAt > Math.max(2000, 10 * run.scoreMs)) {
+          const t = performance.now();
           this.services.scoring.recompute(checkpoint.id, run.saved.id, run.job.contextId, true);
+          run.scoreMs = performance.now() - t;
+          run.lastScoreAt = Date.now();
         }
         this.progress(checkpoint, run, "running");
       }
