@@ -756,6 +756,8 @@ export class Core {
    * starts, so new settings take effect (a CLI `watch` of the same run in another process keeps its own plan). */
   private async restartWatch(runId: number): Promise<void> {
     const loop = this.loops.get(runId);
+    // A command-line change (`runs set`) starts no watching of its own: the next `watch` or the app picks it up.
+    if (!loop && this.options.transport === "cli") return;
     if (loop) {
       loop.controller.abort();
       await loop.done;

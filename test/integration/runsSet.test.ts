@@ -21,7 +21,9 @@ test("runs set --suite --backend --every --threshold --format, then a watch prob
   assert.equal(out.format, "hf");
   assert.deepEqual({ ...out.probing, suites: out.probing.suites.map((s) => s.split("@")[0]) }, { suites: ["inoculation"], backend: "demo", judge: "demo", every: 2, latestOnly: false, thresholds: { "caps.threshold": 0.4 } });
 
-  // Every second checkpoint (by step order: the 2nd, 4th…) is probed by the next watch.
+  // `runs set` itself probes nothing (it starts no watching of its own)…
+  assert.deepEqual((await cliJson<{ state: string }[]>(["checkpoints", "arm", "--json", "--db", db])).map((c) => c.state), ["pending", "pending", "pending"]);
+  // …every second checkpoint (by step order: the 2nd, 4th…) is probed by the next watch.
   assert.equal((await cli(["watch", folder, "--once", "--db", db, "--quiet-period", "0"])).status, 0);
   const states = await cliJson<{ step: number; state: string }[]>(["checkpoints", "arm", "--json", "--db", db]);
   assert.deepEqual(states.map((c) => [c.step, c.state]), [[20, "pending"], [40, "done"], [60, "pending"]]);
