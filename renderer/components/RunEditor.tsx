@@ -14,35 +14,36 @@ export function parseTags(text: string): string[] {
   return [...new Set(text.split(",").map((t) => t.trim()).filter((t) => t.length > 0))];
 }
 
-/** NAME=VALUE lines; a line without "=" is reported by number. */
-export function parseVariables(text: string): { variables: Record<string, string> } | { error: string } {
-  const variables: Record<string, string> = {};
+/**
+ * NAME=VALUE lines (blank ones skipped), each read by `read`; the first line it refuses, or that has no name before
+ * "=", is reported by number.
+ */
+function parseAssignments<T>(text: string, read: (name: string, value: string) => T | { problem: string }, form: string): { values: Record<string, T> } | { error: string } {
+  const values: Record<string, T> = {};
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (!line) continue;
     const eq = line.indexOf("=");
-    if (eq <= 0) return { error: `line ${i + 1}: expected NAME=VALUE` };
+    if (eq <= 0) return { error: `line ${i + 1}: expected ${form}` };
     const name = line.slice(0, eq).trim();
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { error: `line ${i + 1}: "${name}" is not a variable name (letters, digits and '_')` };
-    variables[name] = line.slice(eq + 1).trim();
+    const value = read(name, line.slice(eq + 1).trim());
+    if (typeof value === "object" && value !== null && "problem" in value) return { error: `line ${i + 1}: ${value.problem}` };
+    values[name] = value as T;
   }
-  return { variables };
+  return { values };
+}
+
+/** NAME=VALUE lines; a line without "=" is reported by number. */
+export function parseVariables(text: string): { variables: Record<string, string> } | { error: string } {
+  const r = parseAssignments(text, (name, value) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? value : { problem: `"${name}" is not a variable name (letters, digits and '_')` }), "NAME=VALUE");
+  return "error" in r ? r : { variables: r.values };
 }
 
 /** NAME=NUMBER lines (a derived rule's threshold override); a line that is not is reported by number. */
 export function parseThresholds(text: string): { thresholds: Record<string, number> } | { error: string } {
-  const thresholds: Record<string, number> = {};
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (!line) continue;
-    const eq = line.indexOf("=");
-    const value = Number(line.slice(eq + 1).trim());
-    if (eq <= 0 || line.slice(eq + 1).trim() === "" || !Number.isFinite(value)) return { error: `line ${i + 1}: expected NAME=NUMBER` };
-    thresholds[line.slice(0, eq).trim()] = value;
-  }
-  return { thresholds };
+  const r = parseAssignments(text, (_name, value) => (value !== "" && Number.isFinite(Number(value)) ? Number(value) : { problem: "expected NAME=NUMBER" }), "NAME=NUMBER");
+  return "error" in r ? r : { thresholds: r.values };
 }
 
 type RunFormatSetting = "auto" | (typeof RUN_FORMATS)[number];
