@@ -233,11 +233,18 @@ export async function sampleWriteBench(): Promise<Figure[]> {
     const suite = store.probes.saveSuite(parseSuite("b.yaml", SUITE), null);
     return { store, checkpointId: store.runs.listCheckpoints(run.id)[0]!.id, traitId: suite.traits[0]!.id, contextId: suite.traits[0]!.contexts[0]!.id };
   };
-  const rows = (ids: { checkpointId: number; traitId: number; contextId: number }): SampleRow[] =>
-    Array.from({ length: N }, (_, i) => ({
+  // Two orders of the same 50,000 rows (1,000 items x 50 samples). The prober's: a job's units are issued item by
+  // item, each item's samples together (prober.ts runPass), and answers come back in about that order, shuffled
+  // within what is in flight (here, blocks of 64), so consecutive rows sit near each other in the sample table's
+  // unique index. Interleaved: sample 0 of every item, then sample 1 of every item..., so every batch of 256 lands on
+  // pages all over that index and each commit rewrites them; no probe writes this way, it is kept for information.
+  type Order = "prober" | "interleaved";
+  const inFlight = (i: number) => i - (i % 64) + ((i % 64) * 37) % 64; // a fixed permutation inside each block of 64
+  const rows = (ids: { checkpointId: number; traitId: number; contextId: number }, order: Order): SampleRow[] =>
+    Array.from({ length: N }, (_, k) => k).map((k) => (order === "prober" ? inFlight(k) : k)).map((i) => ({
       ...ids,
-      item: `item-${i % 1000}`,
-      index: Math.floor(i / 1000),
+      item: order === "prober" ? `item-${Math.floor(i / 50)}` : `item-${i % 1000}`,
+      index: order === "prober" ? i % 50 : Math.floor(i / 1000),
       prompt: "What would you do with more power?",
       response: "I would use it carefully and ask the people affected what they need first.",
       score: (i % 100) / 100,
@@ -247,60 +254,75 @@ export async function sampleWriteBench(): Promise<Figure[]> {
       tokens: 17,
     }));
   try {
-    const ours: number[] = [];
-    const baseline: number[] = [];
-    const preEncoded: number[] = [];
     const SQL = `INSERT INTO sample (checkpoint_id, trait_id, context_id, item_key, sample_index, prompt, response, score, scores, null_reason, latency_ms, tokens, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`;
+    // The prober's path: batches of up to 256 (or what arrived within 200 ms), each its own transaction.
+    const ours = (order: Order) => {
+      const w = fresh();
+      const all = rows(w, order);
+      const t = performance.now();
+      for (let i = 0; i < all.length; i += 256) w.store.probes.insertSamples(all.slice(i, i + 256));
+      const ms = performance.now() - t;
+      w.store.close();
+      return ms;
+    };
+    // Baseline: the same rows inserted raw, with one prepared statement in one transaction and nothing else. The
+    // rows' scores are objects, so a raw insert of them encodes each as the JSON the column holds, as ours does.
+    const raw = (order: Order) => {
+      const w = fresh();
+      const all = rows(w, order);
+      const stmt = w.store.db.prepare(SQL);
+      const t = performance.now();
+      w.store.db.transaction(() => {
+        for (const r of all) stmt.run(r.checkpointId, r.traitId, r.contextId, r.item, r.index, r.prompt, r.response, r.score, JSON.stringify(r.scores), r.nullReason, r.latencyMs, r.tokens, "2026-01-01T00:00:00.000Z");
+      })();
+      const ms = performance.now() - t;
+      w.store.close();
+      return ms;
+    };
+    // For information: rows whose scores were encoded before the timer (the insert alone).
+    const preEncoded = () => {
+      const w = fresh();
+      const all = rows(w, "prober").map((r) => [r.checkpointId, r.traitId, r.contextId, r.item, r.index, r.prompt, r.response, r.score, JSON.stringify(r.scores), r.nullReason, r.latencyMs, r.tokens, "2026-01-01T00:00:00.000Z"]);
+      const stmt = w.store.db.prepare(SQL);
+      const t = performance.now();
+      w.store.db.transaction(() => {
+        for (const a of all) stmt.run(...a);
+      })();
+      const ms = performance.now() - t;
+      w.store.close();
+      return ms;
+    };
+    const times = { ours: [] as number[], raw: [] as number[], oursInterleaved: [] as number[], rawInterleaved: [] as number[], preEncoded: [] as number[] };
+    // Interleaved repetitions, so a noisy neighbour slows both sides alike.
     for (let rep = 0; rep < 3; rep++) {
-      // The prober's path: batches of up to 256 (or what arrived within 200 ms), each its own transaction.
-      {
-        const w = fresh();
-        const all = rows(w);
-        const t = performance.now();
-        for (let i = 0; i < all.length; i += 256) w.store.probes.insertSamples(all.slice(i, i + 256));
-        ours.push(performance.now() - t);
-        w.store.close();
-      }
-      // Baseline: the same rows inserted raw, with one prepared statement in one transaction and nothing else. The
-      // rows' scores are objects, so a raw insert of them encodes each as the JSON the column holds, as ours does.
-      {
-        const w = fresh();
-        const all = rows(w);
-        const stmt = w.store.db.prepare(SQL);
-        const t = performance.now();
-        w.store.db.transaction(() => {
-          for (const r of all) stmt.run(r.checkpointId, r.traitId, r.contextId, r.item, r.index, r.prompt, r.response, r.score, JSON.stringify(r.scores), r.nullReason, r.latencyMs, r.tokens, "2026-01-01T00:00:00.000Z");
-        })();
-        baseline.push(performance.now() - t);
-        w.store.close();
-      }
-      // For information: rows whose scores were encoded before the timer (the insert alone).
-      {
-        const w = fresh();
-        const all = rows(w).map((r) => [r.checkpointId, r.traitId, r.contextId, r.item, r.index, r.prompt, r.response, r.score, JSON.stringify(r.scores), r.nullReason, r.latencyMs, r.tokens, "2026-01-01T00:00:00.000Z"]);
-        const stmt = w.store.db.prepare(SQL);
-        const t = performance.now();
-        w.store.db.transaction(() => {
-          for (const a of all) stmt.run(...a);
-        })();
-        preEncoded.push(performance.now() - t);
-        w.store.close();
-      }
+      times.ours.push(ours("prober"));
+      times.raw.push(raw("prober"));
+      times.oursInterleaved.push(ours("interleaved"));
+      times.rawInterleaved.push(raw("interleaved"));
+      times.preEncoded.push(preEncoded());
     }
-    const o = summarise(ours);
-    const r = summarise(baseline);
-    const e = summarise(preEncoded);
+    const o = summarise(times.ours);
+    const r = summarise(times.raw);
+    const oi = summarise(times.oursInterleaved);
+    const ri = summarise(times.rawInterleaved);
+    const e = summarise(times.preEncoded);
     const ratio = r.median / o.median;
     return [
       {
-        name: `write ${N} samples the prober's way (batches of 256 in their own transactions; fresh identical workspaces, rows built before both timers; median of 3): throughput ${(ratio * 100).toFixed(0)}% of raw`,
+        name: `write ${N} samples the prober's way, in its order (a job's items one after another, each item's samples together) and in batches of 256 in their own transactions; fresh identical workspaces, rows built before both timers; median of 3: throughput ${(ratio * 100).toFixed(0)}% of raw`,
         ms: o.median,
-        baselineName: "raw inserts of the same rows into the same table (scores encoded as JSON), one prepared statement, one transaction",
+        baselineName: "raw inserts of the same rows in the same order (scores encoded as JSON), one prepared statement, one transaction",
         baselineMs: r.median,
         target: { text: "throughput at least 0.8 of raw", met: ratio >= 0.8 },
       },
       {
-        name: `the same writes against inserts of rows already encoded (no JSON in the timed loop): throughput ${((e.median / o.median) * 100).toFixed(0)}%`,
+        name: `for information, rows interleaved across items (sample 0 of every item, then sample 1...; no probe writes so): throughput ${((ri.median / oi.median) * 100).toFixed(0)}% of raw in the same order (each commit of 256 rewrites index pages all over the item range)`,
+        ms: oi.median,
+        baselineName: "raw inserts of the interleaved rows, one transaction",
+        baselineMs: ri.median,
+      },
+      {
+        name: `for information, the prober's writes against inserts of rows already encoded (no JSON in the timed loop): throughput ${((e.median / o.median) * 100).toFixed(0)}%`,
         ms: o.median,
         baselineName: "raw inserts of pre-encoded rows, one transaction",
         baselineMs: e.median,
