@@ -115,9 +115,12 @@ export function xExtent(series: PanelSeries[][]): [number, number] {
   let hi = -Infinity;
   for (const list of series) {
     for (const s of list) {
-      for (const p of s.points) {
-        lo = Math.min(lo, p.x);
-        hi = Math.max(hi, p.x);
+      // Over the typed column (built once per series, and already built by the drift view): no per-point objects.
+      const xs = columnar(s.points).xs;
+      for (let i = 0; i < xs.length; i++) {
+        const x = xs[i]!;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
       }
     }
   }

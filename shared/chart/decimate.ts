@@ -64,6 +64,16 @@ export function columnar(points: readonly XY[]): Columnar {
   return c;
 }
 
+/**
+ * Hands over typed arrays built together with a points array (the drift view builds both in one pass over the core's
+ * columns), so columnar() and bandColumns() of it need no second pass over its points. `ys` holds NaN where y is
+ * null; `lo`/`hi` hold NaN where a point has no CI or no value, as bandColumns() would make them.
+ */
+export function primeColumns(points: readonly XY[], xs: Float64Array, ys: Float64Array, lo?: Float64Array, hi?: Float64Array): void {
+  cache.set(points, { xs, ys });
+  if (lo && hi) bandCache.set(points, { xs, lo, hi });
+}
+
 /** First index whose x is >= v (strict: > v). */
 function bound(xs: Float64Array, v: number, strict: boolean): number {
   let lo = 0;

@@ -38,9 +38,19 @@ export function keptIndexes(steps: readonly number[], values: readonly (number |
   let lo = -1;
   let hi = -1;
   let gap = -1;
+  // A column's picks (lowest, highest, first null; -1 when absent) in index order, each once. Without a temporary
+  // array: this runs once per pixel column of every series the drift view sends (2,000 series x 440 columns).
   const flush = () => {
-    const picks = [lo, hi, gap].filter((i) => i >= 0).sort((a, b) => a - b);
-    for (let k = 0; k < picks.length; k++) if (k === 0 || picks[k] !== picks[k - 1]) kept.push(picks[k]!);
+    let a = lo;
+    let b = hi;
+    let c = gap;
+    let t: number;
+    if (a > b) (t = a), (a = b), (b = t);
+    if (b > c) (t = b), (b = c), (c = t);
+    if (a > b) (t = a), (a = b), (b = t);
+    if (a >= 0) kept.push(a);
+    if (b >= 0 && b !== a) kept.push(b);
+    if (c >= 0 && c !== b) kept.push(c);
     lo = hi = gap = -1;
   };
   for (let i = start; i < end; i++) {
