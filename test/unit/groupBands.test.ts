@@ -5,7 +5,7 @@ import { join } from "node:path";
 import test from "node:test";
 import { computeEffects } from "../../main/core/experiments/effects.js";
 import { GroupBandCache } from "../../main/core/experiments/groupBandCache.js";
-import { computeGroupBands } from "../../main/core/experiments/groupBands.js";
+import { computeGroupBands, computeGroupBandsInSlices } from "../../main/core/experiments/groupBands.js";
 import { Store } from "../../main/core/store/store.js";
 import { buildExperimentDb } from "../support/experimentDb.js";
 import { tempDir } from "../support/tmp.js";
@@ -68,7 +68,7 @@ test("effects --at every: one comparison per probed step, each the same as effec
   }
 });
 
-test("group bands are reused while the runs' scores are unchanged and recomputed when a score arrives", (t) => {
+test("group bands are reused while the runs' scores are unchanged and recomputed when a score arrives", async (t) => {
   const dir = tempDir(t);
   const db = join(dir, "w.db");
   buildExperimentDb(db, { conditions: 1, seeds: 2, traits: 1, contexts: 1, checkpoints: 2, items: 6, sampledSteps: "every", score: ({ seed, item }) => ((item + seed) % 4) / 4 });
@@ -86,7 +86,26 @@ test("group bands are reused while the runs' scores are unchanged and recomputed
     store.db.prepare(`INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (?, ?, ?, 0.5, 0.4, 0.6, 1, 0, 'y')`).run(cp.id, trait, context);
     const second = cache.get(ids, {});
     assert.notEqual(second, first, "recomputed after a score was written");
-    assert.deepEqual(second, first, "the new step has one run only: no new band point");
+    assert.deepEqual(await second, await first, "the new step has one run only: no new band point");
+  } finally {
+    store.close();
+  }
+});
+
+test("group bands computed in slices equal those computed at once, and the event loop runs between slices", async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, "w.db");
+  buildExperimentDb(db, { conditions: 2, seeds: 3, traits: 2, contexts: 2, checkpoints: 4, items: 6, sampledSteps: "every", score: ({ seed, item }) => ((item + seed) % 4) / 4 });
+  const store = Store.open(db);
+  try {
+    const ids = store.runs.listRuns().map((r) => r.id);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    // A slice of 0 ms pauses at every step of the work: the interval above gets its turns meanwhile.
+    const sliced = await computeGroupBandsInSlices(store, ids, {}, 0).finally(() => clearInterval(timer));
+    assert.ok(ticks > 0, "other work ran while the bands were computed");
+    assert.ok(sliced.length > 0);
+    assert.deepEqual(sliced, computeGroupBands(store, ids));
   } finally {
     store.close();
   }

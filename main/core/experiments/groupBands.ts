@@ -17,7 +17,7 @@ export interface GroupBandOptions {
   steps?: readonly number[];
 }
 
-export function computeGroupBands(store: Store, runIds: number[], options: GroupBandOptions = {}): GroupBand[] {
+function* bandWork(store: Store, runIds: number[], options: GroupBandOptions): Generator<void, GroupBand[], void> {
   const runs = runIds.map((id) => store.runs.getRun(id)).filter((r) => r !== undefined);
   const groups = new Map<string, number[]>();
   for (const r of runs) if (r.group) groups.set(r.group, [...(groups.get(r.group) ?? []), r.id]);
@@ -27,12 +27,18 @@ export function computeGroupBands(store: Store, runIds: number[], options: Group
   const traits = runTraits(store, ids)
     .filter((t) => !options.trait || t.trait.id === options.trait)
     .map((t) => t.trait.id);
-  const scores = store.experiments.itemScores(traits.map((traitKey) => ({ traitKey, steps: store.experiments.comparedSteps(ids, traitKey, { kind: "every" }, options.steps) })));
   const out: GroupBand[] = [];
   for (const trait of traits) {
+    // Run by run, so the work can pause between runs (below).
+    const scores: ItemScore[] = [];
+    for (const id of ids) {
+      const steps = store.experiments.comparedSteps([id], trait, { kind: "every" }, options.steps);
+      for (const s of store.experiments.itemScores([{ traitKey: trait, steps }]).get(trait) ?? []) scores.push(s);
+      yield;
+    }
     // By step, then run, then context: item means (several samples of an item at a step are already averaged).
     const byStep = new Map<number, Map<number, Map<string, Map<string, number>>>>();
-    for (const s of scores.get(trait)! as ItemScore[]) {
+    for (const s of scores) {
       if (options.context && s.context !== options.context) continue;
       const step = byStep.get(s.step) ?? new Map<number, Map<string, Map<string, number>>>();
       const run = step.get(s.runId) ?? new Map<string, Map<string, number>>();
@@ -60,9 +66,37 @@ export function computeGroupBands(store: Store, runIds: number[], options: Group
           band.ciHigh.push(e.ciHigh);
           bands.set(e.context, band);
         }
+        yield;
       }
       out.push(...bands.values());
     }
   }
   return out;
+}
+
+/** The bands, computed at once (exports, tests). */
+export function computeGroupBands(store: Store, runIds: number[], options: GroupBandOptions = {}): GroupBand[] {
+  const work = bandWork(store, runIds, options);
+  let r = work.next();
+  while (!r.done) r = work.next();
+  return r.value;
+}
+
+/**
+ * The bands, computed in slices of about `sliceMs` with the event loop free between them: over a hundred runs the
+ * work takes seconds (a read per run and step, a bootstrap per step), and a server computing them in one go would
+ * answer nothing else meanwhile (the drift view asks for them right after its first chart).
+ */
+export async function computeGroupBandsInSlices(store: Store, runIds: number[], options: GroupBandOptions = {}, sliceMs = 15): Promise<GroupBand[]> {
+  const work = bandWork(store, runIds, options);
+  let sliceStart = performance.now();
+  let r = work.next();
+  while (!r.done) {
+    if (performance.now() - sliceStart > sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+    r = work.next();
+  }
+  return r.value;
 }
