@@ -45,9 +45,21 @@ export function keptIndexes(steps: readonly number[], values: readonly (number |
     let b = hi;
     let c = gap;
     let t: number;
-    if (a > b) (t = a), (a = b), (b = t);
-    if (b > c) (t = b), (b = c), (c = t);
-    if (a > b) (t = a), (a = b), (b = t);
+    if (a > b) {
+      t = a;
+      a = b;
+      b = t;
+    }
+    if (b > c) {
+      t = b;
+      b = c;
+      c = t;
+    }
+    if (a > b) {
+      t = a;
+      a = b;
+      b = t;
+    }
     if (a >= 0) kept.push(a);
     if (b >= 0 && b !== a) kept.push(b);
     if (c >= 0 && c !== b) kept.push(c);
