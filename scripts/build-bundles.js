@@ -1,14 +1,16 @@
 // Bundles what runs outside Node's module loader: the renderer (React + d3 + the shared chart) into dist/renderer,
 // and the Electron preload into one CommonJS file (a sandboxed preload can require only electron itself).
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { relative, sep } from "node:path";
 
 // Start clean: chunk names carry content hashes, so old ones would otherwise pile up.
 rmSync("dist/renderer", { recursive: true, force: true });
 mkdirSync("dist/renderer", { recursive: true });
-await build({
+const renderer = await build({
   // ES modules with code splitting: what only the Export dialog needs (react-dom/server) is a chunk loaded on use.
   entryPoints: { app: "renderer/main.tsx" },
+  metafile: true,
   bundle: true,
   outdir: "dist/renderer",
   chunkNames: "chunks/[name]-[hash]",
@@ -22,7 +24,13 @@ await build({
   define: { "process.env.NODE_ENV": '"production"' },
   logLevel: "warning",
 });
-copyFileSync("renderer/index.html", "dist/renderer/index.html");
+// The chunks app.js imports statically are named in the page as module preloads, so the browser fetches them beside
+// app.js instead of after parsing it (one round trip less before the first chart).
+const preloads = renderer.metafile.outputs["dist/renderer/app.js"].imports
+  .filter((i) => i.kind === "import-statement")
+  .map((i) => `    <link rel="modulepreload" href="${relative("dist/renderer", i.path).split(sep).join("/")}" />\n`)
+  .join("");
+writeFileSync("dist/renderer/index.html", readFileSync("renderer/index.html", "utf8").replace("  </head>", `${preloads}  </head>`));
 copyFileSync("renderer/styles.css", "dist/renderer/styles.css");
 copyFileSync("renderer/favicon.svg", "dist/renderer/favicon.svg");
 
