@@ -67,7 +67,15 @@ export interface CoreOptions {
   alertDebounceMs?: number;
   /** Back the workspace up this often (the app and serve mode; the newest three are kept). */
   backupEveryMs?: number;
+  /** Check the workspace's pages on another thread after opening (the app and serve mode: the first chart does not
+   * wait for a read of the whole file); until then only the first view's reads are answered, other calls wait. */
+  deferCheck?: boolean;
 }
+
+/** The calls answered while a deferred check of the workspace runs: the reads the first view makes (the connection
+ * refuses writes until the check passes, so one that wrote would fail loudly, not harm the file). Any other call
+ * waits for the check. */
+const BEFORE_CHECK: ReadonlySet<string> = new Set(["listRuns", "listTraits", "getDriftSeries", "getGroupBands", "metricKeys", "getMetrics", "getRolloutSeries", "listAnnotations", "listCheckpoints", "getScores"]);
 
 /** The workspace's backups, newest first. */
 export function listBackups(dbPath: string): string[] {
@@ -167,18 +175,31 @@ export class Core {
   private closed = false;
 
   constructor(readonly options: CoreOptions) {
-    this.store = Store.open(options.dbPath, { publish: this.bus.publish });
+    this.store = Store.open(options.dbPath, { publish: this.bus.publish, deferCheck: options.deferCheck });
     this.lease = processLease(options.leaseTtlMs);
     this.services = { probes: this.store.probes, scoring: new ScoringService(this.store.probes), publish: this.bus.publish, lease: this.lease };
     this.scoreCache = new ScoreSeriesCache(this.store.probes);
     this.bandCache = new GroupBandCache(this.store);
     this.alerts = new AlertService(this.store, this.bus.publish, { debounceMs: options.alertDebounceMs });
     this.bus.subscribe((e) => this.alerts.onEvent(e));
+    // Checked at opening (at once), or on another thread: what writes starts once the workspace is known sound.
+    if (this.store.checking) this.ready = this.store.checked.then(() => this.afterCheck());
+    else {
+      this.afterCheck();
+      this.ready = Promise.resolve();
+    }
+  }
+
+  /** Settles once the workspace's pages have been checked and what follows a sound check has started. */
+  readonly ready: Promise<void>;
+
+  private afterCheck(): void {
     // The one place interrupted work is recovered: only jobs whose lease expired (or whose owner died) are taken over.
     // A damaged workspace is open read-only and is never written, so nothing is recovered there.
-    if (!this.store.damage) this.store.probes.recoverInterrupted(this.lease);
-    if (!this.store.damage && options.backupEveryMs) {
-      this.backupTimer = setInterval(() => void this.backupWorkspace().catch(() => undefined), options.backupEveryMs);
+    if (this.closed || this.store.damage) return;
+    this.store.probes.recoverInterrupted(this.lease);
+    if (this.options.backupEveryMs) {
+      this.backupTimer = setInterval(() => void this.backupWorkspace().catch(() => undefined), this.options.backupEveryMs);
       this.backupTimer.unref();
     }
   }
@@ -217,7 +238,15 @@ export class Core {
 
   /** Resumes watching every run that was being watched when the app last closed (not in a damaged workspace). */
   start(): void {
-    if (this.store.damage) return;
+    if (this.store.checking) {
+      void this.ready.then(() => this.startLoops());
+      return;
+    }
+    this.startLoops();
+  }
+
+  private startLoops(): void {
+    if (this.closed || this.store.damage) return;
     for (const run of this.store.runs.listRuns()) if (run.status === "watching" || run.status === "error") this.watchLoop(run.id);
   }
 
@@ -244,6 +273,7 @@ export class Core {
   /** Validates the argument against the contract, then runs the call. Transports call only this. */
   async call<K extends ApiMethod>(method: K, args: unknown): Promise<ApiResults[K]> {
     const valid = validateArgs(method, args) as ApiArgs[K];
+    if (this.store.checking && !BEFORE_CHECK.has(method)) await this.ready;
     const handler = this.handlers[method] as (a: ApiArgs[K]) => Promise<ApiResults[K]>;
     try {
       return await handler(valid);

@@ -21,6 +21,8 @@ parentPort!.on("message", async (msg: Message) => {
   }
   // Desktop-only operations on sealed API keys; the renderer's contract has no way to read them.
   if ("op" in msg) {
+    // A write: it waits for the workspace's deferred check, as the contract's writing calls do.
+    await core.ready;
     if (msg.op === "setSealedKey") core.setSealedKey(msg.name, Buffer.from(msg.sealed));
     parentPort!.postMessage({ id: msg.id, result: msg.op === "sealedKeys" ? core.sealedKeys() : null });
     return;

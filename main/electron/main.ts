@@ -55,7 +55,7 @@ app.whenReady().then(() => {
   const dataDir = app.getPath("userData");
   mkdirSync(dataDir, { recursive: true });
   process.env.NODE_ENV ??= "production"; // React in the core draws exports: its production build
-  core = new CoreClient({ dbPath: join(dataDir, "driftscope.db"), demoDir: join(dataDir, "demo-runs"), transport: "electron", backupEveryMs: 6 * 3600_000 });
+  core = new CoreClient({ dbPath: join(dataDir, "driftscope.db"), demoDir: join(dataDir, "demo-runs"), transport: "electron", backupEveryMs: 6 * 3600_000, deferCheck: true });
 
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionDecision(permission));

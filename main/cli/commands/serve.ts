@@ -44,10 +44,15 @@ export async function serveCommand(argv: string[], io: Io, signal: AbortSignal):
     db: values.db,
     transport: "http",
     backupEveryMs: 6 * 3600_000,
+    // The pages are checked on another thread: the page opens at once, even over a workspace of gigabytes.
+    deferCheck: true,
     intervalMs: secondsFlag("interval", values.interval),
     quietPeriodMs: secondsFlag("quiet-period", values["quiet-period"]),
   });
-  if (core.damage) io.err(`driftscope: warning: ${core.damage}\n`);
+  // Said when the check has found it (at once, or when the deferred check ends).
+  void core.ready.then(() => {
+    if (core.damage) io.err(`driftscope: warning: ${core.damage}\n`);
+  });
   core.start();
   const server = await startServer({
     core,

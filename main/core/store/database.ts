@@ -1,6 +1,7 @@
 // Opens a workspace database: refuses files it must not touch, then migrates forward.
 import Database from "better-sqlite3";
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { Worker } from "node:worker_threads";
 import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 
 export type Db = Database.Database;
@@ -49,10 +50,55 @@ function describeSqliteError(path: string, err: unknown): DatabaseOpenError {
 
 export interface OpenOptions {
   readonly?: boolean;
+  /**
+   * Check the pages after opening, on another thread (checkLater), instead of before: for the app, whose first chart
+   * should not wait for a read of the whole file. Until the check passes the connection is query-only (reads
+   * answer, any write fails); a workspace that needs migrating, or is not yet in WAL mode, is checked first as
+   * usual, since opening it writes.
+   */
+  deferCheck?: boolean;
 }
 
 /** What SQLite's own check found wrong with a workspace that still opens; it is then opened read-only. */
 const damageOf = new WeakMap<Db, string>();
+/** Connections opened with their check deferred and not yet checked, with their file. */
+const uncheckedPath = new WeakMap<Db, string>();
+
+/**
+ * Runs the deferred check of a connection opened with `deferCheck` (at once resolved for any other): in a worker
+ * thread on a read-only connection of its own. When the workspace is sound, writing is allowed from then on; when
+ * it is damaged, the connection stays query-only and workspaceDamage() says what is wrong, as for a damaged
+ * workspace found at opening. `onWorker` receives the worker, so closing the workspace can stop it.
+ */
+export function checkLater(db: Db, onWorker?: (worker: Worker) => void): Promise<void> {
+  const path = uncheckedPath.get(db);
+  if (path === undefined) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const worker = new Worker(new URL("./workspaceCheckWorker.js", import.meta.url), { workerData: { path } });
+    onWorker?.(worker);
+    let answered = false;
+    const settle = (problems: string[]) => {
+      if (answered) return;
+      answered = true;
+      uncheckedPath.delete(db);
+      if (db.open) {
+        if (problems.length === 0) db.pragma("query_only = OFF");
+        else damageOf.set(db, damageMessage(path, summarise(problems)));
+      }
+      resolve();
+    };
+    worker.once("message", (m: { problems?: string[]; error?: string }) => settle(m.problems ?? [`the check could not run: ${m.error ?? "no answer"}`]));
+    worker.once("error", (err) => settle([`the check could not run: ${err.message}`]));
+    // Stopped (the workspace closed first) or gone without an answer: nothing was learnt, nothing is allowed.
+    worker.once("exit", () => settle(["the check did not finish"]));
+  });
+}
+
+/** One line: SQLite lists a problem per line under a "*** in database main ***" heading. */
+function summarise(problems: string[]): string {
+  const lines = problems.flatMap((p) => p.split("\n")).filter((l) => l.trim() !== "" && !l.startsWith("***"));
+  return `${lines.slice(0, 2).join("; ")}${lines.length > 2 ? "; …" : ""}`.slice(0, 300);
+}
 
 export function workspaceDamage(db: Db): string | null {
   return damageOf.get(db) ?? null;
@@ -87,7 +133,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
         `was written by a newer Driftscope (schema version ${version}; this version understands up to ${SCHEMA_VERSION}). Update Driftscope to open it; the file was left untouched.`,
       );
     }
-    if (!options.readonly) {
+    const deferred = !options.readonly && options.deferCheck === true && tableCount > 0 && version === SCHEMA_VERSION && db.pragma("journal_mode", { simple: true }) === "wal";
+    if (!options.readonly && !deferred) {
       // Pages damaged in the middle of the file do not stop SQLite from answering queries, so look before writing.
       const check = db.pragma("quick_check(5)") as { quick_check: string }[];
       const problems = check.map((r) => r.quick_check).filter((m) => m !== "ok");
@@ -95,9 +142,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
         db.close();
         const ro = new Database(path, { readonly: true, fileMustExist: true });
         ro.pragma("busy_timeout = 5000");
-        // One line: SQLite lists a problem per line under a "*** in database main ***" heading.
-        const lines = problems.flatMap((p) => p.split("\n")).filter((l) => l.trim() !== "" && !l.startsWith("***"));
-        damageOf.set(ro, damageMessage(path, `${lines.slice(0, 2).join("; ")}${lines.length > 2 ? "; …" : ""}`.slice(0, 300)));
+        damageOf.set(ro, damageMessage(path, summarise(problems)));
         return ro;
       }
       db.pragma("journal_mode = WAL");
@@ -109,6 +154,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
     if (!options.readonly) migrate(db, version);
+    // Nothing is written until the deferred check has passed (checkLater lifts this).
+    if (deferred) {
+      db.pragma("query_only = ON");
+      uncheckedPath.set(db, path);
+    }
     return db;
   } catch (err) {
     db.close();

@@ -6,7 +6,8 @@ import Database from "better-sqlite3";
 import { AlertStore } from "./alertStore.js";
 import { AnnotationStore } from "./annotationStore.js";
 import { ExperimentStore } from "./experimentStore.js";
-import { openDatabase, workspaceDamage, type Db, type OpenOptions } from "./database.js";
+import { checkLater, openDatabase, workspaceDamage, type Db, type OpenOptions } from "./database.js";
+import type { Worker } from "node:worker_threads";
 import { MetricStore } from "./metricStore.js";
 import { ProbeStore } from "./probeStore.js";
 import { RolloutStore } from "./rolloutStore.js";
@@ -43,7 +44,18 @@ export class Store {
     this.alerts = new AlertStore(db, publish);
     this.experiments = new ExperimentStore(db);
     this.rollouts = new RolloutStore(db, publish);
+    this.checked = checkLater(db, (w) => (this.checker = w)).finally(() => (this.checker = null));
   }
+
+  /** True while a deferred check runs: the workspace answers reads, and refuses writes until it has passed. */
+  get checking(): boolean {
+    return this.checker !== null;
+  }
+
+  /** Settles when the workspace's pages have been checked: at once, unless it was opened with `deferCheck`. Then
+   * either writing is allowed, or `damage` says what is wrong. */
+  readonly checked: Promise<void>;
+  private checker: Worker | null = null;
 
   static open(path: string, options: StoreOptions = {}): Store {
     return new Store(openDatabase(path, options), options.publish);
@@ -78,6 +90,7 @@ export class Store {
   }
 
   close(): void {
+    void this.checker?.terminate();
     this.db.close();
   }
 }
