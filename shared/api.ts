@@ -11,7 +11,7 @@ import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from ".
 import { EXPERIMENT_EXPORT_FORMATS, EXPERIMENT_VIEWS, type ExperimentExportFormat } from "./chart/experimentExportSpec.js";
 import type { AlertRule, Annotation, BackendKindInfo, ProbePreview, RunRemoval, BackendTest, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, SuiteInfo, TraitInfo } from "./views.js";
 
-export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, ProbePreview, RunProbing, RunRemoval, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, GroupSeries, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, ProbePreview, RunProbing, RunRemoval, DriftColumns, DriftGroupColumns, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, GroupSeries, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
 const id = z.number().int().positive();
 const step = z.number().int().min(0);
@@ -192,6 +192,10 @@ void _namesMatch;
 export type ApiArgs = { [K in keyof typeof apiSchemas]: z.input<(typeof apiSchemas)[K]> };
 
 /** Results, per call. */
+/** Calls whose results carry typed-array columns: over HTTP they travel as a typed envelope (shared/wire/typedEnvelope.ts)
+ * instead of JSON; Electron's IPC carries them as they are. */
+export const TYPED_RESULTS: ReadonlySet<ApiMethod> = new Set<ApiMethod>(["getDriftSeries"]);
+
 export interface ApiResults {
   getInfo: { version: string; transport: "electron" | "http" | "cli"; dataPath: string };
   listRuns: RunView[];

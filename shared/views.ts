@@ -62,10 +62,41 @@ export interface GroupSeries {
   of?: number;
 }
 
+/** A run's series as the drift view receives it: typed columns in the values' own units, NaN where a value (or a
+ * completion time) is missing. Float32 values keep about 7 significant digits, more than a chart shows; steps and
+ * times keep full precision. Typed arrays cross Electron's IPC as they are and HTTP as bytes (typedEnvelope.ts). */
+export interface DriftColumns {
+  runId: number;
+  trait: string;
+  context: string;
+  /** Int32 when every step is an integer that fits (almost always: half the bytes), else Float64. */
+  steps: Int32Array | Float64Array;
+  mean: Float32Array;
+  ciLow: Float32Array;
+  ciHigh: Float32Array;
+  /** Seconds since the epoch when each checkpoint finished writing (only when asked for). */
+  completed?: Float64Array;
+  /** The debiased moving average of mean over every point (asked-for smoothing). */
+  smoothed?: Float32Array;
+  /** Set when the core reduced the series per pixel column: how many points the range held. */
+  of?: number;
+}
+
+/** A group's mean as the drift view receives it (as DriftColumns). */
+export interface DriftGroupColumns {
+  group: string;
+  trait: string;
+  context: string;
+  runs: number;
+  steps: Int32Array | Float64Array;
+  mean: Float32Array;
+  of?: number;
+}
+
 /** What the drift view draws: each visible run's series and each group's mean, both cut to the panels' pixels. */
 export interface DriftSeries {
-  runs: ScoreSeries[];
-  groups: GroupSeries[];
+  runs: DriftColumns[];
+  groups: DriftGroupColumns[];
 }
 
 /**

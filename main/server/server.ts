@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { networkInterfaces } from "node:os";
 import { WebSocketServer } from "ws";
-import { ApiError, isApiMethod } from "../../shared/api.js";
+import { ApiError, isApiMethod, TYPED_RESULTS } from "../../shared/api.js";
+import { encodeTyped, TYPED_ENVELOPE_TYPE } from "../../shared/wire/typedEnvelope.js";
 import type { Core } from "../core/index.js";
 import { contentType, CONTENT_SECURITY_POLICY, staticPath } from "../policy/appContent.js";
 import { allowedHostNames, cookieValue, hostAllowed, newToken, originAllowed, TOKEN_COOKIE, tokenMatches } from "./security.js";
@@ -125,6 +126,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         const method = url.pathname.slice("/api/".length);
         if (!isApiMethod(method)) return send(res, 404, JSON.stringify({ error: `unknown call "${method}"` }), "application/json");
         const result = await options.core.call(method, await readBody(req));
+        if (TYPED_RESULTS.has(method)) {
+          const bytes = encodeTyped(result);
+          return send(res, 200, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), TYPED_ENVELOPE_TYPE);
+        }
         return send(res, 200, JSON.stringify({ result }), "application/json");
       }
       if (req.method === "GET") {

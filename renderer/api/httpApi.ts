@@ -9,6 +9,7 @@ import type { Api, ApiArgs, ApiMethod, ApiResults, ConnectionState } from "../..
 import { API_METHOD_NAMES } from "../../shared/apiMethods.js";
 import type { CoreEvent } from "../../shared/events.js";
 import { reconnectDelayMs } from "../../shared/reconnect.js";
+import { decodeTyped, TYPED_ENVELOPE_TYPE } from "../../shared/wire/typedEnvelope.js";
 
 export function httpApi(): Api {
   const listeners = new Set<(e: CoreEvent) => void>();
@@ -58,7 +59,9 @@ export function httpApi(): Api {
         setState("unauthorised");
         throw new Error("the session token is no longer valid: open the link `driftscope serve` printed");
       }
-      // Whatever answers, it is read as text first: a proxy's or a restarting server's page is not JSON.
+      // Typed columns come as bytes, read in place (typedEnvelope.ts).
+      if (res.ok && res.headers.get("content-type") === TYPED_ENVELOPE_TYPE) return decodeTyped(await res.arrayBuffer()) as ApiResults[ApiMethod];
+      // Whatever else answers, it is read as text first: a proxy's or a restarting server's page is not JSON.
       const text = await res.text();
       let body: { result?: ApiResults[ApiMethod]; error?: string };
       try {

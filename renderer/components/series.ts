@@ -1,6 +1,6 @@
 // Turning the core's drift series into chart series: one per run, plus each group's mean (computed by the core from
 // every point, before it cut series to the panel's pixels) with its bootstrap band across runs (seeds).
-import type { DriftSeries, GroupBand, GroupSeries, RunView, ScoreSeries } from "../../shared/api.js";
+import type { DriftColumns, DriftGroupColumns, DriftSeries, GroupBand, RunView } from "../../shared/api.js";
 import type { PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { groupMeanPanel, panelBands } from "../../shared/chart/groupMeans.js";
 import { axisX, type XAxis } from "../../shared/chart/timeAxis.js";
@@ -10,15 +10,15 @@ export type { XAxis } from "../../shared/chart/timeAxis.js";
 
 /** Series by run (or group), trait and context. */
 export interface ScoreIndex {
-  runs: Map<string, ScoreSeries>;
-  groups: Map<string, GroupSeries[]>;
+  runs: Map<string, DriftColumns>;
+  groups: Map<string, DriftGroupColumns[]>;
   size: number;
 }
 export const scoreKey = (runId: number, trait: string, context: string) => `${runId}\u0000${trait}\u0000${context}`;
 const panelKey = (trait: string, context: string) => `${trait}\u0000${context}`;
 
 export function indexScores(d: DriftSeries): ScoreIndex {
-  const groups = new Map<string, GroupSeries[]>();
+  const groups = new Map<string, DriftGroupColumns[]>();
   for (const g of d.groups) {
     const k = panelKey(g.trait, g.context);
     const list = groups.get(k);
@@ -37,8 +37,8 @@ export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, 
     if (!s) continue;
     // One plain loop: this builds every point of every drawn series (200,000 for 10 runs x 1,000 steps x 20 traits),
     // and with them the typed columns the canvas draws from, so it never walks the points again to build them.
-    const scale = s.scale ?? 1;
-    const value = (v: number | null | undefined) => (v === null || v === undefined ? null : v / scale);
+    // The core's columns hold NaN for a missing value.
+    const value = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? null : v);
     let order: number[] | null = null;
     let start = Infinity;
     if (xAxis !== "step") {
@@ -80,8 +80,7 @@ export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, 
     const perGroup = panelBands(bands, trait, context);
     for (const g of scores.groups.get(panelKey(trait, context)) ?? []) {
       if (!shown.has(g.group)) continue;
-      const scale = g.scale ?? 1;
-      out.push(groupMeanPanel(g.group, g.runs, g.steps, g.mean.map((v) => v / scale), perGroup.get(g.group), runs.find((r) => r.group === g.group)?.groupColour ?? undefined));
+      out.push(groupMeanPanel(g.group, g.runs, Array.from(g.steps), Array.from(g.mean, (v) => (Number.isNaN(v) ? null : v)), perGroup.get(g.group), runs.find((r) => r.group === g.group)?.groupColour ?? undefined));
     }
   }
   return out;

@@ -11,7 +11,7 @@ export interface RunClock {
 }
 
 /** The clock of a run from one of its series' columns (steps ascending; checkpoints without a time left out). */
-export function runClock(steps: readonly number[], completed: readonly (number | null)[] | undefined): RunClock {
+export function runClock(steps: ArrayLike<number>, completed: ArrayLike<number | null> | undefined): RunClock {
   const clock: RunClock = { steps: [], times: [] };
   for (let i = 0; i < steps.length; i++) {
     const t = completed?.[i];

@@ -116,12 +116,14 @@ test("only the contexts and traits asked for are read; scores follow their check
     // Smoothing is over every point: the kept points carry the full series' moving average.
     const f = full.find((x) => x.runId === s.runId && x.trait === s.trait)!;
     const ema = debiasedEma(f.mean, 0.9);
-    s.steps.forEach((st, k) => assert.equal(s.smoothed![k], Math.round(ema[f.steps.indexOf(st)]!)));
+    // Sent as Float32 in the values' own units (the cached series hold integers of 1/scale).
+    s.steps.forEach((st, k) => assert.equal(s.smoothed![k], Math.fround(ema[f.steps.indexOf(st)]! / f.scale!)));
+    s.steps.forEach((st, k) => assert.equal(s.mean[k], Math.fround(f.mean[f.steps.indexOf(st)]! / f.scale!)));
   }
   // One group of two runs ("h" has one): its mean is over every step of both, before the cut.
   assert.deepEqual(d.groups.map((g) => `${g.group}/${g.trait}/${g.runs}`), ["g/caps/2", "g/lang/2"]);
   const g = d.groups[0]!;
   const [a, b] = full.filter((x) => x.trait === "caps" && (x.runId === runs[0]!.id || x.runId === runs[1]!.id));
-  g.steps.forEach((st, k) => assert.equal(g.mean[k], Math.round((a!.mean[a!.steps.indexOf(st)]! + b!.mean[b!.steps.indexOf(st)]!) / 2)));
+  g.steps.forEach((st, k) => assert.equal(g.mean[k], Math.fround((a!.mean[a!.steps.indexOf(st)]! + b!.mean[b!.steps.indexOf(st)]!) / 2 / a!.scale!)));
   assert.ok(g.steps.length <= 402 && g.of === N);
 });

@@ -3,7 +3,7 @@
 // would be a different curve), each group's mean across its runs computed from every point, and then everything
 // cut per pixel column to the panel's width and zoom. A 10-run view of 10,000-checkpoint runs sends a few hundred
 // points per line instead of 10,000.
-import type { DriftSeries, GroupSeries, ScoreSeries } from "../../../shared/views.js";
+import type { DriftColumns, DriftGroupColumns, DriftSeries, GroupSeries, ScoreSeries } from "../../../shared/views.js";
 import { meanAcrossRuns } from "../../../shared/chart/groupMeans.js";
 import { reduceSeries, type Reduction } from "../../../shared/chart/reduceSeries.js";
 import { debiasedEma } from "../../../shared/chart/smoothing.js";
@@ -17,7 +17,7 @@ export interface DriftRequest {
 
 export function driftSeries(full: readonly ScoreSeries[], runs: readonly { id: number; group: string | null }[], req: DriftRequest): DriftSeries {
   const smoothing = req.smoothing ?? 0;
-  const withSmoothing = smoothing > 0 ? full.map((s) => ({ ...s, smoothed: debiasedEma(s.mean, smoothing).map((v) => (v === null || s.scale === undefined ? v : Math.round(v))) })) : full;
+  const withSmoothing = smoothing > 0 ? full.map((s) => ({ ...s, smoothed: debiasedEma(s.mean, smoothing) })) : full;
   // Group means: on the step axis, for each group with two runs or more among those asked for.
   const groups: GroupSeries[] = [];
   if (!req.times) {
@@ -36,11 +36,53 @@ export function driftSeries(full: readonly ScoreSeries[], runs: readonly { id: n
       const [group, trait, context] = key.split("\u0000") as [string, string, string];
       const m = meanAcrossRuns(list.map((s) => ({ steps: s.steps, values: s.mean })));
       const scale = list[0]!.scale;
-      groups.push({ group, trait, context, runs: list.length, steps: m.steps, mean: scale === undefined ? m.mean : m.mean.map(Math.round), ...(scale === undefined ? {} : { scale }) });
+      groups.push({ group, trait, context, runs: list.length, steps: m.steps, mean: m.mean, ...(scale === undefined ? {} : { scale }) });
     }
   }
   // Reduced only along steps: on the time axis points are ordered by completion time, which the page sorts.
-  if (req.columns === undefined || req.times) return { runs: [...withSmoothing], groups };
-  const r: Reduction = { columns: req.columns, range: req.range ?? null };
-  return { runs: withSmoothing.map((s) => reduceSeries(s, r)), groups: groups.map((g) => reduceSeries(g, r)) };
+  const reduce = req.columns !== undefined && !req.times;
+  const r: Reduction = { columns: req.columns ?? 0, range: req.range ?? null };
+  return { runs: withSmoothing.map((s) => runColumns(reduce ? reduceSeries(s, r) : s)), groups: groups.map((g) => groupColumns(reduce ? reduceSeries(g, r) : g)) };
+}
+
+/** Values in their own units as Float32, NaN for a missing one (the cached series hold integers of 1/scale). */
+function values(col: readonly (number | null)[], scale: number | undefined): Float32Array {
+  const out = new Float32Array(col.length);
+  const k = scale ?? 1;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    out[i] = v === null || v === undefined ? NaN : v / k;
+  }
+  return out;
+}
+
+function float64(col: readonly (number | null)[]): Float64Array {
+  const out = new Float64Array(col.length);
+  for (let i = 0; i < col.length; i++) out[i] = col[i] ?? NaN;
+  return out;
+}
+
+/** Steps as Int32 when every one is an integer that fits (half the bytes on the wire), else as Float64. */
+function stepColumn(steps: readonly number[]): Int32Array | Float64Array {
+  for (const s of steps) if (!Number.isInteger(s) || s < -2_147_483_648 || s > 2_147_483_647) return float64(steps);
+  return Int32Array.from(steps);
+}
+
+function runColumns(s: ScoreSeries): DriftColumns {
+  return {
+    runId: s.runId,
+    trait: s.trait,
+    context: s.context,
+    steps: stepColumn(s.steps),
+    mean: values(s.mean, s.scale),
+    ciLow: values(s.ciLow, s.scale),
+    ciHigh: values(s.ciHigh, s.scale),
+    ...(s.completed ? { completed: float64(s.completed) } : {}),
+    ...(s.smoothed ? { smoothed: values(s.smoothed, s.scale) } : {}),
+    ...(s.of !== undefined ? { of: s.of } : {}),
+  };
+}
+
+function groupColumns(g: GroupSeries): DriftGroupColumns {
+  return { group: g.group, trait: g.trait, context: g.context, runs: g.runs, steps: stepColumn(g.steps), mean: values(g.mean, g.scale), ...(g.of !== undefined ? { of: g.of } : {}) };
 }
