@@ -75,6 +75,9 @@ export interface CoreOptions {
 /** The calls answered while a deferred check of the workspace runs: the reads the first view makes (the connection
  * refuses writes until the check passes, so one that wrote would fail loudly, not harm the file). Any other call
  * waits for the check. */
+/** How long after opening the deferred check starts at the latest (see the constructor). */
+const CHECK_DELAY_MS = 3000;
+
 const BEFORE_CHECK: ReadonlySet<string> = new Set(["listRuns", "listTraits", "getDriftSeries", "getGroupBands", "metricKeys", "getMetrics", "getRolloutSeries", "listAnnotations", "listCheckpoints", "getScores"]);
 
 /** The workspace's backups, newest first. */
@@ -172,6 +175,7 @@ export class Core {
   private readonly loops = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
   private demo: AbortController | null = null;
   private backupTimer: NodeJS.Timeout | null = null;
+  private checkTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(readonly options: CoreOptions) {
@@ -183,8 +187,13 @@ export class Core {
     this.alerts = new AlertService(this.store, this.bus.publish, { debounceMs: options.alertDebounceMs });
     this.bus.subscribe((e) => this.alerts.onEvent(e));
     // Checked at opening (at once), or on another thread: what writes starts once the workspace is known sound.
-    if (this.store.checking) this.ready = this.store.checked.then(() => this.afterCheck());
-    else {
+    if (this.store.checking) {
+      this.ready = this.store.checked.then(() => this.afterCheck());
+      // The check reads the whole file on another core: started once the first view has its series (or a call
+      // needs it, or after CHECK_DELAY_MS), so on a two-core machine it does not compete with the first chart.
+      this.checkTimer = setTimeout(() => this.store.startCheck(), CHECK_DELAY_MS);
+      this.checkTimer.unref();
+    } else {
       this.afterCheck();
       this.ready = Promise.resolve();
     }
@@ -253,6 +262,7 @@ export class Core {
   async close(): Promise<void> {
     this.closed = true;
     if (this.backupTimer) clearInterval(this.backupTimer);
+    if (this.checkTimer) clearTimeout(this.checkTimer);
     this.demo?.abort();
     for (const loop of this.loops.values()) loop.controller.abort();
     await Promise.allSettled([...this.loops.values()].map((l) => l.done));
@@ -273,10 +283,15 @@ export class Core {
   /** Validates the argument against the contract, then runs the call. Transports call only this. */
   async call<K extends ApiMethod>(method: K, args: unknown): Promise<ApiResults[K]> {
     const valid = validateArgs(method, args) as ApiArgs[K];
-    if (this.store.checking && !BEFORE_CHECK.has(method)) await this.ready;
+    if (this.store.checking && !BEFORE_CHECK.has(method)) {
+      this.store.startCheck();
+      await this.ready;
+    }
     const handler = this.handlers[method] as (a: ApiArgs[K]) => Promise<ApiResults[K]>;
     try {
-      return await handler(valid);
+      const result = await handler(valid);
+      if (method === "getDriftSeries") this.store.startCheck();
+      return result;
     } catch (err) {
       // A write refused because the workspace is damaged says why, and how to recover.
       if (this.store.damage && /readonly/i.test((err as { code?: string }).code ?? "")) throw new ApiError("failed", this.store.damage);

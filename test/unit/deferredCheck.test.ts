@@ -36,6 +36,7 @@ test("a deferred check: reads answer at once, writes fail until the check passes
   assert.equal(store.checking, true);
   assert.equal(store.runs.listRuns().length, 1, "reads answer before the check");
   assert.throws(() => store.runs.registerRun({ path: "/runs/b" }), (err: unknown) => /readonly|read-only/i.test(String((err as { code?: string }).code ?? err)));
+  store.startCheck();
   await store.checked;
   assert.equal(store.checking, false);
   assert.equal(store.damage, null);
@@ -49,6 +50,7 @@ test("a deferred check that finds damage leaves the workspace unwritten, saying 
   const before = readFileSync(path);
   const store = Store.open(path, { deferCheck: true });
   try {
+    store.startCheck();
     await store.checked;
     assert.match(store.damage ?? "", /the workspace is damaged \(SQLite's check: .*\)\. It was opened read-only and will not be written\. To recover: `driftscope restore BACKUP/);
     assert.throws(() => store.runs.registerRun({ path: "/runs/b" }));
@@ -102,4 +104,21 @@ test("the app's core answers the first view while the check runs; other calls wa
     await damaged.close();
   }
   assert.deepEqual(readFileSync(broken), bytes, "the damaged file's bytes are unchanged");
+});
+
+test("the app's core starts the check once the first view has its series, and writing begins after it", async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, "w.db");
+  workspace(path, false);
+  const core = new Core({ dbPath: path, demoDir: join(dir, "demo"), transport: "http", deferCheck: true });
+  t.after(() => core.close());
+  let checked = false;
+  void core.ready.then(() => (checked = true));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(checked, false, "not started before the first view asks for its series (nor for up to 3 s)");
+  await core.call("getDriftSeries", { runIds: [1] });
+  const t0 = performance.now();
+  await core.ready;
+  assert.ok(performance.now() - t0 < 2500, "started by the first series, not by the 3 s timer");
+  assert.equal(core.damage, null);
 });

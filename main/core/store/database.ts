@@ -64,22 +64,34 @@ const damageOf = new WeakMap<Db, string>();
 /** Connections opened with their check deferred and not yet checked, with their file. */
 const uncheckedPath = new WeakMap<Db, string>();
 
+/** The deferred check of a connection opened with `deferCheck`: started on demand, settled once. */
+export interface DeferredCheck {
+  /** Settles when the check has ended: writing is then allowed, or workspaceDamage() says what is wrong. */
+  readonly done: Promise<void>;
+  /** True until the check has ended. */
+  readonly pending: boolean;
+  /** Starts the check (once; later calls do nothing). */
+  start(): void;
+  /** Stops a running check (the workspace is closing); nothing is allowed then. */
+  stop(): void;
+}
+
 /**
- * Runs the deferred check of a connection opened with `deferCheck` (at once resolved for any other): in a worker
- * thread on a read-only connection of its own. When the workspace is sound, writing is allowed from then on; when
- * it is damaged, the connection stays query-only and workspaceDamage() says what is wrong, as for a damaged
- * workspace found at opening. `onWorker` receives the worker, so closing the workspace can stop it.
+ * The deferred check of a connection opened with `deferCheck` (null for any other): SQLite's quick check in a worker
+ * thread on a read-only connection of its own. When the workspace is sound, writing is allowed from then on; when it
+ * is damaged, the connection stays query-only and workspaceDamage() says what is wrong, as for a damaged workspace
+ * found at opening.
  */
-export function checkLater(db: Db, onWorker?: (worker: Worker) => void): Promise<void> {
+export function deferredCheck(db: Db): DeferredCheck | null {
   const path = uncheckedPath.get(db);
-  if (path === undefined) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const worker = new Worker(new URL("./workspaceCheckWorker.js", import.meta.url), { workerData: { path } });
-    onWorker?.(worker);
-    let answered = false;
-    const settle = (problems: string[]) => {
-      if (answered) return;
-      answered = true;
+  if (path === undefined) return null;
+  let worker: Worker | null = null;
+  let pending = true;
+  let settle: (problems: string[]) => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    settle = (problems) => {
+      if (!pending) return;
+      pending = false;
       uncheckedPath.delete(db);
       if (db.open) {
         if (problems.length === 0) db.pragma("query_only = OFF");
@@ -87,11 +99,25 @@ export function checkLater(db: Db, onWorker?: (worker: Worker) => void): Promise
       }
       resolve();
     };
-    worker.once("message", (m: { problems?: string[]; error?: string }) => settle(m.problems ?? [`the check could not run: ${m.error ?? "no answer"}`]));
-    worker.once("error", (err) => settle([`the check could not run: ${err.message}`]));
-    // Stopped (the workspace closed first) or gone without an answer: nothing was learnt, nothing is allowed.
-    worker.once("exit", () => settle(["the check did not finish"]));
   });
+  return {
+    done,
+    get pending() {
+      return pending;
+    },
+    start() {
+      if (worker || !pending) return;
+      worker = new Worker(new URL("./workspaceCheckWorker.js", import.meta.url), { workerData: { path } });
+      worker.once("message", (m: { problems?: string[]; error?: string }) => settle(m.problems ?? [`the check could not run: ${m.error ?? "no answer"}`]));
+      worker.once("error", (err) => settle([`the check could not run: ${err.message}`]));
+      // Stopped (the workspace closed first) or gone without an answer: nothing was learnt, nothing is allowed.
+      worker.once("exit", () => settle(["the check did not finish"]));
+    },
+    stop() {
+      if (worker) void worker.terminate();
+      else settle(["the check did not run"]);
+    },
+  };
 }
 
 /** One line: SQLite lists a problem per line under a "*** in database main ***" heading. */

@@ -6,8 +6,7 @@ import Database from "better-sqlite3";
 import { AlertStore } from "./alertStore.js";
 import { AnnotationStore } from "./annotationStore.js";
 import { ExperimentStore } from "./experimentStore.js";
-import { checkLater, openDatabase, workspaceDamage, type Db, type OpenOptions } from "./database.js";
-import type { Worker } from "node:worker_threads";
+import { deferredCheck, openDatabase, workspaceDamage, type Db, type DeferredCheck, type OpenOptions } from "./database.js";
 import { MetricStore } from "./metricStore.js";
 import { ProbeStore } from "./probeStore.js";
 import { RolloutStore } from "./rolloutStore.js";
@@ -44,18 +43,24 @@ export class Store {
     this.alerts = new AlertStore(db, publish);
     this.experiments = new ExperimentStore(db);
     this.rollouts = new RolloutStore(db, publish);
-    this.checked = checkLater(db, (w) => (this.checker = w)).finally(() => (this.checker = null));
+    this.check = deferredCheck(db);
+    this.checked = this.check?.done ?? Promise.resolve();
   }
 
-  /** True while a deferred check runs: the workspace answers reads, and refuses writes until it has passed. */
+  /** True until a deferred check has ended: the workspace answers reads, and refuses writes until it has passed. */
   get checking(): boolean {
-    return this.checker !== null;
+    return this.check?.pending ?? false;
   }
 
-  /** Settles when the workspace's pages have been checked: at once, unless it was opened with `deferCheck`. Then
-   * either writing is allowed, or `damage` says what is wrong. */
+  /** Starts a deferred check now (the core starts it once the first view is answered, or when a call needs it). */
+  startCheck(): void {
+    this.check?.start();
+  }
+
+  /** Settles when the workspace's pages have been checked: at once, unless it was opened with `deferCheck` (then
+   * once startCheck() has run it). Then either writing is allowed, or `damage` says what is wrong. */
   readonly checked: Promise<void>;
-  private checker: Worker | null = null;
+  private readonly check: DeferredCheck | null;
 
   static open(path: string, options: StoreOptions = {}): Store {
     return new Store(openDatabase(path, options), options.publish);
@@ -90,7 +95,7 @@ export class Store {
   }
 
   close(): void {
-    void this.checker?.terminate();
+    this.check?.stop();
     this.db.close();
   }
 }
