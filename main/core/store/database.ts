@@ -70,6 +70,8 @@ export interface DeferredCheck {
   readonly done: Promise<void>;
   /** True until the check has ended. */
   readonly pending: boolean;
+  /** True once start() has run. */
+  readonly started: boolean;
   /** Starts the check (once; later calls do nothing). */
   start(): void;
   /** Stops a running check (the workspace is closing); nothing is allowed then. */
@@ -104,6 +106,9 @@ export function deferredCheck(db: Db): DeferredCheck | null {
     done,
     get pending() {
       return pending;
+    },
+    get started() {
+      return worker !== null || !pending;
     },
     start() {
       if (worker || !pending) return;

@@ -52,9 +52,14 @@ export class Store {
     return this.check?.pending ?? false;
   }
 
-  /** Starts a deferred check now (the core starts it once the first view is answered, or when a call needs it). */
+  /** Starts a deferred check now (the core starts it once the app is idle a moment, or when a call needs it). */
   startCheck(): void {
     this.check?.start();
+  }
+
+  /** True once a deferred check has been started (or there was none). */
+  get checkStarted(): boolean {
+    return this.check?.started ?? true;
   }
 
   /** Settles when the workspace's pages have been checked: at once, unless it was opened with `deferCheck` (then
