@@ -2,7 +2,7 @@
 // wheel to zoom and drag to pan the shared x range, shift-drag or the "a" key to annotate.
 import { memo, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Crosshair } from "./crosshair.js";
-import { columnar, indexAt, nearestIndex } from "../../shared/chart/decimate.js";
+import { indexAt, nearestIndex, pointAt, seriesColumnar } from "../../shared/chart/decimate.js";
 import { DriftPanel, MARGIN, panelScales, type PanelProps } from "../../shared/chart/DriftPanel.js";
 import { SeriesCanvas } from "./SeriesCanvas.js";
 import { markPanAfterPaint } from "../userTiming.js";
@@ -17,7 +17,7 @@ export interface PanelEvents {
 function nearestX(series: PanelProps["series"], v: number): number | null {
   let best: number | null = null;
   for (const s of series) {
-    const c = columnar(s.points);
+    const c = seriesColumnar(s);
     const i = nearestIndex(c, v);
     if (i >= 0 && (best === null || Math.abs(c.xs[i]! - v) < Math.abs(best - v))) best = c.xs[i]!;
   }
@@ -50,7 +50,7 @@ export const InteractivePanel = memo(function InteractivePanel(props: PanelProps
   const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Number((panel.yLog ? 10 ** v : v).toPrecision(3)).toString());
   const rows = hover
     ? panel.series
-        .map((s) => ({ s, p: s.points[indexAt(columnar(s.points), hover.x)] }))
+        .map((s) => ({ s, p: pointAt(s, indexAt(seriesColumnar(s), hover.x)) }))
         .filter((r) => r.p && r.p.y !== null)
         .map((r) => ({ key: r.s.key, label: r.s.label, colour: r.s.colour, y: r.p!.y!, lo: r.p!.lo, hi: r.p!.hi }))
     : [];

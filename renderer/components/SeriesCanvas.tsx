@@ -3,11 +3,11 @@
 // formatting hundreds of thousands of coordinates into path strings. The canvas carries what it drew
 // as data attributes (series count, smoothed count, a digest of the drawn coordinates), so tests can see it.
 import { memo, useLayoutEffect, useRef } from "react";
-import { bandColumns, columnar, decimateRange } from "../../shared/chart/decimate.js";
+import { decimateRange, seriesBand, seriesColumnar } from "../../shared/chart/decimate.js";
 import { fillBand, strokeLine, type Linear } from "./canvasShapes.js";
 import { markDrawn } from "../userTiming.js";
 import { dashOf } from "../../shared/chart/seriesStyle.js";
-import { BAND_OPACITY, gridColour, panelScales, panelTicks, smoothedPoints, type PanelProps } from "../../shared/chart/DriftPanel.js";
+import { BAND_OPACITY, gridColour, panelScales, panelTicks, smoothedColumnar, type PanelProps } from "../../shared/chart/DriftPanel.js";
 
 /** Only what the canvas draws decides a redraw: hovering, annotations or a new but equal domain leave it as drawn. */
 function sameDrawing(a: PanelProps, b: PanelProps): boolean {
@@ -71,15 +71,15 @@ export const SeriesCanvas = memo(function SeriesCanvas(p: PanelProps) {
       ctx.globalAlpha = BAND_OPACITY;
       for (const s of p.series) {
         ctx.fillStyle = s.colour;
-        fillBand(ctx, bandColumns(s.points), x0, x1, m);
+        fillBand(ctx, seriesBand(s), x0, x1, m);
       }
       ctx.globalAlpha = 1;
     }
     let digest = 2166136261;
     let smoothedCount = 0;
     for (const s of p.series) {
-      const raw = decimateRange(columnar(s.points), x0, x1, x);
-      const smooth = s.smoothed ? decimateRange(columnar(smoothedPoints(s)), x0, x1, x) : null;
+      const raw = decimateRange(seriesColumnar(s), x0, x1, x);
+      const smooth = s.smoothed ? decimateRange(smoothedColumnar(s), x0, x1, x) : null;
       ctx.strokeStyle = s.colour;
       const width = s.mean ? lw * 1.5 : lw;
       const dash = dashOf(s, lw);

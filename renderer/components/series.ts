@@ -4,7 +4,7 @@ import type { DriftColumns, DriftGroupColumns, DriftSeries, GroupBand, RunView }
 import type { PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { groupMeanPanel, panelBands } from "../../shared/chart/groupMeans.js";
 import { axisX, type XAxis } from "../../shared/chart/timeAxis.js";
-import { primeColumns } from "../../shared/chart/decimate.js";
+import type { SeriesColumns } from "../../shared/chart/decimate.js";
 
 export type { XAxis } from "../../shared/chart/timeAxis.js";
 
@@ -28,6 +28,24 @@ export function indexScores(d: DriftSeries): ScoreIndex {
   return { runs: new Map(d.runs.map((s) => [scoreKey(s.runId, s.trait, s.context), s])), groups, size: d.runs.length };
 }
 
+const nanToNull = (v: number) => (Number.isNaN(v) ? null : v);
+
+/** The series with `points` built from its columns on first use (and kept). An own, enumerable property, so a copy
+ * made by spreading still has its points. */
+function lazyPoints(s: Omit<PanelSeries, "points"> & { columns: Required<Pick<SeriesColumns, "xs" | "ys" | "lo" | "hi">> }): PanelSeries {
+  let points: PanelSeries["points"] | null = null;
+  return Object.defineProperty(s, "points", {
+    enumerable: true,
+    get() {
+      if (!points) {
+        const c = s.columns;
+        points = Array.from(c.xs, (x, k) => ({ x, y: nanToNull(c.ys[k]!), lo: nanToNull(c.lo[k]!), hi: nanToNull(c.hi[k]!) }));
+      }
+      return points;
+    },
+  }) as PanelSeries;
+}
+
 export const emptyIndex = (): ScoreIndex => ({ runs: new Map(), groups: new Map(), size: 0 });
 
 export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, context: string, xAxis: XAxis, bands?: readonly GroupBand[]): PanelSeries[] {
@@ -35,10 +53,9 @@ export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, 
   for (const run of runs) {
     const s = scores.runs.get(scoreKey(run.id, trait, context));
     if (!s) continue;
-    // One plain loop: this builds every point of every drawn series (200,000 for 10 runs x 1,000 steps x 20 traits),
-    // and with them the typed columns the canvas draws from, so it never walks the points again to build them.
-    // The core's columns hold NaN for a missing value.
-    const value = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? null : v);
+    // Typed columns straight from the core's (NaN where a value is missing); point objects only if something asks
+    // for them (an export table, the largest-change ring), never for drawing: 100 runs x 20 traits x 880 points
+    // were 1.8 million objects to build and collect on every open.
     let order: number[] | null = null;
     let start = Infinity;
     if (xAxis !== "step") {
@@ -52,28 +69,30 @@ export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, 
       order.sort((a, b) => s.completed![a]! - s.completed![b]!);
     }
     const n = order ? order.length : s.steps.length;
-    const pts: PanelSeries["points"] = new Array(n);
-    const xs = new Float64Array(n);
-    const ys = new Float64Array(n);
-    const los = new Float64Array(n);
-    const his = new Float64Array(n);
-    const smoothed: (number | null)[] | undefined = s.smoothed ? new Array(n) : undefined;
-    for (let k = 0; k < n; k++) {
-      const i = order ? order[k]! : k;
-      const x = order ? axisX(xAxis, s.completed![i]!, start) : s.steps[i]!;
-      const y = value(s.mean[i]);
-      const lo = value(s.ciLow[i]);
-      const hi = value(s.ciHigh[i]);
-      pts[k] = { x, y, lo, hi };
-      xs[k] = x;
-      ys[k] = y === null ? NaN : y;
-      los[k] = lo === null || y === null ? NaN : lo;
-      his[k] = hi === null || y === null ? NaN : hi;
-      if (smoothed) smoothed[k] = value(s.smoothed![i]);
+    if (n === 0) continue;
+    const columns: Required<Pick<SeriesColumns, "xs" | "ys" | "lo" | "hi">> = { xs: new Float64Array(n), ys: new Float64Array(n), lo: new Float64Array(n), hi: new Float64Array(n) };
+    let smoothed: (number | null)[] | undefined;
+    if (order) {
+      for (let k = 0; k < n; k++) {
+        const i = order[k]!;
+        columns.xs[k] = axisX(xAxis, s.completed![i]!, start);
+        columns.ys[k] = s.mean[i]!;
+        columns.lo[k] = s.ciLow[i]!;
+        columns.hi[k] = s.ciHigh[i]!;
+      }
+      if (s.smoothed) smoothed = order.map((i) => nanToNull(s.smoothed![i]!));
+    } else {
+      columns.xs.set(s.steps);
+      columns.ys.set(s.mean);
+      columns.lo.set(s.ciLow);
+      columns.hi.set(s.ciHigh);
+      if (s.smoothed) smoothed = Array.from(s.smoothed, nanToNull);
     }
-    primeColumns(pts, xs, ys, los, his);
-    if (pts.length === 0) continue;
-    out.push({ key: `run:${run.id}`, label: run.name, colour: run.colour, points: pts, smoothed });
+    // A band needs a value: no CI where the mean is missing (as bandColumns makes it from points).
+    for (let k = 0; k < n; k++) {
+      if (Number.isNaN(columns.ys[k]!)) columns.lo[k] = columns.hi[k] = NaN;
+    }
+    out.push(lazyPoints({ key: `run:${run.id}`, label: run.name, colour: run.colour, columns, smoothed }));
   }
   if (xAxis === "step") {
     const shown = new Set(runs.map((r) => r.group));

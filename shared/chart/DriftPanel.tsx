@@ -2,7 +2,7 @@
 // as markers and shaded ranges. d3 computes scales, paths and ticks; React renders the SVG. No browser-only APIs, so
 // the same component renders in the app and to an SVG string for export.
 import { area, line, scaleLinear, scaleTime, type ScaleLinear } from "d3";
-import { bandColumns, bandSegments, columnar, countInRange, decimateRange, visibleRange, type BandPoint, type XY } from "./decimate.js";
+import { bandSegments, columnar, countInRange, decimateRange, seriesBand, seriesColumnar, visibleRange, type BandPoint, type SeriesColumns, type XY } from "./decimate.js";
 import { dashOf, largestChange, markerIndices, markerPath, type MarkerShape } from "./seriesStyle.js";
 
 /** Coordinates keep two decimals: a hundredth of a pixel or point is below what any output can show. */
@@ -14,6 +14,9 @@ export interface PanelSeries {
   colour: string;
   /** `step` and `n` ride along for exported tables (x may be a time). */
   points: { x: number; y: number | null; lo?: number | null; hi?: number | null; step?: number; n?: number }[];
+  /** The same points as typed columns, when whoever made the series has them: drawing, extents and tooltips use
+   * these and never touch `points` (which may then be built on first use). */
+  columns?: SeriesColumns;
   /** Smoothed values drawn over the raw points, which stay visible. */
   smoothed?: (number | null)[];
   dashed?: boolean;
@@ -99,7 +102,7 @@ export function panelScales(p: Pick<PanelProps, "width" | "height" | "xDomain" |
     let lo = Infinity;
     let hi = -Infinity;
     for (const s of p.series) {
-      const e = seriesExtent(s.points);
+      const e = seriesExtent(s);
       lo = Math.min(lo, e[0]);
       hi = Math.max(hi, e[1]);
     }
@@ -116,7 +119,7 @@ export function xExtent(series: PanelSeries[][]): [number, number] {
   for (const list of series) {
     for (const s of list) {
       // Over the typed column (built once per series, and already built by the drift view): no per-point objects.
-      const xs = columnar(s.points).xs;
+      const xs = seriesColumnar(s).xs;
       for (let i = 0; i < xs.length; i++) {
         const x = xs[i]!;
         if (x < lo) lo = x;
@@ -133,7 +136,7 @@ export function yExtent(series: PanelSeries[][]): [number, number] | undefined {
   let hi = -Infinity;
   for (const list of series) {
     for (const s of list) {
-      const e = seriesExtent(s.points);
+      const e = seriesExtent(s);
       lo = Math.min(lo, e[0]);
       hi = Math.max(hi, e[1]);
     }
@@ -267,7 +270,7 @@ export function DriftPanel(p: PanelProps) {
         )}
         {p.showBands !== false && !canvasLayer
           ? p.series.map((s) => {
-              const b = bandColumns(s.points);
+              const b = seriesBand(s);
               const [start, end] = visibleRange(b.xs, x0, x1, 0);
               const pts = bandSegments(b, start, end, px, "join")[0] ?? [];
               return pts.length > 0 ? <path key={`b${s.key}`} className="ci-band" d={band(pts) ?? ""} fill={s.colour} opacity={BAND_OPACITY} /> : null;
@@ -276,9 +279,9 @@ export function DriftPanel(p: PanelProps) {
         {p.series.map((s) => {
           // On a canvas layer the lines are drawn there; this SVG then only needs the points of sparse series, and
           // the markers and end labels of the overlay's traits.
-          const dense = canvasLayer && countInRange(columnar(s.points), x0, x1) > 60;
-          const raw = dense && !s.marker && !s.endLabel ? [] : decimateRange(columnar(s.points), x0, x1, px);
-          const smooth = s.smoothed && !canvasLayer ? decimateRange(columnar(smoothedPoints(s)), x0, x1, px) : null;
+          const dense = canvasLayer && countInRange(seriesColumnar(s), x0, x1) > 60;
+          const raw = dense && !s.marker && !s.endLabel ? [] : decimateRange(seriesColumnar(s), x0, x1, px);
+          const smooth = s.smoothed && !canvasLayer ? decimateRange(smoothedColumnar(s), x0, x1, px) : null;
           const width = s.mean ? lw * 1.5 : lw;
           const dash = dashOf(s, lw);
           const shown = raw.filter((pt) => pt.y !== null);
@@ -331,15 +334,28 @@ export function DriftPanel(p: PanelProps) {
   );
 }
 
-const extentCache = new WeakMap<PanelSeries["points"], [number, number]>();
+const extentCache = new WeakMap<object, [number, number]>();
 
-/** The y extent of a series including its CI, computed once per points array. */
-function seriesExtent(points: PanelSeries["points"]): [number, number] {
-  let e = extentCache.get(points);
-  if (!e) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const pt of points) {
+/** The y extent of a series including its CI, computed once per series' columns (or points array). */
+function seriesExtent(s: PanelSeries): [number, number] {
+  const key: object = s.columns ?? s.points;
+  let e = extentCache.get(key);
+  if (e) return e;
+  let lo = Infinity;
+  let hi = -Infinity;
+  const c = s.columns;
+  if (c) {
+    // NaN (a missing value) fails every comparison, so it is passed over.
+    for (const col of [c.ys, c.lo, c.hi]) {
+      if (!col) continue;
+      for (let i = 0; i < col.length; i++) {
+        const v = col[i]!;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+  } else {
+    for (const pt of s.points) {
       // Unrolled over y, lo and hi: this runs over every point of every series when data arrives.
       const { y, lo: l, hi: h } = pt;
       if (y != null && Number.isFinite(y)) {
@@ -349,10 +365,23 @@ function seriesExtent(points: PanelSeries["points"]): [number, number] {
       if (l != null && Number.isFinite(l) && l < lo) lo = l;
       if (h != null && Number.isFinite(h) && h > hi) hi = h;
     }
-    e = [lo, hi];
-    extentCache.set(points, e);
   }
+  e = [lo, hi];
+  extentCache.set(key, e);
   return e;
+}
+
+const smoothedColumnarCache = new WeakMap<PanelSeries, ReturnType<typeof columnar>>();
+
+/** The smoothed values as typed columns (sharing the series' x column when it has columns), built once per series. */
+export function smoothedColumnar(s: PanelSeries): ReturnType<typeof columnar> {
+  if (!s.columns) return columnar(smoothedPoints(s));
+  let c = smoothedColumnarCache.get(s);
+  if (!c) {
+    c = { xs: s.columns.xs, ys: Float64Array.from(s.smoothed ?? [], (v) => v ?? NaN) };
+    smoothedColumnarCache.set(s, c);
+  }
+  return c;
 }
 
 const smoothedCache = new WeakMap<PanelSeries, XY[]>();

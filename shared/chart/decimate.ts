@@ -64,16 +64,6 @@ export function columnar(points: readonly XY[]): Columnar {
   return c;
 }
 
-/**
- * Hands over typed arrays built together with a points array (the drift view builds both in one pass over the core's
- * columns), so columnar() and bandColumns() of it need no second pass over its points. `ys` holds NaN where y is
- * null; `lo`/`hi` hold NaN where a point has no CI or no value, as bandColumns() would make them.
- */
-export function primeColumns(points: readonly XY[], xs: Float64Array, ys: Float64Array, lo?: Float64Array, hi?: Float64Array): void {
-  cache.set(points, { xs, ys });
-  if (lo && hi) bandCache.set(points, { xs, lo, hi });
-}
-
 /** First index whose x is >= v (strict: > v). */
 function bound(xs: Float64Array, v: number, strict: boolean): number {
   let lo = 0;
@@ -186,6 +176,36 @@ export interface BandColumns {
 }
 
 const bandCache = new WeakMap<readonly XY[], BandColumns>();
+
+/**
+ * A series' points as typed columns, built once by whoever makes the series (the drift view builds them straight
+ * from the core's columns, without a point object each). `ys` holds NaN where y is null; `lo`/`hi` NaN where a point
+ * has no CI or no value, as bandColumns() makes them.
+ */
+export interface SeriesColumns extends Columnar {
+  lo?: Float64Array;
+  hi?: Float64Array;
+}
+
+/** The typed form of a series: its own columns when it has them, else built from (and cached by) its points. */
+export function seriesColumnar(s: { readonly points: readonly XY[]; readonly columns?: SeriesColumns }): Columnar {
+  return s.columns ?? columnar(s.points);
+}
+
+/** A series' CI as typed arrays: its own columns when they hold the CI, else built from its points. */
+export function seriesBand(s: { readonly points: readonly (XY & { lo?: number | null; hi?: number | null })[]; readonly columns?: SeriesColumns }): BandColumns {
+  const c = s.columns;
+  return c?.lo && c.hi ? (c as BandColumns) : bandColumns(s.points);
+}
+
+/** The point at index i, from the columns when the series has them (no point objects are built for a tooltip). */
+export function pointAt(s: { readonly points: readonly (XY & { lo?: number | null; hi?: number | null })[]; readonly columns?: SeriesColumns }, i: number): (XY & { lo?: number | null; hi?: number | null }) | undefined {
+  const c = s.columns;
+  if (!c) return s.points[i];
+  if (i < 0 || i >= c.xs.length) return undefined;
+  const v = (a: Float64Array | undefined) => (a === undefined || Number.isNaN(a[i]!) ? null : a[i]!);
+  return { x: c.xs[i]!, y: v(c.ys), lo: v(c.lo), hi: v(c.hi) };
+}
 
 /** A series' CI as typed arrays, built once per points array (for drawing bands without per-point objects). */
 export function bandColumns(points: readonly (XY & { lo?: number | null; hi?: number | null })[]): BandColumns {
