@@ -3,8 +3,8 @@
 // formatting hundreds of thousands of coordinates into path strings. The canvas carries what it drew
 // as data attributes (series count, smoothed count, a digest of the drawn coordinates), so tests can see it.
 import { memo, useLayoutEffect, useRef } from "react";
-import { decimateRange, seriesBand, seriesColumnar } from "../../shared/chart/decimate.js";
-import { fillBand, strokeLine, type Linear } from "./canvasShapes.js";
+import { decimateIndices, seriesBand, seriesColumnar } from "../../shared/chart/decimate.js";
+import { fillBand, strokeIndexed, type Linear } from "./canvasShapes.js";
 import { markDrawn } from "../userTiming.js";
 import { dashOf } from "../../shared/chart/seriesStyle.js";
 import { BAND_OPACITY, gridColour, panelScales, panelTicks, smoothedColumnar, type PanelProps } from "../../shared/chart/DriftPanel.js";
@@ -78,21 +78,25 @@ export const SeriesCanvas = memo(function SeriesCanvas(p: PanelProps) {
     let digest = 2166136261;
     let smoothedCount = 0;
     for (const s of p.series) {
-      const raw = decimateRange(seriesColumnar(s), x0, x1, x);
-      const smooth = s.smoothed ? decimateRange(smoothedColumnar(s), x0, x1, x) : null;
+      // Indexes into the columns (a scratch array the next decimation reuses: each line is stroked before the next).
+      const smoothed = !!s.smoothed;
       ctx.strokeStyle = s.colour;
       const width = s.mean ? lw * 1.5 : lw;
       const dash = dashOf(s, lw);
       ctx.setLineDash(dash);
-      ctx.lineWidth = smooth ? width * 0.6 : width;
-      ctx.globalAlpha = smooth ? 0.35 : 1;
-      digest = strokeLine(ctx, raw, m, digest);
-      if (smooth) {
+      ctx.lineWidth = smoothed ? width * 0.6 : width;
+      ctx.globalAlpha = smoothed ? 0.35 : 1;
+      const c = seriesColumnar(s);
+      const raw = decimateIndices(c, x0, x1, x);
+      digest = strokeIndexed(ctx, c, raw.idx, raw.n, m, digest);
+      if (smoothed) {
         smoothedCount++;
         ctx.setLineDash(dash);
         ctx.globalAlpha = 1;
         ctx.lineWidth = width * 1.1;
-        digest = strokeLine(ctx, smooth, m, digest);
+        const sc = smoothedColumnar(s);
+        const smooth = decimateIndices(sc, x0, x1, x);
+        digest = strokeIndexed(ctx, sc, smooth.idx, smooth.n, m, digest);
       }
     }
     ctx.restore();

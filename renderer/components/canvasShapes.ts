@@ -1,7 +1,7 @@
 // Lines and CI bands onto a 2D canvas, from points already mapped by the panel's linear d3 scales (x = ax * v + bx).
 // Plain loops over arrays: these run for every series of every panel when the drift view opens, usually before
 // the JIT has warmed up, so they avoid per-point closures and temporary objects.
-import { bandSegments, visibleRange, type BandColumns, type XY } from "../../shared/chart/decimate.js";
+import { bandSegments, visibleRange, type BandColumns, type Columnar } from "../../shared/chart/decimate.js";
 
 export interface Linear {
   ax: number;
@@ -10,18 +10,20 @@ export interface Linear {
   by: number;
 }
 
-/** Strokes a decimated line (null y = a gap) and returns its FNV-1a digest in tenths of a pixel, folded into h. */
-export function strokeLine(ctx: CanvasRenderingContext2D, pts: XY[], m: Linear, h: number): number {
+/** Strokes a decimated line, the columns' points at the given indexes (decimateIndices; a NaN y is a gap), and
+ * returns its FNV-1a digest in tenths of a pixel, folded into h. */
+export function strokeIndexed(ctx: CanvasRenderingContext2D, c: Columnar, idx: Int32Array, n: number, m: Linear, h: number): number {
   ctx.beginPath();
   let pen = false;
-  for (let i = 0; i < pts.length; i++) {
-    const p = pts[i]!;
-    if (p.y === null) {
+  for (let k = 0; k < n; k++) {
+    const i = idx[k]!;
+    const v = c.ys[i]!;
+    if (Number.isNaN(v)) {
       pen = false;
       continue;
     }
-    const x = m.ax * p.x + m.bx;
-    const y = m.ay * p.y + m.by;
+    const x = m.ax * c.xs[i]! + m.bx;
+    const y = m.ay * v + m.by;
     if (pen) ctx.lineTo(x, y);
     else ctx.moveTo(x, y);
     pen = true;

@@ -81,11 +81,36 @@ function bound(xs: Float64Array, v: number, strict: boolean): number {
  * at most four per pixel column. px maps x to a pixel position.
  */
 export function decimateRange(c: Columnar, x0: number, x1: number, px: (x: number) => number): XY[] {
+  const { idx, n } = decimateIndices(c, x0, x1, px);
+  const out: XY[] = new Array<XY>(n);
+  for (let k = 0; k < n; k++) {
+    const i = idx[k]!;
+    out[k] = { x: c.xs[i]!, y: Number.isNaN(c.ys[i]!) ? null : c.ys[i]! };
+  }
+  return out;
+}
+
+/** Where decimateIndices writes (grown as needed, reused by every call). */
+let scratch = new Int32Array(4096);
+
+/**
+ * The indexes of the points decimateRange draws, in drawing order (a point whose y is NaN is a gap), in a scratch
+ * array that the next call reuses: the canvas reads the columns at these indexes, with no point object per point.
+ */
+export function decimateIndices(c: Columnar, x0: number, x1: number, px: (x: number) => number): { idx: Int32Array; n: number } {
   const [start, end] = visibleRange(c.xs, x0, x1);
-  const out: XY[] = [];
+  let n = 0;
+  const emit = (i: number) => {
+    if (n === scratch.length) {
+      const grown = new Int32Array(scratch.length * 2);
+      grown.set(scratch);
+      scratch = grown;
+    }
+    scratch[n++] = i;
+  };
   if (end - start <= 4) {
-    for (let i = start; i < end; i++) out.push({ x: c.xs[i]!, y: Number.isNaN(c.ys[i]!) ? null : c.ys[i]! });
-    return out;
+    for (let i = start; i < end; i++) emit(i);
+    return { idx: scratch, n };
   }
   // The scale is linear: one multiply-add per point instead of a function call.
   const a = px(1) - px(0);
@@ -95,7 +120,7 @@ export function decimateRange(c: Columnar, x0: number, x1: number, px: (x: numbe
   let min = -1;
   let max = -1;
   let last = -1;
-  const push = (i: number) => out.push({ x: c.xs[i]!, y: c.ys[i]! });
+  const push = emit;
   // A column's first, min, max and last points in index order, each once (first <= min, max <= last). Written
   // without temporary arrays: this runs once per pixel column of every series on every frame.
   const flush = () => {
@@ -124,7 +149,7 @@ export function decimateRange(c: Columnar, x0: number, x1: number, px: (x: numbe
   const gapAt = (i: number) => {
     flush();
     col = NaN;
-    out.push({ x: c.xs[i]!, y: null });
+    emit(i);
   };
   const visit = (i: number) => {
     if (Number.isNaN(c.ys[i]!)) gapAt(i);
@@ -157,7 +182,7 @@ export function decimateRange(c: Columnar, x0: number, x1: number, px: (x: numbe
     for (let i = start; i < end; i++) visit(i);
   }
   flush();
-  return out;
+  return { idx: scratch, n };
 }
 
 /**
