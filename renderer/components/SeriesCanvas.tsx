@@ -4,7 +4,7 @@
 // as data attributes (series count, smoothed count, a digest of the drawn coordinates), so tests can see it.
 import { memo, useLayoutEffect, useRef } from "react";
 import { decimateIndices, seriesBand, seriesColumnar } from "../../shared/chart/decimate.js";
-import { fillBand, strokeIndexed, type Linear } from "./canvasShapes.js";
+import { fillBand, strokeIndexed, type Linear } from "../../shared/chart/canvasPaths.js";
 import { markDrawn } from "../userTiming.js";
 import { dashOf } from "../../shared/chart/seriesStyle.js";
 import { BAND_OPACITY, gridColour, panelScales, panelTicks, smoothedColumnar, type PanelProps } from "../../shared/chart/DriftPanel.js";
