@@ -325,12 +325,13 @@ export class ProbeStore {
 
   /** A run's probing progress in one aggregate: the sidebar asks for it on every progress event. */
   runProgress(runId: number): { done: number; total: number; running: boolean; failed: number } {
-    const r = this.db
+    // Prepared once: listing runs asks this of every run.
+    const r = (this.runProgressStmt ??= this.db
       .prepare(
         `SELECT coalesce(sum(j.done), 0) AS done, coalesce(sum(j.total), 0) AS total, coalesce(max(j.state = 'running'), 0) AS running,
            coalesce(sum(j.state = 'failed'), 0) AS failed
          FROM job j JOIN checkpoint c ON c.id = j.checkpoint_id WHERE c.run_id = ?`,
-      )
+      ))
       .get(runId) as { done: number; total: number; running: number; failed: number };
     return { done: r.done, total: r.total, running: r.running === 1, failed: r.failed };
   }
@@ -371,6 +372,8 @@ export class ProbeStore {
 
   /** Writes samples in one transaction; a sample already stored is left as it is. Returns how many were new. */
   private insertSample: Statement | null = null;
+
+  private runProgressStmt: Statement | undefined;
 
   insertSamples(rows: SampleRow[]): number {
     if (rows.length === 0) return 0;

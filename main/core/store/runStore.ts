@@ -264,15 +264,37 @@ export class RunStore {
   /** For the run's state: checkpoints seen but not complete, and when the latest 51 complete ones completed (by
    * step, through the (run_id, step) index: a bounded read however long the run). */
   recentActivity(runId: number): { settling: number; completedAtMs: number[] } {
-    const settling = (this.db.prepare(`SELECT count(*) AS n FROM checkpoint WHERE run_id = ? AND state = 'incomplete'`).get(runId) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT completed_at AS t FROM checkpoint WHERE run_id = ? AND state <> 'incomplete' AND completed_at IS NOT NULL ORDER BY step DESC LIMIT 51`).all(runId) as { t: string }[];
+    // Prepared once: listing runs asks this of every run.
+    const settling = (this.cached("settling", `SELECT count(*) AS n FROM checkpoint WHERE run_id = ? AND state = 'incomplete'`).get(runId) as { n: number }).n;
+    const rows = this.cached("recentCompletions", `SELECT completed_at AS t FROM checkpoint WHERE run_id = ? AND state <> 'incomplete' AND completed_at IS NOT NULL ORDER BY step DESC LIMIT 51`).all(runId) as { t: string }[];
     return { settling, completedAtMs: rows.map((r) => Date.parse(r.t)).filter(Number.isFinite) };
   }
 
-  /** The run's probing settings (suites, backend, judge, policy), parsed as they leave the store; null when unset. */
+  /** The run's probing settings (suites, backend, judge, policy), parsed as they leave the store; null when unset.
+   * Runs usually share a handful of settings: each distinct text is validated once and a copy handed out. */
   getProbeSettings(runId: number): RunSettings | null {
-    const row = this.db.prepare(`SELECT name, probe_config FROM run WHERE id = ?`).get(runId) as { name: string; probe_config: string } | undefined;
-    return row ? parseRunSettings(row.probe_config, `run "${row.name}"`) : null;
+    const row = this.cached("probeConfig", `SELECT name, probe_config FROM run WHERE id = ?`).get(runId) as { name: string; probe_config: string } | undefined;
+    if (!row) return null;
+    let parsed = this.parsedSettings.get(row.probe_config);
+    if (parsed === undefined) {
+      parsed = parseRunSettings(row.probe_config, `run "${row.name}"`);
+      if (this.parsedSettings.size >= 256) this.parsedSettings.clear();
+      this.parsedSettings.set(row.probe_config, parsed);
+    }
+    return parsed === null ? null : structuredClone(parsed);
+  }
+
+  /** Valid settings by their stored text (an invalid text throws each time, naming its run). */
+  private readonly parsedSettings = new Map<string, RunSettings | null>();
+  private readonly statements = new Map<string, Statement>();
+
+  private cached(name: string, sql: string): Statement {
+    let st = this.statements.get(name);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(name, st);
+    }
+    return st;
   }
 
   setProbeSettings(runId: number, settings: RunSettings): void {
