@@ -2,6 +2,7 @@
 import { createRoot } from "react-dom/client";
 import type { Api } from "../shared/api.js";
 import { httpApi } from "./api/httpApi.js";
+import { withRunsPrefetched } from "./api/prefetch.js";
 import { App } from "./App.js";
 
 declare global {
@@ -10,5 +11,5 @@ declare global {
   }
 }
 
-const api = window.driftscope ?? httpApi();
+const api = withRunsPrefetched(window.driftscope ?? httpApi());
 createRoot(document.getElementById("root")!).render(<App api={api} />);
