@@ -255,13 +255,20 @@ export interface BandPoint {
   hi: number;
 }
 
+/** Where walkBand hands a band's vertices, and each segment's end. */
+export interface BandSink {
+  point(x: number, lo: number, hi: number): void;
+  end(): void;
+}
+
 /**
- * A CI band over the points [start, end), as polygons to fill. Points without a CI either split the band ("split",
- * the app) or are passed over ("join", as exports have always drawn it). When more points than pixel columns are
- * drawn, the band is reduced to its envelope per column (lowest low, highest high, at the column's first and last
- * x), so it is never drawn narrower than the data. Plain loops: the app runs this for every series when it opens.
+ * Walks a CI band over the points [start, end): its polygons' vertices along the band, in x order, and the end of
+ * each segment. Points without a CI either split the band ("split", the app) or are passed over ("join", as exports
+ * have always drawn it). When more points than pixel columns are drawn, the band is reduced to its envelope per
+ * column (lowest low, highest high, at the column's first and last x), so it is never drawn narrower than the data.
+ * Plain loops: the app runs this for every series when it opens.
  */
-export function bandSegments(b: BandColumns, start: number, end: number, px: (x: number) => number, gaps: "split" | "join"): BandPoint[][] {
+export function walkBand(b: BandColumns, start: number, end: number, px: (x: number) => number, gaps: "split" | "join", sink: BandSink): void {
   let count = 0;
   let first = -1;
   let last = -1;
@@ -272,23 +279,26 @@ export function bandSegments(b: BandColumns, start: number, end: number, px: (x:
     count++;
   }
   const reduce = count >= 2 && count > Math.abs(px(b.xs[last]!) - px(b.xs[first]!));
-  const segments: BandPoint[][] = [];
-  let seg: BandPoint[] = [];
+  let open = false;
   let col = NaN;
   let firstX = 0;
   let lastX = 0;
   let lo = 0;
   let hi = 0;
+  const put = (x: number, l: number, u: number) => {
+    sink.point(x, l, u);
+    open = true;
+  };
   const emit = () => {
     if (Number.isNaN(col)) return;
-    seg.push({ x: firstX, lo, hi });
-    if (lastX !== firstX) seg.push({ x: lastX, lo, hi });
+    put(firstX, lo, hi);
+    if (lastX !== firstX) put(lastX, lo, hi);
     col = NaN;
   };
   const endSegment = () => {
     emit();
-    if (seg.length > 0) segments.push(seg);
-    seg = [];
+    if (open) sink.end();
+    open = false;
   };
   for (let i = start; i < end; i++) {
     const l = b.lo[i]!;
@@ -299,7 +309,7 @@ export function bandSegments(b: BandColumns, start: number, end: number, px: (x:
       continue;
     }
     if (!reduce) {
-      seg.push({ x, lo: l, hi: u });
+      put(x, l, u);
       continue;
     }
     const c = Math.floor(px(x));
@@ -316,6 +326,19 @@ export function bandSegments(b: BandColumns, start: number, end: number, px: (x:
     lastX = x;
   }
   endSegment();
+}
+
+/** A CI band over the points [start, end), as polygons to fill (see walkBand). */
+export function bandSegments(b: BandColumns, start: number, end: number, px: (x: number) => number, gaps: "split" | "join"): BandPoint[][] {
+  const segments: BandPoint[][] = [];
+  let seg: BandPoint[] = [];
+  walkBand(b, start, end, px, gaps, {
+    point: (x, lo, hi) => seg.push({ x, lo, hi }),
+    end: () => {
+      segments.push(seg);
+      seg = [];
+    },
+  });
   return segments;
 }
 
