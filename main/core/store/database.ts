@@ -51,7 +51,7 @@ function describeSqliteError(path: string, err: unknown): DatabaseOpenError {
 export interface OpenOptions {
   readonly?: boolean;
   /**
-   * Check the pages after opening, on another thread (checkLater), instead of before: for the app, whose first chart
+   * Check the pages after opening, on another thread (deferredCheck), instead of before: for the app, whose first chart
    * should not wait for a read of the whole file. Until the check passes the connection is query-only (reads
    * answer, any write fails); a workspace that needs migrating, or is not yet in WAL mode, is checked first as
    * usual, since opening it writes.
@@ -185,7 +185,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
     if (!options.readonly) migrate(db, version);
-    // Nothing is written until the deferred check has passed (checkLater lifts this).
+    // Nothing is written until the deferred check has passed (deferredCheck lifts this).
     if (deferred) {
       db.pragma("query_only = ON");
       uncheckedPath.set(db, path);
