@@ -128,6 +128,10 @@ export class RunStore {
       runByName: db.prepare(`${RUN_SELECT} WHERE r.name = ?`),
       checkpointsOfRun: db.prepare(`SELECT * FROM checkpoint WHERE run_id = ? ORDER BY step, path`),
       checkpointByPath: db.prepare(`SELECT * FROM checkpoint WHERE run_id = ? AND path = ?`),
+      // Listing runs asks these of every run.
+      settling: db.prepare(`SELECT count(*) AS n FROM checkpoint WHERE run_id = ? AND state = 'incomplete'`),
+      recentCompletions: db.prepare(`SELECT completed_at AS t FROM checkpoint WHERE run_id = ? AND state <> 'incomplete' AND completed_at IS NOT NULL ORDER BY step DESC LIMIT 51`),
+      probeConfig: db.prepare(`SELECT name, probe_config FROM run WHERE id = ?`),
       upsertComplete: db.prepare(
         `INSERT INTO checkpoint (run_id, step, path, kind, state, detected_at, completed_at, fingerprint, essentials)
          VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
@@ -264,16 +268,15 @@ export class RunStore {
   /** For the run's state: checkpoints seen but not complete, and when the latest 51 complete ones completed (by
    * step, through the (run_id, step) index: a bounded read however long the run). */
   recentActivity(runId: number): { settling: number; completedAtMs: number[] } {
-    // Prepared once: listing runs asks this of every run.
-    const settling = (this.cached("settling", `SELECT count(*) AS n FROM checkpoint WHERE run_id = ? AND state = 'incomplete'`).get(runId) as { n: number }).n;
-    const rows = this.cached("recentCompletions", `SELECT completed_at AS t FROM checkpoint WHERE run_id = ? AND state <> 'incomplete' AND completed_at IS NOT NULL ORDER BY step DESC LIMIT 51`).all(runId) as { t: string }[];
+    const settling = (this.stmt.settling!.get(runId) as { n: number }).n;
+    const rows = this.stmt.recentCompletions!.all(runId) as { t: string }[];
     return { settling, completedAtMs: rows.map((r) => Date.parse(r.t)).filter(Number.isFinite) };
   }
 
   /** The run's probing settings (suites, backend, judge, policy), parsed as they leave the store; null when unset.
    * Runs usually share a handful of settings: each distinct text is validated once and a copy handed out. */
   getProbeSettings(runId: number): RunSettings | null {
-    const row = this.cached("probeConfig", `SELECT name, probe_config FROM run WHERE id = ?`).get(runId) as { name: string; probe_config: string } | undefined;
+    const row = this.stmt.probeConfig!.get(runId) as { name: string; probe_config: string } | undefined;
     if (!row) return null;
     let parsed = this.parsedSettings.get(row.probe_config);
     if (parsed === undefined) {
@@ -286,16 +289,6 @@ export class RunStore {
 
   /** Valid settings by their stored text (an invalid text throws each time, naming its run). */
   private readonly parsedSettings = new Map<string, RunSettings | null>();
-  private readonly statements = new Map<string, Statement>();
-
-  private cached(name: string, sql: string): Statement {
-    let st = this.statements.get(name);
-    if (!st) {
-      st = this.db.prepare(sql);
-      this.statements.set(name, st);
-    }
-    return st;
-  }
 
   setProbeSettings(runId: number, settings: RunSettings): void {
     this.db.prepare(`UPDATE run SET probe_config = ? WHERE id = ?`).run(JSON.stringify(settings), runId);
