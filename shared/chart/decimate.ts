@@ -120,17 +120,16 @@ export function decimateIndices(c: Columnar, x0: number, x1: number, px: (x: num
   let min = -1;
   let max = -1;
   let last = -1;
-  const push = emit;
   // A column's first, min, max and last points in index order, each once (first <= min, max <= last). Written
   // without temporary arrays: this runs once per pixel column of every series on every frame.
   const flush = () => {
     if (first < 0) return;
     const lo = min < max ? min : max;
     const hi = min < max ? max : min;
-    push(first);
-    if (lo !== first) push(lo);
-    if (hi !== lo && hi !== first) push(hi);
-    if (last !== hi && last !== lo && last !== first) push(last);
+    emit(first);
+    if (lo !== first) emit(lo);
+    if (hi !== lo && hi !== first) emit(hi);
+    if (last !== hi && last !== lo && last !== first) emit(last);
     first = min = max = last = -1;
   };
   const take = (i: number) => {
