@@ -202,7 +202,7 @@ export class Core {
       this.checkTimer = setInterval(() => {
         const now = Date.now();
         if ((this.inFlight === 0 && now - this.lastCallAt >= CHECK_IDLE_MS) || now - opened >= CHECK_LATEST_MS) this.store.startCheck();
-        if (!this.store.checking || this.store.checkStarted) clearInterval(this.checkTimer!);
+        if (this.store.checkStarted) clearInterval(this.checkTimer!);
       }, 250);
     } else {
       this.afterCheck();
