@@ -78,7 +78,6 @@ export const SeriesCanvas = memo(function SeriesCanvas(p: PanelProps) {
     let digest = 2166136261;
     let smoothedCount = 0;
     for (const s of p.series) {
-      // Indexes into the columns (a scratch array the next decimation reuses: each line is stroked before the next).
       const smoothed = !!s.smoothed;
       ctx.strokeStyle = s.colour;
       const width = s.mean ? lw * 1.5 : lw;
@@ -86,6 +85,7 @@ export const SeriesCanvas = memo(function SeriesCanvas(p: PanelProps) {
       ctx.setLineDash(dash);
       ctx.lineWidth = smoothed ? width * 0.6 : width;
       ctx.globalAlpha = smoothed ? 0.35 : 1;
+      // Indexes into the columns, in a scratch array the next decimation reuses: each line is stroked before the next.
       const c = seriesColumnar(s);
       const raw = decimateIndices(c, x0, x1, x);
       digest = strokeIndexed(ctx, c, raw.idx, raw.n, m, digest);
