@@ -103,9 +103,11 @@ export function RolloutsView({ api, runs, focus, onFocus }: { api: Api; runs: Ru
     (e) => e.type === "rollouts-updated" && e.runId === runId,
     [runId, step, trait, sort, page],
   );
-  const scatterRows = useLive(
+  // The scatter keeps the step and trait its rows belong to: while a newly chosen step loads, the previous rows stay
+  // on screen (useLive never blanks), and the heading must name the step they are from, not the one chosen.
+  const scatter = useLive(
     api,
-    async () => (runId !== null && step !== null && trait ? (await api.getRolloutSamples({ runId, step, trait, limit: 1000 })).rows : []),
+    async () => (runId !== null && step !== null && trait ? { step, trait, rows: (await api.getRolloutSamples({ runId, step, trait, limit: 1000 })).rows } : null),
     (e) => e.type === "rollouts-updated" && e.runId === runId,
     [runId, step, trait],
   );
@@ -115,6 +117,7 @@ export function RolloutsView({ api, runs, focus, onFocus }: { api: Api; runs: Ru
   };
   if (runs.length === 0) return <p className="note section">No runs yet.</p>;
   const scorer = point?.scorer ?? "score";
+  const scatterScorer = (series.data ?? []).find((p) => p.trait === scatter.data?.trait)?.scorer ?? scorer;
   const total = samples.data?.total ?? 0;
   return (
     <div className="section rollouts-view" data-view="rollouts">
@@ -157,12 +160,12 @@ export function RolloutsView({ api, runs, focus, onFocus }: { api: Api; runs: Ru
           <Heatmap cells={hist.data.cells} steps={steps} bins={hist.data.bins} lo={hist.data.lo} hi={hist.data.hi} onPick={(s) => set({ step: s })} selected={step} />
         </>
       ) : null}
-      {scatterRows.data && scatterRows.data.length > 0 && trait ? (
+      {scatter.data && scatter.data.rows.length > 0 ? (
         <>
           <h3>
-            Reward against {trait} at step {step}
+            Reward against {scatter.data.trait} at step {scatter.data.step}
           </h3>
-          <Scatter rows={scatterRows.data.map((r) => ({ reward: r.reward, advantage: r.advantage, value: r.scores[scorer] ?? null }))} score={scorer} lo={hist.data?.lo ?? 0} hi={hist.data?.hi ?? 1} />
+          <Scatter rows={scatter.data.rows.map((r) => ({ reward: r.reward, advantage: r.advantage, value: r.scores[scatterScorer] ?? null }))} score={scatterScorer} lo={hist.data?.lo ?? 0} hi={hist.data?.hi ?? 1} />
           <p className="note">Filled: positive advantage (the update pushes toward it); hollow: negative.</p>
         </>
       ) : null}

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Download } from "playwright-core";
-import { ARTIFACTS, launchChromium, needsChromium, serve, type Served } from "../support/browser.js";
+import { ARTIFACTS, launchChromium, needsChromium, serve, settled, type Served } from "../support/browser.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
 
 const CLI = join(PROJECT_ROOT, "bin", "driftscope.js");
@@ -61,7 +61,8 @@ describe("the experiment view", { skip: needsChromium() }, () => {
     await page.getByRole("table", { name: "Context grid for all_caps" }).waitFor();
     const gridCols = await page.getByRole("table", { name: "Context grid for all_caps" }).locator("thead th").count();
     assert.equal(gridCols, 1 + 8, "all eight contexts of the inoculation grid");
-    assert.equal(await page.locator("svg.scatter g[data-condition]").count(), 2);
+    // The scatter loads on its own query: wait for it.
+    assert.equal(await settled(() => page.locator("svg.scatter g[data-condition]").count(), (n) => n === 2), 2);
     assert.equal(await page.locator("svg.scatter rect.control").count(), 1);
     // Δ versus the control across steps: the one compared condition, a point per probed step (demo: 50 and 100).
     const deltaLine = page.locator('svg.delta-steps g[data-condition="inoculated"]');

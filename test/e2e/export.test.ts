@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Download, Page } from "playwright-core";
-import { ARTIFACTS, launchChromium, needsChromium, serve, type Served } from "../support/browser.js";
+import { ARTIFACTS, launchChromium, needsChromium, serve, settled, type Served } from "../support/browser.js";
 import { cli } from "../support/cli.js";
 import { buildExportDb, FIXTURE_RUNS } from "../support/exportFixture.js";
 import { matchesPicture, SCREENSHOT, stableScreenshot } from "../support/pictures.js";
@@ -81,7 +81,8 @@ describe("exporting from the app", { skip }, () => {
     const preview = dialog.getByLabel("Export preview");
     await preview.locator("svg.figure .series path").first().waitFor();
     assert.equal(await preview.locator("svg.figure > svg").count(), 4, "two trait panels and two metric panels");
-    assert.ok((await preview.locator(".ci-band").count()) > 0);
+    // Bands are computed in slices after the series (GroupBandCache): they may arrive a moment after the lines.
+    assert.ok((await settled(() => preview.locator(".ci-band").count(), (n) => n > 0)) > 0);
     await page.screenshot({ path: join(ARTIFACTS, "export-dialog.png") });
   });
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
-import { ARTIFACTS, launchChromium, needsChromium, serve, type Served } from "../support/browser.js";
+import { ARTIFACTS, launchChromium, needsChromium, serve, settled, type Served } from "../support/browser.js";
 import { PROJECT_ROOT } from "../support/sharedFixtures.js";
 
 const CLI = join(PROJECT_ROOT, "bin", "driftscope.js");
@@ -71,16 +71,18 @@ describe("rollouts in the app", { skip: needsChromium() }, () => {
     await page.getByLabel("Rollout step").selectOption("40");
     const summary = page.getByTestId("rollout-step-summary");
     await summary.getByText("rollouts at step 40: 32 scored over 8 prompts").waitFor();
+    // The heatmap, the scatter and the browser each load on their own query, after the summary: wait for each.
     // The heatmap has a cell per (step, occupied bin) and each step's column adds up to its rollouts.
-    const cells = await page.locator("svg.rollout-heatmap rect title").allTextContents();
-    const at40 = cells.filter((c) => c.startsWith("step 40:")).map((c) => Number(/: (\d+) rollouts/.exec(c)![1]));
-    assert.equal(at40.reduce((a, b) => a + b, 0), 32);
+    const at40Total = (cells: string[]) => cells.filter((c) => c.startsWith("step 40:")).reduce((a, c) => a + Number(/: (\d+) rollouts/.exec(c)![1]), 0);
+    const cells = await settled(() => page.locator("svg.rollout-heatmap rect title").allTextContents(), (c) => at40Total(c) === 32);
+    assert.equal(at40Total(cells), 32);
     assert.ok(new Set(cells.map((c) => c.split(":")[0])).size === 60, "a column for each of the 60 steps");
     // The scatter has a point per rollout of the step that has a reward and a score.
-    assert.equal(await page.locator("svg.rollout-scatter circle").count(), 32);
+    await page.getByRole("heading", { name: "Reward against all_caps at step 40" }).waitFor();
+    assert.equal(await settled(() => page.locator("svg.rollout-scatter circle").count(), (n) => n === 32), 32);
     // The browser: 32 rollouts, sorted by reward (descending), then by advantage.
     const table = page.getByRole("table", { name: "Rollouts" });
-    assert.equal(await table.locator("tbody tr").count(), 32);
+    assert.equal(await settled(() => table.locator("tbody tr").count(), (n) => n === 32), 32);
     const rewards = (await table.locator("tbody tr td:first-child").allTextContents()).map(Number);
     assert.deepEqual(rewards, [...rewards].sort((a, b) => b - a));
     await page.getByLabel("Sort rollouts by").selectOption("advantage");

@@ -74,3 +74,18 @@ export async function serve(args: string[]): Promise<Served> {
       }),
   };
 }
+
+/**
+ * Waits until `read` gives a value that `ok` accepts, and returns it; after `ms` returns the last value read, so the
+ * caller's own assertion fails with what was there. For parts of a view that load on their own queries (a summary
+ * can be drawn before the chart beside it has its data).
+ */
+export async function settled<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  let v = await read();
+  while (!ok(v) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    v = await read();
+  }
+  return v;
+}
