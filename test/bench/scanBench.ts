@@ -46,13 +46,22 @@ export async function scanBench(): Promise<Figure[]> {
     const extras = ["optimizer.pt", "scheduler.pt", "rng_state.pth"].map((name) => ({ name, text: "x" }));
     writeFilesNow(join(root, `checkpoint-${i * 10}`), [...hfCheckpointFiles(i * 10, "lora", [{ step: i * 10, loss: 1 / i }]), ...extras], old);
   }
-  const store = Store.open(join(dir, "w.db"));
-  const run = store.runs.registerRun({ path: root });
-  const poller = new RunPoller(store, run.id, { quietPeriodMs: 10_000 });
+  const fresh = (name: string) => {
+    const store = Store.open(join(dir, name));
+    const run = store.runs.registerRun({ path: root });
+    return { store, run, poller: new RunPoller(store, run.id, { quietPeriodMs: 10_000 }) };
+  };
+  const { store, run, poller } = fresh("w.db");
   try {
     await parallelRecursiveStat(root); // warm the page cache for both sides
     const baseline = await median(9, () => parallelRecursiveStat(root));
-    const first = await median(1, () => poller.poll());
+    // A first poll happens once per workspace: each of the three is a fresh workspace's first poll of the folder.
+    // The workspaces are opened before the timer; only their polls are timed.
+    const others = [0, 1, 2].map((i) => fresh(`first-${i}.db`));
+    let next = 0;
+    const first = await median(3, () => others[next++]!.poller.poll());
+    for (const o of others) o.store.close();
+    await poller.poll();
     const steady = await median(9, () => poller.poll());
     const complete = store.runs.listCheckpoints(run.id).filter((c) => c.state === "pending").length;
     if (complete !== CHECKPOINTS) throw new Error(`bench setup: ${complete} of ${CHECKPOINTS} checkpoints complete`);
@@ -65,7 +74,7 @@ export async function scanBench(): Promise<Figure[]> {
         target: { text: "at most 3x", met: steady <= 3 * baseline },
       },
       {
-        name: `first poll of the same folder (verifies every checkpoint: headers, JSON, fingerprints, ${CHECKPOINTS} inserts)`,
+        name: `first poll of the same folder (verifies every checkpoint: headers, JSON, fingerprints, ${CHECKPOINTS} inserts; median of 3 fresh workspaces)`,
         ms: first,
         baselineName: `recursive stat of the same tree, ${JUDGE_CONCURRENCY} checkpoint folders at a time (the poller's parallelism)`,
         baselineMs: baseline,

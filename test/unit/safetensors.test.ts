@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -53,4 +54,31 @@ test("a header that is not JSON is reported, not thrown", async (t) => {
   writeFileSync(path, Buffer.concat([len, Buffer.from("{nope   ")]));
   const v = await checkSafetensors(path);
   assert.ok(!v.ok && v.reason.includes("not valid JSON"));
+});
+
+test("a header longer than the first read is read whole; one cut inside it is incomplete", async (t) => {
+  const dir = tempDir(t);
+  // 3,000 tensors make a header of about 200 KB, past the 64 KiB read together with the length prefix.
+  const tensors: Record<string, { shape: number[]; data: number[] }> = {};
+  for (let i = 0; i < 3000; i++) tensors[`base_model.model.layers.${i}.self_attn.q_proj.lora_A.weight`] = { shape: [1], data: [i] };
+  const parts = encodeSafetensors(tensors, { format: "pt" });
+  assert.ok(parts.header.length > 64 * 1024 + 8, `header of ${parts.header.length} bytes`);
+  const whole = join(dir, "long.safetensors");
+  writeFileSync(whole, Buffer.concat([parts.header, parts.data]));
+  const v = await checkSafetensors(whole);
+  assert.ok(v.ok, v.ok ? "" : v.reason);
+  assert.equal(Object.keys(v.header.tensors).length, 3000);
+  assert.equal(v.header.expectedSize, parts.header.length + 3000 * 4);
+  // Cut 100 bytes into the header: the length prefix promises more than the file holds.
+  const cut = join(dir, "cut.safetensors");
+  writeFileSync(cut, Buffer.concat([parts.header, parts.data]).subarray(0, 70 * 1024));
+  const c = await checkSafetensors(cut, { seenRegular: true });
+  assert.ok(!c.ok && c.reason.includes("header incomplete"), c.ok ? "read as whole" : c.reason);
+});
+
+test("a file seen as regular by the walk and swapped for a FIFO is refused by the open file's own stat, without blocking", { skip: process.platform === "win32" ? "no FIFOs" : false }, async (t) => {
+  const path = join(tempDir(t), "adapter_model.safetensors");
+  const r = spawnSync("mkfifo", [path]);
+  if (r.status !== 0) return t.skip("mkfifo is not available");
+  await assert.rejects(checkSafetensors(path, { seenRegular: true }), /FIFO \(named pipe\), not a regular file/);
 });

@@ -28,6 +28,11 @@ export interface WalkOptions {
   within?: string | null;
   /** Entries looked at, at most: a folder with more is reported rather than listed (default 100,000). */
   maxEntries?: number;
+  /**
+   * The caller knows `root`'s real path is `root` itself, inside `within` (a folder listed, not a link, in the run
+   * folder): it is not resolved again. Resolving a path costs a call per component of it, per checkpoint.
+   */
+  rootIsReal?: boolean;
 }
 
 const inside = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
@@ -43,7 +48,7 @@ export async function walkFiles(root: string, depthOrOptions: number | WalkOptio
   const within = options.within ?? null;
   const tree: FileTree = { files: [], dirs: [], unreadable: [] };
   let seen = 0;
-  if (within !== null) {
+  if (within !== null && !options.rootIsReal) {
     const real = await realpath(root).catch(() => null);
     if (real !== null && !inside(real, within)) {
       tree.unreadable.push({ rel: ".", reason: `is a link to ${real}, outside the run folder; not followed (watch --follow-links follows it)` });

@@ -12,6 +12,7 @@
 // runs started together do not all sweep in the same tick.
 import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
+import { sep } from "node:path";
 import { COMPLETE_STATES } from "../../../shared/domain.js";
 import type { CheckpointRecord, Store } from "../store/store.js";
 import { errorCode, fingerprint, walkFiles } from "./fileTree.js";
@@ -201,7 +202,7 @@ export class RunPoller {
     }
 
     const now = this.now();
-    const tree = await walkFiles(c.path, { within: this.options.followLinks ? null : root });
+    const tree = await walkFiles(c.path, { within: this.options.followLinks ? null : root, rootIsReal: c.plain === true && (c.path === root || c.path.startsWith(root + sep)) });
     const unreadableRoot = tree.unreadable.find((u) => u.rel === ".");
     if (unreadableRoot) {
       if (rec?.state === "gone") return "gone";

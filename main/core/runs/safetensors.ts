@@ -1,6 +1,6 @@
 // safetensors header reading. The format is tiny and its exact byte layout is the whole point
 // (a partially written file can be full-length and zero-filled), so it is read here directly.
-import { formatBytes, openRegular, readLimit } from "../util/boundedRead.js";
+import { formatBytes, openRegularSized, readLimit, type OpenOptions } from "../util/boundedRead.js";
 
 /** The format caps the header at 100,000,000 bytes; real headers are kilobytes, so a lower, settable limit applies. */
 const FORMAT_MAX_HEADER = 100_000_000;
@@ -16,21 +16,31 @@ export interface SafetensorsHeader {
 /** Why a safetensors file is not (yet) whole; null when it is. */
 export type SafetensorsVerdict = { ok: true; header: SafetensorsHeader } | { ok: false; reason: string };
 
-export async function checkSafetensors(path: string): Promise<SafetensorsVerdict> {
-  const fh = await openRegular(path);
+/** Bytes read at once from a file's start: the length prefix and, for every real header, the whole header too. */
+const FIRST_READ = 64 * 1024;
+
+export async function checkSafetensors(path: string, options: OpenOptions = {}): Promise<SafetensorsVerdict> {
+  const { fh, size } = await openRegularSized(path, options);
   try {
-    const { size } = await fh.stat();
     if (size < 8) return { ok: false, reason: `${path}: only ${size} bytes, no header yet` };
-    const lenBuf = Buffer.alloc(8);
-    await fh.read(lenBuf, 0, 8, 0);
-    const headerLength = Number(lenBuf.readBigUInt64LE(0));
+    // One read for the length prefix and (nearly always) the header after it: a first poll checks a safetensors
+    // file per checkpoint, and each call is a file-system round trip on the core's thread.
+    const first = Buffer.alloc(Math.min(size, FIRST_READ));
+    const { bytesRead } = await fh.read(first, 0, first.length, 0);
+    if (bytesRead < 8) return { ok: false, reason: `${path}: only ${bytesRead} bytes, no header yet` };
+    const headerLength = Number(first.readBigUInt64LE(0));
     if (headerLength === 0) return { ok: false, reason: `${path}: header length is 0 (file not written yet)` };
     if (headerLength > FORMAT_MAX_HEADER) return { ok: false, reason: `${path}: header length ${headerLength} exceeds the format's limit` };
     const limit = readLimit("safetensorsHeader");
     if (headerLength > limit) return { ok: false, reason: `${path}: header length ${formatBytes(headerLength)} is over the ${formatBytes(limit)} limit for a safetensors header (DRIFTSCOPE_LIMIT_SAFETENSORS_HEADER raises it)` };
     if (8 + headerLength > size) return { ok: false, reason: `${path}: header incomplete (${size} of at least ${8 + headerLength} bytes)` };
-    const headerBuf = Buffer.alloc(headerLength);
-    await fh.read(headerBuf, 0, headerLength, 8);
+    let headerBuf: Buffer;
+    if (8 + headerLength <= bytesRead) headerBuf = first.subarray(8, 8 + headerLength);
+    else {
+      headerBuf = Buffer.alloc(headerLength);
+      const got = (await fh.read(headerBuf, 0, headerLength, 8)).bytesRead;
+      if (got < headerLength) return { ok: false, reason: `${path}: header incomplete (read ${got} of ${headerLength} bytes)` };
+    }
     const header = parseHeader(path, headerBuf);
     if (typeof header === "string") return { ok: false, reason: header };
     if (size !== header.expectedSize) {

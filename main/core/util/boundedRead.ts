@@ -53,23 +53,35 @@ function notRegular(path: string, s: { isDirectory(): boolean; isFIFO(): boolean
   return new InputError(path, `is ${what}, not a regular file; it was not read`);
 }
 
+export interface OpenOptions {
+  /**
+   * The caller has just seen `path` as a regular file (a checkpoint walk's lstat of it): the look before opening is
+   * not taken again. The opened file's own stat still refuses anything else, and the open is non-blocking, so what
+   * was swapped in since cannot block the reader either way. A first poll of a long run reads thousands of marker
+   * files, and each look is a file-system call on the core's thread.
+   */
+  seenRegular?: boolean;
+}
+
 /**
  * Opens a regular file for reading, refusing anything else before it is opened (and opening non-blocking, so a
  * FIFO swapped in between the two looks cannot block). For readers that read part of a file (logs, headers).
  */
-export async function openRegular(path: string): Promise<import("node:fs/promises").FileHandle> {
-  return (await openRegularSized(path)).fh;
+export async function openRegular(path: string, options: OpenOptions = {}): Promise<import("node:fs/promises").FileHandle> {
+  return (await openRegularSized(path, options)).fh;
 }
 
 /** openRegular, with the size the opened file's own stat gave (so a reader need not ask again). */
-async function openRegularSized(path: string): Promise<{ fh: import("node:fs/promises").FileHandle; size: number }> {
-  let s;
-  try {
-    s = await stat(path);
-  } catch (err) {
-    throw new InputError(path, describeFsError(err));
+export async function openRegularSized(path: string, options: OpenOptions = {}): Promise<{ fh: import("node:fs/promises").FileHandle; size: number }> {
+  if (!options.seenRegular) {
+    let s;
+    try {
+      s = await stat(path);
+    } catch (err) {
+      throw new InputError(path, describeFsError(err));
+    }
+    if (!s.isFile()) throw notRegular(path, s);
   }
-  if (!s.isFile()) throw notRegular(path, s);
   const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((err: unknown) => {
     throw new InputError(path, describeFsError(err));
   });
@@ -82,9 +94,9 @@ async function openRegularSized(path: string): Promise<{ fh: import("node:fs/pro
 }
 
 /** Reads a whole regular file of at most the kind's limit. */
-export async function readBounded(path: string, kind: ReadKind): Promise<Buffer> {
+export async function readBounded(path: string, kind: ReadKind, options: OpenOptions = {}): Promise<Buffer> {
   const limit = readLimit(kind);
-  const { fh, size } = await openRegularSized(path);
+  const { fh, size } = await openRegularSized(path, options);
   try {
     if (size > limit) throw new InputError(path, `is ${formatBytes(size)}, over the ${formatBytes(limit)} limit for a ${KIND_WORDS[kind]} (${limitVariable(kind)} raises it)`);
     // Read at most limit + 1 bytes whatever the size said: files in /proc, and files still growing, lie about it.
@@ -99,6 +111,10 @@ export async function readBounded(path: string, kind: ReadKind): Promise<Buffer>
       chunks.push(buf.subarray(0, bytesRead));
       total += bytesRead;
       if (total > limit) throw new InputError(path, `is over the ${formatBytes(limit)} limit for a ${KIND_WORDS[kind]}`);
+      // A short read of a regular file stops at its end. When that end is the stated size, asking again would only
+      // return nothing: one call less per file. A file that grew since its stat fills the buffer past the stated
+      // size and is read on; /proc's files state 0 and are read to the empty read, as before.
+      if (total === size && bytesRead < buf.length) break;
     }
     return Buffer.concat(chunks, total);
   } finally {

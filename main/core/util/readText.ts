@@ -1,5 +1,5 @@
 // Reading files written by other programs: strict UTF-8 and JSON errors that name the file, line and column.
-import { readBounded, type ReadKind } from "./boundedRead.js";
+import { readBounded, type OpenOptions, type ReadKind } from "./boundedRead.js";
 import { InputError } from "./inputError.js";
 import { parse as jsoncParse, printParseErrorCode, type ParseError } from "jsonc-parser";
 
@@ -82,6 +82,6 @@ export function parseJson(path: string, text: string): unknown {
   }
 }
 
-export async function readJsonFile(path: string, kind: ReadKind = "marker"): Promise<unknown> {
-  return parseJson(path, decodeUtf8(path, await readBounded(path, kind)));
+export async function readJsonFile(path: string, kind: ReadKind = "marker", options: OpenOptions = {}): Promise<unknown> {
+  return parseJson(path, decodeUtf8(path, await readBounded(path, kind, options)));
 }

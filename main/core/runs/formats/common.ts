@@ -15,10 +15,15 @@ export function has(tree: FileTree, rel: string): boolean {
   return tree.files.some((f) => f.rel === rel);
 }
 
-/** Parses a JSON marker; a parse failure is "not yet" with the reason, never a crash. */
-export async function jsonMarker(path: string, kind: ReadKind = "marker"): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
+/**
+ * Parses a JSON marker the walk listed (`rel` in `tree`); one it did not list is "not written yet". A parse failure is
+ * "not yet" with the reason, never a crash. The walk saw the file as a regular one, so it is opened without a second
+ * look first (boundedRead's seenRegular).
+ */
+export async function jsonMarker(dir: string, tree: FileTree, rel: string, kind: ReadKind = "marker"): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
+  if (!has(tree, rel)) return { ok: false, reason: `${rel} not written yet` };
   try {
-    return { ok: true, value: await readJsonFile(path, kind) };
+    return { ok: true, value: await readJsonFile(join(dir, rel), kind, { seenRegular: true }) };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
@@ -29,7 +34,7 @@ export async function allSafetensorsWhole(dir: string, tree: FileTree): Promise<
   for (const f of tree.files) {
     if (!f.rel.endsWith(".safetensors")) continue;
     try {
-      const v = await checkSafetensors(join(dir, f.rel));
+      const v = await checkSafetensors(join(dir, f.rel), { seenRegular: true });
       if (!v.ok) return v.reason;
     } catch (err) {
       return `${join(dir, f.rel)}: ${err instanceof Error ? err.message : String(err)}`;
@@ -46,13 +51,13 @@ export async function findWeights(dir: string, tree: FileTree, prefix = ""): Pro
   const p = (n: string) => prefix + n;
   if (has(tree, p("adapter_model.safetensors")) || has(tree, p("adapter_model.bin"))) {
     if (!has(tree, p("adapter_config.json"))) return { ok: false, reason: "adapter_config.json not written yet" };
-    const cfg = await jsonMarker(join(dir, p("adapter_config.json")));
+    const cfg = await jsonMarker(dir, tree, p("adapter_config.json"));
     if (!cfg.ok) return { ok: false, reason: cfg.reason };
     const weights = has(tree, p("adapter_model.safetensors")) ? "adapter_model.safetensors" : "adapter_model.bin";
     return { ok: true, kind: "lora", names: [p(weights), p("adapter_config.json")] };
   }
   if (has(tree, p("model.safetensors.index.json"))) {
-    const idx = await jsonMarker(join(dir, p("model.safetensors.index.json")));
+    const idx = await jsonMarker(dir, tree, p("model.safetensors.index.json"));
     if (!idx.ok) return { ok: false, reason: idx.reason };
     const map = (idx.value as { weight_map?: Record<string, string> }).weight_map;
     if (!map || typeof map !== "object") return { ok: false, reason: `${join(dir, p("model.safetensors.index.json"))}: no weight_map` };
@@ -100,7 +105,8 @@ export async function matchFolders(
       report(path, `${path}: step ${m[1]} is too large to be a step number; ignored`);
       continue;
     }
-    out.push({ step, path, kind });
+    // Its callers pass the run folder or a folder listed in it as a folder (never a link).
+    out.push({ step, path, kind, plain: !e.isSymbolicLink() });
   }
   return out;
 }

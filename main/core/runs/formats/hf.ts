@@ -15,7 +15,7 @@ export const hfScanner: FormatScanner = {
   },
   async verify(c, tree) {
     if (!has(tree, "trainer_state.json")) return { ready: false, reason: "trainer_state.json not written yet" };
-    const state = await jsonMarker(join(c.path, "trainer_state.json"), "trainerState");
+    const state = await jsonMarker(c.path, tree, "trainer_state.json", "trainerState");
     if (!state.ok) return { ready: false, reason: state.reason };
     const globalStep = (state.value as { global_step?: unknown }).global_step;
     if (globalStep !== c.step) {

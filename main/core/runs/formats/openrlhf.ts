@@ -22,7 +22,7 @@ export const openrlhfScanner: FormatScanner = {
   async verify(c, tree) {
     if (HF_EXPORT.test(c.path.split(/[\\/]/).pop() ?? "")) {
       if (!has(tree, "config.json")) return { ready: false, reason: "config.json not written yet" };
-      const cfg = await jsonMarker(join(c.path, "config.json"));
+      const cfg = await jsonMarker(c.path, tree, "config.json");
       if (!cfg.ok) return { ready: false, reason: cfg.reason };
       if (!TOKENIZER_FILES.some((t) => has(tree, t))) return { ready: false, reason: "tokenizer files not written yet" };
       const weights = await findWeights(c.path, tree);

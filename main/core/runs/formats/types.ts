@@ -8,6 +8,11 @@ export interface Candidate {
   /** Absolute path of the checkpoint folder. */
   path: string;
   kind: CheckpointKind;
+  /**
+   * Listed as a folder, not a link, inside a folder reached from the run folder without links: its real path is its
+   * path, so the walk need not resolve it to know it lies inside the run folder.
+   */
+  plain?: boolean;
 }
 
 /** The format's opinion of a checkpoint's files, before the quiet period is applied. */
