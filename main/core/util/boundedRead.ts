@@ -1,8 +1,9 @@
 // The one way files written by other programs are read: only regular files (a FIFO, device or socket in a file's
 // place is refused before it is opened, and it is opened non-blocking, so one swapped in later cannot hang the
 // reader), never more than a limit stated per kind, and errors that name the file and never echo its content.
-import { constants } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { close as closeFd, constants, fstat as fstatFd, open as openFd, read as readFd, type Stats } from "node:fs";
+import { stat } from "node:fs/promises";
+import { promisify } from "node:util";
 import { InputError } from "./inputError.js";
 
 /** What a file is read as, and the most of it that is read. Each can be set with DRIFTSCOPE_LIMIT_<KIND> (bytes). */
@@ -63,16 +64,39 @@ export interface OpenOptions {
   seenRegular?: boolean;
 }
 
+/** An opened regular file: the three calls its readers make. */
+export interface RegularFile {
+  read(buffer: Buffer, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }>;
+  stat(): Promise<Stats>;
+  close(): Promise<void>;
+}
+
+// Raw descriptors rather than fs/promises' FileHandle: an open, stat, read and close through a FileHandle costs the
+// core's thread about a third more (measured over a first poll's 3,000 marker files). Every reader closes in a
+// `finally`, which is what FileHandle's close-on-collection would otherwise guard.
+const fdOpen = promisify(openFd);
+const fdStat = promisify(fstatFd);
+const fdRead = promisify(readFd);
+const fdClose = promisify(closeFd);
+
+function onDescriptor(fd: number): RegularFile {
+  return {
+    read: async (buffer, offset, length, position) => ({ bytesRead: (await fdRead(fd, buffer, offset, length, position)).bytesRead }),
+    stat: () => fdStat(fd),
+    close: () => fdClose(fd),
+  };
+}
+
 /**
  * Opens a regular file for reading, refusing anything else before it is opened (and opening non-blocking, so a
  * FIFO swapped in between the two looks cannot block). For readers that read part of a file (logs, headers).
  */
-export async function openRegular(path: string, options: OpenOptions = {}): Promise<import("node:fs/promises").FileHandle> {
+export async function openRegular(path: string, options: OpenOptions = {}): Promise<RegularFile> {
   return (await openRegularSized(path, options)).fh;
 }
 
 /** openRegular, with the size the opened file's own stat gave (so a reader need not ask again). */
-export async function openRegularSized(path: string, options: OpenOptions = {}): Promise<{ fh: import("node:fs/promises").FileHandle; size: number }> {
+export async function openRegularSized(path: string, options: OpenOptions = {}): Promise<{ fh: RegularFile; size: number }> {
   if (!options.seenRegular) {
     let s;
     try {
@@ -82,10 +106,17 @@ export async function openRegularSized(path: string, options: OpenOptions = {}):
     }
     if (!s.isFile()) throw notRegular(path, s);
   }
-  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((err: unknown) => {
+  const fd = await fdOpen(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((err: unknown) => {
     throw new InputError(path, describeFsError(err));
   });
-  const again = await fh.stat();
+  const fh = onDescriptor(fd);
+  let again: Stats;
+  try {
+    again = await fh.stat();
+  } catch (err) {
+    await fh.close();
+    throw new InputError(path, describeFsError(err));
+  }
   if (!again.isFile()) {
     await fh.close();
     throw notRegular(path, again);
