@@ -25,6 +25,8 @@ const roleRank = (role: string) => {
   return i < 0 ? 3 : i;
 };
 
+const NO_CLOCKS: ReadonlyMap<number, RunClock> = new Map();
+
 export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, theme }: { api: Api; runs: RunView[]; onOpen: (runId: number, step: number, trait?: string, context?: string) => void; onOpenRollouts?: (runId: number, step: number, trait: string) => void; state: DriftState; onState: (patch: Partial<DriftState>) => void; theme: "light" | "dark" }) {
   const ids = runs.map((r) => r.id);
   const idKey = ids.join(",");
@@ -118,12 +120,14 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   const scoresLoaded = scores.data !== undefined && (scores.data.key === scoreKey || (scores.data.index.size > 0 && scores.data.ctxKey === ctxKey));
   const scoreMap = useMemo(() => scores.data?.index ?? emptyIndex(), [scores.data]);
   // Each run's checkpoint clock (steps and completion times) on a time axis, from any one of its series.
+  // On the step axis no clock is needed, and the same empty map is kept: a new one each time the scores reload (a
+  // pan settling fetches them again) would rebuild every metric series, a million points each for a long run.
   const clocks = useMemo(() => {
+    if (xAxis === "step") return NO_CLOCKS;
     const m = new Map<number, RunClock>();
-    if (xAxis === "step") return m;
     for (const s of scoreMap.runs.values()) if (!m.has(s.runId) && s.completed) m.set(s.runId, runClock(s.steps, s.completed));
     return m;
-  }, [scoreMap, xAxis]);
+  }, [xAxis === "step" ? null : scoreMap, xAxis]);
   // The checkpoint a point on the x axis stands for (on a time axis, the one nearest in time).
   const stepOf = useCallback((runId: number, x: number) => (xAxis === "step" ? x : stepAtX(clocks.get(runId) ?? { steps: [], times: [] }, xAxis, x)), [xAxis, clocks]);
   // Bands are a bootstrap per step over every item's samples: they are asked for once the series are drawn, and

@@ -1,6 +1,7 @@
 // The interactive layer over a chart panel: hover crosshair with every run's value ± CI, click to open a checkpoint,
 // wheel to zoom and drag to pan the shared x range, shift-drag or the "a" key to annotate.
 import { memo, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
+import { flushSync } from "react-dom";
 import type { Crosshair } from "./crosshair.js";
 import { indexAt, nearestIndex, pointAt, seriesColumnar } from "../../shared/chart/decimate.js";
 import { DriftPanel, MARGIN, panelScales, type PanelProps } from "../../shared/chart/DriftPanel.js";
@@ -71,7 +72,11 @@ export const InteractivePanel = memo(function InteractivePanel(props: PanelProps
           else {
             panStart.current = e.timeStamp; // when the input happened, on performance.now()'s clock
             const shift = x.invert(drag.current.startPx) - x.invert(e.clientX - el.getBoundingClientRect().left);
-            onZoom([drag.current.domain[0] + shift, drag.current.domain[1] + shift]);
+            const domain: [number, number] = [drag.current.domain[0] + shift, drag.current.domain[1] + shift];
+            // Rendered now, inside the event: Chromium hands mouse moves over at the start of a frame, and React
+            // would otherwise render a continuous event's update in a task after that frame has painted, so every
+            // pan step would show one frame late.
+            flushSync(() => onZoom(domain));
           }
           return;
         }

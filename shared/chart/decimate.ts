@@ -1,7 +1,8 @@
 // Per-pixel-column min/max decimation (as uPlot does): a long series is reduced to at most four points per pixel
 // column (first, min, max, last), so the drawn line keeps every spike while the point count stays bounded.
-// Series are kept as typed arrays (built once per series) and the visible range is found by binary search, so a
-// pan over a million points touches only what is on screen, once.
+// Series are kept as typed arrays (built once per series) and the visible range is found by binary search. When many
+// points share a column, the column's extremes come from a min/max pyramid over the points' indexes, so a pan over a
+// million points costs a few dozen steps per column instead of a look at every point.
 export interface XY {
   x: number;
   y: number | null;
@@ -11,38 +12,107 @@ export interface Columnar {
   xs: Float64Array;
   /** NaN marks a gap (a null value). */
   ys: Float64Array;
-  /** Per bucket of BUCKET points: where its minimum and maximum are, and whether it holds a gap (built on demand). */
-  buckets?: { min: Int32Array; max: Int32Array; gap: Uint8Array };
+  /** The min/max pyramid over the points (built on first use by a dense range). */
+  pyramid?: Pyramid;
 }
 
-/** Points per bucket of the min/max summary used when many points share a pixel column. */
-const BUCKET = 32;
+/** Points in a block of the pyramid's lowest level; each level above has blocks twice as long. */
+const LEAF = 16;
+const LEAF_BITS = 4;
 
-function buckets(c: Columnar): NonNullable<Columnar["buckets"]> {
-  if (c.buckets) return c.buckets;
-  const n = Math.ceil(c.xs.length / BUCKET);
-  const min = new Int32Array(n);
-  const max = new Int32Array(n);
-  const gap = new Uint8Array(n);
-  for (let b = 0; b < n; b++) {
-    const from = b * BUCKET;
-    const to = Math.min(c.xs.length, from + BUCKET);
+/**
+ * Per block of each level: where its minimum and maximum are (the first such point, as a scan from the left finds
+ * it), and whether it holds a gap. About 1 MB for a million points.
+ */
+interface Pyramid {
+  levels: { min: Int32Array; max: Int32Array; gap: Uint8Array }[];
+}
+
+function pyramid(c: Columnar): Pyramid {
+  if (c.pyramid) return c.pyramid;
+  const ys = c.ys;
+  const n0 = Math.floor(ys.length / LEAF);
+  const base = { min: new Int32Array(n0), max: new Int32Array(n0), gap: new Uint8Array(n0) };
+  for (let b = 0; b < n0; b++) {
     let lo = -1;
     let hi = -1;
-    for (let i = from; i < to; i++) {
-      const y = c.ys[i]!;
+    for (let i = b * LEAF; i < (b + 1) * LEAF; i++) {
+      const y = ys[i]!;
       if (Number.isNaN(y)) {
-        gap[b] = 1;
+        base.gap[b] = 1;
         continue;
       }
-      if (lo < 0 || y < c.ys[lo]!) lo = i;
-      if (hi < 0 || y > c.ys[hi]!) hi = i;
+      if (lo < 0 || y < ys[lo]!) lo = i;
+      if (hi < 0 || y > ys[hi]!) hi = i;
     }
-    min[b] = lo;
-    max[b] = hi;
+    base.min[b] = lo;
+    base.max[b] = hi;
   }
-  c.buckets = { min, max, gap };
-  return c.buckets;
+  const levels = [base];
+  for (let below = base; below.min.length >= 2; ) {
+    const n = below.min.length >> 1;
+    const up = { min: new Int32Array(n), max: new Int32Array(n), gap: new Uint8Array(n) };
+    for (let b = 0; b < n; b++) {
+      const l = 2 * b;
+      const r = l + 1;
+      up.gap[b] = below.gap[l]! | below.gap[r]!;
+      // The left block's extreme wins a tie: the first such point, as a scan finds it.
+      const lmin = below.min[l]!;
+      const rmin = below.min[r]!;
+      up.min[b] = lmin < 0 ? rmin : rmin < 0 || ys[lmin]! <= ys[rmin]! ? lmin : rmin;
+      const lmax = below.max[l]!;
+      const rmax = below.max[r]!;
+      up.max[b] = lmax < 0 ? rmax : rmax < 0 || ys[lmax]! >= ys[rmax]! ? lmax : rmax;
+    }
+    levels.push(up);
+    below = up;
+  }
+  c.pyramid = { levels };
+  return c.pyramid;
+}
+
+/** Where rangeExtremes writes its answer (one call at a time; no object per column). */
+const extremes = { min: -1, max: -1 };
+
+/**
+ * The first minimum and first maximum of the points [a, b), exactly as a scan from the left finds them, from the
+ * largest aligned pyramid blocks that fit; false when the range holds a gap (the caller then walks it point by point).
+ */
+function rangeExtremes(c: Columnar, p: Pyramid, a: number, b: number): boolean {
+  const ys = c.ys;
+  let lo = -1;
+  let hi = -1;
+  let i = a;
+  while (i < b) {
+    let k = -1;
+    if ((i & (LEAF - 1)) === 0 && i + LEAF <= b && i >> LEAF_BITS < p.levels[0]!.min.length) {
+      k = 0;
+      while (k + 1 < p.levels.length) {
+        const size = LEAF << (k + 1);
+        if (i % size !== 0 || i + size > b || i / size >= p.levels[k + 1]!.min.length) break;
+        k++;
+      }
+    }
+    if (k < 0) {
+      const y = ys[i]!;
+      if (Number.isNaN(y)) return false;
+      if (lo < 0 || y < ys[lo]!) lo = i;
+      if (hi < 0 || y > ys[hi]!) hi = i;
+      i++;
+      continue;
+    }
+    const level = p.levels[k]!;
+    const block = i / (LEAF << k);
+    if (level.gap[block]) return false;
+    const m = level.min[block]!;
+    const x = level.max[block]!;
+    if (lo < 0 || ys[m]! < ys[lo]!) lo = m;
+    if (hi < 0 || ys[x]! > ys[hi]!) hi = x;
+    i += LEAF << k;
+  }
+  extremes.min = lo;
+  extremes.max = hi;
+  return lo >= 0;
 }
 
 const cache = new WeakMap<readonly XY[], Columnar>();
@@ -89,6 +159,9 @@ export function decimateRange(c: Columnar, x0: number, x1: number, px: (x: numbe
   }
   return out;
 }
+
+/** Points per pixel column above which a range's columns are read from the pyramid instead of point by point. */
+const DENSE = 64;
 
 /** Where decimateIndices writes (grown as needed, reused by every call). */
 let scratch = new Int32Array(4096);
@@ -155,28 +228,33 @@ export function decimateIndices(c: Columnar, x0: number, x1: number, px: (x: num
     else take(i);
   };
   const span = Math.abs(a * (c.xs[end - 1]! - c.xs[start]!)) + 1;
-  if ((end - start) / span > 4 * BUCKET) {
-    // Many points per pixel column: walk the per-bucket minima and maxima (plus each bucket's first and last point)
-    // instead of every point. Each bucket's extremes are kept at their own x, so no spike is lost.
-    const bk = buckets(c);
-    const firstBucket = Math.ceil(start / BUCKET);
-    const lastBucket = Math.floor(end / BUCKET); // exclusive
-    const raw = (from: number, to: number) => {
-      for (let i = from; i < to; i++) visit(i);
-    };
-    raw(start, Math.min(end, firstBucket * BUCKET));
-    for (let bIdx = firstBucket; bIdx < lastBucket; bIdx++) {
-      const from = bIdx * BUCKET;
-      if (bk.gap[bIdx]) {
-        raw(from, from + BUCKET);
-        continue;
+  if ((end - start) / span > DENSE) {
+    // Many points per pixel column: each column's index range is found by binary search, and its first, minimum,
+    // maximum and last points come from the pyramid. The same points a walk over every point picks, in a few
+    // dozen steps per column; a column holding a gap is walked point by point, so its gap is drawn as before.
+    const p = pyramid(c);
+    const colOf = (i: number) => Math.floor(a * c.xs[i]! + b0);
+    let i = start;
+    while (i < end) {
+      const k = colOf(i);
+      // The column index is monotone in the point index (xs are sorted): the first point of the next column.
+      let lo = i + 1;
+      let hi = end;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (colOf(mid) === k) lo = mid + 1;
+        else hi = mid;
       }
-      const lo = bk.min[bIdx]!;
-      const hi = bk.max[bIdx]!;
-      const order = [from, lo, hi, from + BUCKET - 1].filter((v, i, arr) => arr.indexOf(v) === i).sort((p, q) => p - q);
-      for (const i of order) take(i);
+      if (lo - i > LEAF && rangeExtremes(c, p, i, lo)) {
+        flush();
+        col = k;
+        first = i;
+        min = extremes.min;
+        max = extremes.max;
+        last = lo - 1;
+      } else for (let j = i; j < lo; j++) visit(j);
+      i = lo;
     }
-    raw(Math.max(start, lastBucket * BUCKET), end);
   } else {
     for (let i = start; i < end; i++) visit(i);
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bandColumns, bandSegments, columnar, decimateMinMax, decimateRange } from "../../shared/chart/decimate.js";
+import { bandColumns, bandSegments, columnar, decimateIndices, decimateMinMax, decimateRange, visibleRange } from "../../shared/chart/decimate.js";
 import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { groupMeans } from "../../shared/chart/groupMeans.js";
 
@@ -40,30 +40,83 @@ test("debiased EMA: early values are not pulled toward zero; nulls stay null", (
   assert.deepEqual(debiasedEma([1, 2], 0), [1, 2]);
 });
 
-test("the bucket summary used for very dense ranges keeps spikes and gaps like the point-by-point path", () => {
+/** The picks by definition: every point visited, a column's first, minimum, maximum and last in index order (the
+ * first of equal extremes), a gap's point on its own, ending its column. */
+function picksByScan(xs: Float64Array, ys: Float64Array, start: number, end: number, px: (x: number) => number): number[] {
+  const out: number[] = [];
+  let col = NaN;
+  let g: number[] | null = null; // first, min, max, last
+  const flush = () => {
+    if (!g) return;
+    const [f, mn, mx, l] = g as [number, number, number, number];
+    for (const i of [...new Set([f, Math.min(mn, mx), Math.max(mn, mx), l])].sort((p, q) => p - q)) out.push(i);
+    g = null;
+  };
+  for (let i = start; i < end; i++) {
+    if (Number.isNaN(ys[i]!)) {
+      flush();
+      col = NaN;
+      out.push(i);
+      continue;
+    }
+    const k = Math.floor(px(xs[i]!));
+    if (k !== col || !g) {
+      flush();
+      col = k;
+      g = [i, i, i, i];
+      continue;
+    }
+    if (ys[i]! < ys[g[1]!]!) g[1] = i;
+    if (ys[i]! > ys[g[2]!]!) g[2] = i;
+    g[3] = i;
+  }
+  flush();
+  return out;
+}
+
+test("dense ranges read from the min/max pyramid pick exactly the points a scan of every point picks", () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  for (const [n, width, gaps, ties] of [
+    [1_000_000, 440, 0, false],
+    [300_000, 1300, 30, false],
+    [200_003, 97, 5, true],
+    [50_000, 700, 200, true],
+  ] as const) {
+    const xs = new Float64Array(n);
+    const ys = new Float64Array(n);
+    let x = 0;
+    for (let i = 0; i < n; i++) {
+      x += 0.5 + rnd(); // uneven spacing
+      xs[i] = x;
+      const v = Math.sin(i / 3000) + 0.3 * rnd() + (rnd() < 1e-4 ? 20 * (rnd() - 0.5) : 0);
+      ys[i] = ties ? Math.round(v * 4) / 4 : v; // coarse values: many equal extremes
+    }
+    for (let g = 0; g < gaps; g++) {
+      const at = Math.floor(rnd() * n);
+      for (let i = at; i < Math.min(n, at + 1 + Math.floor(rnd() * 40)); i++) ys[i] = NaN;
+    }
+    const c = { xs, ys };
+    for (const [f0, f1] of [[0, 1], [0.1, 0.35], [0.5, 0.5004], [0.9, 1.2]] as const) {
+      const x0 = xs[0]! + f0 * (xs[n - 1]! - xs[0]!);
+      const x1 = xs[0]! + f1 * (xs[n - 1]! - xs[0]!);
+      const px = (v: number) => ((v - x0) / (x1 - x0)) * width;
+      const { idx, n: count } = decimateIndices(c, x0, x1, px);
+      const got = [...idx.subarray(0, count)];
+      const [start, end] = visibleRange(xs, x0, x1);
+      assert.deepEqual(got, picksByScan(xs, ys, start, end, px), `${n} points, ${width} px, range ${f0}-${f1}`);
+    }
+  }
+});
+
+test("the pyramid keeps spikes and gaps in a very dense range", () => {
   const n = 2_000_000;
   const pts = series(n, (i) => (i === 1_234_567 ? 99 : i === 777_777 ? -99 : i >= 1_500_000 && i < 1_500_010 ? null : Math.cos(i / 3000)));
-  const out = decimateMinMax(pts, (x) => (x / n) * 300); // ~6,700 points per column: the bucket path
+  const out = decimateMinMax(pts, (x) => (x / n) * 300); // ~6,700 points per column
   assert.ok(out.length <= 4 * 301 + 20, `${out.length} points`);
   assert.ok(out.some((p) => p.x === 1_234_567 && p.y === 99));
   assert.ok(out.some((p) => p.x === 777_777 && p.y === -99));
   assert.ok(out.some((p) => p.y === null && p.x >= 1_500_000 && p.x < 1_500_010), "the gap survives");
-  // Each column's extremes match a brute-force scan of that column, up to how far the curve moves within one
-  // 32-point bucket at the column's edge (here under 0.011): buckets straddling two columns are split by their extremes.
-  const col = (x: number) => Math.floor((x / n) * 300);
-  for (const c of [0, 57, 150, 299]) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < n; i++) {
-      if (col(i) !== c) continue;
-      const y = pts[i]!.y;
-      if (y === null) continue;
-      lo = Math.min(lo, y);
-      hi = Math.max(hi, y);
-    }
-    const ys = out.filter((p) => p.y !== null && col(p.x) === c).map((p) => p.y!);
-    assert.ok(Math.abs(Math.min(...ys) - lo) < 0.011 && Math.abs(Math.max(...ys) - hi) < 0.011, `column ${c}`);
-  }
 });
 
 test("group means: the mean across a group's runs per step, whether or not the runs share their steps; the band only from the core's bootstrap", () => {
