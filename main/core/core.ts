@@ -316,13 +316,13 @@ export class Core {
 
   /** A run's scores one row at a time, for the CLI's output of any length in bounded memory. */
   scoreRows(runId: number, trait?: string, context?: string): AsyncIterable<ScorePoint> {
-    const id = this.requireRun(runId).id;
+    const id = this.requireListed(runId).id;
     return this.store.readRows(({ probes }) => probes.iterateScores(id, trait, context));
   }
 
   /** A run's training metrics one row at a time, by key then step. */
   metricRows(runId: number, key?: string): AsyncIterable<MetricPoint> {
-    const id = this.requireRun(runId).id;
+    const id = this.requireListed(runId).id;
     return this.store.readRows(({ metrics }) => metrics.iterateMetrics(id, key));
   }
 
@@ -335,7 +335,7 @@ export class Core {
 
   /** A run's metric series and the sources that wrote each, the one whose values it holds first. */
   metricSources(runId: number): { key: string; sources: string[] }[] {
-    return this.store.metrics.metricSources(this.requireRun(runId).id);
+    return this.store.metrics.metricSources(this.requireListed(runId).id);
   }
 
   /** The top of a trait's score range on rollouts: 100 for a 0-100 judge's score, else 1. */
@@ -830,6 +830,13 @@ export class Core {
     return run;
   }
 
+  /** requireRun for calls that need only to know the run is there (and its group): no checkpoint counts. */
+  private requireListed(runId: number): { id: number; group: string | null } {
+    const run = this.store.runs.getListedRunBasics(runId);
+    if (!run) throw new ApiError("not-found", `no run with id ${runId}`);
+    return run;
+  }
+
   private storedBackends() {
     return this.store.settings.listBackends().flatMap((name) => {
       const raw = this.store.settings.getBackend(name);
@@ -943,39 +950,39 @@ export class Core {
         });
       return runs;
     },
-    listCheckpoints: async ({ runId }) => this.store.runs.listCheckpoints(this.requireRun(runId).id).map(({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt }) => ({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt })),
+    listCheckpoints: async ({ runId }) => this.store.runs.listCheckpoints(this.requireListed(runId).id).map(({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt }) => ({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt })),
     // Batched over runs: the drift view asks once for every visible run instead of once per run.
-    metricKeys: async ({ runIds }) => [...new Set(runIds.flatMap((id) => this.store.metrics.metricKeys(this.requireRun(id).id)))].sort(),
-    getMetrics: async ({ runIds, keys }) => runIds.map((runId) => (this.requireRun(runId), { runId, points: keys.flatMap((k) => this.store.metrics.listMetrics(runId, k)) })),
+    metricKeys: async ({ runIds }) => [...new Set(runIds.flatMap((id) => this.store.metrics.metricKeys(this.requireListed(id).id)))].sort(),
+    getMetrics: async ({ runIds, keys }) => runIds.map((runId) => (this.requireListed(runId), { runId, points: keys.flatMap((k) => this.store.metrics.listMetrics(runId, k)) })),
     listTraits: async ({ runIds }) =>
       runTraits(this.store, runIds).map(({ trait: t, contexts }): TraitInfo => ({ trait: t.id, name: t.name, polarity: t.polarity, role: t.role, unit: t.unit, contexts })),
-    getScores: async ({ runId, trait, context }) => this.store.probes.listScores(this.requireRun(runId).id, trait, context),
+    getScores: async ({ runId, trait, context }) => this.store.probes.listScores(this.requireListed(runId).id, trait, context),
     getDriftSeries: async ({ runIds, traits, contexts, times, columns, range, smoothing }) => {
-      const runs = runIds.map((id) => this.requireRun(id));
+      const runs = runIds.map((id) => this.requireListed(id));
       const full = this.scoreCache.get(runIds, times ?? false, { traits, contexts });
       return driftSeries(full, runs, { times, columns, range, smoothing });
     },
     getGroupBands: async ({ runIds, trait, context, steps }) => {
-      for (const id of runIds) this.requireRun(id);
+      for (const id of runIds) this.requireListed(id);
       return this.bandCache.get(runIds, { trait, context, steps });
     },
-    getSamples: async ({ runId, step, trait }) => this.store.probes.listSamples(this.requireRun(runId).id, step, trait),
-    getRolloutSeries: async ({ runIds, trait }) => this.store.rollouts.aggregates(runIds.map((id) => this.requireRun(id).id), trait),
+    getSamples: async ({ runId, step, trait }) => this.store.probes.listSamples(this.requireListed(runId).id, step, trait),
+    getRolloutSeries: async ({ runIds, trait }) => this.store.rollouts.aggregates(runIds.map((id) => this.requireListed(id).id), trait),
     getRolloutSamples: async ({ runId, step, trait, sort, limit, offset }) => {
-      const id = this.requireRun(runId).id;
+      const id = this.requireListed(runId).id;
       return { total: this.store.rollouts.countStep(id, step), rows: this.store.rollouts.samples(id, step, { trait, sort, limit: limit ?? 100, offset }) };
     },
     getRolloutHistogram: async ({ runId, trait, bins }) => {
-      const id = this.requireRun(runId).id;
+      const id = this.requireListed(runId).id;
       const scorer = this.store.rollouts.aggregates([id], trait)[0]?.scorer;
       if (!scorer) return { trait, lo: 0, hi: 1, bins: bins ?? 20, cells: [] };
       // A 0-100 judge's scores are binned over 0-100, everything else over 0-1.
       const hi = this.rolloutScale(id, trait);
       return { trait, lo: 0, hi, bins: bins ?? 20, cells: this.store.rollouts.histogram(id, trait, scorer, 0, hi, bins ?? 20) };
     },
-    listAnnotations: async ({ runIds }) => runIds.flatMap((id) => this.store.annotations.listAnnotations(this.requireRun(id).id)),
+    listAnnotations: async ({ runIds }) => runIds.flatMap((id) => this.store.annotations.listAnnotations(this.requireListed(id).id)),
     createAnnotation: async (a) => {
-      this.requireRun(a.runId);
+      this.requireListed(a.runId);
       return this.store.annotations.createAnnotation(a);
     },
     updateAnnotation: async ({ id, ...patch }) => {
@@ -1054,9 +1061,9 @@ export class Core {
       return this.ruleAdded(rule);
     },
     deleteAlertRule: async ({ id }) => ({ deleted: this.store.alerts.removeRule(id) }),
-    listFiredAlerts: async ({ runId }) => this.store.alerts.listFired(runId === undefined ? undefined : this.requireRun(runId).id),
+    listFiredAlerts: async ({ runId }) => this.store.alerts.listFired(runId === undefined ? undefined : this.requireListed(runId).id),
     listExperiments: async () => this.listExperiments(),
-    createExperiment: async ({ name, control, groups, tags, reference }) => this.createExperiment({ name, control, groups, tags, reference: reference === undefined ? undefined : String(this.requireRun(reference).id) }),
+    createExperiment: async ({ name, control, groups, tags, reference }) => this.createExperiment({ name, control, groups, tags, reference: reference === undefined ? undefined : String(this.requireListed(reference).id) }),
     getEffects: async ({ experiment, at, gaps, traits, contexts }) => this.experimentEffects({ experiment, at, gaps, traits, contexts }),
     renderExperimentExport: async (request) => {
       const { bytes, manifest, format, mimeType } = await this.exportExperimentView(request);

@@ -24,7 +24,7 @@ interface ServerSpec {
   latencyMs: number;
 }
 
-async function startServers(count: number, spec: ServerSpec): Promise<{ urls: string[]; stop: () => void }> {
+export async function startServers(count: number, spec: ServerSpec): Promise<{ urls: string[]; stop: () => void }> {
   const children = await Promise.all(
     Array.from({ length: count }, async () => {
       const port = await freePort();
@@ -70,7 +70,7 @@ interface Backends {
 }
 
 /** The backends a scenario's probes share (created once, as the app keeps them while it watches a run). */
-function backends(policy: Record<string, unknown>, judge: Record<string, unknown> | null): Backends {
+export function backends(policy: Record<string, unknown>, judge: Record<string, unknown> | null): Backends {
   const make = (name: string, config: Record<string, unknown>) => createBackend(parseBackendConfig({ name, kind: "openai", model: "stand-in-base", timeoutMs: 60_000, ...config }, "bench")) as OpenAiBackend;
   return { backend: make("policy", policy), judge: judge ? make("judge", judge) : null };
 }
@@ -90,7 +90,7 @@ async function probeTimes(dir: string, items: number, times: number, b: Backends
  * One probe of `items` single-sample items, in a fresh workspace, through the real prober and backend(s).
  * DRIFTSCOPE_BENCH_TRACE=MS prints what is in flight and the limits found every MS, and the probe's CPU time.
  */
-async function probeOnce(dir: string, items: number, b: Backends): Promise<{ ms: number }> {
+export async function probeOnce(dir: string, items: number, b: Backends): Promise<{ ms: number }> {
   const { backend, judge } = b;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -150,7 +150,20 @@ async function runScenario(dir: string, sc: Scenario): Promise<Figure[]> {
     await bareLoop(urls, sc.spec.slots, sc.spec.slots * 2); // warm the servers
     const bare = await measure(3, () => bareLoop(urls, sc.spec.slots, sc.bare.perServer));
     const ours = await probeTimes(dir, sc.items, 3, sc.backends(servers.urls));
+    // When the baseline is one server's loop scaled up, the same loop on every server at once says what this
+    // machine's cores deliver with all the servers busy (they share its cores with the client): for information.
+    const together = sc.bare.on === "first" && sc.servers > 1 ? await measure(3, () => bareLoop(servers.urls, sc.spec.slots, sc.bare.perServer)) : null;
     return [
+      ...(together
+        ? [
+            {
+              name: `bare loops on all ${sc.servers} servers at once (${sc.bare.perServer} requests each): what the machine delivers with every server busy`,
+              ms: together.median,
+              baselineName: sc.bare.name,
+              baselineMs: bare.median,
+            },
+          ]
+        : []),
       {
         name: `${sc.name(ours.limits)}, warm`,
         ms: ours.warm.median,

@@ -28,6 +28,22 @@ test("a refusal within the limit the last event set is a capacity drop: a multip
   assert.equal(c.limit, 27, "min(80, 39) x 0.7");
 });
 
+test("a refusal just under the last event's limit corrects the estimate by the excess; it is not a capacity drop", () => {
+  // Our count runs ahead of the server's by what it has answered and we have not read yet.
+  const c = new ConcurrencyController(100, 256);
+  const first = admitMany(c, 66);
+  c.overloaded(first[65]!); // k = 66: limit 65
+  assert.equal(c.limit, 65);
+  for (const _t of first.slice(0, 65)) c.succeeded(10);
+  const second = admitMany(c, 65);
+  c.overloaded(second[64]!); // refused at 65, within 65 but not well within: 64, not 65 x 0.7
+  assert.equal(c.limit, 64);
+  for (const _t of second.slice(0, 64)) c.succeeded(10);
+  const third = admitMany(c, 57);
+  c.overloaded(third[56]!); // at 57, under 0.9 x 64: the server's capacity fell
+  assert.equal(c.limit, 39, "min(64, 56) x 0.7");
+});
+
 test("slow start doubles per round trip to the ceiling; after an event it climbs one per round trip", () => {
   const c = new ConcurrencyController(16, 64);
   for (let round = 0; round < 3; round++) for (const _t of admitMany(c, c.limit)) c.succeeded(50);

@@ -124,6 +124,7 @@ export class RunStore {
   ) {
     this.stmt = {
       runById: db.prepare(`${RUN_SELECT} WHERE r.id = ?`),
+      listedRunBasics: db.prepare(`SELECT id, group_name AS "group" FROM run WHERE id = ? AND removed_at IS NULL`),
       runByPath: db.prepare(`${RUN_SELECT} WHERE r.path = ?`),
       runByName: db.prepare(`${RUN_SELECT} WHERE r.name = ?`),
       checkpointsOfRun: db.prepare(`SELECT * FROM checkpoint WHERE run_id = ? ORDER BY step, path`),
@@ -230,6 +231,14 @@ export class RunStore {
   getListedRun(id: number): RunRecord | undefined {
     const row = this.stmt.runById!.get(id) as RunRow | undefined;
     return row && row.removed_at === null ? toRun(row) : undefined;
+  }
+
+  /**
+   * A run of the workspace, by its id and group only: what validating a call's run ids needs. Without the full
+   * record's checkpoint counts, which walk the run's checkpoints (10,000 for a long run) on every call that names it.
+   */
+  getListedRunBasics(id: number): { id: number; group: string | null } | undefined {
+    return this.stmt.listedRunBasics!.get(id) as { id: number; group: string | null } | undefined;
   }
 
   /** What a run has stored, so a removal can say what will go. */
