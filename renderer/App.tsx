@@ -1,4 +1,5 @@
 // The app: runs on the left; drift, checkpoint, queue and settings views on the right.
+import { LAST_VIEW, PENDING_VIEW, startFragment } from "./startView.js";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Api } from "../shared/api.js";
 import { formatViewState, parseViewState, type DriftState, type Tab, type ViewState } from "../shared/viewState.js";
@@ -14,23 +15,6 @@ import { RolloutsView, type RolloutFocus } from "./components/RolloutsView.js";
 import { RunsSidebar } from "./components/RunsSidebar.js";
 import { SettingsView } from "./components/SettingsView.js";
 import { useLive } from "./useApi.js";
-
-/** Where the last view is kept, so the app (Electron, or a browser tab opened without a fragment) opens on it. */
-const LAST_VIEW = "driftscope:view";
-
-const PENDING_VIEW = "driftscope.pendingView";
-
-/** The view to open with: the URL's, unless this tab changed it in the last moments before a reload (the URL then
- * still holds the view it replaced); with no fragment, the last view (the desktop app starts where it was). */
-function startFragment(): string {
-  try {
-    const pending = JSON.parse(sessionStorage.getItem(PENDING_VIEW) ?? "null") as { fragment: string; replaces: string } | null;
-    if (pending && pending.replaces === location.hash && pending.fragment !== location.hash) return pending.fragment;
-  } catch {
-    // unreadable: the URL decides
-  }
-  return location.hash || localStorage.getItem(LAST_VIEW) || "";
-}
 
 /** The view, kept in the URL's fragment: a tab or checkpoint change is a new history entry (back returns to it);
  * drift view choices (smoothing, zoom while panning…) replace the current one, written at most every 250 ms. */

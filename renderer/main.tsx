@@ -2,7 +2,8 @@
 import { createRoot } from "react-dom/client";
 import type { Api } from "../shared/api.js";
 import { httpApi } from "./api/httpApi.js";
-import { withRunsPrefetched } from "./api/prefetch.js";
+import { withStartPrefetched } from "./api/prefetch.js";
+import { startFragment } from "./startView.js";
 import { App } from "./App.js";
 
 declare global {
@@ -11,5 +12,5 @@ declare global {
   }
 }
 
-const api = withRunsPrefetched(window.driftscope ?? httpApi());
+const api = withStartPrefetched(window.driftscope ?? httpApi(), startFragment(), window.devicePixelRatio || 1);
 createRoot(document.getElementById("root")!).render(<App api={api} />);

@@ -1,5 +1,6 @@
-// User Timing entries the app leaves for DevTools and the benchmarks: a pan's duration, and each time a panel's
-// canvas layer finished drawing (with the panel and how many series it drew). Entries are cleared in bulk now and
+// User Timing entries the app leaves for DevTools, the benchmarks and the tests: a pan's duration, each time a
+// panel's canvas layer finished drawing (with the panel and how many series it drew), and the start-up prefetch's
+// questions, asked and taken (prefetch.ts). Entries are cleared in bulk now and
 // then, so a long-lived window does not accumulate them without bound.
 const LIMIT = 2000;
 let count = 0;
@@ -9,6 +10,8 @@ function bounded(): void {
   count = 0;
   performance.clearMarks("driftscope:drawn");
   performance.clearMeasures("driftscope:pan");
+  performance.clearMarks("driftscope:prefetch-asked");
+  performance.clearMarks("driftscope:prefetch-taken");
 }
 
 /** A pan's duration from its input event to the frame that shows it having painted: the next animation frame
@@ -27,5 +30,11 @@ export function markPanAfterPaint(start: number): void {
 
 export function markDrawn(panel: string, series: number): void {
   performance.mark("driftscope:drawn", { detail: { panel, series } });
+  bounded();
+}
+
+/** A question the start-up prefetch asked early ("asked"), or whose early answer a view took ("taken"). */
+export function markPrefetch(method: string, what: "asked" | "taken"): void {
+  performance.mark(`driftscope:prefetch-${what}`, { detail: { method } });
   bounded();
 }

@@ -265,6 +265,15 @@ export class Core {
     this.startLoops();
   }
 
+  /**
+   * Asks for the run list once, answer unused, for the app and serve mode to call as they open: the page always asks
+   * for it first, and by then this process has compiled that path and read those tables (a fresh process answered
+   * the page's first list in 0.15-0.45 s, against 0.05 s after one).
+   */
+  warmUp(): void {
+    void this.call("listRuns", {}).catch(() => undefined);
+  }
+
   private startLoops(): void {
     if (this.closed || this.store.damage) return;
     for (const run of this.store.runs.listRuns()) if (run.status === "watching" || run.status === "error") this.watchLoop(run.id);

@@ -1,5 +1,6 @@
 // The drift view: small multiples (one panel per trait), overlay, or contexts side by side; training-metric panels
 // sharing the x axis; annotations; smoothing that keeps raw points; zoom that survives live updates.
+import { driftSeriesArgs, MULTIPLES_WIDTH } from "../driftRequest.js";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { defaultSpec, type ChartSpec } from "../../shared/chart/exportSpec.js";
 import { AlertRuleForm, type RuleDraft } from "./AlertRuleForm.js";
@@ -69,7 +70,7 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   const contextCount = Math.max(1, ...traitList.map((t) => t.contexts.length));
   // Contexts side by side: the row's panels share the view's width (at least 200 px each, room for a title such as "inoculation_paraphrase"; the row scrolls beyond).
   // The overlay takes the view's width (up to 1,100 px), so it is never cut at a narrow window's edge.
-  const width = layout === "overlay" ? Math.max(400, Math.min(1100, panelsWidth - 4)) : layout === "contexts" ? Math.max(200, Math.floor((panelsWidth - 8 * (contextCount - 1)) / contextCount)) : 440;
+  const width = layout === "overlay" ? Math.max(400, Math.min(1100, panelsWidth - 4)) : layout === "contexts" ? Math.max(200, Math.floor((panelsWidth - 8 * (contextCount - 1)) / contextCount)) : MULTIPLES_WIDTH;
   const height = layout === "overlay" ? 340 : 220;
   // What the core cuts series to: the panel's pixel columns, and (shortly after a zoom or pan settles) the zoomed
   // range widened by its own width on each side, so a pan shows detail at once and fetches again only at rest.
@@ -91,7 +92,7 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
       key: scoreKey,
       ctxKey,
       index: ids.length
-        ? indexScores(await api.getDriftSeries({ runIds: ids, contexts: ctxKey === "*" ? undefined : [ctxKey], times: xAxis !== "step", columns, ...(fetchRange ? { range: fetchRange } : {}), ...(smoothing > 0 ? { smoothing } : {}) }))
+        ? indexScores(await api.getDriftSeries(driftSeriesArgs({ ids, ctxKey, xAxis, columns, fetchRange, smoothing })))
         : emptyIndex(),
     }),
     (e) => (e.type === "scores-updated" || e.type === "checkpoint-changed") && runSet.has(e.runId),
