@@ -1,5 +1,4 @@
 // The app: runs on the left; drift, checkpoint, queue and settings views on the right.
-import { LAST_VIEW, PENDING_VIEW, startFragment } from "./startView.js";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Api } from "../shared/api.js";
 import { formatViewState, parseViewState, type DriftState, type Tab, type ViewState } from "../shared/viewState.js";
@@ -15,6 +14,7 @@ import { RolloutsView, type RolloutFocus } from "./components/RolloutsView.js";
 import { RunsSidebar } from "./components/RunsSidebar.js";
 import { SettingsView } from "./components/SettingsView.js";
 import { useLive } from "./useApi.js";
+import { LAST_VIEW, PENDING_VIEW, startFragment } from "./startView.js";
 
 /** The view, kept in the URL's fragment: a tab or checkpoint change is a new history entry (back returns to it);
  * drift view choices (smoothing, zoom while panning…) replace the current one, written at most every 250 ms. */

@@ -15,4 +15,3 @@ export function startFragment(): string {
   }
   return location.hash || localStorage.getItem(LAST_VIEW) || "";
 }
-

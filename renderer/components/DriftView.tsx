@@ -1,6 +1,5 @@
 // The drift view: small multiples (one panel per trait), overlay, or contexts side by side; training-metric panels
 // sharing the x axis; annotations; smoothing that keeps raw points; zoom that survives live updates.
-import { driftSeriesArgs, MULTIPLES_WIDTH } from "../driftRequest.js";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { defaultSpec, type ChartSpec } from "../../shared/chart/exportSpec.js";
 import { AlertRuleForm, type RuleDraft } from "./AlertRuleForm.js";
@@ -19,6 +18,7 @@ import { ROLLOUT_MEASURES, rolloutSeries, type RolloutMeasure } from "./rolloutS
 import type { DriftState, Layout } from "../../shared/viewState.js";
 import { axisX, clockStart, runClock, stepAtX, timeOfStep, type RunClock } from "../../shared/chart/timeAxis.js";
 import { RunOptions } from "./RunOptions.js";
+import { driftSeriesArgs, MULTIPLES_WIDTH } from "../driftRequest.js";
 
 const ROLE_NAMES: Record<string, string> = { wanted: "wanted", unwanted_in_distribution: "unwanted, in-distribution", unwanted_out_of_distribution: "unwanted, out-of-distribution" };
 const roleRank = (role: string) => {
