@@ -96,3 +96,25 @@ traits:
   const at20 = scores.find((x) => x.step === 20)!;
   assert.equal(at20.mean, samples.reduce((a, s) => a + s.score!, 0) / samples.length);
 });
+
+test("a run removed with its results kept is not found by the calls that name it, as one never added", async (t) => {
+  const dir = tempDir(t);
+  mkdirSync(join(dir, "run"));
+  const core = openWorkspace({ db: join(dir, "w.db"), transport: "http" });
+  t.after(() => core.close());
+  const runId = (await core.call("addRun", { path: join(dir, "run") })).id;
+  // While listed, every one of these answers.
+  await core.call("getDriftSeries", { runIds: [runId] });
+  await core.call("listCheckpoints", { runId });
+  await core.call("metricKeys", { runIds: [runId] });
+  await core.call("getRolloutSeries", { runIds: [runId] });
+  await core.call("removeRun", { runId, deleteData: false });
+  const notFound = (e: unknown) => e instanceof ApiError && e.code === "not-found" && e.message.includes(`no run with id ${runId}`);
+  await assert.rejects(core.call("getDriftSeries", { runIds: [runId] }), notFound);
+  await assert.rejects(core.call("getGroupBands", { runIds: [runId] }), notFound);
+  await assert.rejects(core.call("listCheckpoints", { runId }), notFound);
+  await assert.rejects(core.call("metricKeys", { runIds: [runId] }), notFound);
+  await assert.rejects(core.call("getMetrics", { runIds: [runId], keys: ["reward"] }), notFound);
+  await assert.rejects(core.call("getRolloutSeries", { runIds: [runId] }), notFound);
+  await assert.rejects(core.call("listAnnotations", { runIds: [runId] }), notFound);
+});
