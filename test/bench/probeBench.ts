@@ -24,7 +24,7 @@ interface ServerSpec {
   latencyMs: number;
 }
 
-export async function startServers(count: number, spec: ServerSpec): Promise<{ urls: string[]; stop: () => void }> {
+async function startServers(count: number, spec: ServerSpec): Promise<{ urls: string[]; stop: () => void }> {
   const children = await Promise.all(
     Array.from({ length: count }, async () => {
       const port = await freePort();
@@ -70,7 +70,7 @@ interface Backends {
 }
 
 /** The backends a scenario's probes share (created once, as the app keeps them while it watches a run). */
-export function backends(policy: Record<string, unknown>, judge: Record<string, unknown> | null): Backends {
+function backends(policy: Record<string, unknown>, judge: Record<string, unknown> | null): Backends {
   const make = (name: string, config: Record<string, unknown>) => createBackend(parseBackendConfig({ name, kind: "openai", model: "stand-in-base", timeoutMs: 60_000, ...config }, "bench")) as OpenAiBackend;
   return { backend: make("policy", policy), judge: judge ? make("judge", judge) : null };
 }
@@ -90,7 +90,7 @@ async function probeTimes(dir: string, items: number, times: number, b: Backends
  * One probe of `items` single-sample items, in a fresh workspace, through the real prober and backend(s).
  * DRIFTSCOPE_BENCH_TRACE=MS prints what is in flight and the limits found every MS, and the probe's CPU time.
  */
-export async function probeOnce(dir: string, items: number, b: Backends): Promise<{ ms: number }> {
+async function probeOnce(dir: string, items: number, b: Backends): Promise<{ ms: number }> {
   const { backend, judge } = b;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

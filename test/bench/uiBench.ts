@@ -181,7 +181,7 @@ interface PanDom {
 }
 
 /** Drags across a panel-sized region from 70% of its width leftwards, 60 moves of 4 px, as a researcher pans. */
-export async function dragPan(page: Page, box: { x: number; y: number; width: number; height: number }): Promise<void> {
+async function dragPan(page: Page, box: { x: number; y: number; width: number; height: number }): Promise<void> {
   await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
   await page.mouse.down();
   for (let i = 1; i <= 60; i++) await page.mouse.move(box.x + box.width * 0.7 - i * 4, box.y + box.height / 2);
@@ -195,7 +195,7 @@ export async function dragPan(page: Page, box: { x: number; y: number; width: nu
  * app's pan is (from the input event to the frame after paint). What the browser's input and frame pipeline cost
  * with the least work a faithful pan can do without a summary.
  */
-export async function barePan(page: Page, points: number, width: number): Promise<number[]> {
+async function barePan(page: Page, points: number, width: number): Promise<number[]> {
   await page.evaluate(
     ({ points, width }) => {
       const g = globalThis as unknown as PanDom;
