@@ -2,44 +2,18 @@
 // Rollouts tab's heatmap, scatter and browser, sorted and paged; a rollout point in the drift view opens the
 // browser at its step. Screenshots in test-artifacts/.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { ARTIFACTS, launchChromium, needsChromium, serve, settled, type Served } from "../support/browser.js";
-import { PROJECT_ROOT } from "../support/sharedFixtures.js";
-
-const CLI = join(PROJECT_ROOT, "bin", "driftscope.js");
+import { describe, test } from "node:test";
+import { ARTIFACTS, needsChromium, servedDemoRuns, settled } from "../support/browser.js";
 
 describe("rollouts in the app", { skip: needsChromium() }, () => {
-  let dir: string;
-  let server: Served;
-  let browser: Browser;
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "driftscope-e2e-rollouts-"));
-    spawnSync(process.execPath, [CLI, "demo", "--dir", join(dir, "d"), "--steps", "60", "--save-every", "20"]);
-    const db = join(dir, "w.db");
-    for (const v of ["baseline", "inoculated"]) {
-      const w = spawnSync(process.execPath, [CLI, "watch", join(dir, "d", v), "--once", "--quiet-period", "0", "--suite", "inoculation", "--backend", "demo", "--db", db]);
-      assert.equal(w.status, 0, String(w.stderr));
-    }
-    server = await serve(["--db", db, "--port", "0"]);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const session = servedDemoRuns("driftscope-e2e-rollouts-", 60);
 
   test("rollout panels beside the probes; the Rollouts tab's heatmap, scatter and browser", async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await session.browser().newPage({ viewport: { width: 1440, height: 900 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(server.url);
+    await page.goto(session.server().url);
     const section = page.getByRole("region", { name: "Rollouts: what the policy sampled during training" });
     await section.waitFor();
     // One rollout panel per trait scored on rollouts, titled so, with every run's series.

@@ -2,42 +2,16 @@
 // multiples its traits and series, are asked once each as the page starts, and the view takes those answers instead
 // of asking again. A view the prefetch does not cover (the overlay) asks for itself, once.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { launchChromium, needsChromium, serve, type Served } from "../support/browser.js";
-import { PROJECT_ROOT } from "../support/sharedFixtures.js";
-
-const CLI = join(PROJECT_ROOT, "bin", "driftscope.js");
+import { describe, test } from "node:test";
+import type { Page } from "playwright-core";
+import { needsChromium, servedDemoRuns } from "../support/browser.js";
 
 describe("the page's first questions", { skip: needsChromium() }, () => {
-  let dir: string;
-  let server: Served;
-  let browser: Browser;
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "driftscope-e2e-start-"));
-    spawnSync(process.execPath, [CLI, "demo", "--dir", join(dir, "d"), "--steps", "40", "--save-every", "20"]);
-    const db = join(dir, "w.db");
-    for (const v of ["baseline", "inoculated"]) {
-      const w = spawnSync(process.execPath, [CLI, "watch", join(dir, "d", v), "--once", "--quiet-period", "0", "--suite", "inoculation", "--backend", "demo", "--db", db]);
-      assert.equal(w.status, 0, String(w.stderr));
-    }
-    server = await serve(["--db", db, "--port", "0"]);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const session = servedDemoRuns("driftscope-e2e-start-", 40);
 
   /** Opens the page at `fragment` and counts the API calls it makes until the drift view has drawn. */
   async function calls(fragment: string): Promise<{ counts: Map<string, number>; page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await session.browser().newPage({ viewport: { width: 1440, height: 900 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     const counts = new Map<string, number>();
@@ -45,7 +19,7 @@ describe("the page's first questions", { skip: needsChromium() }, () => {
       const m = /\/api\/(\w+)/.exec(new URL(r.url()).pathname);
       if (m) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
     });
-    await page.goto(server.url.replace(/#.*$/, "") + fragment);
+    await page.goto(session.server().url.replace(/#.*$/, "") + fragment);
     await page.locator("canvas.series-layer[data-series-count]").first().waitFor();
     await page.waitForTimeout(500); // anything asked after the first drawing is asked by now
     return { counts, page, errors };

@@ -1,5 +1,6 @@
 // Debian's Chromium driven by playwright-core, and `driftscope serve` as a real child process.
-import { spawn, type ChildProcess } from "node:child_process";
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,4 +89,33 @@ export async function settled<T>(read: () => Promise<T>, ok: (v: T) => boolean, 
     v = await read();
   }
   return v;
+}
+
+/**
+ * For a describe block: the demo's two runs (baseline, inoculated) of `steps` steps, probed once with the
+ * inoculation suite on the demo backend into a workspace, served, and a browser; made before its tests and removed
+ * after them.
+ */
+export function servedDemoRuns(prefix: string, steps: number): { dir: () => string; server: () => Served; browser: () => Browser } {
+  const cli = join(PROJECT_ROOT, "bin", "driftscope.js");
+  let dir = "";
+  let server: Served | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    spawnSync(process.execPath, [cli, "demo", "--dir", join(dir, "d"), "--steps", String(steps), "--save-every", "20"]);
+    const db = join(dir, "w.db");
+    for (const v of ["baseline", "inoculated"]) {
+      const w = spawnSync(process.execPath, [cli, "watch", join(dir, "d", v), "--once", "--quiet-period", "0", "--suite", "inoculation", "--backend", "demo", "--db", db]);
+      assert.equal(w.status, 0, String(w.stderr));
+    }
+    server = await serve(["--db", db, "--port", "0"]);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir: () => dir, server: () => server!, browser: () => browser! };
 }
