@@ -113,11 +113,43 @@ interface PageDom {
   };
 }
 
+/**
+ * The bare baselines' drawing: every point of [start, end) walked into its pixel column's min and max (x0..x1 over
+ * `width` columns), and each column stroked as a vertical span, y at 110 - v * yScale. Runs inside the page: put
+ * there as source by installBareDrawing, so both baselines do exactly this work.
+ */
+function strokeColumnMinMax(ctx: { lineTo(x: number, y: number): void }, xs: Float64Array, ys: Float64Array, start: number, end: number, x0: number, x1: number, width: number, yScale: number): void {
+  let col = -1;
+  let lo = 0;
+  let hi = 0;
+  for (let i = start; i < end; i++) {
+    const c = Math.floor(((xs[i]! - x0) / (x1 - x0)) * width);
+    if (c !== col) {
+      if (col >= 0) {
+        ctx.lineTo(col, 110 - lo * yScale);
+        ctx.lineTo(col, 110 - hi * yScale);
+      }
+      col = c;
+      lo = hi = ys[i]!;
+    } else {
+      lo = Math.min(lo, ys[i]!);
+      hi = Math.max(hi, ys[i]!);
+    }
+  }
+}
+
+/** Makes strokeColumnMinMax callable in the page (about:blank: no content policy forbids it). */
+async function installBareDrawing(page: Page): Promise<void> {
+  await page.evaluate(`globalThis.strokeColumnMinMax = ${strokeColumnMinMax.toString()}`);
+}
+
 /** Draws the decimated points of `series` panels on canvases, as a bare baseline; returns ms inside the page. */
 async function bareCanvas(page: Page, panels: number, seriesPerPanel: number, points: number, width: number): Promise<number> {
+  await installBareDrawing(page);
   return page.evaluate(
     ({ panels, seriesPerPanel, points, width }) => {
       const { document } = globalThis as unknown as PageDom;
+      const draw = (globalThis as unknown as { strokeColumnMinMax: typeof strokeColumnMinMax }).strokeColumnMinMax;
       const data = Array.from({ length: seriesPerPanel }, (_, s) => {
         const xs = new Float64Array(points);
         const ys = new Float64Array(points);
@@ -137,23 +169,7 @@ async function bareCanvas(page: Page, panels: number, seriesPerPanel: number, po
         const ctx = canvas.getContext("2d")!;
         for (const { xs, ys } of data) {
           ctx.beginPath();
-          let col = -1;
-          let lo = 0;
-          let hi = 0;
-          for (let i = 0; i < points; i++) {
-            const c = Math.floor((xs[i]! / points) * width);
-            if (c !== col) {
-              if (col >= 0) {
-                ctx.lineTo(col, 110 - lo * 100);
-                ctx.lineTo(col, 110 - hi * 100);
-              }
-              col = c;
-              lo = hi = ys[i]!;
-            } else {
-              lo = Math.min(lo, ys[i]!);
-              hi = Math.max(hi, ys[i]!);
-            }
-          }
+          draw(ctx, xs, ys, 0, points, 0, points, width, 100);
           ctx.stroke();
         }
       }
@@ -196,9 +212,11 @@ async function dragPan(page: Page, box: { x: number; y: number; width: number; h
  * with the least work a faithful pan can do without a summary.
  */
 async function barePan(page: Page, points: number, width: number): Promise<number[]> {
+  await installBareDrawing(page);
   await page.evaluate(
     ({ points, width }) => {
       const g = globalThis as unknown as PanDom;
+      const stroke = (globalThis as unknown as { strokeColumnMinMax: typeof strokeColumnMinMax }).strokeColumnMinMax;
       const xs = new Float64Array(points);
       const ys = new Float64Array(points);
       for (let i = 0; i < points; i++) {
@@ -219,25 +237,7 @@ async function barePan(page: Page, points: number, width: number): Promise<numbe
         ctx.clearRect(0, 0, width, 220);
         ctx.beginPath();
         const [x0, x1] = domain as [number, number];
-        const start = Math.max(0, Math.floor(x0));
-        const end = Math.min(points, Math.ceil(x1) + 1);
-        let col = -1;
-        let lo = 0;
-        let hi = 0;
-        for (let i = start; i < end; i++) {
-          const c = Math.floor(((xs[i]! - x0) / (x1 - x0)) * width);
-          if (c !== col) {
-            if (col >= 0) {
-              ctx.lineTo(col, 110 - lo * 50);
-              ctx.lineTo(col, 110 - hi * 50);
-            }
-            col = c;
-            lo = hi = ys[i]!;
-          } else {
-            lo = Math.min(lo, ys[i]!);
-            hi = Math.max(hi, ys[i]!);
-          }
-        }
+        stroke(ctx, xs, ys, Math.max(0, Math.floor(x0)), Math.min(points, Math.ceil(x1) + 1), x0, x1, width, 50);
         ctx.stroke();
       };
       draw();
