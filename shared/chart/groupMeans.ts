@@ -43,7 +43,7 @@ export function groupMeanPanel(group: string, runs: number, steps: readonly numb
   return { key: `group:${group}`, label: `${group} (mean of ${runs})`, colour, points, dashed: true, mean: true };
 }
 
-/** A series as columns: steps ascending, a value (or null) per step. */
+/** A series as columns: steps ascending, a value per step; null or NaN (typed columns) where it has none. */
 export interface StepColumns {
   steps: ArrayLike<number>;
   values: ArrayLike<number | null>;
@@ -76,7 +76,7 @@ function meansByIndex(list: readonly StepColumns[]): { steps: number[]; mean: nu
     let sum = 0;
     for (let k = 0; k < list.length; k++) {
       const y = list[k]!.values[i];
-      if (y !== null && y !== undefined) {
+      if (y !== null && y !== undefined && y === y) {
         sum += y;
         n++;
       }
@@ -93,7 +93,7 @@ function meansByStep(list: readonly StepColumns[]): { steps: number[]; mean: num
   for (const s of list) {
     for (let i = 0; i < s.steps.length; i++) {
       const y = s.values[i];
-      if (y === null || y === undefined) continue;
+      if (y === null || y === undefined || y !== y) continue;
       const acc = at.get(s.steps[i]!);
       if (acc) {
         acc.sum += y;

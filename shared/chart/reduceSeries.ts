@@ -14,7 +14,7 @@ export interface Reduction {
 }
 
 /** Indexes of the points within [lo, hi] plus one beyond each end. */
-function rangeIndexes(steps: readonly number[], range: Reduction["range"]): [number, number] {
+function rangeIndexes(steps: ArrayLike<number>, range: Reduction["range"]): [number, number] {
   if (!range) return [0, steps.length];
   let start = 0;
   while (start < steps.length && steps[start]! < range[0]) start++;
@@ -24,8 +24,8 @@ function rangeIndexes(steps: readonly number[], range: Reduction["range"]): [num
 }
 
 /** The indexes of a series' points to keep: every point when they fit in the columns, else per column its
- * lowest and highest (and first null), in index order. `values` may hold nulls. */
-export function keptIndexes(steps: readonly number[], values: readonly (number | null)[], r: Reduction): number[] {
+ * lowest and highest (and first missing value), in index order. A missing value is a null or NaN (typed columns). */
+export function keptIndexes(steps: ArrayLike<number>, values: ArrayLike<number | null>, r: Reduction): number[] {
   const [start, end] = rangeIndexes(steps, r.range);
   const all = (): number[] => Array.from({ length: end - start }, (_, k) => start + k);
   if (end - start <= Math.max(2, r.columns)) return all();
@@ -72,7 +72,7 @@ export function keptIndexes(steps: readonly number[], values: readonly (number |
       col = c;
     }
     const v = values[i];
-    if (v === null || v === undefined) {
+    if (v === null || v === undefined || v !== v) {
       if (gap < 0) gap = i;
       continue;
     }
@@ -85,14 +85,21 @@ export function keptIndexes(steps: readonly number[], values: readonly (number |
   return kept;
 }
 
+/** The points to keep (null: all of them) and, when fewer are kept than the range held, how many it held. */
+export function reducedIndexes(steps: ArrayLike<number>, values: ArrayLike<number | null>, r: Reduction): { kept: number[] | null; of?: number } {
+  const kept = keptIndexes(steps, values, r);
+  if (kept.length === steps.length) return { kept: null };
+  const [start, end] = rangeIndexes(steps, r.range);
+  return kept.length < end - start ? { kept, of: end - start } : { kept };
+}
+
 /** A series cut to what its panel can show; `of` says how many points the range held before. */
 export function reduceSeries<S extends Pick<ScoreSeries, "steps" | "mean"> & { ciLow?: ScoreSeries["ciLow"]; ciHigh?: ScoreSeries["ciHigh"]; completed?: ScoreSeries["completed"]; n?: ScoreSeries["n"]; smoothed?: ScoreSeries["smoothed"] }>(s: S, r: Reduction): S & { of?: number } {
-  const kept = keptIndexes(s.steps, s.mean, r);
-  if (kept.length === s.steps.length) return s;
-  const [start, end] = rangeIndexes(s.steps, r.range);
+  const { kept, of } = reducedIndexes(s.steps, s.mean, r);
+  if (!kept) return s;
   const pick = <T,>(col: readonly T[] | undefined): T[] | undefined => (col ? kept.map((i) => col[i]!) : undefined);
   const out = { ...s, steps: pick(s.steps)!, mean: pick(s.mean)! } as S & { of?: number };
   for (const k of ["ciLow", "ciHigh", "completed", "n", "smoothed"] as const) if (s[k]) (out as Record<string, unknown>)[k] = pick(s[k] as unknown[]);
-  if (kept.length < end - start) out.of = end - start;
+  if (of !== undefined) out.of = of;
   return out;
 }

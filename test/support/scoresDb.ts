@@ -44,6 +44,8 @@ export function buildScoresDb(path: string, size: ScoresDbSize): number[] {
         }
       }
     })();
+    // The prober re-packs after each checkpoint's scores; here once after all of a run's, which packs the same.
+    probes.packScores(run.id);
   }
   // A workspace of past runs, every checkpoint probed: opening it (serve, the app) watches and probes nothing.
   store.db.exec("UPDATE run SET status = 'finished'; UPDATE checkpoint SET state = 'done', probed_at = completed_at");

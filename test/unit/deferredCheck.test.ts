@@ -71,8 +71,10 @@ test("a workspace that must be migrated, or a new one, is checked before opening
   const old = join(dir, "old.db");
   workspace(old, false);
   const raw = new Database(old);
-  raw.pragma("user_version = 8");
-  raw.exec("DROP INDEX checkpoint_run_step_state; CREATE INDEX checkpoint_run_step ON checkpoint(run_id, step)");
+  // Back to schema 9 (before the packed series), as an older Driftscope left it.
+  raw.pragma("user_version = 9");
+  raw.exec(`DROP TABLE score_pack; DROP TABLE score_pack_stale; DROP TRIGGER score_insert_stales_pack; DROP TRIGGER score_update_stales_pack;
+    DROP TRIGGER score_update_stales_old_pack; DROP TRIGGER score_delete_stales_pack; DROP TRIGGER run_delete_drops_packs`);
   raw.close();
   const migrated = Store.open(old, { deferCheck: true });
   t.after(() => migrated.close());

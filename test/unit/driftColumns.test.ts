@@ -1,11 +1,20 @@
 // The drift view's columns: values in their own units as Float32 with NaN for a missing one; steps as Int32 when they
-// fit, else Float64 (a step beyond 2^31, or a fractional one, is kept exactly).
+// fit, else Float64 (a step beyond 2^31, or a fractional one, is kept exactly). A missing value is a gap: it neither
+// counts in a group's mean nor moves a moving average.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { driftSeries } from "../../main/core/views/driftSeries.js";
-import type { ScoreSeries } from "../../shared/views.js";
+import type { RunColumns } from "../../main/core/store/probeStore.js";
 
-const series = (steps: number[], runId = 1): ScoreSeries => ({ runId, trait: "t", context: "none", steps, mean: steps.map((_, i) => (i === 1 ? null : 25_000 * i)), ciLow: steps.map(() => 0), ciHigh: steps.map(() => 100_000), scale: 100_000 });
+const series = (steps: number[], runId = 1): RunColumns => ({
+  runId,
+  trait: "t",
+  context: "none",
+  steps: Float64Array.from(steps),
+  mean: Float32Array.from(steps, (_, i) => (i === 1 ? NaN : 0.25 * i)),
+  ciLow: new Float32Array(steps.length),
+  ciHigh: new Float32Array(steps.length).fill(1),
+});
 
 test("values travel in their own units with NaN for a missing one; integer steps as Int32", () => {
   const d = driftSeries([series([10, 20, 30, 40])], [{ id: 1, group: null }], {});
@@ -33,4 +42,15 @@ test("a group's mean of two runs travels as columns too", () => {
   assert.ok(d.groups[0]!.steps instanceof Int32Array && d.groups[0]!.mean instanceof Float32Array);
   const g = d.groups[0]!;
   assert.equal(g.mean[Array.from(g.steps).indexOf(30)], 0.5);
+});
+
+test("a missing value counts in no group mean and leaves the moving average where it was", () => {
+  const d = driftSeries([series([10, 20, 30], 1), series([10, 20, 30], 2)], [{ id: 1, group: "g" }, { id: 2, group: "g" }], { smoothing: 0.5 });
+  // Both runs miss step 20: the group has no mean there (fewer than two values), and NaN never becomes one.
+  assert.deepEqual(Array.from(d.groups[0]!.steps), [10, 30]);
+  const sm = d.runs[0]!.smoothed!;
+  assert.equal(sm[0], 0);
+  assert.ok(Number.isNaN(sm[1]!));
+  // Debiased EMA of [0, 0.5] with weight 0.5: (0.5 * 0.5 * 0 + 0.5 * 0.5) / (1 - 0.25).
+  assert.equal(sm[2], Math.fround(0.25 / 0.75));
 });

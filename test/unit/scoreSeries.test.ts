@@ -61,17 +61,18 @@ test("the score-series cache serves unchanged runs from memory and sees every ch
   for (const run of runs) put(store, run.id, 10, 0.5);
   const cache = new ScoreSeriesCache(probes);
   const first = cache.get([runs[0]!.id, runs[1]!.id], false);
-  assert.deepEqual(first.map((s) => s.mean), [[50_000], [50_000]]);
+  const means = (list: { mean: Float32Array }[]) => list.map((s) => Array.from(s.mean));
+  assert.deepEqual(means(first), [[0.5], [0.5]]);
   const again = cache.get([runs[0]!.id, runs[1]!.id], false);
   assert.equal(again[0], first[0], "an unchanged run is served from memory");
   // Another process's connection writes a new score, and then changes a value without changing its update time.
   const other = Store.open(path);
   put(other, runs[1]!.id, 20, 0.7);
-  assert.deepEqual(cache.get([runs[0]!.id, runs[1]!.id], false).map((s) => s.mean), [[50_000], [50_000, 70_000]]);
+  assert.deepEqual(means(cache.get([runs[0]!.id, runs[1]!.id], false)), [[0.5], [0.5, Math.fround(0.7)]]);
   put(other, runs[1]!.id, 20, 0.9);
   other.close();
   const after = cache.get([runs[0]!.id, runs[1]!.id], false);
-  assert.deepEqual(after.map((s) => s.mean), [[50_000], [50_000, 90_000]]);
+  assert.deepEqual(means(after), [[0.5], [0.5, Math.fround(0.9)]]);
   assert.equal(after[0], first[0], "the untouched run is still the cached one");
   assert.deepEqual(cache.get([runs[1]!.id], true)[0]!.completed!.length, 2, "times are cached apart");
 });
@@ -107,7 +108,14 @@ test("only the contexts and traits asked for are read; scores follow their check
 
   const { driftSeries } = await import("../../main/core/views/driftSeries.js");
   const { debiasedEma } = await import("../../shared/chart/smoothing.js");
-  const full = probes.scoreSeries(runs.map((r) => r.id), undefined, ["none"]);
+  const full = probes.seriesColumns(runs.map((r) => r.id), undefined, ["none"]);
+  // The packed columns hold what the rows hold (as Float32).
+  const rows = probes.scoreSeries(runs.map((r) => r.id), undefined, ["none"], false, true);
+  assert.deepEqual(full.map((f) => `${f.runId}/${f.trait}/${f.context}`), rows.map((f) => `${f.runId}/${f.trait}/${f.context}`));
+  full.forEach((f, i) => {
+    assert.deepEqual(Array.from(f.steps), rows[i]!.steps);
+    assert.deepEqual(Array.from(f.mean), rows[i]!.mean.map((v) => Math.fround(v!)));
+  });
   const d = driftSeries(full, runs.map((r) => ({ id: r.id, group: store.runs.getRun(r.id)!.group ?? null })), { columns: 200, smoothing: 0.9 });
   assert.equal(d.runs.length, 6);
   for (const s of d.runs) {
@@ -115,15 +123,15 @@ test("only the contexts and traits asked for are read; scores follow their check
     assert.ok(s.steps.length <= 2 * 200 + 2, `${s.steps.length} points for 200 columns`);
     // Smoothing is over every point: the kept points carry the full series' moving average.
     const f = full.find((x) => x.runId === s.runId && x.trait === s.trait)!;
-    const ema = debiasedEma(f.mean, 0.9);
-    // Sent as Float32 in the values' own units (the cached series hold integers of 1/scale).
-    s.steps.forEach((st, k) => assert.equal(s.smoothed![k], Math.fround(ema[f.steps.indexOf(st)]! / f.scale!)));
-    s.steps.forEach((st, k) => assert.equal(s.mean[k], Math.fround(f.mean[f.steps.indexOf(st)]! / f.scale!)));
+    const at = (st: number) => f.steps.indexOf(st);
+    const ema = debiasedEma(Array.from(f.mean), 0.9);
+    s.steps.forEach((st, k) => assert.equal(s.smoothed![k], Math.fround(ema[at(st)]!)));
+    s.steps.forEach((st, k) => assert.equal(s.mean[k], f.mean[at(st)]));
   }
   // One group of two runs ("h" has one): its mean is over every step of both, before the cut.
   assert.deepEqual(d.groups.map((g) => `${g.group}/${g.trait}/${g.runs}`), ["g/caps/2", "g/lang/2"]);
   const g = d.groups[0]!;
   const [a, b] = full.filter((x) => x.trait === "caps" && (x.runId === runs[0]!.id || x.runId === runs[1]!.id));
-  g.steps.forEach((st, k) => assert.equal(g.mean[k], Math.fround((a!.mean[a!.steps.indexOf(st)]! + b!.mean[b!.steps.indexOf(st)]!) / 2 / a!.scale!)));
+  g.steps.forEach((st, k) => assert.equal(g.mean[k], Math.fround((a!.mean[a!.steps.indexOf(st)]! + b!.mean[b!.steps.indexOf(st)]!) / 2)));
   assert.ok(g.steps.length <= 402 && g.of === N);
 });

@@ -227,6 +227,9 @@ export class Prober {
       this.services.scoring.recompute(checkpoint.id, j.saved.id, j.job.contextId);
       this.progress(checkpoint, j, state);
     }
+    // The drift view reads packed copies of the scores: re-pack now, while the checkpoint's rows are fresh, rather
+    // than on the next view of the run.
+    this.probes.packScores(checkpoint.runId);
     // Jobs another process still holds decide the checkpoint's state when that process finishes them.
     if (outcome === "gone" || !this.probes.checkpointBusy(checkpoint.id, this.services.lease)) {
       this.probes.setCheckpointState(checkpoint.id, outcome === "gone" ? "gone" : outcome === "cancelled" || outcome === "busy" ? "pending" : outcome);

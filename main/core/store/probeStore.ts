@@ -7,6 +7,7 @@ import type { Publish } from "../events/bus.js";
 import type { LoadedSuite } from "../probes/suiteLoader.js";
 import type { Suite, Trait } from "../probes/suiteSchema.js";
 import type { Db } from "./database.js";
+import { ScorePacks, type StoredColumns } from "./scorePacks.js";
 
 const now = () => new Date().toISOString();
 
@@ -82,10 +83,14 @@ export interface LeaseHolder {
 }
 
 export class ProbeStore {
+  private readonly packs: ScorePacks;
+
   constructor(
     private readonly db: Db,
     private readonly publish: Publish,
-  ) {}
+  ) {
+    this.packs = new ScorePacks(db);
+  }
 
   // ---- suites ----
 
@@ -509,18 +514,8 @@ export class ProbeStore {
    * are read (all when none are named).
    */
   scoreSeries(runIds: number[], traitKey?: string | readonly string[], contextKey?: string | readonly string[], withTimes = false, exact = false): ScoreSeries[] {
-    const list = (k: string | readonly string[] | undefined) => (k === undefined ? [] : typeof k === "string" ? [k] : [...k]);
-    const traitKeys = list(traitKey);
-    const contextKeys = list(contextKey);
     if (runIds.length === 0) return [];
-    // The contexts asked for, by id (a context belongs to one trait of one suite version): a small table.
-    const filtered = traitKeys.length > 0 || contextKeys.length > 0;
-    const contexts = this.db
-      .prepare(
-        `SELECT x.id, x.context_key AS context, t.trait_key AS trait, t.suite_id AS suite FROM context x JOIN trait t ON t.id = x.trait_id
-         WHERE 1 ${traitKeys.length ? `AND t.trait_key IN (${traitKeys.map(() => "?").join(",")})` : ""} ${contextKeys.length ? `AND x.context_key IN (${contextKeys.map(() => "?").join(",")})` : ""}`,
-      )
-      .all(...traitKeys, ...contextKeys) as { id: number; context: string; trait: string; suite: number }[];
+    const { filtered, contexts } = this.seriesContexts(traitKey, contextKey);
     if (filtered && contexts.length === 0) return [];
     const byId = new Map(contexts.map((c) => [c.id, c]));
     // The covering index score_series hands rows out in (run, context, step) order, so each series' columns are
@@ -570,6 +565,57 @@ export class ProbeStore {
       out.push(list.slice(1).reduce((older, v) => mergeSeries(older, v.series), list[0]!.series));
     }
     return out.sort((a, b) => a.runId - b.runId || cmp(a.trait, b.trait) || cmp(a.context, b.context));
+  }
+
+  /** The contexts named (by id; a context belongs to one trait of one suite version), all when none are named. */
+  private seriesContexts(traitKey?: string | readonly string[], contextKey?: string | readonly string[]): { filtered: boolean; contexts: { id: number; context: string; trait: string; suite: number }[] } {
+    const list = (k: string | readonly string[] | undefined) => (k === undefined ? [] : typeof k === "string" ? [k] : [...k]);
+    const traitKeys = list(traitKey);
+    const contextKeys = list(contextKey);
+    const contexts = this.db
+      .prepare(
+        `SELECT x.id, x.context_key AS context, t.trait_key AS trait, t.suite_id AS suite FROM context x JOIN trait t ON t.id = x.trait_id
+         WHERE 1 ${traitKeys.length ? `AND t.trait_key IN (${traitKeys.map(() => "?").join(",")})` : ""} ${contextKeys.length ? `AND x.context_key IN (${contextKeys.map(() => "?").join(",")})` : ""}`,
+      )
+      .all(...traitKeys, ...contextKeys) as { id: number; context: string; trait: string; suite: number }[];
+    return { filtered: traitKeys.length > 0 || contextKeys.length > 0, contexts };
+  }
+
+  /**
+   * The drift view's series: scores of several runs as typed columns per (run, trait, context), steps ascending,
+   * values as Float32 with NaN for a missing one, read from the packed copies (scorePacks.ts); the newest suite
+   * version wins per step, as in scoreSeries. With `withTimes`, each point also carries its checkpoint's completion
+   * time (read from the rows, which hold the checkpoint).
+   */
+  seriesColumns(runIds: number[], traitKey?: string | readonly string[], contextKey?: string | readonly string[], withTimes = false): RunColumns[] {
+    if (withTimes) return this.scoreSeries(runIds, traitKey, contextKey, true).map(columnsOfSeries);
+    if (runIds.length === 0) return [];
+    const { filtered, contexts } = this.seriesContexts(traitKey, contextKey);
+    if (filtered && contexts.length === 0) return [];
+    const stored = this.packs.read(runIds, filtered ? contexts.map((c) => c.id) : undefined);
+    const byId = new Map(contexts.map((c) => [c.id, c]));
+    const versions = new Map<string, { suite: number; series: RunColumns }[]>();
+    for (const [where, cols] of stored) {
+      const [runId, ctx] = where.split(":").map(Number) as [number, number];
+      const c = byId.get(ctx);
+      if (!c) continue; // a context saved after the first query (another process): the next read shows it
+      const key = `${runId}\u0000${c.trait}\u0000${c.context}`;
+      const series: RunColumns = { runId, trait: c.trait, context: c.context, ...cols };
+      const list = versions.get(key);
+      if (list) list.push({ suite: c.suite, series });
+      else versions.set(key, [{ suite: c.suite, series }]);
+    }
+    const out: RunColumns[] = [];
+    for (const list of versions.values()) {
+      list.sort((a, b) => a.suite - b.suite);
+      out.push(list.slice(1).reduce((older, v) => mergeColumns(older, v.series), list[0]!.series));
+    }
+    return out.sort((a, b) => a.runId - b.runId || cmp(a.trait, b.trait) || cmp(a.context, b.context));
+  }
+
+  /** Brings a run's packed series up to date (after a checkpoint's scores are saved, so the next view reads packs). */
+  packScores(runId: number): void {
+    this.packs.refresh([runId]);
   }
 
   /** The samples behind a checkpoint's scores, with every scorer's value and judge detail. */
@@ -624,4 +670,51 @@ function mergeSeries(older: ScoreSeries, newer: ScoreSeries): ScoreSeries {
     ...(newer.completed ? { completed: steps.map((st) => pick((s) => s.completed, st)) } : {}),
     ...(newer.n ? { n: steps.map((st) => pick((s) => s.n, st) ?? 0) } : {}),
   };
+}
+
+/** One run's series of one trait and context as the drift view reads it (see seriesColumns). */
+export interface RunColumns extends StoredColumns {
+  runId: number;
+  trait: string;
+  context: string;
+  /** Seconds since the epoch when each checkpoint finished writing (only when asked for); NaN when unknown. */
+  completed?: Float64Array;
+}
+
+function float32(col: readonly (number | null)[], scale: number): Float32Array {
+  const out = new Float32Array(col.length);
+  for (let i = 0; i < col.length; i++) out[i] = col[i] === null ? NaN : col[i]! / scale;
+  return out;
+}
+
+/** A series read as rows (scoreSeries), as columns. */
+function columnsOfSeries(s: ScoreSeries): RunColumns {
+  const scale = s.scale ?? 1;
+  return {
+    runId: s.runId,
+    trait: s.trait,
+    context: s.context,
+    steps: Float64Array.from(s.steps),
+    mean: float32(s.mean, scale),
+    ciLow: float32(s.ciLow, scale),
+    ciHigh: float32(s.ciHigh, scale),
+    ...(s.completed ? { completed: Float64Array.from(s.completed, (v) => v ?? NaN) } : {}),
+  };
+}
+
+/** Two versions of one series as columns: every step of both, the newer version's point where both have one. */
+function mergeColumns(older: RunColumns, newer: RunColumns): RunColumns {
+  const steps = [...new Set([...older.steps, ...newer.steps])].sort((a, b) => a - b);
+  const at = (s: RunColumns) => new Map(Array.from(s.steps, (st, i) => [st, i]));
+  const inNewer = at(newer);
+  const inOlder = at(older);
+  const out: RunColumns = { ...newer, steps: Float64Array.from(steps), mean: new Float32Array(steps.length), ciLow: new Float32Array(steps.length), ciHigh: new Float32Array(steps.length) };
+  steps.forEach((st, k) => {
+    const i = inNewer.get(st);
+    const [from, j] = i !== undefined ? [newer, i] : [older, inOlder.get(st)!];
+    out.mean[k] = from.mean[j]!;
+    out.ciLow[k] = from.ciLow[j]!;
+    out.ciHigh[k] = from.ciHigh[j]!;
+  });
+  return out;
 }

@@ -348,6 +348,51 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX checkpoint_run_step_state ON checkpoint(run_id, step, state);
   DROP INDEX checkpoint_run_step;
   `,
+  // v10: the drift view's series, packed. Reading a context's scores of ten 10,000-checkpoint runs as rows costs
+  // SQLite over a second (formatting 2 million rows); the same points packed as binary columns in chunks (see
+  // scorePacks.ts) read in a fraction of that. A pack is a copy, so it may go stale: the triggers note, per series,
+  // the lowest step whose rows changed (whichever process wrote them), and whoever reads or writes next re-packs the
+  // series from that step's chunk on. No foreign keys: a run's deletion cascades to its scores, whose triggers would
+  // then note the run being deleted; the run's own trigger below and the readers clear those.
+  `
+  CREATE TABLE score_pack (
+    run_id      INTEGER NOT NULL,
+    context_id  INTEGER NOT NULL,
+    chunk       INTEGER NOT NULL,
+    first_step  INTEGER NOT NULL,
+    points      INTEGER NOT NULL,
+    data        BLOB NOT NULL,
+    PRIMARY KEY (run_id, context_id, chunk)
+  );
+  CREATE TABLE score_pack_stale (
+    run_id      INTEGER NOT NULL,
+    context_id  INTEGER NOT NULL,
+    from_step   INTEGER NOT NULL,
+    PRIMARY KEY (run_id, context_id)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER score_insert_stales_pack AFTER INSERT ON score WHEN NEW.run_id IS NOT NULL BEGIN
+    INSERT INTO score_pack_stale (run_id, context_id, from_step) VALUES (NEW.run_id, NEW.context_id, NEW.step)
+      ON CONFLICT (run_id, context_id) DO UPDATE SET from_step = min(from_step, excluded.from_step);
+  END;
+  CREATE TRIGGER score_update_stales_pack AFTER UPDATE ON score WHEN NEW.run_id IS NOT NULL BEGIN
+    INSERT INTO score_pack_stale (run_id, context_id, from_step) VALUES (NEW.run_id, NEW.context_id, NEW.step)
+      ON CONFLICT (run_id, context_id) DO UPDATE SET from_step = min(from_step, excluded.from_step);
+  END;
+  CREATE TRIGGER score_update_stales_old_pack AFTER UPDATE ON score WHEN OLD.run_id IS NOT NULL BEGIN
+    INSERT INTO score_pack_stale (run_id, context_id, from_step) VALUES (OLD.run_id, OLD.context_id, OLD.step)
+      ON CONFLICT (run_id, context_id) DO UPDATE SET from_step = min(from_step, excluded.from_step);
+  END;
+  CREATE TRIGGER score_delete_stales_pack AFTER DELETE ON score WHEN OLD.run_id IS NOT NULL BEGIN
+    INSERT INTO score_pack_stale (run_id, context_id, from_step) VALUES (OLD.run_id, OLD.context_id, OLD.step)
+      ON CONFLICT (run_id, context_id) DO UPDATE SET from_step = min(from_step, excluded.from_step);
+  END;
+  CREATE TRIGGER run_delete_drops_packs AFTER DELETE ON run BEGIN
+    DELETE FROM score_pack WHERE run_id = OLD.id;
+    DELETE FROM score_pack_stale WHERE run_id = OLD.id;
+  END;
+  INSERT INTO score_pack_stale (run_id, context_id, from_step)
+    SELECT run_id, context_id, min(step) FROM score WHERE run_id IS NOT NULL GROUP BY run_id, context_id;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,10 +3,10 @@
 // would be a different curve), each group's mean across its runs computed from every point, and then everything
 // cut per pixel column to the panel's width and zoom. A 10-run view of 10,000-checkpoint runs sends a few hundred
 // points per line instead of 10,000.
-import type { DriftColumns, DriftGroupColumns, DriftSeries, GroupSeries, ScoreSeries } from "../../../shared/views.js";
+import type { DriftColumns, DriftGroupColumns, DriftSeries, GroupSeries } from "../../../shared/views.js";
 import { meanAcrossRuns } from "../../../shared/chart/groupMeans.js";
-import { reduceSeries, type Reduction } from "../../../shared/chart/reduceSeries.js";
-import { debiasedEma } from "../../../shared/chart/smoothing.js";
+import { reducedIndexes, reduceSeries, type Reduction } from "../../../shared/chart/reduceSeries.js";
+import type { RunColumns } from "../store/probeStore.js";
 
 export interface DriftRequest {
   times?: boolean;
@@ -15,14 +15,13 @@ export interface DriftRequest {
   smoothing?: number;
 }
 
-export function driftSeries(full: readonly ScoreSeries[], runs: readonly { id: number; group: string | null }[], req: DriftRequest): DriftSeries {
+export function driftSeries(full: readonly RunColumns[], runs: readonly { id: number; group: string | null }[], req: DriftRequest): DriftSeries {
   const smoothing = req.smoothing ?? 0;
-  const withSmoothing = smoothing > 0 ? full.map((s) => ({ ...s, smoothed: debiasedEma(s.mean, smoothing) })) : full;
   // Group means: on the step axis, for each group with two runs or more among those asked for.
   const groups: GroupSeries[] = [];
   if (!req.times) {
     const groupOf = new Map(runs.map((r) => [r.id, r.group]));
-    const members = new Map<string, ScoreSeries[]>();
+    const members = new Map<string, RunColumns[]>();
     for (const s of full) {
       const g = groupOf.get(s.runId);
       if (!g) continue;
@@ -35,54 +34,77 @@ export function driftSeries(full: readonly ScoreSeries[], runs: readonly { id: n
       if (list.length < 2) continue;
       const [group, trait, context] = key.split("\u0000") as [string, string, string];
       const m = meanAcrossRuns(list.map((s) => ({ steps: s.steps, values: s.mean })));
-      const scale = list[0]!.scale;
-      groups.push({ group, trait, context, runs: list.length, steps: m.steps, mean: m.mean, ...(scale === undefined ? {} : { scale }) });
+      groups.push({ group, trait, context, runs: list.length, steps: m.steps, mean: m.mean });
     }
   }
   // Reduced only along steps: on the time axis points are ordered by completion time, which the page sorts.
   const reduce = req.columns !== undefined && !req.times;
   const r: Reduction = { columns: req.columns ?? 0, range: req.range ?? null };
-  return { runs: withSmoothing.map((s) => runColumns(reduce ? reduceSeries(s, r) : s)), groups: groups.map((g) => groupColumns(reduce ? reduceSeries(g, r) : g)) };
+  return {
+    runs: full.map((s) => runColumns(s, smoothing > 0 ? emaColumn(s.mean, smoothing) : undefined, reduce ? r : null)),
+    groups: groups.map((g) => groupColumns(reduce ? reduceSeries(g, r) : g)),
+  };
 }
 
-/** Values in their own units as Float32, NaN for a missing one (the cached series hold integers of 1/scale). */
-function values(col: readonly (number | null)[], scale: number | undefined): Float32Array {
-  const out = new Float32Array(col.length);
-  const k = scale ?? 1;
-  for (let i = 0; i < col.length; i++) {
-    const v = col[i];
-    out[i] = v === null || v === undefined ? NaN : v / k;
+/** The debiased exponential moving average over every point (the same definition as shared/chart/smoothing.ts's,
+ * on a typed column: NaN for a missing value, which neither counts nor moves the average). */
+export function emaColumn(values: Float32Array, weight: number): Float32Array {
+  const out = new Float32Array(values.length);
+  let last = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) {
+      out[i] = NaN;
+      continue;
+    }
+    last = last * weight + (1 - weight) * v;
+    count++;
+    out[i] = last / (1 - weight ** count);
   }
   return out;
 }
 
-function float64(col: readonly (number | null)[]): Float64Array {
-  const out = new Float64Array(col.length);
+/** The points at `kept` of a column, as a column of the same kind. */
+function pick<T extends Float32Array | Float64Array>(col: T, kept: readonly number[] | null): T {
+  if (!kept) return col;
+  const out = new (col.constructor as new (n: number) => T)(kept.length);
+  for (let k = 0; k < kept.length; k++) out[k] = col[kept[k]!]!;
+  return out;
+}
+
+function float32(col: readonly (number | null)[]): Float32Array {
+  const out = new Float32Array(col.length);
   for (let i = 0; i < col.length; i++) out[i] = col[i] ?? NaN;
   return out;
 }
 
 /** Steps as Int32 when every one is an integer that fits (half the bytes on the wire), else as Float64. */
-function stepColumn(steps: readonly number[]): Int32Array | Float64Array {
-  for (const s of steps) if (!Number.isInteger(s) || s < -2_147_483_648 || s > 2_147_483_647) return float64(steps);
+function stepColumn(steps: ArrayLike<number>): Int32Array | Float64Array {
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    if (!Number.isInteger(s) || s < -2_147_483_648 || s > 2_147_483_647) return Float64Array.from(steps);
+  }
   return Int32Array.from(steps);
 }
 
-function runColumns(s: ScoreSeries): DriftColumns {
+/** A run's series cut per pixel column (when `r` is set) to the wire's columns. */
+function runColumns(s: RunColumns, smoothed: Float32Array | undefined, r: Reduction | null): DriftColumns {
+  const { kept, of } = r ? reducedIndexes(s.steps, s.mean, r) : { kept: null };
   return {
     runId: s.runId,
     trait: s.trait,
     context: s.context,
-    steps: stepColumn(s.steps),
-    mean: values(s.mean, s.scale),
-    ciLow: values(s.ciLow, s.scale),
-    ciHigh: values(s.ciHigh, s.scale),
-    ...(s.completed ? { completed: float64(s.completed) } : {}),
-    ...(s.smoothed ? { smoothed: values(s.smoothed, s.scale) } : {}),
-    ...(s.of !== undefined ? { of: s.of } : {}),
+    steps: stepColumn(pick(s.steps, kept)),
+    mean: pick(s.mean, kept),
+    ciLow: pick(s.ciLow, kept),
+    ciHigh: pick(s.ciHigh, kept),
+    ...(s.completed ? { completed: pick(s.completed, kept) } : {}),
+    ...(smoothed ? { smoothed: pick(smoothed, kept) } : {}),
+    ...(of !== undefined ? { of } : {}),
   };
 }
 
 function groupColumns(g: GroupSeries): DriftGroupColumns {
-  return { group: g.group, trait: g.trait, context: g.context, runs: g.runs, steps: stepColumn(g.steps), mean: values(g.mean, g.scale), ...(g.of !== undefined ? { of: g.of } : {}) };
+  return { group: g.group, trait: g.trait, context: g.context, runs: g.runs, steps: stepColumn(g.steps), mean: float32(g.mean), ...(g.of !== undefined ? { of: g.of } : {}) };
 }
