@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { networkInterfaces } from "node:os";
 import { WebSocketServer } from "ws";
 import { ApiError, isApiMethod, TYPED_RESULTS } from "../../shared/api.js";
-import { encodeTyped, TYPED_ENVELOPE_TYPE } from "../../shared/wire/typedEnvelope.js";
+import { encodeTypedParts, TYPED_ENVELOPE_TYPE } from "../../shared/wire/typedEnvelope.js";
 import type { Core } from "../core/index.js";
 import { contentType, CONTENT_SECURITY_POLICY, staticPath } from "../policy/appContent.js";
 import { allowedHostNames, cookieValue, hostAllowed, newToken, originAllowed, TOKEN_COOKIE, tokenMatches } from "./security.js";
@@ -49,9 +49,21 @@ export interface RunningServer {
 
 const MAX_BODY = 10 * 1024 * 1024;
 
+/** Headers every answer carries. */
+const ANSWER_HEADERS = { "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "cache-control": "no-store" } as const;
+
 function send(res: ServerResponse, status: number, body: string | Buffer, type = "text/plain; charset=utf-8", extra: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": type, "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "cache-control": "no-store", ...extra });
+  res.writeHead(status, { "content-type": type, ...ANSWER_HEADERS, ...extra });
   res.end(body);
+}
+
+/** A 200 answer written piece by piece (corked: the pieces leave in as few writes as the socket takes). */
+function sendParts(res: ServerResponse, parts: readonly Uint8Array[], type: string): void {
+  const length = parts.reduce((n, p) => n + p.byteLength, 0);
+  res.writeHead(200, { "content-type": type, "content-length": String(length), ...ANSWER_HEADERS });
+  res.cork();
+  for (const p of parts) res.write(p);
+  res.end();
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -126,10 +138,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         const method = url.pathname.slice("/api/".length);
         if (!isApiMethod(method)) return send(res, 404, JSON.stringify({ error: `unknown call "${method}"` }), "application/json");
         const result = await options.core.call(method, await readBody(req));
-        if (TYPED_RESULTS.has(method)) {
-          const bytes = encodeTyped(result);
-          return send(res, 200, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), TYPED_ENVELOPE_TYPE);
-        }
+        if (TYPED_RESULTS.has(method)) return sendParts(res, encodeTypedParts(result), TYPED_ENVELOPE_TYPE);
         return send(res, 200, JSON.stringify({ result }), "application/json");
       }
       if (req.method === "GET") {

@@ -30,8 +30,11 @@ const typedName = (v: unknown): TypedName | null => {
   return name in CONSTRUCTORS ? name : null;
 };
 
-/** The value as an envelope's bytes. */
-export function encodeTyped(value: unknown): Uint8Array {
+/**
+ * The value as an envelope, in pieces to be sent one after another: the columns are not copied (a server writes each
+ * piece to its socket; gathering tens of megabytes into one new buffer first cost about as much as sending them).
+ */
+export function encodeTypedParts(value: unknown): Uint8Array[] {
   const arrays: Typed[] = [];
   const meta: Header["arrays"] = [];
   // The replacer sees every value; a typed array is swapped for its placeholder before JSON looks inside it.
@@ -44,17 +47,33 @@ export function encodeTyped(value: unknown): Uint8Array {
   });
   // Columns first (their offsets are known as they are laid out), then the header that names them.
   const align = (n: number) => Math.ceil(n / 8) * 8;
+  const padding = new Uint8Array(8);
+  const parts: Uint8Array[] = [];
   let offset = 8;
   for (let i = 0; i < meta.length; i++) {
+    const a = arrays[i]!;
     meta[i]!.offset = offset;
-    offset = align(offset + arrays[i]!.byteLength);
+    parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    const end = align(offset + a.byteLength);
+    if (end > offset + a.byteLength) parts.push(padding.subarray(0, end - offset - a.byteLength));
+    offset = end;
   }
   const header = new TextEncoder().encode(`{"value":${valueJson ?? "null"},"arrays":${JSON.stringify(meta)}}`);
-  const out = new Uint8Array(offset + header.length);
-  out.set(new TextEncoder().encode(MAGIC), 0);
-  new DataView(out.buffer).setUint32(4, header.length, true);
-  arrays.forEach((a, i) => out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), meta[i]!.offset));
-  out.set(header, offset);
+  const start = new Uint8Array(8);
+  start.set(new TextEncoder().encode(MAGIC), 0);
+  new DataView(start.buffer).setUint32(4, header.length, true);
+  return [start, ...parts, header];
+}
+
+/** The value as an envelope's bytes, in one buffer. */
+export function encodeTyped(value: unknown): Uint8Array {
+  const parts = encodeTypedParts(value);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
   return out;
 }
 

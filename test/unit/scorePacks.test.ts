@@ -167,3 +167,22 @@ test("series of two suite versions: the newer version's point wins per step, as 
   assert.deepEqual(Array.from(s!.steps), [10, 20, 30]);
   assert.deepEqual(Array.from(s!.mean), [0.1, 0.25, 0.5].map(Math.fround));
 });
+
+test("steps beyond Int32 are kept exactly: a chunk of them is packed as Float64 and the series read as Float64", (t) => {
+  const { store, run, trait, checkpoint, score } = workspace(t);
+  store.db.transaction(() => {
+    for (let i = 1; i <= CHUNK_POINTS + 10; i++) score(checkpoint(i <= CHUNK_POINTS ? i : 3_000_000_000 + i), i / 2000);
+  })();
+  assertPacksTrue(store, run.id);
+  assert.deepEqual((store.db.prepare("SELECT step_bytes AS b FROM score_pack ORDER BY chunk").all() as { b: number }[]).map((r) => r.b), [4, 8]);
+  const s = new ScorePacks(store.db).read([run.id]).get(`${run.id}:${trait.contexts[0]!.id}`)!;
+  assert.ok(s.steps instanceof Float64Array);
+  assert.equal(s.steps[0], 1);
+  assert.equal(s.steps[s.steps.length - 1], 3_000_000_000 + CHUNK_POINTS + 10);
+  // One chunk of small steps is read as Int32 views over the stored bytes.
+  const small = workspace(t);
+  for (let i = 1; i <= 5; i++) small.score(small.checkpoint(i * 10), 0.5);
+  const one = new ScorePacks(small.store.db).read([small.run.id]).get(`${small.run.id}:${small.trait.contexts[0]!.id}`)!;
+  assert.ok(one.steps instanceof Int32Array);
+  assert.deepEqual(Array.from(one.steps), [10, 20, 30, 40, 50]);
+});

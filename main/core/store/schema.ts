@@ -361,6 +361,7 @@ export const MIGRATIONS: readonly string[] = [
     chunk       INTEGER NOT NULL,
     first_step  INTEGER NOT NULL,
     points      INTEGER NOT NULL,
+    step_bytes  INTEGER NOT NULL,     -- 4: steps as Int32, 8: as Float64 (a step beyond Int32 or not an integer)
     data        BLOB NOT NULL,
     PRIMARY KEY (run_id, context_id, chunk)
   );

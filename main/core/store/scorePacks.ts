@@ -1,11 +1,14 @@
 // A score series packed as binary columns, for the drift view. As rows, ten 10,000-checkpoint runs of 20 traits are
 // 2 million rows that SQLite formats one value at a time (over a second); packed, they are a few hundred blobs that
-// come out as bytes and are copied into typed arrays (a fraction of that, and almost nothing for the collector).
+// come out as bytes and are read as typed arrays (a fraction of that, and almost nothing for the collector).
 //
 // A series (one run's scores of one context) is stored in chunks of about CHUNK_POINTS points in step order; a chunk
-// never splits the points of one step, so the chunks' step ranges do not overlap. A chunk's bytes: its steps as
-// Float64, then mean, lower and upper bound as Float32 (NaN for a missing value), each little-endian. Float32 holds
-// seven significant digits, more than a chart resolves; exports read the score rows at full precision instead.
+// never splits the points of one step, so the chunks' step ranges do not overlap. A chunk's bytes: its steps as Int32
+// (or Float64 when one is not an integer that fits: step_bytes says which), then mean, lower and upper bound as
+// Float32 (NaN for a missing value), each little-endian. Float32 holds seven significant digits, more than a chart
+// resolves; exports read the score rows at full precision instead. A series of one chunk (up to CHUNK_POINTS
+// checkpoints) is read as views over the blob SQLite hands out, with no copy: on this kind of machine, writing tens of
+// megabytes into freshly allocated memory costs more than SQLite's reading of them.
 //
 // Packs are copies kept by readers and writers, not by SQL: the schema's triggers note per series the lowest step whose
 // rows changed (score_pack_stale), and refresh() re-packs each noted series from the chunk holding that step on. An
@@ -17,15 +20,13 @@ import type { Db } from "./database.js";
  * chunk after each checkpoint is cheap. */
 export const CHUNK_POINTS = 1024;
 
-const BYTES_PER_POINT = 8 + 3 * 4;
-
 /** Packs are read as native typed arrays: only where the machine is little-endian, as every platform the app ships
  * on is. Elsewhere every series is read from its rows. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** One series as the store hands it to the drift view: steps ascending, NaN for a missing value. */
 export interface StoredColumns {
-  steps: Float64Array;
+  steps: Int32Array | Float64Array;
   mean: Float32Array;
   ciLow: Float32Array;
   ciHigh: Float32Array;
@@ -33,14 +34,19 @@ export interface StoredColumns {
 
 type Row = [step: number, mean: number | null, ciLow: number | null, ciHigh: number | null];
 
-/** The bytes of rows[from, to) as one chunk. */
-export function packChunk(rows: readonly Row[], from: number, to: number): Buffer {
+const fitsInt32 = (s: number) => Number.isInteger(s) && s >= -2_147_483_648 && s <= 2_147_483_647;
+
+/** The bytes of rows[from, to) as one chunk, and the width of its steps. */
+export function packChunk(rows: readonly Row[], from: number, to: number): { stepBytes: 4 | 8; data: Buffer } {
   const n = to - from;
-  const bytes = new ArrayBuffer(n * BYTES_PER_POINT);
-  const steps = new Float64Array(bytes, 0, n);
-  const mean = new Float32Array(bytes, 8 * n, n);
-  const lo = new Float32Array(bytes, 12 * n, n);
-  const hi = new Float32Array(bytes, 16 * n, n);
+  let stepBytes: 4 | 8 = 4;
+  for (let i = from; i < to && stepBytes === 4; i++) if (!fitsInt32(rows[i]![0])) stepBytes = 8;
+  const bytes = new ArrayBuffer(n * (stepBytes + 12));
+  const steps = stepBytes === 4 ? new Int32Array(bytes, 0, n) : new Float64Array(bytes, 0, n);
+  const at = stepBytes * n;
+  const mean = new Float32Array(bytes, at, n);
+  const lo = new Float32Array(bytes, at + 4 * n, n);
+  const hi = new Float32Array(bytes, at + 8 * n, n);
   for (let i = 0; i < n; i++) {
     const r = rows[from + i]!;
     steps[i] = r[0];
@@ -48,7 +54,7 @@ export function packChunk(rows: readonly Row[], from: number, to: number): Buffe
     lo[i] = r[2] ?? NaN;
     hi[i] = r[3] ?? NaN;
   }
-  return Buffer.from(bytes);
+  return { stepBytes, data: Buffer.from(bytes) };
 }
 
 /** Where rows (in step order) are cut into chunks: after about CHUNK_POINTS points, never between two rows of one step. */
@@ -64,16 +70,49 @@ export function chunkEnds(rows: readonly Row[], size = CHUNK_POINTS): number[] {
   return ends;
 }
 
-function columnsOf(n: number): StoredColumns {
-  return { steps: new Float64Array(n), mean: new Float32Array(n), ciLow: new Float32Array(n), ciHigh: new Float32Array(n) };
+type Chunk = [runId: number, contextId: number, points: number, stepBytes: number, data: Uint8Array];
+
+function checkChunk(c: Chunk): void {
+  const [runId, contextId, n, stepBytes, data] = c;
+  if ((stepBytes !== 4 && stepBytes !== 8) || data.byteLength !== n * (stepBytes + 12)) {
+    throw new Error(`the packed scores of run ${runId}, context ${contextId} hold ${data.byteLength} bytes for ${n} points of ${stepBytes}-byte steps`);
+  }
 }
 
-/** Copies a chunk's points into the columns at `at`: byte copies, so a blob at any offset in its buffer will do. */
-function unpackInto(out: StoredColumns, at: number, data: Uint8Array, n: number): void {
-  new Uint8Array(out.steps.buffer, at * 8, n * 8).set(data.subarray(0, 8 * n));
-  new Uint8Array(out.mean.buffer, at * 4, n * 4).set(data.subarray(8 * n, 12 * n));
-  new Uint8Array(out.ciLow.buffer, at * 4, n * 4).set(data.subarray(12 * n, 16 * n));
-  new Uint8Array(out.ciHigh.buffer, at * 4, n * 4).set(data.subarray(16 * n, 20 * n));
+/** One chunk as views over its blob, when the blob sits where typed arrays may view it (else null). */
+function viewsOf(c: Chunk): StoredColumns | null {
+  const [, , n, stepBytes, data] = c;
+  if (data.byteOffset % 8 !== 0) return null;
+  const at = data.byteOffset + stepBytes * n;
+  return {
+    steps: stepBytes === 4 ? new Int32Array(data.buffer, data.byteOffset, n) : new Float64Array(data.buffer, data.byteOffset, n),
+    mean: new Float32Array(data.buffer, at, n),
+    ciLow: new Float32Array(data.buffer, at + 4 * n, n),
+    ciHigh: new Float32Array(data.buffer, at + 8 * n, n),
+  };
+}
+
+/** Several chunks (of one series, in order) copied into one set of columns. */
+function joined(chunks: readonly Chunk[]): StoredColumns {
+  const n = chunks.reduce((sum, c) => sum + c[2], 0);
+  const wide = chunks.some((c) => c[3] === 8);
+  const out: StoredColumns = { steps: wide ? new Float64Array(n) : new Int32Array(n), mean: new Float32Array(n), ciLow: new Float32Array(n), ciHigh: new Float32Array(n) };
+  let at = 0;
+  for (const [, , points, stepBytes, data] of chunks) {
+    if (stepBytes === 8 || !wide) new Uint8Array(out.steps.buffer, at * stepBytes, points * stepBytes).set(data.subarray(0, points * stepBytes));
+    else {
+      // Int32 steps of this chunk into a series whose other chunks need Float64.
+      const steps = new Int32Array(points);
+      new Uint8Array(steps.buffer).set(data.subarray(0, points * 4));
+      out.steps.set(steps, at);
+    }
+    const v = stepBytes * points;
+    new Uint8Array(out.mean.buffer, at * 4, points * 4).set(data.subarray(v, v + 4 * points));
+    new Uint8Array(out.ciLow.buffer, at * 4, points * 4).set(data.subarray(v + 4 * points, v + 8 * points));
+    new Uint8Array(out.ciHigh.buffer, at * 4, points * 4).set(data.subarray(v + 8 * points, v + 12 * points));
+    at += points;
+  }
+  return out;
 }
 
 const key = (runId: number, contextId: number) => `${runId}:${contextId}`;
@@ -124,28 +163,18 @@ export class ScorePacks {
     }
     const chunks = this.db
       .prepare(
-        `SELECT run_id, context_id, points, data FROM score_pack WHERE run_id IN (${inList(runIds.length)}) ${contextIds ? `AND context_id IN (${inList(contextIds.length)})` : ""}
+        `SELECT run_id, context_id, points, step_bytes, data FROM score_pack WHERE run_id IN (${inList(runIds.length)}) ${contextIds ? `AND context_id IN (${inList(contextIds.length)})` : ""}
          ORDER BY run_id, context_id, chunk`,
       )
       .raw()
-      .all(...runIds, ...(contextIds ?? [])) as [number, number, number, Uint8Array][];
-    // Chunks come in series order: each series' columns are sized once, then filled.
+      .all(...runIds, ...(contextIds ?? [])) as Chunk[];
+    // Chunks come in series order.
     for (let i = 0; i < chunks.length; ) {
       const [runId, contextId] = chunks[i]!;
       let j = i;
-      let n = 0;
-      while (j < chunks.length && chunks[j]![0] === runId && chunks[j]![1] === contextId) n += chunks[j++]![2];
+      while (j < chunks.length && chunks[j]![0] === runId && chunks[j]![1] === contextId) checkChunk(chunks[j++]!);
       const k = key(runId, contextId);
-      if (!fromRows.has(k)) {
-        const cols = columnsOf(n);
-        for (let at = 0; i < j; i++) {
-          const [, , points, data] = chunks[i]!;
-          if (data.byteLength !== points * BYTES_PER_POINT) throw new Error(`score pack of run ${runId}, context ${contextId} holds ${data.byteLength} bytes for ${points} points`);
-          unpackInto(cols, at, data, points);
-          at += points;
-        }
-        out.set(k, cols);
-      }
+      if (!fromRows.has(k)) out.set(k, (j === i + 1 && viewsOf(chunks[i]!)) || joined(chunks.slice(i, j)));
       i = j;
     }
     return out;
@@ -154,7 +183,8 @@ export class ScorePacks {
   /** A series straight from its score rows. */
   fromRows(runId: number, contextId: number): StoredColumns {
     const rows = this.rows(runId, contextId, null);
-    const cols = columnsOf(rows.length);
+    const n = rows.length;
+    const cols: StoredColumns = { steps: rows.every((r) => fitsInt32(r[0])) ? new Int32Array(n) : new Float64Array(n), mean: new Float32Array(n), ciLow: new Float32Array(n), ciHigh: new Float32Array(n) };
     rows.forEach((r, i) => {
       cols.steps[i] = r[0];
       cols.mean[i] = r[1] ?? NaN;
@@ -194,10 +224,11 @@ export class ScorePacks {
     const chunk = from?.chunk ?? 0;
     this.db.prepare(`DELETE FROM score_pack WHERE run_id = ? AND context_id = ? AND chunk >= ?`).run(runId, contextId, chunk);
     const rows = this.rows(runId, contextId, from ? from.first_step : null);
-    const insert = this.db.prepare(`INSERT INTO score_pack (run_id, context_id, chunk, first_step, points, data) VALUES (?, ?, ?, ?, ?, ?)`);
+    const insert = this.db.prepare(`INSERT INTO score_pack (run_id, context_id, chunk, first_step, points, step_bytes, data) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     let start = 0;
     chunkEnds(rows).forEach((end, k) => {
-      insert.run(runId, contextId, chunk + k, rows[start]![0], end - start, packChunk(rows, start, end));
+      const { stepBytes, data } = packChunk(rows, start, end);
+      insert.run(runId, contextId, chunk + k, rows[start]![0], end - start, stepBytes, data);
       start = end;
     });
     this.db.prepare(`DELETE FROM score_pack_stale WHERE run_id = ? AND context_id = ?`).run(runId, contextId);

@@ -66,7 +66,7 @@ export function emaColumn(values: Float32Array, weight: number): Float32Array {
 }
 
 /** The points at `kept` of a column, as a column of the same kind. */
-function pick<T extends Float32Array | Float64Array>(col: T, kept: readonly number[] | null): T {
+function pick<T extends Float32Array | Float64Array | Int32Array>(col: T, kept: readonly number[] | null): T {
   if (!kept) return col;
   const out = new (col.constructor as new (n: number) => T)(kept.length);
   for (let k = 0; k < kept.length; k++) out[k] = col[kept[k]!]!;
@@ -81,11 +81,16 @@ function float32(col: readonly (number | null)[]): Float32Array {
 
 /** Steps as Int32 when every one is an integer that fits (half the bytes on the wire), else as Float64. */
 function stepColumn(steps: ArrayLike<number>): Int32Array | Float64Array {
-  for (let i = 0; i < steps.length; i++) {
+  if (steps instanceof Int32Array) return steps;
+  const n = steps.length;
+  let fits = true;
+  for (let i = 0; i < n && fits; i++) {
     const s = steps[i]!;
-    if (!Number.isInteger(s) || s < -2_147_483_648 || s > 2_147_483_647) return Float64Array.from(steps);
+    fits = Number.isInteger(s) && s >= -2_147_483_648 && s <= 2_147_483_647;
   }
-  return Int32Array.from(steps);
+  const out = fits ? new Int32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = steps[i]!;
+  return out;
 }
 
 /** A run's series cut per pixel column (when `r` is set) to the wire's columns. */
