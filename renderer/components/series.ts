@@ -70,9 +70,10 @@ export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, 
     }
     const n = order ? order.length : s.steps.length;
     if (n === 0) continue;
-    const columns: Required<Pick<SeriesColumns, "xs" | "ys" | "lo" | "hi">> = { xs: new Float64Array(n), ys: new Float64Array(n), lo: new Float64Array(n), hi: new Float64Array(n) };
+    let columns: Required<Pick<SeriesColumns, "xs" | "ys" | "lo" | "hi">>;
     let smoothed: (number | null)[] | undefined;
     if (order) {
+      columns = { xs: new Float64Array(n), ys: new Float64Array(n), lo: new Float64Array(n), hi: new Float64Array(n) };
       for (let k = 0; k < n; k++) {
         const i = order[k]!;
         columns.xs[k] = axisX(xAxis, s.completed![i]!, start);
@@ -82,15 +83,18 @@ export function scoreSeries(runs: RunView[], scores: ScoreIndex, trait: string, 
       }
       if (s.smoothed) smoothed = order.map((i) => nanToNull(s.smoothed![i]!));
     } else {
-      columns.xs.set(s.steps);
-      columns.ys.set(s.mean);
-      columns.lo.set(s.ciLow);
-      columns.hi.set(s.ciHigh);
+      // On the step axis the core's columns are drawn as they came (views of the received bytes, no copy).
+      columns = { xs: s.steps, ys: s.mean, lo: s.ciLow, hi: s.ciHigh };
       if (s.smoothed) smoothed = Array.from(s.smoothed, nanToNull);
     }
-    // A band needs a value: no CI where the mean is missing (as bandColumns makes it from points).
+    // A band needs a value: no CI where the mean is missing (as bandColumns makes it from points). The received
+    // columns are copied only when some mean is missing.
+    let masked = false;
     for (let k = 0; k < n; k++) {
-      if (Number.isNaN(columns.ys[k]!)) columns.lo[k] = columns.hi[k] = NaN;
+      if (!Number.isNaN(columns.ys[k]!)) continue;
+      if (!masked && !order) columns = { ...columns, lo: Float32Array.from(columns.lo), hi: Float32Array.from(columns.hi) };
+      masked = true;
+      columns.lo[k] = columns.hi[k] = NaN;
     }
     out.push(lazyPoints({ key: `run:${run.id}`, label: run.name, colour: run.colour, columns, smoothed }));
   }
