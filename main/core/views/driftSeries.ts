@@ -65,10 +65,29 @@ export function emaColumn(values: Float32Array, weight: number): Float32Array {
   return out;
 }
 
-/** The points at `kept` of a column, as a column of the same kind. */
+/** The points at `kept` of a column, as a column of the same kind (each kind its own loop: a constructor taken from
+ * the column, or one loop over three kinds, ran several times slower over 200 series). */
 function pick<T extends Float32Array | Float64Array | Int32Array>(col: T, kept: readonly number[] | null): T {
   if (!kept) return col;
-  const out = new (col.constructor as new (n: number) => T)(kept.length);
+  if (col instanceof Float32Array) return pickFloat32(col, kept) as T;
+  if (col instanceof Int32Array) return pickInt32(col, kept) as T;
+  return pickFloat64(col as Float64Array, kept) as T;
+}
+
+function pickFloat32(col: Float32Array, kept: readonly number[]): Float32Array {
+  const out = new Float32Array(kept.length);
+  for (let k = 0; k < kept.length; k++) out[k] = col[kept[k]!]!;
+  return out;
+}
+
+function pickInt32(col: Int32Array, kept: readonly number[]): Int32Array {
+  const out = new Int32Array(kept.length);
+  for (let k = 0; k < kept.length; k++) out[k] = col[kept[k]!]!;
+  return out;
+}
+
+function pickFloat64(col: Float64Array, kept: readonly number[]): Float64Array {
+  const out = new Float64Array(kept.length);
   for (let k = 0; k < kept.length; k++) out[k] = col[kept[k]!]!;
   return out;
 }
