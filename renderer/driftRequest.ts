@@ -2,7 +2,7 @@
 // asks the same question before the view has rendered (prefetch.ts). The two must agree to the byte, or the
 // prefetch is wasted work on the core's single thread.
 import type { ApiArgs } from "../shared/api.js";
-import type { DriftState } from "../shared/viewState.js";
+import { OPENING_CONTEXT, type DriftState } from "../shared/viewState.js";
 
 /** Panel width of the small multiples, in CSS pixels. */
 export const MULTIPLES_WIDTH = 440;
@@ -24,5 +24,5 @@ export function driftSeriesArgs(a: { ids: number[]; ctxKey: string; xAxis: Drift
  */
 export function firstDriftSeriesArgs(state: DriftState, ids: number[], devicePixelRatio: number): ApiArgs["getDriftSeries"] | null {
   if (state.layout !== "multiples" || state.zoom !== null || ids.length === 0) return null;
-  return driftSeriesArgs({ ids, ctxKey: state.context ?? "none", xAxis: state.xAxis, columns: Math.ceil(MULTIPLES_WIDTH * (devicePixelRatio || 1)), fetchRange: null, smoothing: state.smoothing });
+  return driftSeriesArgs({ ids, ctxKey: state.context ?? OPENING_CONTEXT, xAxis: state.xAxis, columns: Math.ceil(MULTIPLES_WIDTH * (devicePixelRatio || 1)), fetchRange: null, smoothing: state.smoothing });
 }

@@ -49,6 +49,10 @@ export interface ViewState {
   checkpoint: CheckpointFocus | null;
 }
 
+/** The context the drift view opens on when its state names none: the neutral one ("none") every trait has unless its
+ * suite names others. The core reads these series while the page loads (Core.warmUp). */
+export const OPENING_CONTEXT = "none";
+
 export const DEFAULT_DRIFT: DriftState = { layout: "multiples", context: null, xAxis: "step", smoothing: 0, bands: true, metrics: ["reward", "kl"], zoom: null, rollouts: true, rolloutMeasure: "mean", yRange: "auto", groupsOnly: false, yCustom: null, metricScale: "linear", changes: false };
 
 const num = (v: string | null): number | null => (v === null || v.trim() === "" || !Number.isFinite(Number(v)) ? null : Number(v));

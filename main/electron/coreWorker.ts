@@ -6,7 +6,7 @@ import { Core, type CoreOptions } from "../core/index.js";
 
 const core = new Core(workerData as CoreOptions);
 core.start();
-core.warmUp();
+void core.warmUp();
 core.onEvent((event) => parentPort!.postMessage({ event }));
 type Message =
   | { id: number; method: ApiMethodName; args: unknown }

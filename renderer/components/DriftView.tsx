@@ -15,7 +15,7 @@ import { createCrosshair } from "./crosshair.js";
 import { useWidth } from "../useWidth.js";
 import { emptyIndex, indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
 import { ROLLOUT_MEASURES, rolloutSeries, type RolloutMeasure } from "./rolloutSeries.js";
-import type { DriftState, Layout } from "../../shared/viewState.js";
+import { OPENING_CONTEXT, type DriftState, type Layout } from "../../shared/viewState.js";
 import { axisX, clockStart, runClock, stepAtX, timeOfStep, type RunClock } from "../../shared/chart/timeAxis.js";
 import { RunOptions } from "./RunOptions.js";
 import { driftSeriesArgs, MULTIPLES_WIDTH } from "../driftRequest.js";
@@ -45,7 +45,7 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   const [panelsRef, panelsWidth] = useWidth<HTMLDivElement>();
   // A measure the URL names that this version does not know falls back to the mean.
   const rolloutMeasure: RolloutMeasure = state.rolloutMeasure in ROLLOUT_MEASURES ? (state.rolloutMeasure as RolloutMeasure) : "mean";
-  const context = state.context ?? "none";
+  const context = state.context ?? OPENING_CONTEXT;
   const metricKeys = state.metrics;
   const showRollouts = state.rollouts;
   const setLayout = (layout: Layout) => onState({ layout });

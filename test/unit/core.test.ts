@@ -118,3 +118,29 @@ test("a run removed with its results kept is not found by the calls that name it
   await assert.rejects(core.call("getRolloutSeries", { runIds: [runId] }), notFound);
   await assert.rejects(core.call("listAnnotations", { runIds: [runId] }), notFound);
 });
+
+test("warming up reads the visible runs' series of the opening context, so the first drift view is answered from memory", async (t) => {
+  const { buildScoresDb } = await import("../support/scoresDb.js");
+  const { ProbeStore } = await import("../../main/core/store/probeStore.js");
+  const db = join(tempDir(t), "w.db");
+  const [a, b, hidden] = buildScoresDb(db, { runs: 3, checkpoints: 20, traits: 2, contexts: 2, visible: 2 });
+  const core = openWorkspace({ db, transport: "http" });
+  t.after(() => core.close());
+  // Counts the reads of stored series (the series cache's misses).
+  const reads: number[][] = [];
+  const original = ProbeStore.prototype.seriesColumns;
+  ProbeStore.prototype.seriesColumns = function (runIds, ...rest) {
+    reads.push([...runIds]);
+    return original.call(this, runIds, ...rest);
+  };
+  t.after(() => (ProbeStore.prototype.seriesColumns = original));
+  await core.warmUp();
+  assert.deepEqual(reads, [[a], [b]], "each visible run, one at a time; not the hidden one");
+  reads.length = 0;
+  const first = await core.call("getDriftSeries", { runIds: [a!, b!], contexts: ["none"], columns: 100 });
+  assert.equal(first.runs.length, 4);
+  assert.deepEqual(reads, [], "the first view's series came from memory");
+  await core.call("getDriftSeries", { runIds: [hidden!], contexts: ["none"], columns: 100 });
+  await core.call("getDriftSeries", { runIds: [a!], contexts: ["ctx1"], columns: 100 });
+  assert.deepEqual(reads, [[hidden], [a]], "other runs and contexts are read when asked for");
+});

@@ -64,7 +64,7 @@ export async function serveCommand(argv: string[], io: Io, signal: AbortSignal):
     onError: (message) => io.err(`driftscope: error answering a request: ${message}\n`),
   });
   io.out(`Driftscope is serving at ${server.url}${values.demo ? "#experiment" : ""}\n`);
-  core.warmUp();
+  void core.warmUp();
   if (values.demo) {
     const runs = await core.call("startDemo", { experiment: true });
     io.err(`started the demo run (a miniature): ${runs.map((r) => r.name).join(", ")}\n`);

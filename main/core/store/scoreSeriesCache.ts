@@ -22,6 +22,11 @@ export class ScoreSeriesCache {
 
   constructor(private readonly probes: ProbeStore) {}
 
+  /** Whether the cache holds as many points as it keeps (a further run would push an earlier one out). */
+  get full(): boolean {
+    return this.points >= MAX_POINTS;
+  }
+
   /** The runs' series of the named traits and contexts (all when none are named). */
   get(runIds: number[], withTimes: boolean, filter: { traits?: readonly string[]; contexts?: readonly string[] } = {}): RunColumns[] {
     const prints = this.probes.scoreFingerprints(runIds);
