@@ -6,6 +6,7 @@
 import type { DriftColumns, DriftGroupColumns, DriftSeries, GroupSeries } from "../../../shared/views.js";
 import { meanAcrossRuns } from "../../../shared/chart/groupMeans.js";
 import { reducedIndexes, reduceSeries, type Reduction } from "../../../shared/chart/reduceSeries.js";
+import { debiasedEma } from "../../../shared/chart/smoothing.js";
 import type { RunColumns } from "../store/probeStore.js";
 
 export interface DriftRequest {
@@ -46,23 +47,10 @@ export function driftSeries(full: readonly RunColumns[], runs: readonly { id: nu
   };
 }
 
-/** The debiased exponential moving average over every point (the same definition as shared/chart/smoothing.ts's,
- * on a typed column: NaN for a missing value, which neither counts nor moves the average). */
+/** The debiased moving average over every point (shared/chart/smoothing.ts), as a typed column with NaN where a
+ * value is missing. */
 export function emaColumn(values: Float32Array, weight: number): Float32Array {
-  const out = new Float32Array(values.length);
-  let last = 0;
-  let count = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v)) {
-      out[i] = NaN;
-      continue;
-    }
-    last = last * weight + (1 - weight) * v;
-    count++;
-    out[i] = last / (1 - weight ** count);
-  }
-  return out;
+  return Float32Array.from(debiasedEma(values, weight), (v) => v ?? NaN);
 }
 
 /** The points at `kept` of a column, as a column of the same kind (each kind its own loop: a constructor taken from
