@@ -186,3 +186,19 @@ test("steps beyond Int32 are kept exactly: a chunk of them is packed as Float64 
   assert.ok(one.steps instanceof Int32Array);
   assert.deepEqual(Array.from(one.steps), [10, 20, 30, 40, 50]);
 });
+
+test("a damaged pack is read from its rows instead, and packed again", (t) => {
+  const { store, run, trait, checkpoint, score } = workspace(t);
+  for (let i = 1; i <= 30; i++) score(checkpoint(i), i / 30);
+  assertPacksTrue(store, run.id);
+  for (const bad of ["x'00'", "'text, not bytes'"]) {
+    store.db.exec(`UPDATE score_pack SET data = ${bad}`);
+    const s = new ScorePacks(store.db).read([run.id]).get(`${run.id}:${trait.contexts[0]!.id}`)!;
+    assert.equal(s.steps.length, 30, "the series, from its rows");
+    assert.equal(s.mean[29], 1);
+    assert.equal(stale(store), 1, "noted to be packed again");
+    assertPacksTrue(store, run.id);
+    assert.equal(stale(store), 0);
+    assert.equal((store.db.prepare("SELECT length(data) AS n FROM score_pack").get() as { n: number }).n, 30 * 16);
+  }
+});

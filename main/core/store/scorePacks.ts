@@ -72,11 +72,10 @@ export function chunkEnds(rows: readonly Row[], size = CHUNK_POINTS): number[] {
 
 type Chunk = [runId: number, contextId: number, points: number, stepBytes: number, data: Uint8Array];
 
-function checkChunk(c: Chunk): void {
-  const [runId, contextId, n, stepBytes, data] = c;
-  if ((stepBytes !== 4 && stepBytes !== 8) || data.byteLength !== n * (stepBytes + 12)) {
-    throw new Error(`the packed scores of run ${runId}, context ${contextId} hold ${data.byteLength} bytes for ${n} points of ${stepBytes}-byte steps`);
-  }
+/** Whether a chunk's bytes are as long as its stated points and step width make them. */
+function wellFormed(c: Chunk): boolean {
+  const [, , n, stepBytes, data] = c;
+  return (stepBytes === 4 || stepBytes === 8) && data instanceof Uint8Array && data.byteLength === n * (stepBytes + 12);
 }
 
 /** One chunk as views over its blob, when the blob sits where typed arrays may view it (else null). */
@@ -168,16 +167,35 @@ export class ScorePacks {
       )
       .raw()
       .all(...runIds, ...(contextIds ?? [])) as Chunk[];
-    // Chunks come in series order.
+    // Chunks come in series order. A damaged chunk (a copy, so nothing is lost) sends its series back to its rows,
+    // and is noted to be packed again.
     for (let i = 0; i < chunks.length; ) {
       const [runId, contextId] = chunks[i]!;
       let j = i;
-      while (j < chunks.length && chunks[j]![0] === runId && chunks[j]![1] === contextId) checkChunk(chunks[j++]!);
+      let sound = true;
+      while (j < chunks.length && chunks[j]![0] === runId && chunks[j]![1] === contextId) sound = wellFormed(chunks[j++]!) && sound;
       const k = key(runId, contextId);
-      if (!fromRows.has(k)) out.set(k, (j === i + 1 && viewsOf(chunks[i]!)) || joined(chunks.slice(i, j)));
+      if (!fromRows.has(k)) {
+        if (sound) out.set(k, (j === i + 1 && viewsOf(chunks[i]!)) || joined(chunks.slice(i, j)));
+        else {
+          out.set(k, this.fromRows(runId, contextId));
+          this.noteStale(runId, contextId);
+        }
+      }
       i = j;
     }
     return out;
+  }
+
+  /** Notes a series to be packed again from its start (when this connection may write; else the next writer's read
+   * finds the damage itself). */
+  private noteStale(runId: number, contextId: number): void {
+    if (this.db.readonly || this.db.pragma("query_only", { simple: true })) return;
+    try {
+      this.db.prepare(`INSERT INTO score_pack_stale (run_id, context_id, from_step) VALUES (?, ?, ?) ON CONFLICT (run_id, context_id) DO UPDATE SET from_step = excluded.from_step`).run(runId, contextId, Number.MIN_SAFE_INTEGER);
+    } catch (err) {
+      if (!cannotWrite(err)) throw err;
+    }
   }
 
   /** A series straight from its score rows. */
