@@ -536,8 +536,7 @@ export class ProbeStore {
          GROUP BY s.run_id, s.context_id`,
       )
       .all(...runIds, ...(filtered ? contexts.map((c) => c.id) : [])) as { runId: number; ctx: number; steps: string; mean: string; lo: string; hi: string; n: string | null; completed: string | null }[];
-    // Versions of one series (older suites first), then one series per (run, trait, context).
-    const versions = new Map<string, { suite: number; series: ScoreSeries }[]>();
+    const versions: { suite: number; series: ScoreSeries }[] = [];
     for (const r of rows) {
       const c = byId.get(r.ctx);
       if (!c) continue; // a context saved after the first query (another process): the next read shows it
@@ -553,18 +552,9 @@ export class ProbeStore {
         ...(exact ? {} : { scale: SERIES_SCALE }),
         ...(r.completed !== null ? { completed: JSON.parse(r.completed) as (number | null)[] } : {}),
       });
-      const key = `${r.runId}\u0000${c.trait}\u0000${c.context}`;
-      const list = versions.get(key);
-      if (list) list.push({ suite: c.suite, series });
-      else versions.set(key, [{ suite: c.suite, series }]);
+      versions.push({ suite: c.suite, series });
     }
-    const out: ScoreSeries[] = [];
-    for (const list of versions.values()) {
-      list.sort((a, b) => a.suite - b.suite);
-      // The same trait from an older suite version: the newer one wins per step.
-      out.push(list.slice(1).reduce((older, v) => mergeSeries(older, v.series), list[0]!.series));
-    }
-    return out.sort((a, b) => a.runId - b.runId || cmp(a.trait, b.trait) || cmp(a.context, b.context));
+    return newestVersions(versions, mergeSeries);
   }
 
   /** The contexts named (by id; a context belongs to one trait of one suite version), all when none are named. */
@@ -594,23 +584,14 @@ export class ProbeStore {
     if (filtered && contexts.length === 0) return [];
     const stored = this.packs.read(runIds, filtered ? contexts.map((c) => c.id) : undefined);
     const byId = new Map(contexts.map((c) => [c.id, c]));
-    const versions = new Map<string, { suite: number; series: RunColumns }[]>();
+    const versions: { suite: number; series: RunColumns }[] = [];
     for (const [where, cols] of stored) {
       const [runId, ctx] = where.split(":").map(Number) as [number, number];
       const c = byId.get(ctx);
       if (!c) continue; // a context saved after the first query (another process): the next read shows it
-      const key = `${runId}\u0000${c.trait}\u0000${c.context}`;
-      const series: RunColumns = { runId, trait: c.trait, context: c.context, ...cols };
-      const list = versions.get(key);
-      if (list) list.push({ suite: c.suite, series });
-      else versions.set(key, [{ suite: c.suite, series }]);
+      versions.push({ suite: c.suite, series: { runId, trait: c.trait, context: c.context, ...cols } });
     }
-    const out: RunColumns[] = [];
-    for (const list of versions.values()) {
-      list.sort((a, b) => a.suite - b.suite);
-      out.push(list.slice(1).reduce((older, v) => mergeColumns(older, v.series), list[0]!.series));
-    }
-    return out.sort((a, b) => a.runId - b.runId || cmp(a.trait, b.trait) || cmp(a.context, b.context));
+    return newestVersions(versions, mergeColumns);
   }
 
   /** Brings a run's packed series up to date (after a checkpoint's scores are saved, so the next view reads packs). */
@@ -639,6 +620,27 @@ export const SERIES_SCALE = 100_000;
 const fixed = (col: string) => `CAST(round(${col} * ${SERIES_SCALE}) AS INTEGER)`;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * One series per (run, trait, context) from the versions read (a context belongs to one suite version, so a trait
+ * probed with several versions comes as several series): older versions first, the newer one winning per step
+ * (`merge`); sorted by run, trait and context.
+ */
+function newestVersions<S extends { runId: number; trait: string; context: string }>(versions: readonly { suite: number; series: S }[], merge: (older: S, newer: S) => S): S[] {
+  const bySeries = new Map<string, { suite: number; series: S }[]>();
+  for (const v of versions) {
+    const key = `${v.series.runId}\u0000${v.series.trait}\u0000${v.series.context}`;
+    const list = bySeries.get(key);
+    if (list) list.push(v);
+    else bySeries.set(key, [v]);
+  }
+  const out: S[] = [];
+  for (const list of bySeries.values()) {
+    list.sort((a, b) => a.suite - b.suite);
+    out.push(list.slice(1).reduce((older, v) => merge(older, v.series), list[0]!.series));
+  }
+  return out.sort((a, b) => a.runId - b.runId || cmp(a.trait, b.trait) || cmp(a.context, b.context));
+}
 
 /** The series with its columns in step order: as it came when its steps increase (they do, from the index). */
 function inStepOrder(s: ScoreSeries): ScoreSeries {
