@@ -7,9 +7,8 @@ import { test } from "node:test";
 import Database from "better-sqlite3";
 import { parseSuite } from "../../main/core/probes/suiteLoader.js";
 import { CHUNK_POINTS, chunkEnds, ScorePacks } from "../../main/core/store/scorePacks.js";
-import { APPLICATION_ID } from "../../main/core/store/database.js";
-import { MIGRATIONS } from "../../main/core/store/schema.js";
 import { Store } from "../../main/core/store/store.js";
+import { oldScoredWorkspace } from "../support/oldWorkspace.js";
 import { tempDir } from "../support/tmp.js";
 
 const suiteText = `id: s\nname: S\ntraits:\n  - id: caps\n    name: Caps\n    polarity: higher_is_trait\n    role: control\n    items: [{ id: a, prompt: x }]\n    contexts:\n      - { id: none, role: neutral, system: null }\n      - { id: train, role: training, system: "Caps." }\n    scorers: [{ kind: caps_ratio, name: c }]\n    score: c\n`;
@@ -128,17 +127,7 @@ test("another connection's writes are seen, a connection that may not write read
 
 test("a workspace from before packs (schema 9) reads its old scores packed after the migration", (t) => {
   const path = join(tempDir(t), "w.db");
-  const raw = new Database(path);
-  for (let v = 0; v < 9; v++) raw.exec(MIGRATIONS[v]!);
-  raw.pragma("user_version = 9");
-  raw.pragma(`application_id = ${APPLICATION_ID}`);
-  raw.exec(`INSERT INTO run (id, name, path, format_setting, status, created_at) VALUES (1, 'old', '/runs/old', 'auto', 'finished', 'x');
-    INSERT INTO checkpoint (id, run_id, step, path, kind, state, detected_at) VALUES (7, 1, 40, '/runs/old/checkpoint-40', 'lora', 'done', 'x'), (3, 1, 80, '/runs/old/checkpoint-80', 'lora', 'done', 'x');
-    INSERT INTO suite (id, suite_key, version, name, content, imported_at) VALUES (1, 's', 'v', 'S', '{}', 'x');
-    INSERT INTO trait (id, suite_id, trait_key, name, polarity, role) VALUES (1, 1, 't', 'T', 'higher_is_trait', 'control');
-    INSERT INTO context (id, trait_id, context_key, role) VALUES (1, 1, 'none', 'neutral');
-    INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (3, 1, 1, 0.8, 0.7, 0.9, 3, 0, 'x'), (7, 1, 1, 0.4, 0.3, 0.5, 3, 0, 'x');`);
-  raw.close();
+  oldScoredWorkspace(path, 9);
   const store = Store.open(path);
   t.after(() => store.close());
   assert.equal(stale(store), 1, "the migration noted the old series");

@@ -9,6 +9,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from "../../main/core/store/schema.js";
 import { EventBus } from "../../main/core/events/bus.js";
 import { parseSuite } from "../../main/core/probes/suiteLoader.js";
 import { Store } from "../../main/core/store/store.js";
+import { oldScoredWorkspace } from "../support/oldWorkspace.js";
 import { tempDir } from "../support/tmp.js";
 
 test("a new workspace gets every entity, WAL and foreign keys", (t) => {
@@ -69,17 +70,7 @@ test("a version-1 workspace migrates forward with its data, and score changes bu
 
 test("scores stored before the series index (schema 7) are found by it after the migration, and so are scores written without their run and step", (t) => {
   const path = join(tempDir(t), "w.db");
-  const raw = new Database(path);
-  for (let v = 0; v < 7; v++) raw.exec(MIGRATIONS[v]!);
-  raw.pragma("user_version = 7");
-  raw.pragma(`application_id = ${APPLICATION_ID}`);
-  raw.exec(`INSERT INTO run (id, name, path, format_setting, status, created_at) VALUES (1, 'old', '/runs/old', 'auto', 'finished', 'x');
-    INSERT INTO checkpoint (id, run_id, step, path, kind, state, detected_at) VALUES (7, 1, 40, '/runs/old/checkpoint-40', 'lora', 'done', 'x'), (3, 1, 80, '/runs/old/checkpoint-80', 'lora', 'done', 'x');
-    INSERT INTO suite (id, suite_key, version, name, content, imported_at) VALUES (1, 's', 'v', 'S', '{}', 'x');
-    INSERT INTO trait (id, suite_id, trait_key, name, polarity, role) VALUES (1, 1, 't', 'T', 'higher_is_trait', 'control');
-    INSERT INTO context (id, trait_id, context_key, role) VALUES (1, 1, 'none', 'neutral');
-    INSERT INTO score (checkpoint_id, trait_id, context_id, mean, ci_low, ci_high, n, nulls, updated_at) VALUES (3, 1, 1, 0.8, 0.7, 0.9, 3, 0, 'x'), (7, 1, 1, 0.4, 0.3, 0.5, 3, 0, 'x');`);
-  raw.close();
+  oldScoredWorkspace(path, 7);
   const store = Store.open(path);
   t.after(() => store.close());
   const series = () => store.probes.scoreSeries([1], undefined, ["none"], false, true)[0]!;
