@@ -86,6 +86,18 @@ export class OpenAiBackend implements Backend {
     return concurrencyCeiling(this.config) * this.urls.length;
   }
 
+  /** Points the backend at other servers (a serve-command backend learns its address when its server starts). */
+  protected setUrls(bases: string[]): void {
+    this.urls.splice(0, this.urls.length, ...bases);
+    this.pool.setBases(bases);
+    this.tokenFieldChosen = null;
+  }
+
+  /** The sum of the replicas' limits found so far. */
+  get capacity(): number {
+    return this.pool.limit;
+  }
+
   /** Replicas take turns. */
   protected url(path: string): string {
     const base = this.urls[this.next++ % this.urls.length]!;
@@ -104,8 +116,11 @@ export class OpenAiBackend implements Backend {
     return { model: fillModelTemplate(this.config.model, target), release: async () => undefined };
   }
 
+  /** Decided once: parsing every replica's URL on every request was a twentieth of a busy probe's CPU. */
+  private tokenFieldChosen: "max_tokens" | "max_completion_tokens" | null = null;
+
   protected tokenField(): "max_tokens" | "max_completion_tokens" {
-    return this.config.tokenField ?? (this.urls.some(isOpenAiApi) ? "max_completion_tokens" : "max_tokens");
+    return (this.tokenFieldChosen ??= this.config.tokenField ?? (this.urls.some(isOpenAiApi) ? "max_completion_tokens" : "max_tokens"));
   }
 
   private async chat(model: string, req: GenerateRequest, n: number, topLogprobs: number, signal?: AbortSignal): Promise<Completion[]> {

@@ -69,8 +69,7 @@ export class ServeCommandBackend extends OpenAiBackend {
       running.delete(child);
     };
     const base = `http://127.0.0.1:${port}`;
-    this.urls.splice(0, this.urls.length, base);
-    this.pool.setBases([base]);
+    this.setUrls([base]);
     try {
       await this.waitHealthy(base, child, () => stderr);
     } catch (err) {
