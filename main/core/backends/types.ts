@@ -93,6 +93,13 @@ export interface Backend {
   /** Requests it may grow to in flight (over all replicas) when it finds its servers' capacity; else maxConcurrency. */
   readonly concurrencyCeiling?: number;
   /**
+   * Requests it takes at once now (over all replicas), where that is found from its servers' answers: the scheduler
+   * keeps work ready for this many rather than for the ceiling, since each unit waiting for a place holds its
+   * request in memory (work kept ready for a ceiling of 1,024 against 256 places doubled the client's garbage
+   * collection). Absent: maxConcurrency.
+   */
+  readonly capacity?: number;
+  /**
    * Readies a checkpoint (loads an adapter, starts a server, or nothing); release() undoes it, always. As the judge
    * ("judge" role) the target is the checkpoint whose samples are judged: its {run}, {step} and {checkpoint} fill the
    * backend's templates, but nothing is loaded into the judge for it.

@@ -309,12 +309,14 @@ export class Prober {
       if (Date.now() - lastFlush >= batchMs) flush();
     }, batchMs);
     try {
-      // Enough units that both servers can be full at their ceilings at once: a unit holds no place on the policy's
-      // server while it waits for its judge (places are taken per request), so judging is pipelined behind
-      // generation, each on its own budget, and a request is ready whenever a place frees.
-      const reach = (b: Backend | null) => (b ? Math.max(b.maxConcurrency, b.concurrencyCeiling ?? 0) : 0);
-      const limit = Math.max(8, Math.ceil((reach(this.plan.backend) + reach(this.plan.judge)) * 1.25));
-      await mapLimit(units, limit, async ({ unit, run }) => {
+      // Enough units that both servers can be full at once, at the capacity found so far (read again as each unit
+      // finishes, so the work kept ready follows the limits as they grow or fall): a unit holds no place on the
+      // policy's server while it waits for its judge (places are taken per request), so judging is pipelined
+      // behind generation, each on its own budget, and a request is ready whenever a place frees. A quarter more
+      // keeps requests queued for each place that frees; more than that only holds requests in memory.
+      const room = (b: Backend | null) => (b ? (b.capacity ?? b.maxConcurrency) : 0);
+      const window = () => Math.max(8, Math.ceil((room(this.plan.backend) + room(this.plan.judge)) * 1.25));
+      await mapLimit(units, window, async ({ unit, run }) => {
         if (signal.aborted) return;
         try {
           const rows = await this.sampleUnit(checkpoint, run.saved, unit, prepared, judge, signal);
