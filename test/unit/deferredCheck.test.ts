@@ -129,3 +129,19 @@ test("the app's core starts the check once no call has been in flight for a mome
   assert.equal(core.damage, null);
   await core.call("createAnnotation", { runId: 1, step: 1, text: "written" });
 });
+
+test("a workspace closed before its deferred check could answer is not called damaged, and was never written", async (t) => {
+  const dir = tempDir(t);
+  for (const started of [false, true]) {
+    const path = join(dir, `w-${started}.db`);
+    workspace(path, false);
+    const store = Store.open(path, { deferCheck: true });
+    if (started) store.startCheck();
+    store.close();
+    await store.checked;
+    assert.equal(store.damage, null, `check ${started ? "started" : "not started"}: closing is not damage`);
+    const again = Store.open(path);
+    assert.equal(again.runs.listRuns().length, 1);
+    again.close();
+  }
+});

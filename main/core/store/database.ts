@@ -89,13 +89,16 @@ export function deferredCheck(db: Db): DeferredCheck | null {
   if (path === undefined) return null;
   let worker: Worker | null = null;
   let pending = true;
-  let settle: (problems: string[]) => void = () => undefined;
+  let stopping = false;
+  // `stopped`: the workspace is closing before the check could say anything; it stays query-only, and nothing is
+  // called damaged for it (a serve process stopped during its first seconds used to warn that the workspace was).
+  let settle: (problems: string[], stopped?: boolean) => void = () => undefined;
   const done = new Promise<void>((resolve) => {
-    settle = (problems) => {
+    settle = (problems, stopped = false) => {
       if (!pending) return;
       pending = false;
       uncheckedPath.delete(db);
-      if (db.open) {
+      if (db.open && !stopped) {
         if (problems.length === 0) db.pragma("query_only = OFF");
         else damageOf.set(db, damageMessage(path, summarise(problems)));
       }
@@ -115,12 +118,13 @@ export function deferredCheck(db: Db): DeferredCheck | null {
       worker = new Worker(new URL("./workspaceCheckWorker.js", import.meta.url), { workerData: { path } });
       worker.once("message", (m: { problems?: string[]; error?: string }) => settle(m.problems ?? [`the check could not run: ${m.error ?? "no answer"}`]));
       worker.once("error", (err) => settle([`the check could not run: ${err.message}`]));
-      // Stopped (the workspace closed first) or gone without an answer: nothing was learnt, nothing is allowed.
-      worker.once("exit", () => settle(["the check did not finish"]));
+      // Gone without an answer: nothing was learnt, nothing is allowed.
+      worker.once("exit", () => settle(["the check did not finish"], stopping));
     },
     stop() {
+      stopping = true;
       if (worker) void worker.terminate();
-      else settle(["the check did not run"]);
+      else settle([], true);
     },
   };
 }
