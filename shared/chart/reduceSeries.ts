@@ -4,7 +4,6 @@
 // (the extreme of its column is kept), every kept point is a real checkpoint with its own interval (a click opens
 // it), a null (a gap in the line) is kept once per column, and the first and last points of the range are always
 // kept, so the line runs to the panel's edges.
-import type { ScoreSeries } from "../views.js";
 
 export interface Reduction {
   /** Pixel columns of the panel's plot (times the device pixel ratio). */
@@ -91,15 +90,4 @@ export function reducedIndexes(steps: ArrayLike<number>, values: ArrayLike<numbe
   if (kept.length === steps.length) return { kept: null };
   const [start, end] = rangeIndexes(steps, r.range);
   return kept.length < end - start ? { kept, of: end - start } : { kept };
-}
-
-/** A series cut to what its panel can show; `of` says how many points the range held before. */
-export function reduceSeries<S extends Pick<ScoreSeries, "steps" | "mean"> & { ciLow?: ScoreSeries["ciLow"]; ciHigh?: ScoreSeries["ciHigh"]; completed?: ScoreSeries["completed"]; n?: ScoreSeries["n"]; smoothed?: ScoreSeries["smoothed"] }>(s: S, r: Reduction): S & { of?: number } {
-  const { kept, of } = reducedIndexes(s.steps, s.mean, r);
-  if (!kept) return s;
-  const pick = <T,>(col: readonly T[] | undefined): T[] | undefined => (col ? kept.map((i) => col[i]!) : undefined);
-  const out = { ...s, steps: pick(s.steps)!, mean: pick(s.mean)! } as S & { of?: number };
-  for (const k of ["ciLow", "ciHigh", "completed", "n", "smoothed"] as const) if (s[k]) (out as Record<string, unknown>)[k] = pick(s[k] as unknown[]);
-  if (of !== undefined) out.of = of;
-  return out;
 }

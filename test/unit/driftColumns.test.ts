@@ -4,6 +4,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { driftSeries } from "../../main/core/views/driftSeries.js";
+import { meanAcrossRuns } from "../../shared/chart/groupMeans.js";
+import { reducedIndexes } from "../../shared/chart/reduceSeries.js";
 import type { RunColumns } from "../../main/core/store/probeStore.js";
 
 const series = (steps: number[], runId = 1): RunColumns => ({
@@ -53,4 +55,29 @@ test("a missing value counts in no group mean and leaves the moving average wher
   assert.ok(Number.isNaN(sm[1]!));
   // Debiased EMA of [0, 0.5] with weight 0.5: (0.5 * 0.5 * 0 + 0.5 * 0.5) / (1 - 0.25).
   assert.equal(sm[2], Math.fround(0.25 / 0.75));
+});
+
+test("a group's mean is the one definition (meanAcrossRuns), for runs probed at other steps too, and is cut per pixel column like a run", () => {
+  const long = (runId: number, phase: number): RunColumns => {
+    const steps = Float64Array.from({ length: 5000 }, (_, i) => (i + 1) * 10);
+    const mean = Float32Array.from(steps, (x, i) => (i % 997 === 0 ? 5 : Math.sin(x / 700 + phase)));
+    return { runId, trait: "t", context: "none", steps, mean, ciLow: new Float32Array(5000), ciHigh: new Float32Array(5000) };
+  };
+  const runs = [{ id: 1, group: "g" }, { id: 2, group: "g" }, { id: 3, group: "g" }];
+  // Aligned and long: cut to the columns, as the runs are.
+  const full = [long(1, 0), long(2, 1), long(3, 2)];
+  const expected = meanAcrossRuns(full.map((r) => ({ steps: r.steps, values: r.mean })));
+  const { kept, of } = reducedIndexes(expected.steps, expected.mean, { columns: 300 });
+  assert.ok(kept && of === 5000);
+  const g = driftSeries(full, runs, { columns: 300 }).groups[0]!;
+  assert.deepEqual(Array.from(g.steps), kept.map((i) => expected.steps[i]));
+  assert.deepEqual(Array.from(g.mean), kept.map((i) => Math.fround(expected.mean[i]!)));
+  assert.equal(g.of, 5000);
+  // Probed at other steps (run 3 every other step): a mean where two or more runs have a value.
+  const sparse = series([10, 30, 50], 3);
+  const mixed = [series([10, 20, 30, 40, 50], 1), series([10, 20, 30, 40, 50], 2), sparse];
+  const m = meanAcrossRuns(mixed.map((r) => ({ steps: r.steps, values: r.mean })));
+  const d = driftSeries(mixed, runs, {}).groups[0]!;
+  assert.deepEqual(Array.from(d.steps), m.steps);
+  assert.deepEqual(Array.from(d.mean), m.mean.map((v) => Math.fround(v)));
 });

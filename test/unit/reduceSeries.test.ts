@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { keptIndexes, reduceSeries } from "../../shared/chart/reduceSeries.js";
+import { keptIndexes, reducedIndexes } from "../../shared/chart/reduceSeries.js";
 
 const steps = (n: number) => Array.from({ length: n }, (_, i) => (i + 1) * 10);
 
 test("a series that fits its columns is sent whole", () => {
   const s = { steps: steps(100), mean: steps(100).map((x) => x / 1000) };
-  assert.equal(reduceSeries(s, { columns: 100 }), s);
-  assert.equal(reduceSeries(s, { columns: 400 }), s);
+  assert.deepEqual(reducedIndexes(s.steps, s.mean, { columns: 100 }), { kept: null });
+  assert.deepEqual(reducedIndexes(s.steps, s.mean, { columns: 400 }), { kept: null });
 });
 
 test("a long series keeps each column's lowest and highest point, every spike, the ends and one null per gap column", () => {
@@ -35,22 +35,22 @@ test("a long series keeps each column's lowest and highest point, every spike, t
     assert.equal(Math.max(...keptYs), Math.max(...ys), `column ${c}: maximum`);
     assert.equal(Math.min(...keptYs), Math.min(...ys), `column ${c}: minimum`);
   }
-  // Every column is a real checkpoint with its own interval.
-  const r = reduceSeries({ steps: x, mean, ciLow: mean.map((v) => (v === null ? null : v - 1)), ciHigh: mean.map((v) => (v === null ? null : v + 1)) }, { columns });
-  assert.equal(r.of, n);
-  assert.deepEqual(r.steps, kept.map((i) => x[i]));
-  r.steps.forEach((st, k) => assert.equal(r.ciLow![k], mean[st / 10 - 1] === null ? null : mean[st / 10 - 1]! - 1));
+  // What the core cuts each column of the series to (steps, mean, interval: the points at these indexes), and how
+  // many points the range held.
+  assert.deepEqual(reducedIndexes(x, mean, { columns }), { kept, of: n });
 });
 
 test("a zoomed range keeps its points and one beyond each end", () => {
   const x = steps(1000);
   const s = { steps: x, mean: x.map((v) => v % 7) };
-  const r = reduceSeries(s, { columns: 400, range: [2000, 3000] });
-  assert.deepEqual(r.steps, [1990, ...x.filter((v) => v >= 2000 && v <= 3000), 3010]);
+  const at = (kept: number[] | null) => (kept ?? x.map((_, i) => i)).map((i) => x[i]!);
+  const r = reducedIndexes(s.steps, s.mean, { columns: 400, range: [2000, 3000] });
+  assert.deepEqual(at(r.kept), [1990, ...x.filter((v) => v >= 2000 && v <= 3000), 3010]);
   assert.equal(r.of, undefined, "trimmed, not reduced");
-  const wide = reduceSeries(s, { columns: 20, range: [2000, 8000] });
-  assert.equal(wide.steps[0], 1990);
-  assert.equal(wide.steps[wide.steps.length - 1], 8010);
+  const wide = reducedIndexes(s.steps, s.mean, { columns: 20, range: [2000, 8000] });
+  const wideSteps = at(wide.kept);
+  assert.equal(wideSteps[0], 1990);
+  assert.equal(wideSteps[wideSteps.length - 1], 8010);
   assert.equal(wide.of, 603);
-  assert.ok(wide.steps.length <= 2 * 20 + 2);
+  assert.ok(wideSteps.length <= 2 * 20 + 2);
 });

@@ -3,9 +3,9 @@
 // would be a different curve), each group's mean across its runs computed from every point, and then everything
 // cut per pixel column to the panel's width and zoom. A 10-run view of 10,000-checkpoint runs sends a few hundred
 // points per line instead of 10,000.
-import type { DriftColumns, DriftGroupColumns, DriftSeries, GroupSeries } from "../../../shared/views.js";
-import { meanAcrossRuns } from "../../../shared/chart/groupMeans.js";
-import { reducedIndexes, reduceSeries, type Reduction } from "../../../shared/chart/reduceSeries.js";
+import type { DriftColumns, DriftGroupColumns, DriftSeries } from "../../../shared/views.js";
+import { meanColumnsAcrossRuns } from "../../../shared/chart/groupMeans.js";
+import { reducedIndexes, type Reduction } from "../../../shared/chart/reduceSeries.js";
 import { debiasedEma } from "../../../shared/chart/smoothing.js";
 import type { RunColumns } from "../store/probeStore.js";
 
@@ -19,7 +19,7 @@ export interface DriftRequest {
 export function driftSeries(full: readonly RunColumns[], runs: readonly { id: number; group: string | null }[], req: DriftRequest): DriftSeries {
   const smoothing = req.smoothing ?? 0;
   // Group means: on the step axis, for each group with two runs or more among those asked for.
-  const groups: GroupSeries[] = [];
+  const groups: GroupMean[] = [];
   if (!req.times) {
     const groupOf = new Map(runs.map((r) => [r.id, r.group]));
     const members = new Map<string, RunColumns[]>();
@@ -34,7 +34,7 @@ export function driftSeries(full: readonly RunColumns[], runs: readonly { id: nu
     for (const [key, list] of members) {
       if (list.length < 2) continue;
       const [group, trait, context] = key.split("\u0000") as [string, string, string];
-      const m = meanAcrossRuns(list.map((s) => ({ steps: s.steps, values: s.mean })));
+      const m = meanColumnsAcrossRuns(list.map((s) => ({ steps: s.steps, values: s.mean })));
       groups.push({ group, trait, context, runs: list.length, steps: m.steps, mean: m.mean });
     }
   }
@@ -43,8 +43,18 @@ export function driftSeries(full: readonly RunColumns[], runs: readonly { id: nu
   const r: Reduction = { columns: req.columns ?? 0, range: req.range ?? null };
   return {
     runs: full.map((s) => runColumns(s, smoothing > 0 ? emaColumn(s.mean, smoothing) : undefined, reduce ? r : null)),
-    groups: groups.map((g) => groupColumns(reduce ? reduceSeries(g, r) : g)),
+    groups: groups.map((g) => groupColumns(g, reduce ? r : null)),
   };
+}
+
+/** A group's mean across its runs, as typed columns (cut per pixel column like a run's series). */
+interface GroupMean {
+  group: string;
+  trait: string;
+  context: string;
+  runs: number;
+  steps: Float64Array;
+  mean: Float64Array;
 }
 
 /** The debiased moving average over every point (shared/chart/smoothing.ts), as a typed column with NaN where a
@@ -80,12 +90,6 @@ function pickFloat64(col: Float64Array, kept: readonly number[]): Float64Array {
   return out;
 }
 
-function float32(col: readonly (number | null)[]): Float32Array {
-  const out = new Float32Array(col.length);
-  for (let i = 0; i < col.length; i++) out[i] = col[i] ?? NaN;
-  return out;
-}
-
 /** Steps as Int32 when every one is an integer that fits (half the bytes on the wire), else as Float64. */
 function stepColumn(steps: ArrayLike<number>): Int32Array | Float64Array {
   if (steps instanceof Int32Array) return steps;
@@ -117,6 +121,8 @@ function runColumns(s: RunColumns, smoothed: Float32Array | undefined, r: Reduct
   };
 }
 
-function groupColumns(g: GroupSeries): DriftGroupColumns {
-  return { group: g.group, trait: g.trait, context: g.context, runs: g.runs, steps: stepColumn(g.steps), mean: float32(g.mean), ...(g.of !== undefined ? { of: g.of } : {}) };
+/** A group's mean cut per pixel column (when `r` is set) to the wire's columns. */
+function groupColumns(g: GroupMean, r: Reduction | null): DriftGroupColumns {
+  const { kept, of } = r ? reducedIndexes(g.steps, g.mean, r) : { kept: null };
+  return { group: g.group, trait: g.trait, context: g.context, runs: g.runs, steps: stepColumn(pick(g.steps, kept)), mean: Float32Array.from(pick(g.mean, kept)), ...(of !== undefined ? { of } : {}) };
 }
