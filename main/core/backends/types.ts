@@ -95,8 +95,8 @@ export interface Backend {
   /**
    * Requests it takes at once now (over all replicas), where that is found from its servers' answers: the scheduler
    * keeps work ready for this many rather than for the ceiling, since each unit waiting for a place holds its
-   * request in memory (work kept ready for a ceiling of 1,024 against 256 places doubled the client's garbage
-   * collection). Absent: maxConcurrency.
+   * request in memory (with work kept ready for a ceiling of 1,024 against 256 places, the client promoted twice
+   * as much to V8's old generation). Absent: maxConcurrency.
    */
   readonly capacity?: number;
   /**
