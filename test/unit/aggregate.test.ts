@@ -34,6 +34,23 @@ test("a fixed seed: the same samples give the same interval", () => {
   assert.deepEqual(aggregate(samples), aggregate([...samples].reverse()));
 });
 
+test("samples in item order (as the store reads them, one pass) and in another order (gathered, then sorted) give the same score", () => {
+  // Items whose order differs between SQLite's (UTF-8 bytes) and JavaScript's (UTF-16 units): an astral character
+  // sorts after U+FF5E in one and before it in the other, so the bytes' order takes the gathering path.
+  const items = ["a", "b", "q\u{1F600}", "q\uFF5E", "z"];
+  const samples = Array.from({ length: 60 }, (_, i) => ({ item: items[i % items.length]!, score: i % 7 === 0 ? null : Math.cos(i) }));
+  const byBytes = [...samples].sort((x, y) => Buffer.compare(Buffer.from(x.item), Buffer.from(y.item)));
+  const byUnits = [...samples].sort((x, y) => (x.item < y.item ? -1 : x.item > y.item ? 1 : 0));
+  // Each item's samples in the same order in both (stable sorts): the same sums, to the bit.
+  const want = aggregate(byUnits);
+  assert.deepEqual(aggregate(byBytes), want);
+  assert.equal(want.nulls, samples.filter((x) => x.score === null).length);
+  // Shuffled, an item's scores are added in another order: equal up to rounding.
+  const shuffled = aggregate([...samples].sort((x, y) => Math.sin(x.score ?? 3) - Math.sin(y.score ?? 3)));
+  for (const k of ["mean", "ciLow", "ciHigh"] as const) assert.ok(Math.abs(shuffled[k]! - want[k]!) < 1e-12, k);
+  assert.equal(shuffled.n, want.n);
+});
+
 test("the bootstrap draws seededRandom's numbers in its order: the interval is the one a call per draw gives", () => {
   // The loop writes mulberry32 out for speed; this is the same bootstrap with a call to seededRandom per draw.
   const byCall = (samples: { item: string; score: number | null }[]) => {

@@ -14,19 +14,7 @@ export const BOOTSTRAP_RESAMPLES = 2000;
 export const BOOTSTRAP_SEED = 20240601;
 
 export function aggregate(samples: { item: string; score: number | null }[], resamples = BOOTSTRAP_RESAMPLES): Aggregate {
-  const byItem = new Map<string, { sum: number; count: number }>();
-  let nulls = 0;
-  for (const s of samples) {
-    if (s.score === null || !Number.isFinite(s.score)) {
-      nulls++;
-      continue;
-    }
-    const g = byItem.get(s.item) ?? { sum: 0, count: 0 };
-    g.sum += s.score;
-    g.count++;
-    byItem.set(s.item, g);
-  }
-  const groups = [...byItem.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
+  const { groups, nulls } = itemGroups(samples);
   const n = groups.reduce((a, g) => a + g.count, 0);
   if (n === 0) return { mean: null, ciLow: null, ciHigh: null, n: 0, nulls };
   const mean = groups.reduce((a, g) => a + g.sum, 0) / n;
@@ -56,4 +44,51 @@ export function aggregate(samples: { item: string; score: number | null }[], res
   stats.sort();
   const at = (q: number) => stats[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))]!;
   return { mean, ciLow: at(0.025), ciHigh: at(0.975), n, nulls };
+}
+
+/**
+ * Each item's sum and count of finite scores, in item order (a null or non-finite score is counted apart). In one
+ * pass when the samples come sorted by item, as the store reads them (along its unique index): for a 16,000-item
+ * trait, gathering them in a map and sorting was a fifth of the final score's time, which a probe waits for at its
+ * end. Otherwise (any order) in a map, then sorted. Both give the same groups with the same sums, added in the
+ * same order.
+ */
+function itemGroups(samples: { item: string; score: number | null }[]): { groups: { sum: number; count: number }[]; nulls: number } {
+  const groups: { sum: number; count: number }[] = [];
+  let nulls = 0;
+  let prev: string | null = null;
+  let last: string | null = null;
+  for (const s of samples) {
+    if (prev !== null && s.item < prev) return itemGroupsInAnyOrder(samples);
+    prev = s.item;
+    if (s.score === null || !Number.isFinite(s.score)) {
+      nulls++;
+      continue;
+    }
+    if (s.item === last) {
+      const g = groups[groups.length - 1]!;
+      g.sum += s.score;
+      g.count++;
+    } else {
+      groups.push({ sum: s.score, count: 1 });
+      last = s.item;
+    }
+  }
+  return { groups, nulls };
+}
+
+function itemGroupsInAnyOrder(samples: { item: string; score: number | null }[]): { groups: { sum: number; count: number }[]; nulls: number } {
+  const byItem = new Map<string, { sum: number; count: number }>();
+  let nulls = 0;
+  for (const s of samples) {
+    if (s.score === null || !Number.isFinite(s.score)) {
+      nulls++;
+      continue;
+    }
+    const g = byItem.get(s.item) ?? { sum: 0, count: 0 };
+    g.sum += s.score;
+    g.count++;
+    byItem.set(s.item, g);
+  }
+  return { groups: [...byItem.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g), nulls };
 }

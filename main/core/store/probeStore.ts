@@ -441,7 +441,8 @@ export class ProbeStore {
   /** The per-sample scores a (checkpoint, trait, context) aggregate is computed from. */
   scoreInputs(checkpointId: number, traitId: number, contextId: number): { item: string; score: number | null }[] {
     return this.db
-      .prepare(`SELECT item_key AS item, score FROM sample WHERE checkpoint_id = ? AND trait_id = ? AND context_id = ?`)
+      // In item order, along the unique index (no sort): the aggregate then groups items in one pass.
+      .prepare(`SELECT item_key AS item, score FROM sample WHERE checkpoint_id = ? AND trait_id = ? AND context_id = ? ORDER BY item_key, sample_index`)
       .all(checkpointId, traitId, contextId) as { item: string; score: number | null }[];
   }
 
