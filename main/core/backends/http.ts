@@ -85,6 +85,9 @@ function exchange(url: string, method: Dispatcher.HttpMethod, headers: Record<st
     let status = 0;
     let received: IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
+    // Stopped while still waiting for a connection (a server that does not accept one): fail now; the request is
+    // aborted if it ever starts.
+    stopper.hook = () => reject(stoppedError());
     dispatcher.dispatch(
       { origin, path, method, headers, body },
       {
