@@ -267,14 +267,11 @@ export class Core {
   }
 
   /**
-   * Asks for the run list once, answer unused, for the app and serve mode to call as they open: the page always asks
-   * for it first, and by then this process has compiled that path and read those tables (a fresh process answered
-   * the page's first list in 0.15-0.45 s, against 0.05 s after one).
-   */
-  /**
-   * Work the first view will ask for, done while the page loads (0.3-0.4 s in which the core would otherwise idle):
-   * the run list, then the visible runs' series of the context the drift view opens on, run by run so that a call
-   * arriving meanwhile waits for one run's read at most. What does not fit the series cache is left to the view.
+   * Work the first view will ask for, done while the page loads (0.3-0.4 s in which the core would otherwise idle),
+   * for the app and serve mode to call as they open: the run list (a fresh process answered the page's first list in
+   * 0.15-0.45 s, against 0.05 s once it had compiled that path and read those tables), then the visible runs' series
+   * of the context the drift view opens on, run by run so that a call arriving meanwhile waits for one run's read at
+   * most. What does not fit the series cache is left to the view.
    */
   async warmUp(): Promise<void> {
     try {
