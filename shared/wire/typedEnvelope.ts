@@ -65,17 +65,6 @@ export function encodeTypedParts(value: unknown): Uint8Array[] {
   return [start, ...parts, header];
 }
 
-/** The value as an envelope's bytes, in one buffer. */
-export function encodeTyped(value: unknown): Uint8Array {
-  const parts = encodeTypedParts(value);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}
 
 /** The value an envelope holds, its typed arrays viewing the given buffer (no copy). Throws naming what is wrong. */
 export function decodeTyped(buffer: ArrayBuffer): unknown {

@@ -2,7 +2,10 @@
 // damaged or foreign bytes are refused with a message naming what is wrong.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decodeTyped, encodeTyped } from "../../shared/wire/typedEnvelope.js";
+import { decodeTyped, encodeTypedParts } from "../../shared/wire/typedEnvelope.js";
+
+/** The envelope as a client receives it: the server's pieces, one after another. */
+const encodeTyped = (value: unknown): Uint8Array => Buffer.concat(encodeTypedParts(value));
 
 const bufferOf = (u: Uint8Array): ArrayBuffer => u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
 
