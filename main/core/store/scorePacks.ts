@@ -34,7 +34,8 @@ export interface StoredColumns {
 
 type Row = [step: number, mean: number | null, ciLow: number | null, ciHigh: number | null];
 
-const fitsInt32 = (s: number) => Number.isInteger(s) && s >= -2_147_483_648 && s <= 2_147_483_647;
+/** Whether a step can travel as Int32 (packed here, and on the wire by the drift series). */
+export const fitsInt32 = (s: number): boolean => Number.isInteger(s) && s >= -2_147_483_648 && s <= 2_147_483_647;
 
 /** The bytes of rows[from, to) as one chunk, and the width of its steps. */
 export function packChunk(rows: readonly Row[], from: number, to: number): { stepBytes: 4 | 8; data: Buffer } {

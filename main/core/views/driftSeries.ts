@@ -8,6 +8,7 @@ import { meanColumnsAcrossRuns } from "../../../shared/chart/groupMeans.js";
 import { reducedIndexes, type Reduction } from "../../../shared/chart/reduceSeries.js";
 import { debiasedEma } from "../../../shared/chart/smoothing.js";
 import type { RunColumns } from "../store/probeStore.js";
+import { fitsInt32 } from "../store/scorePacks.js";
 
 export interface DriftRequest {
   times?: boolean;
@@ -95,10 +96,7 @@ function stepColumn(steps: ArrayLike<number>): Int32Array | Float64Array {
   if (steps instanceof Int32Array) return steps;
   const n = steps.length;
   let fits = true;
-  for (let i = 0; i < n && fits; i++) {
-    const s = steps[i]!;
-    fits = Number.isInteger(s) && s >= -2_147_483_648 && s <= 2_147_483_647;
-  }
+  for (let i = 0; i < n && fits; i++) fits = fitsInt32(steps[i]!);
   const out = fits ? new Int32Array(n) : new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = steps[i]!;
   return out;
