@@ -1,6 +1,7 @@
 // Lists the files of a checkpoint folder with sizes and mtimes: the raw material of the completeness rule.
 import { createHash } from "node:crypto";
-import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { readdir, realpath } from "node:fs/promises";
+import { lstatPath, statPath } from "../util/fsCallbacks.js";
 import { join, sep } from "node:path";
 
 export interface FileEntry {
@@ -83,7 +84,7 @@ export async function walkFiles(root: string, depthOrOptions: number | WalkOptio
             continue;
           }
         }
-        const s = e.isSymbolicLink() ? await stat(full) : await lstat(full);
+        const s = e.isSymbolicLink() ? await statPath(full) : await lstatPath(full);
         if (s.isDirectory()) continue; // a link to a folder: not followed
         if (!s.isFile()) {
           // A FIFO, device or socket among a checkpoint's files is never opened (reading one can block forever).

@@ -1,9 +1,8 @@
 // The one way files written by other programs are read: only regular files (a FIFO, device or socket in a file's
 // place is refused before it is opened, and it is opened non-blocking, so one swapped in later cannot hang the
 // reader), never more than a limit stated per kind, and errors that name the file and never echo its content.
-import { close as closeFd, constants, fstat as fstatFd, open as openFd, read as readFd, type Stats } from "node:fs";
-import { stat } from "node:fs/promises";
-import { promisify } from "node:util";
+import { constants, type Stats } from "node:fs";
+import { closeFd, fstatFd, openPath, readFd, statPath } from "./fsCallbacks.js";
 import { InputError } from "./inputError.js";
 
 /** What a file is read as, and the most of it that is read. Each can be set with DRIFTSCOPE_LIMIT_<KIND> (bytes). */
@@ -27,8 +26,11 @@ export const READ_LIMITS = {
 
 export type ReadKind = keyof typeof READ_LIMITS;
 
+// Named once per kind, not per read: a first poll reads thousands of files, and each read looks its limit up.
+const LIMIT_VARIABLES = Object.fromEntries(Object.keys(READ_LIMITS).map((kind) => [kind, `DRIFTSCOPE_LIMIT_${kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`])) as Record<ReadKind, string>;
+
 /** The environment variable that sets a kind's limit: DRIFTSCOPE_LIMIT_TRAINER_STATE for trainerState. */
-export const limitVariable = (kind: ReadKind) => `DRIFTSCOPE_LIMIT_${kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+export const limitVariable = (kind: ReadKind) => LIMIT_VARIABLES[kind];
 
 export function readLimit(kind: ReadKind, env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[limitVariable(kind)];
@@ -74,16 +76,11 @@ export interface RegularFile {
 // Raw descriptors rather than fs/promises' FileHandle: an open, stat, read and close through a FileHandle costs the
 // core's thread about a third more (measured over a first poll's 3,000 marker files). Every reader closes in a
 // `finally`, which is what FileHandle's close-on-collection would otherwise guard.
-const fdOpen = promisify(openFd);
-const fdStat = promisify(fstatFd);
-const fdRead = promisify(readFd);
-const fdClose = promisify(closeFd);
-
 function onDescriptor(fd: number): RegularFile {
   return {
-    read: async (buffer, offset, length, position) => ({ bytesRead: (await fdRead(fd, buffer, offset, length, position)).bytesRead }),
-    stat: () => fdStat(fd),
-    close: () => fdClose(fd),
+    read: async (buffer, offset, length, position) => ({ bytesRead: await readFd(fd, buffer, offset, length, position) }),
+    stat: () => fstatFd(fd),
+    close: () => closeFd(fd),
   };
 }
 
@@ -100,13 +97,13 @@ export async function openRegularSized(path: string, options: OpenOptions = {}):
   if (!options.seenRegular) {
     let s;
     try {
-      s = await stat(path);
+      s = await statPath(path);
     } catch (err) {
       throw new InputError(path, describeFsError(err));
     }
     if (!s.isFile()) throw notRegular(path, s);
   }
-  const fd = await fdOpen(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((err: unknown) => {
+  const fd = await openPath(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((err: unknown) => {
     throw new InputError(path, describeFsError(err));
   });
   const fh = onDescriptor(fd);
