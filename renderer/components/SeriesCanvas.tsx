@@ -1,7 +1,8 @@
 // The app draws a panel's grid, CI bands and lines on a canvas under the panel's SVG: the same d3 scales and the same
 // per-pixel-column decimation as DriftPanel's SVG (which exports use), drawn straight onto the canvas instead of
 // formatting hundreds of thousands of coordinates into path strings. The canvas carries what it drew
-// as data attributes (series count, smoothed count, a digest of the drawn coordinates), so tests can see it.
+// as data attributes (series count, their points in all, smoothed count, a digest of the drawn coordinates), so
+// tests can see it.
 import { memo, useLayoutEffect, useRef } from "react";
 import { decimateIndices, seriesBand, seriesColumnar } from "../../shared/chart/decimate.js";
 import { fillBand, strokeIndexed, type Linear } from "../../shared/chart/canvasPaths.js";
@@ -77,6 +78,7 @@ export const SeriesCanvas = memo(function SeriesCanvas(p: PanelProps) {
     }
     let digest = 2166136261;
     let smoothedCount = 0;
+    let points = 0;
     for (const s of p.series) {
       const smoothed = !!s.smoothed;
       ctx.strokeStyle = s.colour;
@@ -87,6 +89,7 @@ export const SeriesCanvas = memo(function SeriesCanvas(p: PanelProps) {
       ctx.globalAlpha = smoothed ? 0.35 : 1;
       // Indexes into the columns, in a scratch array the next decimation reuses: each line is stroked before the next.
       const c = seriesColumnar(s);
+      points += c.xs.length;
       const raw = decimateIndices(c, x0, x1, x);
       digest = strokeIndexed(ctx, c, raw.idx, raw.n, m, digest);
       if (smoothed) {
@@ -101,6 +104,7 @@ export const SeriesCanvas = memo(function SeriesCanvas(p: PanelProps) {
     }
     ctx.restore();
     canvas.dataset.seriesCount = String(p.series.length);
+    canvas.dataset.points = String(points);
     canvas.dataset.smoothed = String(smoothedCount);
     canvas.dataset.digest = digest.toString(16);
     markDrawn(p.title, p.series.length);
