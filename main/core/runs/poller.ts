@@ -11,7 +11,7 @@
 // in the run folder's own listing). Sweeps of different runs are spread over the first fifth of that period, so
 // runs started together do not all sweep in the same tick.
 import type { Dirent } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { sep } from "node:path";
 import { COMPLETE_STATES } from "../../../shared/domain.js";
 import type { CheckpointRecord, Store } from "../store/store.js";
@@ -19,6 +19,7 @@ import { errorCode, fingerprint, walkFiles } from "./fileTree.js";
 import { detectFormat, parseFormatSetting, type Candidate, type FormatScanner } from "./formats/index.js";
 import { ingestMetrics } from "./metricSources.js";
 import { mapLimit } from "../util/mapLimit.js";
+import { statPath } from "../util/fsCallbacks.js";
 
 /** Candidate checkpoints judged at once (exported so the scan benchmark's baseline stats with the same parallelism). */
 export const JUDGE_CONCURRENCY = 8;
@@ -54,8 +55,11 @@ export interface PollResult {
 
 /** What the last full poll saw, for telling the next one whether anything changed. */
 interface LastPoll {
-  /** The run folder's entry names and types. */
+  /** The run folder's entry names and types, sorted. */
   signature: string;
+  /** The same entries in the order the listing gave them: an unchanged folder lists in the same order, so most idle
+   * polls compare these one by one and never build or sort the signature. */
+  listing: { names: string[]; folders: boolean[] };
   result: PollResult;
   sweptAt: number;
   /** Metric files read, by path: "size:mtime", or "" for one that did not exist. */
@@ -63,9 +67,23 @@ interface LastPoll {
   metricContext: { checkpointDirs: Set<string>; latestTrainerState: string | null };
 }
 
+/** A folder's entry names and types in one string, independent of the order they were listed in. */
+function signatureOf(entries: Dirent[]): string {
+  return entries
+    .map((e) => `${e.name}${e.isDirectory() ? "/" : ""}`)
+    .sort()
+    .join("\n");
+}
+
+function sameListing(entries: Dirent[], last: LastPoll["listing"]): boolean {
+  if (entries.length !== last.names.length) return false;
+  for (let i = 0; i < entries.length; i++) if (entries[i]!.name !== last.names[i] || entries[i]!.isDirectory() !== last.folders[i]) return false;
+  return true;
+}
+
 async function fileStamp(path: string): Promise<string> {
   try {
-    const s = await stat(path);
+    const s = await statPath(path);
     return `${s.size}:${s.mtimeMs}`;
   } catch {
     return "";
@@ -111,11 +129,8 @@ export class RunPoller {
       return result;
     }
     const now = this.now();
-    const signature = entries
-      .map((e) => `${e.name}${e.isDirectory() ? "/" : ""}`)
-      .sort()
-      .join("\n");
     const last = this.last;
+    const signature = last && sameListing(entries, last.listing) ? last.signature : signatureOf(entries);
     if (last && last.signature === signature && last.result.incomplete === 0 && now - last.sweptAt < SWEEP_MS && run.status !== "error" && run.format === last.result.format) {
       const current = await stamps([...last.metricFiles.keys()]);
       if ([...current].every(([p, st]) => last.metricFiles.get(p) === st)) return { ...last.result, unchanged: true };
@@ -164,7 +179,8 @@ export class RunPoller {
     const metricFiles = await this.ingest(root, entries, metricContext, this.now());
     // A run's sweeps start up to a fifth of the period early, by its id, so runs watched together sweep apart.
     const stagger = ((this.runId * 7919) % 997) / 997 * (SWEEP_MS / 5);
-    this.last = { signature, result: { ...result }, sweptAt: sweep ? now - stagger : last!.sweptAt, metricFiles, metricContext };
+    const listing = { names: entries.map((e) => e.name), folders: entries.map((e) => e.isDirectory()) };
+    this.last = { signature, listing, result: { ...result }, sweptAt: sweep ? now - stagger : last!.sweptAt, metricFiles, metricContext };
 
     const fresh = this.store.runs.getRun(this.runId)!;
     // A poll that got this far clears an error or a waiting note; a finished run keeps the reason it finished.
