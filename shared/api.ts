@@ -9,7 +9,7 @@ import type { CoreEvent, JobProgress } from "./events.js";
 import type { ExportData } from "./chart/exportData.js";
 import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from "./chart/exportSpec.js";
 import { EXPERIMENT_EXPORT_FORMATS, EXPERIMENT_VIEWS, type ExperimentExportFormat } from "./chart/experimentExportSpec.js";
-import type { AlertRule, Annotation, BackendKindInfo, ProbePreview, RunRemoval, BackendTest, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, SuiteInfo, TraitInfo } from "./views.js";
+import type { AlertRule, Annotation, BackendKindInfo, ProbePreview, RunRemoval, BackendTest, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, MetricColumns, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, SuiteInfo, TraitInfo } from "./views.js";
 
 export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, ProbePreview, RunProbing, RunRemoval, DriftColumns, DriftGroupColumns, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, GroupSeries, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
@@ -103,7 +103,18 @@ export const apiSchemas = {
   startDemo: z.strictObject({ experiment: z.boolean().optional() }),
   listCheckpoints: z.strictObject({ runId: id }),
   metricKeys: z.strictObject({ runIds: z.array(id).max(500) }),
-  getMetrics: z.strictObject({ runIds: z.array(id).max(500), keys: z.array(z.string().max(500)).max(50) }),
+  /** Every point of the runs' metrics (exports, tables); step: only that step's values (a checkpoint's page). */
+  getMetrics: z.strictObject({ runIds: z.array(id).max(500), keys: z.array(z.string().max(500)).max(50), step: step.optional() }),
+  /** The drift view's metric panels: each run's metrics as typed columns, smoothed over every point when asked, each
+   * cut to its panel's pixel columns (and to a zoomed step range), with wall times when asked. */
+  getMetricSeries: z.strictObject({
+    runIds: z.array(id).max(500),
+    keys: z.array(z.string().max(500)).max(50),
+    times: z.boolean().optional(),
+    columns: z.number().int().min(8).max(16_384).optional(),
+    range: z.tuple([z.number().finite(), z.number().finite()]).refine(([a, b]) => a <= b, "range: the start must not be after the end").optional(),
+    smoothing: z.number().min(0).max(0.999).optional(),
+  }),
   listTraits: z.strictObject({ runIds: z.array(id).max(500) }),
   getScores: z.strictObject({ runId: id, trait: z.string().max(200).optional(), context: z.string().max(200).optional() }),
   /** The drift view's series: only the traits and contexts it shows, each cut to its panel's pixel columns (and to
@@ -194,7 +205,7 @@ export type ApiArgs = { [K in keyof typeof apiSchemas]: z.input<(typeof apiSchem
 /** Results, per call. */
 /** Calls whose results carry typed-array columns: over HTTP they travel as a typed envelope (shared/wire/typedEnvelope.ts)
  * instead of JSON; Electron's IPC carries them as they are. */
-export const TYPED_RESULTS: ReadonlySet<ApiMethod> = new Set<ApiMethod>(["getDriftSeries"]);
+export const TYPED_RESULTS: ReadonlySet<ApiMethod> = new Set<ApiMethod>(["getDriftSeries", "getMetricSeries"]);
 
 export interface ApiResults {
   getInfo: { version: string; transport: "electron" | "http" | "cli"; dataPath: string };
@@ -210,6 +221,7 @@ export interface ApiResults {
   /** Every key any of the runs logged, sorted. */
   metricKeys: string[];
   getMetrics: { runId: number; points: MetricPoint[] }[];
+  getMetricSeries: MetricColumns[];
   listTraits: TraitInfo[];
   getScores: ScorePoint[];
   getDriftSeries: DriftSeries;

@@ -13,6 +13,7 @@ export const API_METHOD_NAMES = [
   "listCheckpoints",
   "metricKeys",
   "getMetrics",
+  "getMetricSeries",
   "listTraits",
   "getScores",
   "getDriftSeries",

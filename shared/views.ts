@@ -82,6 +82,22 @@ export interface DriftColumns {
   of?: number;
 }
 
+/** A run's training metric as the drift view receives it: typed columns in step order, cut per pixel column. */
+export interface MetricColumns {
+  runId: number;
+  key: string;
+  /** Int32 when every step is an integer that fits (almost always), else Float64. */
+  steps: Int32Array | Float64Array;
+  /** NaN where the value is missing. */
+  values: Float64Array;
+  /** Seconds since the epoch each value was logged, NaN where the source gave none (only when asked for). */
+  wallTimes?: Float64Array;
+  /** The debiased moving average of the values over every point (asked-for smoothing), at the points kept. */
+  smoothed?: Float64Array;
+  /** Set when the core reduced the series per pixel column: how many points the range held. */
+  of?: number;
+}
+
 /** A group's mean as the drift view receives it (as DriftColumns). */
 export interface DriftGroupColumns {
   group: string;

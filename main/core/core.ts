@@ -45,6 +45,8 @@ import { Prober, type ProbeOutcome, type ProbeServices } from "./schedule/prober
 import type { LeaseHolder } from "./store/probeStore.js";
 import { ScoreSeriesCache } from "./store/scoreSeriesCache.js";
 import { driftSeries } from "./views/driftSeries.js";
+import { metricSeries } from "./views/metricSeries.js";
+import { MetricSeriesCache } from "./store/metricSeriesCache.js";
 import { Store, type RunRecord } from "./store/store.js";
 import { MIME_TYPES, PRESETS, type ChartSpec, type ExportFormat } from "../../shared/chart/exportSpec.js";
 import { EXPERIMENT_MIME_TYPES, type ExperimentExportFormat } from "../../shared/chart/experimentExportSpec.js";
@@ -81,7 +83,7 @@ const CHECK_LATEST_MS = 15_000;
 /** The calls answered while a deferred check of the workspace runs: the reads the first view makes (the connection
  * refuses writes until the check passes, so one that wrote would fail loudly, not harm the file). Any other call
  * waits for the check. */
-const BEFORE_CHECK: ReadonlySet<string> = new Set(["listRuns", "listTraits", "getDriftSeries", "getGroupBands", "metricKeys", "getMetrics", "getRolloutSeries", "listAnnotations", "listCheckpoints", "getScores"]);
+const BEFORE_CHECK: ReadonlySet<string> = new Set(["listRuns", "listTraits", "getDriftSeries", "getGroupBands", "metricKeys", "getMetrics", "getMetricSeries", "getRolloutSeries", "listAnnotations", "listCheckpoints", "getScores"]);
 
 /** The workspace's backups, newest first. */
 export function listBackups(dbPath: string): string[] {
@@ -171,6 +173,7 @@ export class Core {
   private readonly lease: LeaseHolder;
   private readonly services: ProbeServices;
   private readonly scoreCache: ScoreSeriesCache;
+  private readonly metricCache: MetricSeriesCache;
   private readonly bandCache: GroupBandCache;
   private readonly alerts: AlertService;
   /** Statistics workers for large experiments' effects, started on first use. */
@@ -191,7 +194,11 @@ export class Core {
     this.scoreCache = new ScoreSeriesCache(this.store.probes);
     this.bandCache = new GroupBandCache(this.store);
     this.alerts = new AlertService(this.store, this.bus.publish, { debounceMs: options.alertDebounceMs });
+    this.metricCache = new MetricSeriesCache(this.store.metrics);
     this.bus.subscribe((e) => this.alerts.onEvent(e));
+    this.bus.subscribe((e) => {
+      if (e.type === "metrics-added") this.metricCache.forget(e.runId);
+    });
     // Checked at opening (at once), or on another thread: what writes starts once the workspace is known sound.
     if (this.store.checking) {
       this.ready = this.store.checked.then(() => this.afterCheck());
@@ -975,7 +982,8 @@ export class Core {
     listCheckpoints: async ({ runId }) => this.store.runs.listCheckpoints(this.requireListed(runId).id).map(({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt }) => ({ id, runId, step, path, kind, state, detectedAt, completedAt, probedAt })),
     // Batched over runs: the drift view asks once for every visible run instead of once per run.
     metricKeys: async ({ runIds }) => [...new Set(runIds.flatMap((id) => this.store.metrics.metricKeys(this.requireListed(id).id)))].sort(),
-    getMetrics: async ({ runIds, keys }) => runIds.map((runId) => (this.requireListed(runId), { runId, points: keys.flatMap((k) => this.store.metrics.listMetrics(runId, k)) })),
+    getMetrics: async ({ runIds, keys, step }) => runIds.map((runId) => (this.requireListed(runId), { runId, points: keys.flatMap((k) => this.store.metrics.listMetrics(runId, k, step)) })),
+    getMetricSeries: async ({ runIds, keys, ...req }) => runIds.flatMap((runId) => (this.requireListed(runId), keys.map((k) => metricSeries(runId, k, this.metricCache.get(runId, k), req)))),
     listTraits: async ({ runIds }) =>
       runTraits(this.store, runIds).map(({ trait: t, contexts }): TraitInfo => ({ trait: t.id, name: t.name, polarity: t.polarity, role: t.role, unit: t.unit, contexts })),
     getScores: async ({ runId, trait, context }) => this.store.probes.listScores(this.requireListed(runId).id, trait, context),

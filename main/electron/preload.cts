@@ -24,6 +24,7 @@ const api = {
   listCheckpoints: call("listCheckpoints"),
   metricKeys: call("metricKeys"),
   getMetrics: call("getMetrics"),
+  getMetricSeries: call("getMetricSeries"),
   listTraits: call("listTraits"),
   getScores: call("getScores"),
   getDriftSeries: call("getDriftSeries"),

@@ -123,21 +123,57 @@ export class MetricStore {
     this.publish({ type: "metrics-added", runId, keys: [...keys.keys()].sort(), fromStep, toStep });
   }
 
-  listMetrics(runId: number, key?: string): MetricPoint[] {
-    return [...this.iterateMetrics(runId, key)];
+  /** A run's metric points by key then step: every key unless one is named, every step unless one is named. */
+  listMetrics(runId: number, key?: string, step?: number): MetricPoint[] {
+    return [...this.iterateMetrics(runId, key, step)];
   }
 
   /** listMetrics one row at a time (synchronously: the connection is busy until the iteration ends). */
-  *iterateMetrics(runId: number, key?: string): Generator<MetricPoint> {
+  *iterateMetrics(runId: number, key?: string, step?: number): Generator<MetricPoint> {
     const sql = `SELECT s.key, m.step, m.value, m.wall_time FROM metric_series s JOIN metric m ON m.series_id = s.id
-                 WHERE s.run_id = ?${key === undefined ? "" : " AND s.key = ?"} ORDER BY s.key, m.step`;
-    const rows = this.db.prepare(sql).iterate(...(key === undefined ? [runId] : [runId, key])) as IterableIterator<{
+                 WHERE s.run_id = ?${key === undefined ? "" : " AND s.key = ?"}${step === undefined ? "" : " AND m.step = ?"} ORDER BY s.key, m.step`;
+    const args: (string | number)[] = [runId];
+    if (key !== undefined) args.push(key);
+    if (step !== undefined) args.push(step);
+    const rows = this.db.prepare(sql).iterate(...args) as IterableIterator<{
       key: string;
       step: number;
       value: number | null;
       wall_time: number | null;
     }>;
     for (const r of rows) yield { key: r.key, step: r.step, value: r.value, wallTime: r.wall_time === null ? null : new Date(r.wall_time * 1000).toISOString() };
+  }
+
+  /** SQLite's data_version: it changes when another connection commits to the workspace (never for this one's own). */
+  dataVersion(): number {
+    return this.db.pragma("data_version", { simple: true }) as number;
+  }
+
+  /**
+   * One metric of a run as typed columns in step order: a missing value (or wall time) is NaN. For the drift view,
+   * which cuts them per pixel column: a million-step log is 24 MB of columns here, not a million row objects.
+   */
+  metricColumns(runId: number, key: string): { steps: Float64Array; values: Float64Array; wallTimes: Float64Array } {
+    // In one read transaction, so the count and the rows come from the same snapshot whatever another process
+    // writes meanwhile; the rows along the primary key (series, step), as arrays rather than objects.
+    return this.db.transaction(() => {
+      const series = this.db.prepare(`SELECT id FROM metric_series WHERE run_id = ? AND key = ?`).get(runId, key) as { id: number } | undefined;
+      const n = series ? (this.db.prepare(`SELECT count(*) AS n FROM metric WHERE series_id = ?`).get(series.id) as { n: number }).n : 0;
+      const steps = new Float64Array(n);
+      const values = new Float64Array(n);
+      const wallTimes = new Float64Array(n);
+      if (series && n > 0) {
+        const rows = this.db.prepare(`SELECT step, value, wall_time FROM metric WHERE series_id = ? ORDER BY step`).raw(true).iterate(series.id) as IterableIterator<[number, number | null, number | null]>;
+        let i = 0;
+        for (const [step, value, wallTime] of rows) {
+          steps[i] = step;
+          values[i] = value ?? NaN;
+          wallTimes[i] = wallTime ?? NaN;
+          i++;
+        }
+      }
+      return { steps, values, wallTimes };
+    })();
   }
 
   /** Each series with the sources that wrote it, the preferred (whose values it holds where several did) first. */

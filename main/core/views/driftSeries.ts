@@ -66,7 +66,7 @@ export function emaColumn(values: Float32Array, weight: number): Float32Array {
 
 /** The points at `kept` of a column, as a column of the same kind (each kind its own loop: a constructor taken from
  * the column, or one loop over three kinds, ran several times slower over 200 series). */
-function pick<T extends Float32Array | Float64Array | Int32Array>(col: T, kept: readonly number[] | null): T {
+export function pick<T extends Float32Array | Float64Array | Int32Array>(col: T, kept: readonly number[] | null): T {
   if (!kept) return col;
   if (col instanceof Float32Array) return pickFloat32(col, kept) as T;
   if (col instanceof Int32Array) return pickInt32(col, kept) as T;
@@ -92,7 +92,7 @@ function pickFloat64(col: Float64Array, kept: readonly number[]): Float64Array {
 }
 
 /** Steps as Int32 when every one is an integer that fits (half the bytes on the wire), else as Float64. */
-function stepColumn(steps: ArrayLike<number>): Int32Array | Float64Array {
+export function stepColumn(steps: ArrayLike<number>): Int32Array | Float64Array {
   if (steps instanceof Int32Array) return steps;
   const n = steps.length;
   let fits = true;
