@@ -58,7 +58,8 @@ export function CheckpointView({ api, run, runs, step, onStep, initialTrait, ini
   const keys = useLive(api, () => api.metricKeys({ runIds: [run.id] }), () => false, [run.id]);
   const metrics = useLive(
     api,
-    async () => ((await api.getMetrics({ runIds: [run.id], keys: (keys.data ?? []).slice(0, 50) }))[0]?.points ?? []).filter((m) => m.step === step),
+    // Only this step's values: a long run logs a million points per key.
+    async () => (await api.getMetrics({ runIds: [run.id], keys: (keys.data ?? []).slice(0, 50), step }))[0]?.points ?? [],
     (e) => e.type === "metrics-added" && e.runId === run.id,
     [run.id, step, (keys.data ?? []).join(",")],
   );

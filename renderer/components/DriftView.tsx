@@ -6,7 +6,6 @@ import { AlertRuleForm, type RuleDraft } from "./AlertRuleForm.js";
 import { ExportDialog } from "./ExportDialog.js";
 import type { Annotation, Api, GroupBand, RolloutPoint, RunView, TraitInfo } from "../../shared/api.js";
 import { xExtent, yExtent, type PanelAnnotation, type PanelSeries } from "../../shared/chart/DriftPanel.js";
-import { debiasedEma } from "../../shared/chart/smoothing.js";
 import { useLive } from "../useApi.js";
 import { InteractivePanel } from "./InteractivePanel.js";
 import { GROUP_COLOUR } from "../../shared/chart/groupMeans.js";
@@ -15,6 +14,7 @@ import { createCrosshair } from "./crosshair.js";
 import { useWidth } from "../useWidth.js";
 import { emptyIndex, indexScores, scoreSeries, type ScoreIndex, type XAxis } from "./series.js";
 import { ROLLOUT_MEASURES, rolloutSeries, type RolloutMeasure } from "./rolloutSeries.js";
+import { metricPanelSeries } from "./metricSeries.js";
 import { OPENING_CONTEXT, type DriftState, type Layout } from "../../shared/viewState.js";
 import { axisX, clockStart, runClock, stepAtX, timeOfStep, type RunClock } from "../../shared/chart/timeAxis.js";
 import { RunOptions } from "./RunOptions.js";
@@ -100,11 +100,29 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   );
   const allKeys = useLive<string[]>(api, async () => (ids.length ? api.metricKeys({ runIds: ids }) : []), (e) => e.type === "metrics-added" && runSet.has(e.runId), [idKey]);
   const keys = metricKeys.filter((k) => allKeys.data?.includes(k));
+  // Metrics come cut per pixel column of their panels, like the scores (a long run logs a million points per key),
+  // smoothed by the core over every point, with wall times on a time axis.
+  const metricWidth = layout === "contexts" ? 440 : width;
+  const metricColumns = Math.ceil(metricWidth * (globalThis.devicePixelRatio || 1)) * (fetchRange ? 3 : 1);
   const metrics = useLive(
     api,
-    async () => new Map(ids.length && keys.length ? (await api.getMetrics({ runIds: ids, keys })).map((m) => [m.runId, m.points] as const) : []),
+    async () =>
+      new Map(
+        ids.length && keys.length
+          ? (
+              await api.getMetricSeries({
+                runIds: ids,
+                keys,
+                times: xAxis !== "step",
+                columns: metricColumns,
+                ...(fetchRange ? { range: [fetchRange[0], fetchRange[1]] as [number, number] } : {}),
+                ...(smoothing > 0 ? { smoothing } : {}),
+              })
+            ).map((m) => [`${m.runId}\u0000${m.key}`, m] as const)
+          : [],
+      ),
     (e) => e.type === "metrics-added" && runSet.has(e.runId),
-    [idKey, keys.join(",")],
+    [idKey, keys.join(","), xAxis, metricColumns, fetchRange?.[0], fetchRange?.[1], smoothing],
   );
   // What the policy sampled during training, per step: drawn beside the probes when the trainer logged rollouts.
   const rollouts = useLive<RolloutPoint[]>(api, async () => (ids.length ? api.getRolloutSeries({ runIds: ids }) : []), (e) => e.type === "rollouts-updated" && runSet.has(e.runId), [idKey]);
@@ -122,7 +140,7 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   const scoreMap = useMemo(() => scores.data?.index ?? emptyIndex(), [scores.data]);
   // Each run's checkpoint clock (steps and completion times) on a time axis, from any one of its series.
   // On the step axis no clock is needed, and the same empty map is kept: a new one each time the scores reload (a
-  // pan settling fetches them again) would rebuild every metric series, a million points each for a long run.
+  // pan settling fetches them again) would rebuild every metric series for nothing.
   const clocks = useMemo(() => {
     if (xAxis === "step") return NO_CLOCKS;
     const m = new Map<number, RunClock>();
@@ -159,31 +177,11 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
     [xAxis, annotations.data, runs, clocks],
   );
 
-  // Series are built when their data changes, not on every pan or hover: long series are decimated from a cached
-  // typed-array form that is keyed by these very arrays.
+  // Series are built when their data changes, not on every pan or hover (a few thousand points each, as cut by the
+  // core).
   const metricSeries: [string, PanelSeries[]][] = useMemo(
-    () =>
-      keys.map((k) => [
-        k,
-        runs.map((r) => {
-          // On a time axis a value logged without a wall time is placed by its step on the run's checkpoint clock.
-          const clock = clocks.get(r.id);
-          const start = clock ? clockStart(clock) : NaN;
-          const pts = (metrics.data?.get(r.id) ?? [])
-            .filter((m) => m.key === k)
-            .map((m) => {
-              if (xAxis === "step") return { x: m.step, y: m.value };
-              const t = m.wallTime ? Date.parse(m.wallTime) / 1000 : clock ? timeOfStep(clock, m.step) : NaN;
-              return { x: axisX(xAxis, t, start), y: m.value };
-            })
-            .filter((p) => Number.isFinite(p.x))
-            .sort((a, b) => a.x - b.x)
-            // On a log scale the panel draws log10 of the value; zero and negative values have no place there.
-            .map((p) => (state.metricScale === "log" ? { x: p.x, y: p.y !== null && p.y > 0 ? Math.log10(p.y) : null } : p));
-          return { key: `run:${r.id}`, label: r.name, colour: r.colour, points: pts, smoothed: smoothing > 0 ? debiasedEma(pts.map((p) => p.y), smoothing) : undefined };
-        }),
-      ]),
-    [metrics.data, keys.join(","), xAxis, smoothing, runs, clocks, state.metricScale], // keys compared by value
+    () => keys.map((k) => [k, runs.map((r) => metricPanelSeries(r, metrics.data?.get(`${r.id}\u0000${k}`), xAxis, clocks.get(r.id), state.metricScale === "log"))]),
+    [metrics.data, keys.join(","), xAxis, runs, clocks, state.metricScale], // keys compared by value
   );
   // With "group means only", a panel keeps each group's mean and the runs that belong to no group of two or more.
   const meansOnly = useCallback(
