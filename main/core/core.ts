@@ -197,7 +197,7 @@ export class Core {
     this.metricCache = new MetricSeriesCache(this.store.metrics);
     this.bus.subscribe((e) => this.alerts.onEvent(e));
     this.bus.subscribe((e) => {
-      if (e.type === "metrics-added") this.metricCache.forget(e.runId);
+      if (e.type === "metrics-added") this.metricCache.written(e.runId, e.keys, e.fromStep);
     });
     // Checked at opening (at once), or on another thread: what writes starts once the workspace is known sound.
     if (this.store.checking) {

@@ -50,7 +50,7 @@ test("a long metric is cut per pixel column with every spike, both ends and the 
   assert.equal(short.of, undefined);
 });
 
-test("metric columns are read once and again only after a write: this process's (told) or another connection's", (t) => {
+test("metric columns are read once, then again only where written: from the step this process wrote, or whole after another connection's commit", (t) => {
   const db = join(tempDir(t), "w.db");
   const store = Store.open(db);
   t.after(() => store.close());
@@ -61,18 +61,25 @@ test("metric columns are read once and again only after a write: this process's 
   assert.deepEqual(Array.from(first.values), [0, 0.1, 0.2]);
   assert.ok(Number.isNaN(first.wallTimes[0]!), "no wall time is NaN");
   assert.equal(cache.get(run.id, "reward"), first, "unchanged: the same columns, not read again");
-  // This process writes: the cache is told.
+  // This process writes: the cache is told, and reads again from the first step written.
   store.metrics.addMetrics(run.id, [{ key: "reward", step: 3, value: 0.3, wallTime: 1_767_225_600 }], "test");
-  assert.equal(cache.get(run.id, "reward"), first, "not told yet: kept (the core forgets on the store's event)");
-  cache.forget(run.id);
+  assert.equal(cache.get(run.id, "reward"), first, "not told yet: kept (the core tells it on the store's event)");
+  cache.written(run.id, ["kl"], 3);
+  assert.equal(cache.get(run.id, "reward"), first, "another key written: kept");
+  cache.written(run.id, ["reward"], 3);
   const second = cache.get(run.id, "reward");
   assert.deepEqual(Array.from(second.values), [0, 0.1, 0.2, 0.3]);
+  assert.deepEqual(Array.from(second.steps), [0, 1, 2, 3]);
   assert.equal(second.wallTimes[3], 1_767_225_600);
+  // A value replaced within the columns (a preferred source rewriting steps 1 and 2): read again from step 1 on.
+  store.metrics.addMetrics(run.id, [1, 2].map((step) => ({ key: "reward", step, value: step, wallTime: null })), "test");
+  cache.written(run.id, ["reward"], 1);
+  assert.deepEqual(Array.from(cache.get(run.id, "reward").values), [0, 1, 2, 0.3]);
   // Another connection (a CLI `watch` in another process) commits: seen without being told.
   const other = new Database(db);
   other.prepare("UPDATE metric SET value = 9 WHERE step = 0").run();
   other.close();
-  assert.deepEqual(Array.from(cache.get(run.id, "reward").values), [9, 0.1, 0.2, 0.3]);
+  assert.deepEqual(Array.from(cache.get(run.id, "reward").values), [9, 1, 2, 0.3]);
   // A key the run never logged: empty columns.
   assert.equal(cache.get(run.id, "kl").steps.length, 0);
 });

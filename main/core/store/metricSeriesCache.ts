@@ -1,16 +1,20 @@
 // The drift view asks for each visible run's metrics on every open, live update and pan that comes to rest; reading a
 // million-step log back from SQLite takes about 0.75 s, so each run's metric columns are kept and reused while they
-// cannot have changed: no write of this process touched the run's metrics (its store says so on the event bus, and
-// the core calls `forget`), and no other connection has committed to the workspace since they were read (SQLite's
-// data_version, read each time: a CLI `watch` beside the app is seen).
+// cannot have changed: no other connection has committed to the workspace since they were read (SQLite's
+// data_version, read each time: a CLI `watch` beside the app is seen, and the columns are read again whole), and
+// what this process wrote to the run's metrics (its store says so on the event bus, and the core calls `written`)
+// is read again from the first step written, not from the start: a live run logs at its end.
 import type { MetricStore } from "./metricStore.js";
 
 type Columns = ReturnType<MetricStore["metricColumns"]>;
 
 interface Entry {
   runId: number;
+  key: string;
   dataVersion: number;
   columns: Columns;
+  /** This process wrote steps from here on since the columns were read (Infinity: nothing). */
+  staleFrom: number;
 }
 
 /** Points kept at most (least recently asked-for series go first): 24 bytes each, so about 100 MB. */
@@ -23,13 +27,14 @@ export class MetricSeriesCache {
 
   constructor(private readonly metrics: MetricStore) {}
 
-  /** A run's metric as columns in step order (MetricStore.metricColumns), read again only when it may have changed. */
+  /** A run's metric as columns in step order (MetricStore.metricColumns), read again only where it may have changed. */
   get(runId: number, key: string): Columns {
     const k = `${runId}\u0000${key}`;
     const dataVersion = this.metrics.dataVersion();
     let entry = this.entries.get(k);
     this.drop(k);
-    if (!entry || entry.dataVersion !== dataVersion) entry = { runId, dataVersion, columns: this.metrics.metricColumns(runId, key) };
+    if (!entry || entry.dataVersion !== dataVersion) entry = { runId, key, dataVersion, columns: this.metrics.metricColumns(runId, key), staleFrom: Infinity };
+    else if (entry.staleFrom !== Infinity) entry = { ...entry, columns: withTail(entry.columns, this.metrics.metricColumns(runId, key, entry.staleFrom), entry.staleFrom), staleFrom: Infinity };
     this.entries.set(k, entry);
     this.points += entry.columns.steps.length;
     // The oldest go first; the one just asked for stays.
@@ -40,9 +45,9 @@ export class MetricSeriesCache {
     return entry.columns;
   }
 
-  /** Forgets a run's metrics: this process wrote some. */
-  forget(runId: number): void {
-    for (const [k, e] of this.entries) if (e.runId === runId) this.drop(k);
+  /** This process wrote these metrics of a run, at fromStep and after (a store's "metrics-added"). */
+  written(runId: number, keys: readonly string[], fromStep: number): void {
+    for (const e of this.entries.values()) if (e.runId === runId && keys.includes(e.key)) e.staleFrom = Math.min(e.staleFrom, fromStep);
   }
 
   private drop(key: string): void {
@@ -51,4 +56,23 @@ export class MetricSeriesCache {
     this.points -= e.columns.steps.length;
     this.entries.delete(key);
   }
+}
+
+/** The columns' points before `from`, then `tail` (the points from `from` on, read again). */
+function withTail(head: Columns, tail: Columns, from: number): Columns {
+  // The first point at or after `from` (steps are in order).
+  let lo = 0;
+  let hi = head.steps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (head.steps[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const join = (a: Float64Array, b: Float64Array) => {
+    const out = new Float64Array(lo + b.length);
+    out.set(a.subarray(0, lo));
+    out.set(b, lo);
+    return out;
+  };
+  return { steps: join(head.steps, tail.steps), values: join(head.values, tail.values), wallTimes: join(head.wallTimes, tail.wallTimes) };
 }

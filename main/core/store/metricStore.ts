@@ -150,20 +150,23 @@ export class MetricStore {
   }
 
   /**
-   * One metric of a run as typed columns in step order: a missing value (or wall time) is NaN. For the drift view,
-   * which cuts them per pixel column: a million-step log is 24 MB of columns here, not a million row objects.
+   * One metric of a run as typed columns in step order (from `fromStep` on, when given): a missing value (or wall
+   * time) is NaN. For the drift view, which cuts them per pixel column: a million-step log is 24 MB of columns here,
+   * not a million row objects.
    */
-  metricColumns(runId: number, key: string): { steps: Float64Array; values: Float64Array; wallTimes: Float64Array } {
+  metricColumns(runId: number, key: string, fromStep?: number): { steps: Float64Array; values: Float64Array; wallTimes: Float64Array } {
+    const from = fromStep === undefined ? "" : " AND step >= ?";
+    const args = (id: number) => (fromStep === undefined ? [id] : [id, fromStep]);
     // In one read transaction, so the count and the rows come from the same snapshot whatever another process
     // writes meanwhile; the rows along the primary key (series, step), as arrays rather than objects.
     return this.db.transaction(() => {
       const series = this.db.prepare(`SELECT id FROM metric_series WHERE run_id = ? AND key = ?`).get(runId, key) as { id: number } | undefined;
-      const n = series ? (this.db.prepare(`SELECT count(*) AS n FROM metric WHERE series_id = ?`).get(series.id) as { n: number }).n : 0;
+      const n = series ? (this.db.prepare(`SELECT count(*) AS n FROM metric WHERE series_id = ?${from}`).get(...args(series.id)) as { n: number }).n : 0;
       const steps = new Float64Array(n);
       const values = new Float64Array(n);
       const wallTimes = new Float64Array(n);
       if (series && n > 0) {
-        const rows = this.db.prepare(`SELECT step, value, wall_time FROM metric WHERE series_id = ? ORDER BY step`).raw(true).iterate(series.id) as IterableIterator<[number, number | null, number | null]>;
+        const rows = this.db.prepare(`SELECT step, value, wall_time FROM metric WHERE series_id = ?${from} ORDER BY step`).raw(true).iterate(...args(series.id)) as IterableIterator<[number, number | null, number | null]>;
         let i = 0;
         for (const [step, value, wallTime] of rows) {
           steps[i] = step;
