@@ -1,16 +1,17 @@
 // Idle watching: 50 runs x 200 complete checkpoints left watched (as a researcher leaves the app for days), CPU per
 // wall second, beside the floor of one readdir per run per poll interval. The steady cost is measured between sweeps
 // (a window shorter than SWEEP_MS), and each sweep's cost (one full poll of every run, measured on its own) is
-// spread over the period it covers: share = between-sweep CPU / window + sweep CPU / SWEEP_MS.
+// spread over the period it covers: share = between-sweep CPU / window + sweep CPU / SWEEP_MS. Measured in a fresh
+// process (idleChild.ts), so what earlier benches left in this one (a large heap to collect, idle workers) is not
+// counted as the watcher's.
+import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
-import { readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { watchRun } from "../../main/core/runs/watcher.js";
-import { RunPoller, SWEEP_MS } from "../../main/core/runs/poller.js";
-import { Store } from "../../main/core/store/store.js";
+import { promisify } from "node:util";
+import { SWEEP_MS } from "../../main/core/runs/poller.js";
 import { hfCheckpointFiles, writeFilesNow } from "../support/checkpoints.js";
+import { PROJECT_ROOT } from "../support/sharedFixtures.js";
 import type { Figure } from "./harness.js";
 
 const RUNS = 50;
@@ -18,17 +19,11 @@ const CHECKPOINTS = 200;
 const INTERVAL_MS = 2000;
 const WALL_MS = 30_000;
 
-/** CPU milliseconds this process spends while `fn` runs for `ms` of wall time. */
-async function cpuDuring(ms: number, start: (signal: AbortSignal) => Promise<unknown>): Promise<number> {
-  const ac = new AbortController();
-  const running = start(ac.signal);
-  await sleep(1000); // past the first round
-  const before = process.cpuUsage();
-  await sleep(ms);
-  const used = process.cpuUsage(before);
-  ac.abort();
-  await running;
-  return (used.user + used.system) / 1000;
+/** What idleChild.ts prints: CPU ms watching, CPU ms of the readdir floor (each over WALL_MS), CPU ms of one sweep. */
+export interface IdleMeasures {
+  watched: number;
+  floor: number;
+  sweepMs: number;
 }
 
 export async function idleBench(): Promise<Figure[]> {
@@ -41,26 +36,13 @@ export async function idleBench(): Promise<Figure[]> {
     roots.push(root);
     for (let i = 1; i <= CHECKPOINTS; i++) writeFilesNow(join(root, `checkpoint-${i * 10}`), hfCheckpointFiles(i * 10, "lora"), old);
   }
-  const store = Store.open(join(dir, "w.db"));
   try {
-    const runs = roots.map((root) => store.runs.registerRun({ path: root }));
-    for (const run of runs) await new RunPoller(store, run.id, { quietPeriodMs: 10_000 }).poll();
-    const watched = await cpuDuring(WALL_MS, (signal) => Promise.all(runs.map((run) => watchRun(store, run.id, { intervalMs: INTERVAL_MS, quietPeriodMs: 10_000, signal }))));
-    const floor = await cpuDuring(WALL_MS, async (signal) => {
-      while (!signal.aborted) {
-        await Promise.all(roots.map((root) => readdir(root, { withFileTypes: true })));
-        await sleep(INTERVAL_MS, undefined, { signal }).catch(() => undefined);
-      }
-    });
-    // One sweep of every run: a full poll, as after SWEEP_MS (a new poller has no listing to compare with).
-    const before = process.cpuUsage();
-    for (const run of runs) await new RunPoller(store, run.id, { quietPeriodMs: 10_000 }).poll();
-    const spent = process.cpuUsage(before);
-    const sweepMs = (spent.user + spent.system) / 1000;
+    const { stdout } = await promisify(execFile)(process.execPath, [join(PROJECT_ROOT, "dist", "test", "bench", "idleChild.js"), join(dir, "w.db"), String(INTERVAL_MS), String(WALL_MS), ...roots], { maxBuffer: 1 << 20 });
+    const { watched, floor, sweepMs } = JSON.parse(stdout) as IdleMeasures;
     const share = watched / WALL_MS + sweepMs / SWEEP_MS;
     return [
       {
-        name: `idle watching of ${RUNS} runs x ${CHECKPOINTS} complete checkpoints, polled every ${INTERVAL_MS / 1000} s: ${(share * 100).toFixed(2)}% of one core (${watched.toFixed(0)} CPU ms in ${WALL_MS / 1000} s between sweeps, ${(100 * watched / WALL_MS).toFixed(2)}%; plus a sweep of every run, ${sweepMs.toFixed(0)} CPU ms, once per ${SWEEP_MS / 1000} s, ${(100 * sweepMs / SWEEP_MS).toFixed(2)}%)`,
+        name: `idle watching of ${RUNS} runs x ${CHECKPOINTS} complete checkpoints, polled every ${INTERVAL_MS / 1000} s, in a fresh process: ${(share * 100).toFixed(2)}% of one core (${watched.toFixed(0)} CPU ms in ${WALL_MS / 1000} s between sweeps, ${(100 * watched / WALL_MS).toFixed(2)}%; plus a sweep of every run, ${sweepMs.toFixed(0)} CPU ms, once per ${SWEEP_MS / 1000} s, ${(100 * sweepMs / SWEEP_MS).toFixed(2)}%)`,
         ms: watched,
         baselineName: "one readdir per run per interval, nothing else",
         baselineMs: floor,
@@ -68,7 +50,6 @@ export async function idleBench(): Promise<Figure[]> {
       },
     ];
   } finally {
-    store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
