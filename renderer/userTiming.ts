@@ -1,5 +1,5 @@
 // User Timing entries the app leaves for DevTools, the benchmarks and the tests: a pan's duration, each time a
-// panel's canvas layer finished drawing (with the panel and how many series it drew), and the start-up prefetch's
+// panel's canvas layer finished drawing (with the panel, how many series it drew and their points), and the start-up prefetch's
 // questions, asked and taken (prefetch.ts). Entries are cleared in bulk now and then, so a long-lived window does
 // not accumulate them without bound.
 const LIMIT = 2000;
@@ -28,8 +28,8 @@ export function markPanAfterPaint(start: number): void {
   });
 }
 
-export function markDrawn(panel: string, series: number): void {
-  performance.mark("driftscope:drawn", { detail: { panel, series } });
+export function markDrawn(panel: string, series: number, points: number): void {
+  performance.mark("driftscope:drawn", { detail: { panel, series, points } });
   bounded();
 }
 

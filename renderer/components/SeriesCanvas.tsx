@@ -107,7 +107,7 @@ export const SeriesCanvas = memo(function SeriesCanvas(p: PanelProps) {
     canvas.dataset.points = String(points);
     canvas.dataset.smoothed = String(smoothedCount);
     canvas.dataset.digest = digest.toString(16);
-    markDrawn(p.title, p.series.length);
+    markDrawn(p.title, p.series.length, points);
   });
   return <canvas ref={ref} className="series-layer" style={{ width: p.width, height: p.height }} aria-hidden="true" />;
 }, sameDrawing);

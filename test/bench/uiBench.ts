@@ -1,9 +1,10 @@
 // The app in Chromium at workspace scale. First complete chart: a fresh `driftscope serve` process and a fresh page
 // per load (median of 3, with the server's peak RSS), for 10 visible runs of a 100-run workspace (1,000 checkpoints
 // x 20 traits x 5 contexts each), for all 100 visible, and for 10 runs x 10,000 checkpoints; each beside the same
-// browser's time to draw the same number of points on bare canvases. Pan: a 1,000,000-point metric series (which the
-// core cuts per pixel column before sending, as the page asks again for detail once a pan rests), each frame timed
-// from the input event to the frame after it painted (median and p95), beside a bare page walking every point.
+// browser's time to draw the same number of points on bare canvases. A 1,000,000-point metric series (which the core
+// cuts per pixel column before sending, and again for detail once a pan rests): its panel's first drawing, cold and
+// warm; and its pan, each frame timed from the input event to the frame after it painted (median and p95), beside a
+// bare page walking every point.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -334,7 +335,7 @@ export async function uiBench(): Promise<Figure[]> {
       target: { text: "at most 1.5x (opening does not read the whole workspace)", met: bigStart <= 1.5 * smallStart },
     });
 
-    // 3. Panning a million-point series.
+    // 3. A million-point metric series: panning it, then (on a new server) its panel's first drawing.
     buildLongMetricDb(join(dir, "long.db"));
     const b = await serveDb(join(dir, "long.db"), dir);
     const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
@@ -371,6 +372,26 @@ export async function uiBench(): Promise<Figure[]> {
       baselineMs: pan.median,
       baselineP95: pan.p95,
     });
+    // From a fresh page's navigation to the panel's first drawing with points (the app's User Timing): cold, the
+    // server's first read of the series; warm, the median of 3 more pages (the server keeps the series it read).
+    const c = await serveDb(join(dir, "long.db"), dir);
+    const firstDrawings: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const fresh = await browser.newPage({ viewport: { width: 1400, height: 950 } });
+      await fresh.goto(c.server.url);
+      await fresh.locator('[data-panel="reward"] canvas.series-layer[data-points]:not([data-points="0"])').waitFor({ timeout: 60_000 });
+      firstDrawings.push(await fresh.evaluate(() => (performance.getEntriesByName("driftscope:drawn") as unknown as { startTime: number; detail: { panel: string; points: number } }[]).find((m) => m.detail.panel === "reward" && m.detail.points > 0)!.startTime));
+      await fresh.close();
+    }
+    await c.close();
+    const bareMillion: number[] = [];
+    for (let i = 0; i < 3; i++) bareMillion.push(await bareCanvas(basePage, 1, 1, LONG, PANEL_WIDTH));
+    const bareMs = summarise(bareMillion).median;
+    const baselineName = `bare canvas drawing of the same ${LONG} points, every one walked into its pixel column`;
+    figures.push(
+      { name: `first drawing of a ${LONG}-point metric panel from a fresh page's navigation, cold (the server's first read of the series)`, ms: firstDrawings[0]!, baselineName, baselineMs: bareMs },
+      { name: `the same, warm (the server has read the series before; median of 3 pages)`, ms: summarise(firstDrawings.slice(1)).median, baselineName, baselineMs: bareMs },
+    );
     return figures;
   } finally {
     await browser.close();
