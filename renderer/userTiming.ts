@@ -1,7 +1,7 @@
 // User Timing entries the app leaves for DevTools, the benchmarks and the tests: a pan's duration, each time a
-// panel's canvas layer finished drawing (with the panel, how many series it drew and their points), and the start-up prefetch's
-// questions, asked and taken (prefetch.ts). Entries are cleared in bulk now and then, so a long-lived window does
-// not accumulate them without bound.
+// panel's canvas layer finished drawing (with the panel, how many series it drew and their points), and the start-up
+// prefetch's questions, asked and taken (prefetch.ts). Entries are cleared in bulk now and then, so a long-lived
+// window does not accumulate them without bound.
 const LIMIT = 2000;
 let count = 0;
 

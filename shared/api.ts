@@ -11,7 +11,7 @@ import { EXPORT_FORMATS, PRESET_IDS, type ChartSpec, type ExportFormat } from ".
 import { EXPERIMENT_EXPORT_FORMATS, EXPERIMENT_VIEWS, type ExperimentExportFormat } from "./chart/experimentExportSpec.js";
 import type { AlertRule, Annotation, BackendKindInfo, ProbePreview, RunRemoval, BackendTest, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, MetricColumns, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, SuiteInfo, TraitInfo } from "./views.js";
 
-export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, ProbePreview, RunProbing, RunRemoval, DriftColumns, DriftGroupColumns, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, GroupSeries, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
+export type { AlertCondition, AlertRule, AlertSubject, AlertTarget, Annotation, BackendFieldInfo, ProbePreview, RunProbing, RunRemoval, DriftColumns, DriftGroupColumns, DriftSeries, Experiment, ExperimentEffects, FiredAlert, GroupBand, GroupSeries, MetricColumns, BackendKindInfo, BackendTest, RolloutPoint, RolloutSampleView, RunView, SampleView, ScorePoint, ScoreSeries, SuiteInfo, TraitInfo } from "./views.js";
 
 const id = z.number().int().positive();
 const step = z.number().int().min(0);

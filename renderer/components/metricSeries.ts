@@ -1,8 +1,7 @@
 // A run's training metric as a chart series, from the columns the core cut to the panel (getMetricSeries): placed on
 // the view's x axis (a step; or the time the value was logged, else its step's time on the run's checkpoint clock),
 // on a log scale when asked (log10 of the value; zero and negative values have no place there).
-import type { RunView } from "../../shared/api.js";
-import type { MetricColumns } from "../../shared/views.js";
+import type { MetricColumns, RunView } from "../../shared/api.js";
 import type { PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { axisX, clockStart, timeOfStep, type RunClock, type XAxis } from "../../shared/chart/timeAxis.js";
 
