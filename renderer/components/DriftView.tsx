@@ -79,7 +79,9 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
     const t = setTimeout(() => setFetchRange(zoom && xAxis === "step" ? [zoom[0] - (zoom[1] - zoom[0]), zoom[1] + (zoom[1] - zoom[0])] : null), zoom ? 200 : 0);
     return () => clearTimeout(t);
   }, [zoom?.[0], zoom?.[1], xAxis]);
-  const columns = Math.ceil(width * (globalThis.devicePixelRatio || 1)) * (fetchRange ? 3 : 1);
+  // A panel's pixel columns, three times over once a zoom has fetched its widened range.
+  const columnsOf = (panelWidth: number) => Math.ceil(panelWidth * (globalThis.devicePixelRatio || 1)) * (fetchRange ? 3 : 1);
+  const columns = columnsOf(width);
   // Only the contexts drawn are read: one, unless contexts are side by side.
   const ctxKey = layout === "contexts" ? "*" : ctx;
   // Tagged with what they were loaded for: until the current ones arrive, panels show "loading" rather than drawing
@@ -102,8 +104,10 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
   const keys = metricKeys.filter((k) => allKeys.data?.includes(k));
   // Metrics come cut per pixel column of their panels, like the scores (a long run logs a million points per key),
   // smoothed by the core over every point, with wall times on a time axis.
-  const metricWidth = layout === "contexts" ? 440 : width;
-  const metricColumns = Math.ceil(metricWidth * (globalThis.devicePixelRatio || 1)) * (fetchRange ? 3 : 1);
+  // The rollout and metric panels under the traits: as wide as a trait's, but a multiple's width when contexts
+  // share a row.
+  const underWidth = layout === "contexts" ? 440 : width;
+  const metricColumns = columnsOf(underWidth);
   const metrics = useLive(
     api,
     async () =>
@@ -483,14 +487,14 @@ export function DriftView({ api, runs, onOpen, onOpenRollouts, state, onState, t
           </h3>
           <div className="panels">
             {rolloutPanels.map((p) => (
-              <InteractivePanel key={p.title} title={p.title} unit={ROLLOUT_MEASURES[rolloutMeasure]} width={layout === "contexts" ? 440 : width} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={openRollout(p.trait)} onAnnotate={annotate} formatX={formatX} crosshair={crosshair} />
+              <InteractivePanel key={p.title} title={p.title} unit={ROLLOUT_MEASURES[rolloutMeasure]} width={underWidth} height={height} series={p.series} annotations={panelAnnotations} xDomain={domain} showBands={bands} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={openRollout(p.trait)} onAnnotate={annotate} formatX={formatX} crosshair={crosshair} />
             ))}
           </div>
         </section>
       ) : null}
       <div className="panels">
         {metricSeries.map(([k, series]) => (
-          <InteractivePanel key={k} title={state.metricScale === "log" ? `${k} (log scale)` : k} width={layout === "contexts" ? 440 : width} height={170} series={series} annotations={panelAnnotations} xDomain={domain} showBands={false} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} crosshair={crosshair} yLog={state.metricScale === "log"} changeMarkers={state.changes} />
+          <InteractivePanel key={k} title={state.metricScale === "log" ? `${k} (log scale)` : k} width={underWidth} height={170} series={series} annotations={panelAnnotations} xDomain={domain} showBands={false} xLabel={xLabel} xTime={xAxis === "time"} theme={theme} onZoom={setZoom} onOpen={open} onAnnotate={annotate} formatX={formatX} crosshair={crosshair} yLog={state.metricScale === "log"} changeMarkers={state.changes} />
         ))}
       </div>
     </div>

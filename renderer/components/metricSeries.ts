@@ -4,8 +4,7 @@
 import type { MetricColumns, RunView } from "../../shared/api.js";
 import type { PanelSeries } from "../../shared/chart/DriftPanel.js";
 import { axisX, clockStart, timeOfStep, type RunClock, type XAxis } from "../../shared/chart/timeAxis.js";
-
-const nanToNull = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? null : v);
+import { nanToNull } from "./series.js";
 
 export function metricPanelSeries(run: Pick<RunView, "id" | "name" | "colour">, c: MetricColumns | undefined, xAxis: XAxis, clock: RunClock | undefined, log: boolean): PanelSeries {
   const start = clock ? clockStart(clock) : NaN;

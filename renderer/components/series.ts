@@ -28,7 +28,8 @@ export function indexScores(d: DriftSeries): ScoreIndex {
   return { runs: new Map(d.runs.map((s) => [scoreKey(s.runId, s.trait, s.context), s])), groups, size: d.runs.length };
 }
 
-const nanToNull = (v: number) => (Number.isNaN(v) ? null : v);
+/** A column's value as a point's: NaN (a missing value) and an absent column read as null. */
+export const nanToNull = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? null : v);
 
 /** The series with `points` built from its columns on first use (and kept). An own, enumerable property, so a copy
  * made by spreading still has its points. */

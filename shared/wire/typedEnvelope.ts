@@ -65,7 +65,6 @@ export function encodeTypedParts(value: unknown): Uint8Array[] {
   return [start, ...parts, header];
 }
 
-
 /** The value an envelope holds, its typed arrays viewing the given buffer (no copy). Throws naming what is wrong. */
 export function decodeTyped(buffer: ArrayBuffer): unknown {
   if (buffer.byteLength < 8) throw new Error(`a typed envelope of ${buffer.byteLength} bytes is too short`);
