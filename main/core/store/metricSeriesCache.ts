@@ -5,6 +5,7 @@
 // what this process wrote to the run's metrics (its store says so on the event bus, and the core calls `written`)
 // is read again from the first step written, not from the start: a live run logs at its end.
 import type { MetricStore } from "./metricStore.js";
+import { PointBudget } from "./pointBudget.js";
 
 type Columns = ReturnType<MetricStore["metricColumns"]>;
 
@@ -21,9 +22,7 @@ interface Entry {
 const MAX_POINTS = 4_000_000;
 
 export class MetricSeriesCache {
-  /** In least-recently-used order (a hit moves its entry to the end). */
-  private readonly entries = new Map<string, Entry>();
-  private points = 0;
+  private readonly entries = new PointBudget<Entry>(MAX_POINTS);
 
   constructor(private readonly metrics: MetricStore) {}
 
@@ -32,29 +31,17 @@ export class MetricSeriesCache {
     const k = `${runId}\u0000${key}`;
     const dataVersion = this.metrics.dataVersion();
     let entry = this.entries.get(k);
-    this.drop(k);
     if (!entry || entry.dataVersion !== dataVersion) entry = { runId, key, dataVersion, columns: this.metrics.metricColumns(runId, key), staleFrom: Infinity };
     else if (entry.staleFrom !== Infinity) entry = { ...entry, columns: withTail(entry.columns, this.metrics.metricColumns(runId, key, entry.staleFrom), entry.staleFrom), staleFrom: Infinity };
-    this.entries.set(k, entry);
-    this.points += entry.columns.steps.length;
+    this.entries.put(k, entry, entry.columns.steps.length);
     // The oldest go first; the one just asked for stays.
-    for (const old of this.entries.keys()) {
-      if (this.points <= MAX_POINTS || old === k) break;
-      this.drop(old);
-    }
+    this.entries.trim(1);
     return entry.columns;
   }
 
   /** This process wrote these metrics of a run, at fromStep and after (a store's "metrics-added"). */
   written(runId: number, keys: readonly string[], fromStep: number): void {
     for (const e of this.entries.values()) if (e.runId === runId && keys.includes(e.key)) e.staleFrom = Math.min(e.staleFrom, fromStep);
-  }
-
-  private drop(key: string): void {
-    const e = this.entries.get(key);
-    if (!e) return;
-    this.points -= e.columns.steps.length;
-    this.entries.delete(key);
   }
 }
 

@@ -4,6 +4,7 @@
 // fingerprint (a counter the schema's triggers bump on every score or checkpoint-completion change) is the same; the
 // fingerprint is read from the database each time, so writes by another process (a CLI `watch`) are seen too.
 import type { ProbeStore, RunColumns } from "./probeStore.js";
+import { PointBudget } from "./pointBudget.js";
 
 interface Entry {
   fingerprint: string;
@@ -16,15 +17,13 @@ interface Entry {
 const MAX_POINTS = 4_000_000;
 
 export class ScoreSeriesCache {
-  /** In least-recently-used order (a hit moves its entry to the end). */
-  private readonly entries = new Map<string, Entry>();
-  private points = 0;
+  private readonly entries = new PointBudget<Entry>(MAX_POINTS);
 
   constructor(private readonly probes: ProbeStore) {}
 
   /** Whether the cache holds as many points as it keeps (a further run would push an earlier one out). */
   get full(): boolean {
-    return this.points >= MAX_POINTS;
+    return this.entries.full;
   }
 
   /** The runs' series of the named traits and contexts (all when none are named). */
@@ -42,23 +41,11 @@ export class ScoreSeriesCache {
         const series = fresh.filter((s) => s.runId === id);
         entry = { fingerprint: prints.get(id) ?? "", series, points: series.reduce((n, s) => n + s.steps.length, 0) };
       }
-      this.forget(k);
-      this.entries.set(k, entry!);
-      this.points += entry!.points;
+      this.entries.put(k, entry!, entry!.points);
       out.push(...entry!.series);
     }
     // The oldest go first; what this call returns stays (the newest entries are its runs).
-    for (const k of this.entries.keys()) {
-      if (this.points <= MAX_POINTS || this.entries.size <= runIds.length) break;
-      this.forget(k);
-    }
+    this.entries.trim(runIds.length);
     return out;
-  }
-
-  private forget(key: string): void {
-    const e = this.entries.get(key);
-    if (!e) return;
-    this.points -= e.points;
-    this.entries.delete(key);
   }
 }
